@@ -1,0 +1,1 @@
+"""approver_console: the approver's web page and the e-seal / certificate logic."""

@@ -1,0 +1,1 @@
+"""recordings: the call recorder, the encrypted archive, retention and replay."""

@@ -1,0 +1,1 @@
+"""signaling: the cunneng server (accounts, jurisdictions, catalog, cases, audit, calls)."""

@@ -1,0 +1,1 @@
+"""watermark: visible and invisible watermarks, and extracting them from a leaked image."""
