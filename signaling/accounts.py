@@ -16,7 +16,7 @@ from .acts import Act
 from .exceptions import AccountLocked, Conflict, InvalidInput, NotAuthenticated, NotFound
 from .jurisdictions import get_unit
 from .roles import ROLE_UNIT_KIND, Account, Role
-from .storage import first, rows
+from .storage import first, insert, rows
 
 # scrypt cost: about 50 ms on these machines, so guessing is slow and logging in is not.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -78,7 +78,7 @@ def create_account(
         "unit_id": unit_id, "password_hash": password_hash,
         "created_at": act.when,
     }
-    account_id = db["accounts"].insert(row).last_pk
+    account_id = insert(db, "accounts", row)
     act.log(db, "account_created", detail={"username": username, "role": str(role), "unit_id": unit_id})
     return account_from_row({**row, "id": account_id})
 
@@ -127,15 +127,15 @@ def record_login(
     if not password_ok:
         failures = row["failed_logins"] + 1
         locked = failures >= policy.max_failures
-        db["accounts"].update(row["id"], {
+        db.table("accounts").update(row["id"], {
             "failed_logins": 0 if locked else failures,
             "locked_until": (act.at + policy.lock_for).isoformat() if locked else None,
         })
         act.log(db, "account_locked" if locked else "login_failed", detail={"username": row["username"]})
         return "", locked
-    db["accounts"].update(row["id"], {"failed_logins": 0, "locked_until": None})
+    db.table("accounts").update(row["id"], {"failed_logins": 0, "locked_until": None})
     token = secrets.token_urlsafe(32)
-    db["sessions"].insert({
+    db.table("sessions").insert({
         "token_hash": token_hash(token), "account_id": row["id"], "created_at": act.when,
         "expires_at": (act.at + policy.session_for).isoformat(),
     })
@@ -165,7 +165,7 @@ def set_password(db: sqlite_utils.Database, act: Act, account_id: int, password_
     """Admin resets a password; the account's open sessions end."""
     if not first(db, "select id from accounts where id = ?", [account_id]):
         raise NotFound("找不到该账号。", "No such account.")
-    db["accounts"].update(account_id, {
+    db.table("accounts").update(account_id, {
         "password_hash": password_hash, "failed_logins": 0, "locked_until": None,
     })
     db.execute("delete from sessions where account_id = ?", [account_id])

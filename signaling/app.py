@@ -12,8 +12,8 @@ from .accounts import hash_password
 from .acts import Act
 from .api import admin, cases, catalog, meta, records, session
 from .api.errors import error_middleware
-from .api.openapi import openapi_document
 from .api.meta import OPENAPI, VERSION
+from .api.openapi import openapi_document
 from .api.routing import Api
 from .appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
 from .audit import AuditLog
@@ -30,12 +30,17 @@ logger = logging.getLogger(__name__)
 APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api]
 
 
-def open_database(settings: Settings) -> tuple[Database, AuditLog]:
-    """The database and the audit log bound to it (keys created on first use)."""
+def open_database(settings: Settings, checking_only: bool = False) -> tuple[Database, AuditLog]:
+    """The database and the audit log bound to it (keys created on first use).
+
+    A checker (audit verify) must not move the audit head forward, or it would vouch for
+    whatever rows it finds, forged ones included.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
     database = Database(settings.database_path, [create_tables])
-    database.add_commit_hook(audit.write_head)
+    if not checking_only:
+        database.add_commit_hook(audit.write_head)
     return database, audit
 
 

@@ -11,4 +11,4 @@ from .storage import Database
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 AUDIT_LOG = web.AppKey("audit_log", AuditLog)
-CLOCK = web.AppKey("clock", Clock)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")

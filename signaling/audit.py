@@ -81,16 +81,22 @@ class AuditLog:
             "prev_hash": prev_hash,
         }
         row["hash"] = self.event_hash(prev_hash, row)
-        db["audit_events"].insert(row)
+        db.table("audit_events").insert(row)
         return row
 
     def head_mac(self, seq: int, hash_: str) -> str:
         return hmac.new(self.key, f"head:{seq}:{hash_}".encode(), hashlib.sha256).hexdigest()
 
     def write_head(self, db: sqlite_utils.Database) -> None:
-        """Commit hook: record the chain's last event outside the database."""
+        """Commit hook: record the chain's last event outside the database.
+
+        The head only moves forward, so a tool reading a truncated database (verify
+        itself) never makes the head forget the events that were cut off.
+        """
+        if self._head_written is None:
+            self._head_written = self.read_head() or (0, GENESIS)
         last = first(db, "select seq, hash from audit_events order by seq desc limit 1")
-        if last is None or (last["seq"], last["hash"]) == self._head_written:
+        if last is None or last["seq"] <= self._head_written[0]:
             return
         head = {"seq": last["seq"], "hash": last["hash"]}
         head["mac"] = self.head_mac(last["seq"], last["hash"])

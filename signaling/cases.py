@@ -23,7 +23,7 @@ from .reviews import (
     send_to_departments,
 )
 from .roles import Account, Role
-from .storage import first, rows
+from .storage import first, insert, rows
 from .villagers import villager_for_case
 from .workdays import add_working_days
 from .workflow import (
@@ -74,7 +74,7 @@ def open_case(
         "state": str(State.RECEIVED), "opened_by": act.actor.id, "opened_at": act.when,
         "due_at": add_working_days(act.at, days, holidays).isoformat(), "updated_at": act.when,
     }
-    case_id = db["cases"].insert(row).last_pk
+    case_id = insert(db, "cases", row)
     act.log(db, "case_opened", case_id, {
         "number": row["number"], "items": [i["code"] for i in items], "bundle": bundle_code,
         "handler_unit_id": handler["id"], "due_at": row["due_at"],
@@ -109,6 +109,7 @@ def list_cases(
     overdue_only: bool = False, limit: int = 200,
 ) -> list[dict[str, Any]]:
     """The cases the account may see, newest first, each flagged when overdue."""
+    authorize(account, "case.list")
     where, params = case_filter(account)
     if state:
         where += " and cases.state = ?"
@@ -191,7 +192,7 @@ def transition(
     target = next_state(State(case["state"]), action)
     changes: dict[str, Any] = {"state": str(target), "updated_at": act.when}
     changes.update(_action_fields(db, act, case, action, body))
-    db["cases"].update(case_id, changes)
+    db.table("cases").update(case_id, changes)
     detail = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement")}
     if "supplement" in changes:
         detail["materials"] = json.loads(changes["supplement"])
@@ -226,7 +227,9 @@ def _promised_date(raw: str, now: datetime) -> date:
     except ValueError:
         promised = None
     if promised is None or promised < now.astimezone(CHINA_TZ).date():
-        raise InvalidInput("承诺办结日期应为今天或以后的日期(格式 2026-12-01)。", "until must be a date, today or later.")
+        raise InvalidInput(
+            "承诺办结日期应为今天或以后的日期(格式 2026-12-01)。", "until must be a date, today or later."
+        )
     return promised
 
 
@@ -257,6 +260,6 @@ def rate_case(
         raise Conflict("办件办结后才能评价。", "Only a closed case can be rated.")
     if case["rating"] is not None:
         raise Conflict("该办件已经评价过了。", "This case was rated already.")
-    db["cases"].update(case_id, {"rating": score, "rating_comment": comment, "rated_at": act.when})
+    db.table("cases").update(case_id, {"rating": score, "rating_comment": comment, "rated_at": act.when})
     act.log(db, "case_rated", case_id, {"score": score, "comment": comment})
     return case_detail(db, act.actor, case_id, act.at)

@@ -85,15 +85,15 @@ def seed_catalog(db: sqlite_utils.Database, act: Act, catalog: dict[str, Any]) -
     """Load departments, items and bundles into an empty catalog; the number of items loaded."""
     if first(db, "select code from items limit 1"):
         return 0
-    db["departments"].insert_all(
+    db.table("departments").insert_all(
         {"code": d["code"], "name": d["name"], "name_en": d.get("name_en", "")}
         for d in catalog["departments"]
     )
     for item in catalog["items"]:
         _check_departments(db, item)
-        db["items"].insert(item_row(item, act.when))
+        db.table("items").insert(item_row(item, act.when))
     for bundle in catalog["bundles"]:
-        db["bundles"].insert({**bundle, "items": json.dumps(bundle["items"])})
+        db.table("bundles").insert({**bundle, "items": json.dumps(bundle["items"])})
         for code in bundle["items"]:
             get_item(db, code)
     act.log(db, "catalog_loaded", detail={"items": len(catalog["items"]), "bundles": len(catalog["bundles"])})
@@ -154,7 +154,7 @@ def save_item(db: sqlite_utils.Database, act: Act, item: dict[str, Any]) -> dict
     """Create or replace an item (admin)."""
     _check_departments(db, item)
     existed = first(db, "select code from items where code = ?", [item["code"]]) is not None
-    db["items"].upsert(item_row(item, act.when), pk="code")
+    db.table("items").upsert(item_row(item, act.when), pk="code")
     act.log(db, "item_updated" if existed else "item_created", detail={"code": item["code"]})
     return get_item(db, item["code"])
 

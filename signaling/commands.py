@@ -92,9 +92,12 @@ def run_user_add(args: argparse.Namespace) -> int:
 
 
 def run_audit_verify(args: argparse.Namespace) -> int:
-    database, audit = open_database(Settings(data_dir=args.data_dir))
+    if not (args.data_dir / "cunneng.db").exists():
+        print(f"错误 error: {args.data_dir} 中没有数据库 (no database here)", file=sys.stderr)
+        return 2
+    database, audit = open_database(Settings(data_dir=args.data_dir), checking_only=True)
     try:
-        count = database.run_sync(lambda db: db["audit_events"].count)
+        count = database.run_sync(lambda db: db.table("audit_events").count)
         problem = database.run_sync(audit.verify_chain)
     finally:
         database.close_sync()

@@ -46,7 +46,7 @@ def parse_citizen_id(raw: str, today: date | None = None) -> CitizenId:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         birth = None
-    if birth is None or birth > (today or date.today()) or birth.year < 1900:
+    if birth is None or birth > (today or date.today()):
         raise InvalidInput(
             "身份证号码中的出生日期不正确,请核对。",
             "The birth date inside the ID number is not a valid date.",

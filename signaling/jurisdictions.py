@@ -48,7 +48,7 @@ def create_unit(db: sqlite_utils.Database, act: Act, unit: dict[str, Any]) -> di
         "id": unit["id"], "name": unit["name"], "name_en": unit.get("name_en", ""),
         "kind": kind, "parent_id": parent_id, "dept_code": dept_code, "created_at": act.when,
     }
-    db["units"].insert(row)
+    db.table("units").insert(row)
     act.log(db, "unit_created", detail={"unit_id": row["id"], "name": row["name"], "kind": kind})
     return row
 

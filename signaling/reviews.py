@@ -57,7 +57,7 @@ def send_to_departments(
     if repeated:
         raise Conflict(f"已经发送给:{'、'.join(repeated)}。", f"Already sent to: {', '.join(repeated)}.")
     _check_same_district(db, case, departments)
-    db["case_reviews"].insert_all(
+    db.table("case_reviews").insert_all(
         {"case_id": case["id"], "unit_id": u, "state": "reviewing", "sent_by": act.actor.id, "sent_at": act.when}
         for u in unit_ids
     )

@@ -105,3 +105,11 @@ def rows(db: sqlite_utils.Database, sql: str, params: Any = ()) -> list[dict[str
 def first(db: sqlite_utils.Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
     """The first row of a query, or None."""
     return next(iter(db.query(sql, params)), None)
+
+
+def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row and return its integer primary key."""
+    rowid = db.table(table).insert(row).last_rowid
+    if rowid is None:
+        raise RuntimeError(f"insert into {table} returned no row id")
+    return int(rowid)

@@ -10,7 +10,7 @@ import sqlite_utils
 from .acts import Act
 from .exceptions import Conflict, InvalidInput, NotFound
 from .idnumber import parse_citizen_id
-from .storage import first
+from .storage import first, insert
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -48,7 +48,7 @@ def villager_for_case(
         "id_number": citizen.number, "name": name, "phone": phone, "village_id": village_id,
         "created_at": act.when, "updated_at": act.when,
     }
-    row["id"] = db["villagers"].insert(row).last_pk
+    row["id"] = insert(db, "villagers", row)
     act.log(db, "villager_registered", detail={"villager_id": row["id"]})
     return row
 
@@ -60,7 +60,7 @@ def _reuse(db: sqlite_utils.Database, act: Act, row: dict[str, Any], name: str, 
             "This ID number is registered under another name.",
         )
     if phone and phone != row["phone"]:
-        db["villagers"].update(row["id"], {"phone": phone, "updated_at": act.when})
+        db.table("villagers").update(row["id"], {"phone": phone, "updated_at": act.when})
         act.log(db, "villager_updated", detail={"villager_id": row["id"], "field": "phone"})
         row = {**row, "phone": phone}
     return row

@@ -55,7 +55,8 @@ def operation(endpoint: Endpoint) -> dict[str, Any]:
         },
     }
     if endpoint.body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": endpoint.body}}}
+        schema = endpoint.body_doc or endpoint.body
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     if not endpoint.public:
         op["security"] = [{"session": []}]
         op["responses"]["401"] = {"description": "未登录 not logged in", **error}

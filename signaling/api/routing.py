@@ -20,9 +20,9 @@ from ..roles import Account
 from .validation import validate_body
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-ACCOUNT = "cunneng.account"
-BODY = "cunneng.body"
-TOKEN = "cunneng.token"
+ACCOUNT = web.RequestKey("account", Account)
+BODY = web.RequestKey("body", object)
+TOKEN = web.RequestKey("token", str)
 SESSION_COOKIE = "cunneng_session"
 
 
@@ -44,6 +44,7 @@ class Endpoint:
     public: bool = False
     query: tuple[QueryParam, ...] = ()
     produces: str = "application/json"
+    body_doc: dict[str, Any] | None = None  # what OpenAPI shows, when it says more than body
 
 
 @dataclass
@@ -55,11 +56,12 @@ class Api:
     def route(
         self, method: str, path: str, summary: str, *, tag: str, body: dict[str, Any] | None = None,
         public: bool = False, query: tuple[QueryParam, ...] = (), produces: str = "application/json",
+        body_doc: dict[str, Any] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Decorator declaring one endpoint."""
         def declare(handler: Handler) -> Handler:
             self.endpoints.append(
-                Endpoint(method, path, handler, summary, tag, body, public, query, produces)
+                Endpoint(method, path, handler, summary, tag, body, public, query, produces, body_doc)
             )
             return handler
         return declare
@@ -122,8 +124,7 @@ async def read_json(request: web.Request, schema: dict[str, Any]) -> Any:
 
 
 def account_of(request: web.Request) -> Account:
-    account: Account = request[ACCOUNT]
-    return account
+    return request[ACCOUNT]
 
 
 def body_of(request: web.Request) -> Any:

@@ -70,9 +70,13 @@ ACTION_BODIES: dict[Action, dict[str, Any]] = {
     Action.REFUSE: obj(["reason"], reason=text("不予批准的理由", 1000, pattern=r"\S")),
     Action.SET_PENDING: obj(["until"], until=text("承诺办结日期", 10, 10), note=text("备注", 500, 0)),
     Action.SUBMIT_SUPPLEMENT: obj([], note=text("备注", 500, 0)),
-    Action.CLOSE: obj(["handover"], handover={"type": "string", "title": "办结方式", "enum": ["printed", "handed_over"]}),
+    Action.CLOSE: obj(
+        ["handover"], handover={"type": "string", "title": "办结方式", "enum": ["printed", "handed_over"]}
+    ),
 }
-ACTION_BODY = {"oneOf": list(ACTION_BODIES.values())}
+# Checked per action by the handler, so the error names the action's own missing field.
+ACTION_BODY = {"type": "object", "title": "操作内容"}
+ACTION_BODY_DOC = {"anyOf": list(ACTION_BODIES.values())}
 
 SEND_REVIEW = obj(
     ["departments"],
