@@ -34,7 +34,7 @@ from .exceptions import (
     UnreadablePdf,
 )
 from .keystore import load_or_create_master_key
-from .pki import CertificateAuthority, TrustAnchors, UnitCredentials
+from .pki import CertificateAuthority, TrustAnchors, UnitCredentials, open_authority
 from .seal import GeneratedSeal, Seal, UploadedSeal, uploaded_seal
 from .signing import sign_pdf, signature_field_name
 from .verify import SignatureReport, VerificationReport, verify_pdf
@@ -46,6 +46,7 @@ __all__ = [
     "RefusalNotice", "Seal", "SignatureReport", "Signatory", "SupplementReceipt",
     "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
     "VerificationReport", "approval_pdf", "load_or_create_master_key", "mask_id_number",
+    "open_authority",
     "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf",
     "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
 ]

@@ -1,5 +1,8 @@
 """The local certificate authority: files under ``<data_dir>/pki/``, created on first start.
 
+The master key that wraps the private keys is a configured passphrase or, by default, the
+file ``<data_dir>/keys/pki-master.key`` (32 random bytes, mode 0600).
+
 Layout (private key files are wrapped by keystore and have mode 0600; nothing here is
 ever served over HTTP except ``root-ca.pem`` and ``crl.pem``):
 
@@ -37,11 +40,18 @@ from .certificates import (
     unit_of,
 )
 from .exceptions import AuthorityMissing, KeyUnwrapFailed
-from .keystore import unwrap_private_key, wrap_private_key, write_atomically
+from .keystore import (
+    load_or_create_master_key,
+    unwrap_private_key,
+    wrap_private_key,
+    write_atomically,
+)
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+PKI_DIR = "pki"
+MASTER_KEY_FILE = "keys/pki-master.key"  # outside pki/, so a copy of pki/ alone is no use
 ROOT_CERT = "root-ca.pem"
 ROOT_KEY = "root-ca.key.json"
 CRL_FILE = "crl.pem"
@@ -170,15 +180,17 @@ class CertificateAuthority:
 
     def current_crl(self) -> x509.CertificateRevocationList:
         """The CRL on disk, re-issued first when missing or past half its lifetime."""
-        path = self.directory / CRL_FILE
-        if path.exists():
-            crl = x509.load_pem_x509_crl(path.read_bytes())
-            if crl.next_update_utc and crl.next_update_utc - self._clock() > CRL_LIFETIME / 2:
-                return crl
-        state = self._revocation_state()
-        state["crl_number"] += 1
-        write_atomically(self.directory / REVOKED_FILE, json.dumps(state).encode())
-        return self._write_crl(state)
+        with self._lock:
+            path = self.directory / CRL_FILE
+            if path.exists():
+                crl = x509.load_pem_x509_crl(path.read_bytes())
+                remaining = (crl.next_update_utc or self._clock()) - self._clock()
+                if remaining > CRL_LIFETIME / 2:
+                    return crl
+            state = self._revocation_state()
+            state["crl_number"] += 1
+            write_atomically(self.directory / REVOKED_FILE, json.dumps(state).encode())
+            return self._write_crl(state)
 
     def _write_crl(self, state: dict) -> x509.CertificateRevocationList:
         revoked = {int(serial): datetime.fromisoformat(at)
@@ -230,6 +242,16 @@ class CertificateAuthority:
         write_atomically(folder / "cert.pem", _pem(certificate))
         logger.info("unit %s: issued certificate %x", unit.unit_id, certificate.serial_number)
         return UnitCredentials(unit, certificate, key, self.root)
+
+
+def open_authority(data_dir: Path, passphrase: str = "", *, organization: str = "村能办",
+                   clock: Clock = utc_now) -> CertificateAuthority:
+    """The CA in <data_dir>/pki, its keys wrapped under the passphrase if one is configured,
+    else under the key file <data_dir>/keys/pki-master.key (created, mode 0600)."""
+    secret = (passphrase.encode() if passphrase
+              else load_or_create_master_key(data_dir / MASTER_KEY_FILE))
+    return CertificateAuthority.open(data_dir / PKI_DIR, secret, organization=organization,
+                                     clock=clock)
 
 
 def _create_root(directory: Path, secret: bytes, organization: str, now: datetime) -> None:

@@ -18,6 +18,7 @@ from approver_console import (
     TrustAnchors,
     UnitIdentity,
     load_or_create_master_key,
+    open_authority,
 )
 
 Pki = tuple[Path, bytes, CertificateAuthority]  # directory, master key, the CA
@@ -29,10 +30,9 @@ ADOBE_DOC_SIGNING = x509.ObjectIdentifier("1.2.840.113583.1.1.5")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     """One CA for the module: creating keys costs a scrypt derivation each."""
     data_dir = tmp_path_factory.mktemp("data")
-    secret = load_or_create_master_key(data_dir / "keys" / "pki-master.key")
-    authority = CertificateAuthority.open(data_dir / "pki", secret, organization="昭化区")
+    authority = open_authority(data_dir, organization="昭化区")
     authority.credentials_for(TOWN)
-    return data_dir / "pki", secret, authority
+    return data_dir / "pki", (data_dir / "keys" / "pki-master.key").read_bytes(), authority
 
 
 def test_master_key_file_is_created_owner_only_and_reused(tmp_path: Path) -> None:
@@ -40,6 +40,14 @@ def test_master_key_file_is_created_owner_only_and_reused(tmp_path: Path) -> Non
     key = load_or_create_master_key(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert len(key) == 32 and load_or_create_master_key(path) == key
+
+
+def test_a_configured_passphrase_replaces_the_key_file(tmp_path: Path) -> None:
+    authority = open_authority(tmp_path, "村能办 pass phrase")
+    assert not (tmp_path / "keys").exists()
+    assert open_authority(tmp_path, "村能办 pass phrase").root == authority.root
+    with pytest.raises(KeyUnwrapFailed):
+        open_authority(tmp_path, "another phrase")
 
 
 def test_private_key_files_are_not_plaintext_and_owner_only(pki: Pki) -> None:
