@@ -70,6 +70,7 @@ class Signatory:
 
     @property
     def sealed_name(self) -> SealedName:
+        """The unit as its 落款 prints: name and seal."""
         return SealedName(self.unit_name, self.seal or GeneratedSeal(self.unit_name))
 
 

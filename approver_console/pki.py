@@ -171,10 +171,8 @@ class CertificateAuthority:
             serial = x509.load_pem_x509_certificate(path.read_bytes()).serial_number
             state = self._revocation_state()
             state["revoked"][str(serial)] = self._clock().isoformat()
-            state["crl_number"] += 1
-            write_atomically(self.directory / REVOKED_FILE, json.dumps(state).encode())
             self._units.pop(unit_id, None)
-            self._write_crl(state)
+            self._publish(state)
             logger.warning("unit %s: certificate %x revoked", unit_id, serial)
             return True
 
@@ -187,12 +185,12 @@ class CertificateAuthority:
                 remaining = (crl.next_update_utc or self._clock()) - self._clock()
                 if remaining > CRL_LIFETIME / 2:
                     return crl
-            state = self._revocation_state()
-            state["crl_number"] += 1
-            write_atomically(self.directory / REVOKED_FILE, json.dumps(state).encode())
-            return self._write_crl(state)
+            return self._publish(self._revocation_state())
 
-    def _write_crl(self, state: dict) -> x509.CertificateRevocationList:
+    def _publish(self, state: dict) -> x509.CertificateRevocationList:
+        """Record the revocations under the next CRL number and write the CRL signed by them."""
+        state["crl_number"] += 1
+        write_atomically(self.directory / REVOKED_FILE, json.dumps(state).encode())
         revoked = {int(serial): datetime.fromisoformat(at)
                    for serial, at in state["revoked"].items()}
         crl = build_crl(self.root, self._root_key, revoked, state["crl_number"], self._clock())

@@ -123,7 +123,7 @@ def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = No
 
 
 def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature]:
-    if not data.lstrip()[:5] == b"%PDF-":
+    if data.lstrip()[:5] != b"%PDF-":
         raise UnreadablePdf("not a PDF file (no %PDF- header)")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
