@@ -72,6 +72,11 @@ class CallRecorder:
             recorder = self._parties[party_id] = PartyRecorder(self, writer)
         return recorder
 
+    @property
+    def backlog(self) -> int:
+        """Frames queued but not yet written: how far the writer thread lags behind the hub."""
+        return self._queue.qsize()
+
     async def close(self) -> list[RecordedFile]:
         """End every party's file and archive them: finalized, encrypted, with start and length."""
         if self._closed:

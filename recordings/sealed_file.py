@@ -51,7 +51,31 @@ def chunk_count(length: int, chunk_size: int) -> int:
     return length // chunk_size + 1
 
 
-class SealedWriter:
+class _Cursor:
+    """The file position of a sealed writer or reader: seekable like a regular file."""
+
+    path: Path
+    _pos: int
+
+    def _end(self) -> int:
+        raise NotImplementedError
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Move the position (a muxer seeks back to patch sizes, a demuxer to the cues)."""
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._end()}[whence]
+        if base + offset < 0:
+            raise ValueError(f"{self.path.name}: seek to {base + offset} before the start")
+        self._pos = base + offset
+        return self._pos
+
+
+class SealedWriter(_Cursor):
     """A seekable, write-only sealed file, so a muxer can go back to write cues and duration.
 
     Full chunks behind the write position are sealed to disk at once; only the chunk being
@@ -74,19 +98,8 @@ class SealedWriter:
     def writable(self) -> bool:
         return True
 
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        """Move the write position (a muxer seeks back to patch sizes, then forward again)."""
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._length}[whence]
-        if base + offset < 0:
-            raise ValueError(f"{self.path.name}: seek to {base + offset} before the start")
-        self._pos = base + offset
-        return self._pos
+    def _end(self) -> int:
+        return self._length
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         """Write at the current position; chunks left behind are encrypted to disk."""
@@ -171,7 +184,7 @@ class SealedWriter:
         return hasher.hexdigest()
 
 
-class SealedReader:
+class SealedReader(_Cursor):
     """Random access to a sealed file's plaintext, decrypting only the chunks a read covers.
 
     Also a readable, seekable file object, so `av.open` can demux a stored recording.
@@ -245,16 +258,8 @@ class SealedReader:
     def readable(self) -> bool:
         return True
 
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self.size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
+    def _end(self) -> int:
+        return self.size
 
     def read(self, size: int = -1) -> bytes:
         stop = self.size if size < 0 else self._pos + size

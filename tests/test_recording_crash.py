@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+import shutil
 import signal
 import sys
 from pathlib import Path
 
 import pytest
-from recording_media import decode_stored
+from recording_media import (
+    FakeClock,
+    as_hub_frames,
+    decode_stored,
+    encode_tone,
+    encode_video,
+    feed,
+    interleave,
+)
 
 from recordings.archive import Archive
+from recordings.codecs import codec_for
 from recordings.finalize import recover_leftovers
+from recordings.journal import JournalWriter
+from recordings.keys import MasterKey
+from recordings.party_writer import Arrival, PartyIdentity, PartyWriter
+from recordings.recorder import CallRecorder
 
 CHILD = Path(__file__).with_name("recording_kill_child.py")
 KILL_AT = 5.0
+T0 = 1_750_000_000.0
 
 
 async def _record_and_kill(archive_dir: Path, work_dir: Path, key: bytes) -> float:
@@ -56,3 +72,52 @@ async def test_a_killed_recording_is_recovered_up_to_near_the_kill(tmp_path: Pat
     assert recovered.duration == pytest.approx(last_frame, abs=0.5)
     assert list(work_dir.iterdir()) == []
     assert recover_leftovers(archive, work_dir) == []
+
+
+async def test_a_journal_archived_twice_is_stored_once(tmp_path: Path) -> None:
+    """A crash between archiving and deleting the journal must not store the call twice."""
+    archive = Archive.open(tmp_path / "archive", secrets.token_bytes(32))
+    work_dir = tmp_path / "live"
+    work_dir.mkdir()
+    writer = PartyWriter(PartyIdentity("call-1", "village", "村窗口"), archive.master_key,
+                         work_dir, stream_wait=2.0)
+    for frame in interleave(as_hub_frames("video", "vp8", encode_video("vp8", 2.0), 0.0, 1),
+                            as_hub_frames("audio", "opus", encode_tone(2.0), 0.0, 2)):
+        codec = codec_for(frame.kind, frame.codec)
+        writer.feed(Arrival(codec, frame.data, frame.timestamp, codec.rate, frame.arrives))
+    [journal] = writer.close()
+    shutil.copy(journal, work_dir / "left-by-a-crash.live")
+
+    first, second = recover_leftovers(archive, work_dir)
+
+    assert first.digest == second.digest
+    assert list(archive.digests()) == [first.digest]
+
+
+async def test_recovery_leaves_the_journal_of_a_running_call_alone(tmp_path: Path) -> None:
+    archive = Archive.open(tmp_path / "archive", secrets.token_bytes(32))
+    clock = FakeClock(T0)
+    recorder = CallRecorder(archive, "call-1", tmp_path / "live", clock=clock)
+    frames = interleave(as_hub_frames("video", "vp8", encode_video("vp8", 2.0), T0, 1),
+                        as_hub_frames("audio", "opus", encode_tone(2.0), T0, 2))
+    feed(clock, recorder.party("village", "村窗口"), frames)
+    while recorder.backlog:
+        await asyncio.sleep(0.01)
+
+    assert recover_leftovers(archive, tmp_path / "live") == []
+    [recorded] = await recorder.close()
+    assert recorded.duration == pytest.approx(2.0, abs=1.0)
+
+
+@pytest.mark.parametrize("content", ["garbage", "another key"])
+async def test_a_journal_that_cannot_be_read_is_kept_aside(tmp_path: Path, content: str) -> None:
+    work_dir = tmp_path / "live"
+    work_dir.mkdir()
+    if content == "garbage":
+        (work_dir / "x.live").write_bytes(os.urandom(5000))
+    else:
+        JournalWriter(work_dir / "x.live", MasterKey(secrets.token_bytes(32)), {}).finish()
+    archive = Archive.open(tmp_path / "archive", secrets.token_bytes(32))
+
+    assert recover_leftovers(archive, work_dir) == []
+    assert [p.name for p in work_dir.iterdir()] == ["x.unrecoverable"]
