@@ -11,6 +11,7 @@ never leaves a half-written object; identical content is stored once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -113,6 +114,16 @@ class Archive:
         """Plaintext bytes [start, stop) of a stored file."""
         with self.reader(digest) as reader:
             return reader.read_range(start, reader.size if stop is None else stop)
+
+    def verify(self, digest: str) -> StoredObject:
+        """Decrypt every chunk and check the plaintext still has the SHA-256 it is named by."""
+        hasher = hashlib.sha256()
+        with self.reader(digest) as reader:
+            for piece in reader.iter_range(0, reader.size):
+                hasher.update(piece)
+            if hasher.hexdigest() != digest:
+                raise TamperedStoredFile(f"{digest}: plaintext has SHA-256 {hasher.hexdigest()}")
+            return StoredObject(digest, reader.size)
 
     def __contains__(self, digest: object) -> bool:
         return isinstance(digest, str) and self._path(digest).exists()

@@ -9,7 +9,9 @@ Record 0 holds the segment's description as JSON (call, party, label, streams, w
 start); records 1… hold, in order, every write of the live WebM muxer (one per cluster).
 Each record's associated data is file id | i (u64), so records cannot be reordered or
 dropped from the middle; a crash can only cut the tail, and a reader stops at the first
-record that is incomplete or fails authentication. The file is flock'ed while written, so
+record that is incomplete or fails authentication. A killed process loses nothing it has
+written; against a power cut the journal is fsynced every FSYNC_INTERVAL seconds (on the
+writer thread, never on the event loop). The file is flock'ed while written, so
 start-up recovery never touches a journal a running recorder still owns.
 """
 
@@ -21,6 +23,7 @@ import logging
 import os
 import secrets
 import struct
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,7 @@ SUFFIX = ".live"
 NONCE_SIZE = 12
 _LENGTH = struct.Struct("<I")
 _MAX_RECORD = 64 << 20
+FSYNC_INTERVAL = 5.0
 
 
 def _aad(file_id: bytes, index: int) -> bytes:
@@ -61,6 +65,7 @@ class JournalWriter:
         self._file_id = secrets.token_bytes(16)
         self._aead = master.file_cipher(PURPOSE, self._file_id)
         self._index = 0
+        self._synced_at = time.monotonic()
         self._write_all(MAGIC + self._file_id)
         self.write(json.dumps(description, ensure_ascii=False).encode())
 
@@ -70,6 +75,9 @@ class JournalWriter:
         sealed = nonce + self._aead.encrypt(nonce, bytes(data), _aad(self._file_id, self._index))
         self._write_all(_LENGTH.pack(len(sealed)) + sealed)
         self._index += 1
+        if time.monotonic() - self._synced_at >= FSYNC_INTERVAL:
+            os.fsync(self._fd)
+            self._synced_at = time.monotonic()
         return len(data)
 
     def finish(self) -> None:

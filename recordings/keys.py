@@ -45,6 +45,11 @@ def load_or_create_key(path: Path) -> bytes:
     """Read the key file, or create it (mode 0600) on first start; losing it loses the archive."""
     if not path.exists():
         _create_key_file(path)
+    return read_key_file(path)
+
+
+def read_key_file(path: Path) -> bytes:
+    """Read an existing key file, refusing one that other users can read."""
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise InsecureKeyFile(f"key file {path} has mode {mode:o}; run: chmod 600 {path}")

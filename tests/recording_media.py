@@ -10,6 +10,8 @@ import av
 import numpy as np
 
 from recordings.archive import Archive
+from recordings.codecs import codec_for
+from recordings.party_writer import Arrival, PartyWriter
 from recordings.recorder import PartyRecorder
 
 FPS = 15
@@ -123,6 +125,13 @@ def feed(clock: FakeClock, party: PartyRecorder, frames: list[HubFrame]) -> None
     for frame in frames:
         clock.now = frame.arrives
         party.write(frame.kind, frame.codec, frame.packet())  # type: ignore[arg-type]
+
+
+def feed_writer(writer: PartyWriter, frames: list[HubFrame]) -> None:
+    """Feed a party writer directly, as the recorder's writer thread does."""
+    for frame in frames:
+        codec = codec_for(frame.kind, frame.codec)
+        writer.feed(Arrival(codec, frame.data, frame.timestamp, codec.rate, frame.arrives))
 
 
 @dataclass

@@ -18,15 +18,15 @@ from recording_media import (
     encode_tone,
     encode_video,
     feed,
+    feed_writer,
     interleave,
 )
 
 from recordings.archive import Archive
-from recordings.codecs import codec_for
 from recordings.finalize import recover_leftovers
 from recordings.journal import JournalWriter
 from recordings.keys import MasterKey
-from recordings.party_writer import Arrival, PartyIdentity, PartyWriter
+from recordings.party_writer import PartyIdentity, PartyWriter
 from recordings.recorder import CallRecorder
 
 CHILD = Path(__file__).with_name("recording_kill_child.py")
@@ -81,10 +81,8 @@ async def test_a_journal_archived_twice_is_stored_once(tmp_path: Path) -> None:
     work_dir.mkdir()
     writer = PartyWriter(PartyIdentity("call-1", "village", "村窗口"), archive.master_key,
                          work_dir, stream_wait=2.0)
-    for frame in interleave(as_hub_frames("video", "vp8", encode_video("vp8", 2.0), 0.0, 1),
-                            as_hub_frames("audio", "opus", encode_tone(2.0), 0.0, 2)):
-        codec = codec_for(frame.kind, frame.codec)
-        writer.feed(Arrival(codec, frame.data, frame.timestamp, codec.rate, frame.arrives))
+    feed_writer(writer, interleave(as_hub_frames("video", "vp8", encode_video("vp8", 2.0), 0.0, 1),
+                                   as_hub_frames("audio", "opus", encode_tone(2.0), 0.0, 2)))
     [journal] = writer.close()
     shutil.copy(journal, work_dir / "left-by-a-crash.live")
 
