@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import av
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from recording_media import FakeClock, as_hub_frames, encode_tone, encode_video, feed, interleave
 
 from recordings.archive import Archive
+from recordings.recorder import CallRecorder
 from recordings.replay import serve_stored_file
 
 ClientFactory = Callable[[web.Application], Awaitable[TestClient[web.Request, web.Application]]]
@@ -109,3 +113,21 @@ async def test_a_missing_recording_gets_404_json(
     assert response.status == 404
     body = await response.json()
     assert body["error"] == "recording_not_found" and body["message"] and body["message_en"]
+
+
+async def test_a_finalized_recording_replays_over_http_with_its_duration(
+        client: TestClient[web.Request, web.Application], archive: Archive,
+        tmp_path: Path) -> None:
+    clock = FakeClock(1000.0)
+    recorder = CallRecorder(archive, "call-1", tmp_path / "live", clock=clock)
+    feed(clock, recorder.party("village", "村窗口"),
+         interleave(as_hub_frames("video", "vp8", encode_video("vp8", 3.0), 1000.0, 1),
+                    as_hub_frames("audio", "opus", encode_tone(3.0), 1000.0, 2)))
+    [recorded] = await recorder.close()
+
+    tail = await client.get(f"/recordings/{recorded.digest}", headers={"Range": "bytes=-4096"})
+    assert tail.status == 206 and len(await tail.read()) == 4096
+    whole = await client.get(f"/recordings/{recorded.digest}")
+    with av.open(io.BytesIO(await whole.read()), "r") as container:
+        assert container.duration == pytest.approx(3_000_000, abs=200_000)
+        assert [s.codec_context.name for s in container.streams] == ["vp8", "opus"]
