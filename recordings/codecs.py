@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import av
 
-from recordings.exceptions import UnsupportedCodec
+from recordings.exceptions import DamagedKeyframe, UnsupportedCodec
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,12 @@ def video_size(codec: Codec, keyframe: bytes) -> tuple[int, int]:
         return width, height
     decoder = av.CodecContext.create(codec.name, "r")
     assert isinstance(decoder, av.VideoCodecContext)
-    frames = [*decoder.decode(av.Packet(keyframe)), *decoder.decode(None)]
+    try:
+        frames = [*decoder.decode(av.Packet(keyframe)), *decoder.decode(None)]
+    except av.FFmpegError:
+        frames = []
     if not frames:
-        raise UnsupportedCodec(f"{codec.name} keyframe of {len(keyframe)} bytes does not decode")
+        raise DamagedKeyframe(f"{codec.name} keyframe of {len(keyframe)} bytes does not decode")
     frame = frames[0]
     assert isinstance(frame, av.VideoFrame)
     return frame.width, frame.height

@@ -37,6 +37,10 @@ class UnsupportedCodec(RecordingsError):
     """The hub handed the recorder a codec it cannot store (vp8, h264 and opus only)."""
 
 
+class DamagedKeyframe(RecordingsError):
+    """A video keyframe gives no picture size, so no file can be started from it."""
+
+
 class RecorderClosed(RecordingsError):
     """A packet or a party arrived after the call recorder was closed."""
 

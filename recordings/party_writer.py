@@ -110,8 +110,16 @@ class PartyWriter:
             self._start_segment()
 
     def _start_segment(self) -> None:
+        # taken out first: frames that fail to start a file must not pile up
+        waiting, self._waiting = sorted(self._waiting, key=lambda w: w.wall), []
+        self._awaiting_keyframe = False
+        self._open_segment(waiting)
+        for item in waiting:
+            self._mux(item.codec, item.frame, item.extended, item.keyframe)
+
+    def _open_segment(self, waiting: list[_Waiting]) -> None:
         firsts: dict[str, _Waiting] = {}
-        for item in self._waiting:
+        for item in waiting:
             firsts.setdefault(item.codec.kind, item)
         self._origin = min(item.wall for item in firsts.values())
         video = firsts.get("video")
@@ -129,10 +137,6 @@ class PartyWriter:
         self.journals.append(path)
         logger.info("%s: recording %s (%s) into %s: %s", self.identity.call_id,
                     self.identity.party_id, self.identity.label, path.name, description["codecs"])
-        for item in sorted(self._waiting, key=lambda w: w.wall):
-            self._mux(item.codec, item.frame, item.extended, item.keyframe)
-        self._waiting.clear()
-        self._awaiting_keyframe = False
 
     def _mux(self, codec: Codec, frame: bytes, extended: int, keyframe: bool) -> None:
         assert self._segment is not None

@@ -101,8 +101,8 @@ class CallRecorder:
             except Exception:
                 self._failures += 1
                 if self._failures == 1:
-                    logger.exception("%s: could not record a %s frame of %s", self.call_id,
-                                     arrival.codec.name, writer.identity.party_id)
+                    logger.exception("%s: recording of %s failed at a %s frame", self.call_id,
+                                     writer.identity.party_id, arrival.codec.name)
 
     def _finish(self) -> list[RecordedFile]:
         if self._failures:

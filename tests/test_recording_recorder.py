@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from pathlib import Path
 
@@ -167,3 +168,19 @@ async def test_unknown_codecs_and_late_frames_are_refused(archive: Archive, tmp_
     assert await recorder.close() == []
     with pytest.raises(RecorderClosed):
         party.write("video", "vp8", frame.packet())
+
+
+async def test_a_damaged_first_keyframe_costs_only_the_frames_until_the_next(
+        archive: Archive, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock(T0)
+    recorder = _recorder(archive, tmp_path, clock)
+    frames = _party_frames(T0, 6.0, 1, 2)
+    damaged = dataclasses.replace(frames[0], data=bytes(64))  # keyframe bit set, no VP8 header
+    feed(clock, recorder.party("village", "村窗口"), [damaged, *frames[1:]])
+    [recorded] = await recorder.close()
+
+    assert "keyframe of 64 bytes does not decode" in caplog.text
+    decoded = decode_stored(archive, recorded.digest)
+    assert recorded.started_at == pytest.approx(T0 + 0.05, abs=0.01)  # the 2nd audio frame
+    assert decoded.video[0][0] == pytest.approx(3.0 - 0.05, abs=0.01)
+    assert len(decoded.video) == 45
