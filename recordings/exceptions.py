@@ -51,3 +51,7 @@ class JournalInUse(RecordingsError):
 
 class UnrecoverableRecording(RecordingsError):
     """A live journal holds no decodable media, so nothing can be archived from it."""
+
+
+class RangeNotSatisfiable(RecordingsError):
+    """An HTTP Range is malformed, asks for several ranges, or lies outside the file."""

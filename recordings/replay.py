@@ -15,16 +15,17 @@ from collections.abc import Iterator
 from aiohttp import hdrs, web
 
 from recordings.archive import Archive
-from recordings.exceptions import StoredFileNotFound, TamperedStoredFile, TruncatedStoredFile
+from recordings.exceptions import (
+    RangeNotSatisfiable,
+    StoredFileNotFound,
+    TamperedStoredFile,
+    TruncatedStoredFile,
+)
 from recordings.sealed_file import SealedReader
 
 logger = logging.getLogger(__name__)
 
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
-
-
-class RangeNotSatisfiable(Exception):
-    """The Range header is malformed, asks for several ranges, or lies outside the file."""
 
 
 def requested_range(header: str | None, size: int) -> tuple[int, int] | None:
