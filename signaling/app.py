@@ -8,6 +8,8 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from recordings import Archive, load_or_create_key
+
 from .accounts import hash_password
 from .acts import Act
 from .api import admin, cases, catalog, meta, records, session
@@ -15,12 +17,11 @@ from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
-from .appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from .appkeys import ARCHIVE, AUDIT_LOG, CLOCK, DATABASE, SETTINGS
 from .audit import AuditLog
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
-from .keys import load_or_create_key
 from .roles import SYSTEM
 from .schema import create_tables
 from .storage import Database
@@ -67,12 +68,22 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     await database.close()
 
 
+async def archive_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The encrypted archive; files a crash left half-written are dropped at start."""
+    settings = app[SETTINGS]
+    archive = Archive.open(settings.archive_dir, load_or_create_key(settings.keys_dir / "archive.key"))
+    await asyncio.get_running_loop().run_in_executor(None, archive.discard_incomplete)
+    app[ARCHIVE] = archive
+    yield
+
+
 def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     """The whole server for these settings; tests pass their own clock."""
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)
+    app.cleanup_ctx.append(archive_ctx)
     endpoints = [endpoint for api in APIS for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)
     for api in APIS:

@@ -48,6 +48,11 @@ class Settings:
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
 
+    @property
+    def archive_dir(self) -> Path:
+        """Encrypted, content-addressed files: scans, issued documents, recordings."""
+        return self.data_dir / "archive"
+
 
 ENV_PREFIX = "CUNNENG_"
 
