@@ -61,12 +61,12 @@ async def serve_stored_file(request: web.Request, archive: Archive, digest: str,
     try:
         reader = await loop.run_in_executor(None, archive.reader, digest)
     except StoredFileNotFound:
-        return _error(404, "recording_not_found", "录像不存在或已过保存期限",
-                      "The recording does not exist or its retention period has ended.")
+        return _error(404, "file_not_found", "文件不存在或已过保存期限",
+                      "The file does not exist or its retention period has ended.")
     except (TamperedStoredFile, TruncatedStoredFile):
         logger.exception("%s: stored file failed its integrity check", digest)
-        return _error(500, "recording_damaged", "录像文件已损坏，无法回放",
-                      "The stored recording is damaged and cannot be replayed.")
+        return _error(500, "file_damaged", "文件已损坏，无法读取",
+                      "The stored file is damaged and cannot be read.")
     try:
         return await _stream(request, reader, content_type)
     finally:

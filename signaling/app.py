@@ -8,16 +8,17 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from approver_console import open_authority
 from recordings import Archive, load_or_create_key
 
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, meta, records, session
+from .api import admin, cases, catalog, documents, meta, records, session
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
-from .appkeys import ARCHIVE, AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CLOCK, DATABASE, SETTINGS
 from .audit import AuditLog
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
@@ -28,7 +29,7 @@ from .storage import Database
 
 logger = logging.getLogger(__name__)
 
-APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api]
+APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api]
 
 
 def open_database(settings: Settings, checking_only: bool = False) -> tuple[Database, AuditLog]:
@@ -77,6 +78,15 @@ async def archive_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The local CA that issues each approving unit's signing certificate (created on first start)."""
+    settings = app[SETTINGS]
+    app[AUTHORITY] = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: open_authority(settings.data_dir, settings.pki_passphrase)
+    )
+    yield
+
+
 def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     """The whole server for these settings; tests pass their own clock."""
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
@@ -84,6 +94,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
+    app.cleanup_ctx.append(authority_ctx)
     endpoints = [endpoint for api in APIS for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)
     for api in APIS:

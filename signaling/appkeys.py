@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from approver_console import CertificateAuthority
 from recordings import Archive
 
 from .audit import AuditLog
@@ -15,3 +16,4 @@ DATABASE = web.AppKey("database", Database)
 AUDIT_LOG = web.AppKey("audit_log", AuditLog)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 ARCHIVE = web.AppKey("archive", Archive)
+AUTHORITY = web.AppKey("authority", CertificateAuthority)

@@ -39,6 +39,7 @@ class Settings:
     recording_retention_days: int = 30
     document_retention_days: int = 90
     holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
+    pki_passphrase: str = ""  # wraps the CA's private keys; a key file under keys/ when empty
 
     @property
     def database_path(self) -> Path:

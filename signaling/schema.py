@@ -12,7 +12,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     """Create every table and index that does not exist yet."""
     db.table("units").create(
         {"id": str, "name": str, "name_en": str, "kind": str, "parent_id": str,
-         "dept_code": str, "created_at": str},
+         "dept_code": str, "seal_digest": str, "created_at": str},
         pk="id", if_not_exists=True, not_null={"name", "kind"},
     )
     db.table("accounts").create(

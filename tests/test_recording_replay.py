@@ -113,7 +113,7 @@ async def test_a_missing_recording_gets_404_json(
     response = await client.get(f"/recordings/{'ab' * 32}")
     assert response.status == 404
     body = await response.json()
-    assert body["error"] == "recording_not_found" and body["message"] and body["message_en"]
+    assert body["error"] == "file_not_found" and body["message"] and body["message_en"]
 
 
 async def test_a_finalized_recording_replays_over_http_with_its_duration(

@@ -146,3 +146,8 @@ def path_int(request: web.Request, name: str) -> int:
     if not raw.isdigit() or len(raw) > 12:
         raise InvalidInput(f"编号「{raw}」不是有效的数字。", f"{name} must be a number.")
     return int(raw)
+
+
+def public_base(request: web.Request) -> str:
+    """The base URL printed in QR codes: configured, or the address the request came to."""
+    return (request.app[SETTINGS].public_url or f"{request.scheme}://{request.host}").rstrip("/")
