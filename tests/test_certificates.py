@@ -150,3 +150,31 @@ async def test_downloads_are_in_the_timeline(server: RunningServer) -> None:
     clerk, document, _ = await decide(server, "approve", {})
     actions = [e["action"] for e in (await clerk.get(f"/api/cases/{document['case_id']}/timeline")).body]
     assert actions[-3:] == ["case_approve", "document_issued", "document_downloaded"]
+
+
+async def test_an_uploaded_seal_is_used_and_a_bad_one_refused(server: RunningServer, tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    seal = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(seal).ellipse((10, 10, 390, 390), outline=(220, 20, 30, 255), width=18)
+    png = BytesIO()
+    seal.save(png, "PNG")
+    admin = await server.login("admin")
+    bad = await admin.request("PUT", "/api/units/zh-yb/seal", data=b"not a png")
+    assert bad.status == 400 and bad.body["error"] == "invalid_seal"
+    good = await admin.request("PUT", "/api/units/zh-yb/seal", data=png.getvalue())
+    assert good.status == 200, good.body
+    _, _, pdf = await decide(server, "approve", {})
+    assert embedded_images(pdf, tmp_path) >= 1  # the uploaded PNG, where the generated seal is vector
+
+
+def embedded_images(pdf: bytes, tmp_path: Path) -> int:
+    source = tmp_path / "images.pdf"
+    source.write_bytes(pdf)
+    listing = subprocess.run(["pdfimages", "-list", str(source)], capture_output=True, text=True, check=True)
+    return len(listing.stdout.strip().splitlines()) - 2  # two header lines
+
+
+async def test_the_generated_seal_is_vector(server: RunningServer, tmp_path: Path) -> None:
+    _, _, pdf = await decide(server, "approve", {})
+    assert embedded_images(pdf, tmp_path) == 0
