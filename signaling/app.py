@@ -21,6 +21,7 @@ from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
 from .keys import load_or_create_key
+from .pages import pages_api, registered_page_sets
 from .roles import SYSTEM
 from .schema import create_tables
 from .storage import Database
@@ -28,6 +29,11 @@ from .storage import Database
 logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api]
+
+
+def all_apis() -> list[Api]:
+    """The API and the web pages the installed packages contribute (`cunneng.pages`)."""
+    return [*APIS, pages_api(registered_page_sets())]
 
 
 def open_database(settings: Settings, checking_only: bool = False) -> tuple[Database, AuditLog]:
@@ -73,9 +79,10 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)
-    endpoints = [endpoint for api in APIS for endpoint in api.endpoints]
+    apis = all_apis()
+    endpoints = [endpoint for api in apis for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)
-    for api in APIS:
+    for api in apis:
         api.add_to(app)
     return app
 
