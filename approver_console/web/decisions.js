@@ -25,7 +25,7 @@ export function decisionPanel(kase, redraw) {
     refuse: () => {
       const reason = h("textarea", { name: "reason", maxlength: 1000 });
       return form("refuse", {
-        danger: true, fields: h("label", { class: "field" }, bi("不予批准的理由(必填)", "Reason (required)"), reason),
+        danger: true, fields: h("label", { class: "field" }, bi("不予批准的理由（必填）", "Reason (required)"), reason),
         collect: () => ({ reason: reason.value.trim() }), submitLabel: bi("确认不予批准", "Confirm refusal"),
       })();
     },

@@ -35,7 +35,7 @@ function departmentForm(kase, departments, redraw) {
   }));
   const fields = h("fieldset", {}, h("legend", {}, bi("选择参加联审的部门", "Departments")),
     departments.map((unit, index) => h("label", { class: "field" }, boxes[index], unit.name,
-      sent.has(unit.id) ? h("small", { class: "en" }, "(已发送 sent)") : null)));
+      sent.has(unit.id) ? h("small", { class: "en" }, "（已发送 sent）") : null)));
   return actionForm({
     name: "send_review", fields, submitLabel: bi("发给所选部门", "Send"), done: redraw,
     collect: () => {

@@ -34,7 +34,7 @@ function withNote(material, note) {
 
 function listedRow(material) {
   const tick = h("input", { type: "checkbox", name: "missing", value: material.name });
-  const note = h("input", { name: "note", placeholder: "说明(可不填),例如:需村委会盖章", hidden: true });
+  const note = h("input", { name: "note", placeholder: "说明（可不填），例如：需村委会盖章", hidden: true });
   tick.addEventListener("change", () => { note.hidden = !tick.checked; });
   const element = h("div", { class: "missing-material" },
     h("label", {}, tick, material.name, h("span", { class: "form" }, materialForm(material))), note);

@@ -27,10 +27,10 @@ function eventItem(event) {
 /** What an event adds beyond its name: the reason, the date, the materials, the score. */
 function eventDetail(action, detail) {
   const parts = [];
-  if (detail.reason) parts.push(`理由:${detail.reason}`);
-  if (detail.refusal_reason) parts.push(`理由:${detail.refusal_reason}`);
-  if (detail.pending_until) parts.push(`承诺办结:${detail.pending_until}`);
-  if (detail.materials) parts.push(`材料:${detail.materials.map((m) => m.name).join("、")}`);
+  if (detail.reason) parts.push(`理由：${detail.reason}`);
+  if (detail.refusal_reason) parts.push(`理由：${detail.refusal_reason}`);
+  if (detail.pending_until) parts.push(`承诺办结：${detail.pending_until}`);
+  if (detail.materials) parts.push(`材料：${detail.materials.map((m) => m.name).join("、")}`);
   if (REVIEW_STATES[detail.decision]) parts.push(REVIEW_STATES[detail.decision][0]);
   if (action === "case_rated") parts.push(`${detail.score} 分`);
   return parts.length ? h("div", { class: "detail" }, parts.join(";")) : null;

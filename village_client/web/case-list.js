@@ -36,6 +36,6 @@ function caseGroup(group, cases) {
   if (!cases.length) return null;
   const ordered = [...cases].sort((a, b) => Number(b.overdue) - Number(a.overdue));
   return h("section", { class: `panel group-${group.key}` },
-    h("h2", {}, bi(`${group.zh}(${cases.length})`, group.en)),
+    h("h2", {}, bi(`${group.zh}（${cases.length}）`, group.en)),
     h("ul", { class: "cards" }, ordered.map((kase) => caseCard(kase, `#/case/${kase.id}`))));
 }

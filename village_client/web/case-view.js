@@ -67,6 +67,6 @@ function villageActions(kase, redraw) {
   if (!buttons.length) return slot.element;
   return h("section", { class: "panel actions no-print" },
     h("h2", {}, bi("下一步", "Next step")),
-    kase.actions.includes("close") ? h("p", {}, bi("结果已打印或交给群众后,点下面的按钮办结:", "Close once the result is handed over:")) : null,
+    kase.actions.includes("close") ? h("p", {}, bi("结果已打印或交给群众后，点下面的按钮办结：", "Close once the result is handed over:")) : null,
     buttons, slot.element);
 }

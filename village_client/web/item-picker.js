@@ -22,9 +22,9 @@ export function itemPicker(items, bundles, onChoose) {
   const group = (heading, entries) => h("section", { class: "choice-group" },
     h("h3", {}, heading), h("div", { class: "choices" }, entries));
 
-  const search = h("input", { type: "search", name: "search", placeholder: "例如:修房子、养老、医保" });
+  const search = h("input", { type: "search", name: "search", placeholder: "例如：修房子、养老、医保" });
   const groups = [
-    group(bi("一件事(几件事一次办)", "Bundles"), bundles.map((bundle) => choice(bundle, { bundle }))),
+    group(bi("一件事（几件事一次办）", "Bundles"), bundles.map((bundle) => choice(bundle, { bundle }))),
     ...Object.keys(LEVELS).map((level) => group(named(LEVELS, level),
       items.filter((item) => item.level === level).map((item) => choice(item, { item })))),
   ];

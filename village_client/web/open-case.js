@@ -53,7 +53,7 @@ function chosenSummary(entry, items) {
   const days = Math.max(...items.map((item) => item.time_limit_days));
   return [
     h("h2", {}, bi("3. 请收齐这些材料", "3. Materials to collect")),
-    h("p", { class: "chosen-title" }, h("strong", {}, entry.title), `(${entry.name})`),
+    h("p", { class: "chosen-title" }, h("strong", {}, entry.title), `（${entry.name}）`),
     h("p", {}, days === 0 ? bi("当场办结", "Done on the spot") : bi(`${days} 个工作日内办结`, `Within ${days} working days`),
       " · ", h("a", { href: `/guide/${encodeURIComponent(entry.code)}`, target: "_blank" }, bi("打印办事指南", "Print the guide"))),
   ];

@@ -18,7 +18,7 @@ export function ratingPanel(kase, onRated) {
   if (kase.rating) {
     const [, zh, en] = SCORES[kase.rating - 1];
     return h("section", { class: "panel rating" }, h("h2", {}, bi("群众评价", "Rating")),
-      h("p", { class: "rated" }, bi(`${kase.rating} 分 · ${zh}`, en), kase.rating_comment ? `:${kase.rating_comment}` : ""));
+      h("p", { class: "rated" }, bi(`${kase.rating} 分 · ${zh}`, en), kase.rating_comment ? `：${kase.rating_comment}` : ""));
   }
   const slot = messageSlot();
   const comment = h("textarea", { name: "comment", maxlength: 500 });
@@ -33,6 +33,6 @@ export function ratingPanel(kase, onRated) {
   return h("section", { class: "panel rating no-print" },
     h("h2", {}, bi("请群众评价这次办事", "Please rate this service")),
     h("div", { class: "stars" }, buttons),
-    h("label", { class: "field" }, bi("想说的话(可不填)", "Comment (optional)"), comment),
+    h("label", { class: "field" }, bi("想说的话（可不填）", "Comment (optional)"), comment),
     slot.element);
 }

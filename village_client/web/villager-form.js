@@ -25,12 +25,12 @@ export function villagerForm() {
       if (asked !== wanted) return;
       fill(known.name, known.phone, true);
       replace(status, h("div", { class: "done", role: "status" },
-        bi(`已登记过:${known.name},不用再填写姓名。`, "Known villager: details filled in.")));
+        bi(`已登记过：${known.name}，不用再填写姓名。`, "Known villager: details filled in.")));
     } catch (error) {
       if (asked !== wanted) return;
       fill("", "", false);
       replace(status, error instanceof ApiError && error.code === "not_found"
-        ? h("p", { class: "note" }, bi("第一次来办事,请填写姓名和联系电话。", "New villager: enter name and phone."))
+        ? h("p", { class: "note" }, bi("第一次来办事，请填写姓名和联系电话。", "New villager: enter name and phone."))
         : errorBox(error));
     }
   };
@@ -44,7 +44,7 @@ export function villagerForm() {
 
   const element = h("fieldset", { class: "villager" },
     h("legend", {}, bi("1. 群众信息", "1. Villager")),
-    h("label", { class: "field" }, bi("身份证号码(18位)", "ID number"), idNumber),
+    h("label", { class: "field" }, bi("身份证号码（18位）", "ID number"), idNumber),
     status,
     h("div", { class: "inline-fields" },
       h("label", { class: "field" }, bi("姓名", "Name"), name),

@@ -47,9 +47,9 @@ export async function request(method, path, body) {
 
 function networkError(failure) {
   if (failure.name === "TimeoutError") {
-    return new ApiError(0, { error: "timeout", message: "网络太慢,等了30秒仍没有回应,请稍后重试。", message_en: "The request timed out." });
+    return new ApiError(0, { error: "timeout", message: "网络太慢，等了30秒仍没有回应，请稍后重试。", message_en: "The request timed out." });
   }
-  return new ApiError(0, { error: "offline", message: "连不上服务器,请检查网络后重试。", message_en: "Cannot reach the server." });
+  return new ApiError(0, { error: "offline", message: "连不上服务器，请检查网络后重试。", message_en: "Cannot reach the server." });
 }
 
 export const get = (path) => request("GET", path);

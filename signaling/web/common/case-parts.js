@@ -84,8 +84,8 @@ export function decisionBox(kase) {
   if (kase.state === "approved" || kase.state === "closed") {
     return h("div", { class: `decision ${kase.state}` },
       h("h2", {}, stateBadge(kase.state)),
-      kase.decided_at ? h("p", {}, `批准时间:${formatDateTime(kase.decided_at)}`) : null,
-      kase.closed_at ? h("p", {}, `办结时间:${formatDateTime(kase.closed_at)}`) : null);
+      kase.decided_at ? h("p", {}, `批准时间：${formatDateTime(kase.decided_at)}`) : null,
+      kase.closed_at ? h("p", {}, `办结时间：${formatDateTime(kase.closed_at)}`) : null);
   }
   return null;
 }
@@ -96,8 +96,8 @@ export function reviewList(reviews) {
   return h("section", { class: "panel reviews" },
     h("h2", {}, bi("部门联审意见", "Department opinions")),
     h("ul", { class: "materials" }, reviews.map((review) => h("li", { "data-unit": review.unit_id },
-      h("strong", {}, review.unit_name), ":", h("span", { class: `review review-${review.state}` },
+      h("strong", {}, review.unit_name), "：", h("span", { class: `review review-${review.state}` },
         named(REVIEW_STATES, review.state)),
-      review.reason ? h("p", {}, `理由:${review.reason}`) : null,
+      review.reason ? h("p", {}, `理由：${review.reason}`) : null,
       review.materials ? supplementList(review.materials) : null))));
 }

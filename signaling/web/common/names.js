@@ -16,7 +16,7 @@ export const ACTIONS = {
   request_supplement: ["要求补充材料", "Request materials"],
   refuse: ["不予批准", "Refuse"],
   set_pending: ["承诺限时办结", "Promise a date"],
-  submit_supplement: ["材料已补齐,重新提交", "Materials supplied, resubmit"],
+  submit_supplement: ["材料已补齐，重新提交", "Materials supplied, resubmit"],
   close: ["办结", "Close"],
 };
 

@@ -4,7 +4,7 @@ import { h, replace } from "./dom.js";
 
 /** The error as the user reads it: the API's Chinese message, its English one small below. */
 export function errorBox(error) {
-  return h("div", { class: "error", role: "alert" }, error.message || "出错了,请重试。",
+  return h("div", { class: "error", role: "alert" }, error.message || "出错了，请重试。",
     error.messageEn ? h("small", { class: "en", lang: "en" }, error.messageEn) : null);
 }
 

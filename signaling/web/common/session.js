@@ -40,12 +40,12 @@ export function startSession({ title, titleEn, roles, onReady }) {
     }
     onReady({ account, main, nav });
   };
-  window.addEventListener(SIGNED_OUT, () => signIn("登录已过期,请重新登录。"));
+  window.addEventListener(SIGNED_OUT, () => signIn("登录已过期，请重新登录。"));
   if (token.get()) begin(); else signIn();
 }
 
 function wrongRole(account) {
   return h("div", { class: "note" },
-    h("p", {}, `您的账号是「${account.role_name}」,不能使用这个窗口。`),
-    h("p", {}, h("a", { href: "/" }, bi("返回首页,选择其他窗口", "Back to the start page"))));
+    h("p", {}, `您的账号是「${account.role_name}」，不能使用这个窗口。`),
+    h("p", {}, h("a", { href: "/" }, bi("返回首页，选择其他窗口", "Back to the start page"))));
 }
