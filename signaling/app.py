@@ -75,7 +75,9 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     """The whole server for these settings; tests pass their own clock."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
+    # /village → /village/: a clerk typing the address without the slash still finds the page.
+    slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
+    app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)

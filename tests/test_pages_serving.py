@@ -27,6 +27,11 @@ async def test_the_landing_page_offers_every_registered_window(server: RunningSe
         assert f'href="{prefix}"' in page.body and title in page.body
 
 
+async def test_a_window_address_without_its_slash_is_redirected(server: RunningServer) -> None:
+    async with server.session.get(server.base + "/console", allow_redirects=False) as reply:
+        assert reply.status in (301, 308) and reply.headers["Location"] == "/console/"
+
+
 async def test_page_files_are_revalidated_so_an_update_is_never_run_stale(server: RunningServer) -> None:
     async with server.session.get(server.base + "/village/app.js") as script:
         assert script.status == 200 and script.headers["Content-Type"] == "text/javascript; charset=utf-8"

@@ -1,27 +1,20 @@
 // One case at the approver console: the villager, the items and materials, opinions, decisions, timeline.
 
-import { get } from "/common/api.js";
 import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewList, stateBadge } from "/common/case-parts.js";
-import { h, replace } from "/common/dom.js";
+import { showCaseScreen } from "/common/case-screen.js";
+import { h } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
-import { errorBox } from "/common/notice.js";
 import { decisionPanel } from "./decisions.js";
 import { departmentOpinionPanel, sendToDepartmentsPanel } from "./joint-review.js";
 import { timelinePanel } from "./timeline.js";
 
-export async function showCase(screen, id, account) {
-  replace(screen, h("p", {}, bi("正在读取……", "Loading…")));
-  try {
-    drawCase(screen, await get(`/api/cases/${encodeURIComponent(id)}`), account);
-  } catch (error) {
-    replace(screen, errorBox(error), h("a", { href: "#/" }, bi("返回办件队列", "Back to the queue")));
-  }
+/** The case screen; resolves to {layout, kase} (see showCaseScreen) for panels joining it. */
+export function showCase(screen, id, account) {
+  return showCaseScreen(screen, id, (kase, redraw) => caseContent(kase, account, redraw));
 }
 
-/** The case laid out; the call panel (.case-call) may later join .case-layout beside .case-main. */
-function drawCase(screen, kase, account) {
-  const redraw = (updated) => drawCase(screen, updated, account);
-  const main = h("div", { class: "case-main" },
+function caseContent(kase, account, redraw) {
+  return [
     h("p", { class: "no-print" }, h("a", { href: "#/" }, bi("← 返回办件队列", "Back to the queue"))),
     h("h1", {}, itemTitles(kase)),
     h("p", { class: "case-state" }, stateBadge(kase.state), " ", overdueFlag(kase)),
@@ -35,6 +28,6 @@ function drawCase(screen, kase, account) {
       kase.items.map((item) => h("div", { class: "item", "data-item": item.code },
         h("h3", {}, item.title, h("small", { class: "en" }, item.name)),
         materialList(item.materials)))),
-    timelinePanel(kase));
-  replace(screen, h("div", { class: "case-layout", "data-case": kase.id }, main));
+    timelinePanel(kase),
+  ];
 }

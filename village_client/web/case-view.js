@@ -1,26 +1,21 @@
 // One case at the village window: where it stands, what was decided, and what to do next.
 
-import { get, post } from "/common/api.js";
+import { post } from "/common/api.js";
 import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewList, stateBadge } from "/common/case-parts.js";
-import { h, replace } from "/common/dom.js";
+import { showCaseScreen } from "/common/case-screen.js";
+import { h } from "/common/dom.js";
 import { bi, named } from "/common/i18n.js";
 import { ACTIONS, HANDOVERS } from "/common/names.js";
-import { busy, errorBox, messageSlot } from "/common/notice.js";
+import { busy, messageSlot } from "/common/notice.js";
 import { ratingPanel } from "./rating.js";
 
-export async function showCase(screen, id) {
-  replace(screen, h("p", {}, bi("正在读取……", "Loading…")));
-  try {
-    drawCase(screen, await get(`/api/cases/${encodeURIComponent(id)}`));
-  } catch (error) {
-    replace(screen, errorBox(error), h("a", { href: "#/" }, bi("返回办件列表", "Back to the list")));
-  }
+/** The case screen; resolves to {layout, kase} (see showCaseScreen) for panels joining it. */
+export function showCase(screen, id) {
+  return showCaseScreen(screen, id, caseContent);
 }
 
-/** The case laid out; the call panel (.case-call) may later join .case-layout beside .case-main. */
-function drawCase(screen, kase) {
-  const redraw = (updated) => drawCase(screen, updated);
-  const main = h("div", { class: "case-main" },
+function caseContent(kase, redraw) {
+  return [
     h("p", { class: "no-print" }, h("a", { href: "#/" }, bi("← 返回办件列表", "Back to the list"))),
     h("h1", {}, itemTitles(kase)),
     h("p", { class: "case-state" }, stateBadge(kase.state), " ", overdueFlag(kase)),
@@ -33,8 +28,8 @@ function drawCase(screen, kase) {
     kase.state === "closed" ? ratingPanel(kase, redraw) : null,
     reviewList(kase.reviews),
     h("section", { class: "panel" }, h("h2", {}, bi("办件信息", "Case details")), caseFacts(kase)),
-    h("section", { class: "panel" }, h("h2", {}, bi("申请材料", "Materials")), materialList(kase.materials)));
-  replace(screen, h("div", { class: "case-layout", "data-case": kase.id }, main));
+    h("section", { class: "panel" }, h("h2", {}, bi("申请材料", "Materials")), materialList(kase.materials)),
+  ];
 }
 
 /** While the window decides: whose turn it is. */

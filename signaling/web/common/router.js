@@ -2,6 +2,8 @@
 
 import { h, replace } from "./dom.js";
 
+let listening = null; // the hashchange listener of the current session's routes
+
 /** Show the view whose pattern ("/case/:id") matches the hash; redraw on every change. */
 export function startRouter(main, routes) {
   const show = () => {
@@ -19,6 +21,9 @@ export function startRouter(main, routes) {
     }
     go("/");
   };
+  // Signing in again (after a session expired) starts the routes anew, never twice over.
+  if (listening) window.removeEventListener("hashchange", listening);
+  listening = show;
   window.addEventListener("hashchange", show);
   show();
 }
