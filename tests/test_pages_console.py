@@ -113,3 +113,28 @@ async def test_the_ledger_link_downloads_the_cases_as_csv(users: Users) -> None:
     text = (await download.path()).read_text("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["办件编号"] for row in rows] == [case["number"]]
+
+
+async def test_a_promised_date_then_a_refusal_reach_the_village_in_plain_words(users: Users) -> None:
+    case = await open_demo_case(await users.server.login("clerk-yb1"))
+    approver = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    await approver.get_by_role("button", name="开始审查").click()
+    await approver.get_by_role("button", name="承诺限时办结").click()
+    await approver.locator("input[name=until]").fill("2026-12-04")
+    await approver.get_by_role("button", name="确认承诺日期").click()
+    await state_is(approver, "承诺办结")
+    clerk = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
+    await expect(clerk.locator(".decision.pending")).to_contain_text("2026年12月4日")
+
+    await approver.get_by_role("button", name="不予批准").click()
+    await approver.get_by_role("button", name="确认不予批准").click()
+    await expect(approver.get_by_role("alert")).to_contain_text("不予批准的理由")  # required, says the API
+    await approver.locator("form[data-form=refuse] textarea").fill("已参加职工养老保险,不能重复参保")
+    await approver.get_by_role("button", name="确认不予批准").click()
+    await state_is(approver, "不予批准")
+
+    await clerk.reload()
+    await expect(clerk.locator(".decision.refused .reason")).to_have_text("已参加职工养老保险,不能重复参保")
+    await clerk.get_by_role("button", name="已交给群众").click()
+    await state_is(clerk, "已办结")
+    await expect(clerk.locator(".decision.refused")).to_be_visible()  # the reason stays on the closed case

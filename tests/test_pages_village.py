@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from .browser import CJK_FONTS, Users, fill_login, platform_fonts
+from .browser import CJK_FONTS, Users, fill_login, platform_fonts, sign_in
 from .support import VALID_ID, open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -67,3 +67,17 @@ async def test_every_page_draws_chinese_with_a_cjk_font(users: Users) -> None:
         await expect(page.locator(selector).first).to_be_visible()
         fonts = await platform_fonts(page, selector)
         assert fonts and set(fonts) <= CJK_FONTS, (path, fonts)
+
+
+async def test_an_expired_session_asks_for_the_password_again(users: Users) -> None:
+    page = await users.open("/village/", "clerk-yb1")
+    users.server.clock.advance(hours=13)  # sessions last 12 hours
+    await page.get_by_role("link", name="办新事 Open a new case").click()
+    await expect(page.locator("form.login .note")).to_contain_text("登录已过期")
+    await sign_in(page, "clerk-yb1")
+    await expect(page.locator("button.choice").first).to_be_visible()  # back on the page it asked for
+    listings: list[str] = []
+    page.on("request", lambda request: listings.append(request.url) if request.url.endswith("/api/cases") else None)
+    await page.locator("nav a[href='#/']").click()
+    await expect(page.locator(".note, .cards").first).to_be_visible()
+    assert len(listings) == 1  # the routes started anew, not twice over
