@@ -24,7 +24,7 @@ export function ratingPanel(kase, onRated) {
   const comment = h("textarea", { name: "comment", maxlength: 500 });
   const buttons = SCORES.map(([score, zh, en]) => {
     const button = h("button", { type: "button", "data-score": score, "aria-label": `${score} 分 ${zh}` },
-      String(score), h("small", { class: "en" }, zh), h("small", { class: "en", lang: "en" }, en));
+      h("strong", {}, String(score)), h("span", { class: "score-name" }, zh), h("small", { class: "en", lang: "en" }, en));
     button.addEventListener("click", () => busy(button, slot, async () => {
       onRated(await post(`/api/cases/${kase.id}/rating`, { score, comment: comment.value.trim() }));
     }));
@@ -32,7 +32,7 @@ export function ratingPanel(kase, onRated) {
   });
   return h("section", { class: "panel rating no-print" },
     h("h2", {}, bi("请群众评价这次办事", "Please rate this service")),
+    h("label", { class: "field" }, bi("想说的话（可不填，先写再点分数）", "Comment first, optional"), comment),
     h("div", { class: "stars" }, buttons),
-    h("label", { class: "field" }, bi("想说的话（可不填）", "Comment (optional)"), comment),
     slot.element);
 }
