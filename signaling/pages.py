@@ -89,6 +89,8 @@ def registered_page_sets() -> list[PageSet]:
     repeated = sorted({prefix for prefix in prefixes if prefixes.count(prefix) > 1})
     if repeated:
         raise InvalidPageSet(f"two page sets share the prefix {', '.join(repeated)}")
+    for page_set in found:
+        logger.debug("pages %s: %s from %s", page_set.name, page_set.prefix, page_set.directory)
     return sorted(found, key=lambda page_set: (page_set.order, page_set.name))
 
 

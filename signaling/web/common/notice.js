@@ -8,13 +8,12 @@ export function errorBox(error) {
     error.messageEn ? h("small", { class: "en", lang: "en" }, error.messageEn) : null);
 }
 
-/** A place on the page for the outcome of the last action; show(error) or clear(). */
+/** A place on the page for the error of the last action: error(e) shows it, clear() empties it. */
 export function messageSlot() {
   const slot = h("div", { class: "message-slot", "aria-live": "polite" });
   return {
     element: slot,
     error: (error) => replace(slot, errorBox(error)),
-    done: (text) => replace(slot, h("div", { class: "done", role: "status" }, text)),
     clear: () => replace(slot),
   };
 }

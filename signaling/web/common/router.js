@@ -44,8 +44,3 @@ function match(pattern, path) {
 export function go(path) {
   location.hash = `#${path}`;
 }
-
-/** A link to a route. */
-export function link(path, ...children) {
-  return h("a", { href: `#${path}` }, ...children);
-}

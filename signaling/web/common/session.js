@@ -27,8 +27,8 @@ export function startSession({ title, titleEn, roles, onReady }) {
     let account;
     try {
       account = await get("/api/me");
-    } catch {
-      signIn();
+    } catch (error) {
+      if (error.status !== 401) signIn(error.message); // a 401 has already asked for the login (SIGNED_OUT)
       return;
     }
     replace(who, account.display_name, " ",
