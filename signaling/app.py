@@ -23,6 +23,7 @@ from .audit import AuditLog
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
+from .pages import pages_api, registered_page_sets
 from .roles import SYSTEM
 from .schema import create_tables
 from .storage import Database
@@ -30,6 +31,11 @@ from .storage import Database
 logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api]
+
+
+def all_apis() -> list[Api]:
+    """The API and the web pages the installed packages contribute (`cunneng.pages`)."""
+    return [*APIS, pages_api(registered_page_sets())]
 
 
 def open_database(settings: Settings, checking_only: bool = False) -> tuple[Database, AuditLog]:
@@ -89,15 +95,18 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     """The whole server for these settings; tests pass their own clock."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
+    # /village → /village/: a clerk typing the address without the slash still finds the page.
+    slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
+    app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
-    endpoints = [endpoint for api in APIS for endpoint in api.endpoints]
+    apis = all_apis()
+    endpoints = [endpoint for api in apis for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)
-    for api in APIS:
+    for api in apis:
         api.add_to(app)
     return app
 
