@@ -19,6 +19,7 @@ from .idnumber import parse_citizen_id
 from .issuing import PlannedDocument, plan_document, record_document
 from .jurisdictions import get_unit, village_chain
 from .reviews import (
+    OPEN_CASE_STATES,
     decide_review,
     review_rows,
     reviews_after_supplement,
@@ -134,7 +135,8 @@ def _summary(db: sqlite_utils.Database, case: dict[str, Any], now: datetime) -> 
         "id": case["id"], "number": case["number"], "state": case["state"],
         "state_name": STATE_NAMES[State(case["state"])],
         "villager_name": case["villager_name"], "village_id": case["village_id"],
-        "village_name": case["village_name"], "handler_unit_id": case["handler_unit_id"],
+        "village_name": case["village_name"], "town_id": case["town_id"], "district_id": case["district_id"],
+        "handler_unit_id": case["handler_unit_id"],
         "items": [{"code": i["code"], "name": i["name"], "title": i["title"]} for i in items],
         "bundle_code": case["bundle_code"], "opened_at": case["opened_at"], "due_at": case["due_at"],
         "overdue": is_overdue(case, now), "problem": bool(case["problem"]),
@@ -161,10 +163,11 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "materials": combined_materials(items),
         "supplement": json.loads(case["supplement"]) if case["supplement"] else None,
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
-        "decided_at": case["decided_at"], "closed_at": case["closed_at"],
+        "decided_at": case["decided_at"], "decision_note": case["decision_note"],
+        "closed_at": case["closed_at"], "closed_how": case["closed_how"],
         "rating": case["rating"], "rating_comment": case["rating_comment"],
         "reviews": review_rows(db, case_id),
-        "actions": [str(a) for a in _actions_for(account, case)],
+        "actions": _actions_for(account, case, review_rows(db, case_id)),
     }
 
 
@@ -175,13 +178,17 @@ def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, An
     return detail
 
 
-def _actions_for(account: Account, case: dict[str, Any]) -> list[Action]:
+def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str, Any]]) -> list[str]:
+    """What this account may do with the case now: workflow actions, and "review" for a department."""
+    if account.role is Role.DEPARTMENT_REVIEWER:
+        sent_here = any(r["unit_id"] == account.unit_id for r in reviews)
+        return ["review"] if sent_here and case["state"] in OPEN_CASE_STATES else []
     is_handler = account.role in (Role.TOWN_APPROVER, Role.DISTRICT_APPROVER) and (
         account.unit_id == case["handler_unit_id"]
     )
     is_village = account.role is Role.VILLAGE_CLERK and account.unit_id == case["village_id"]
     return [
-        action for action in allowed_actions(State(case["state"]))
+        str(action) for action in allowed_actions(State(case["state"]))
         if (is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS)
     ]
 
@@ -215,7 +222,9 @@ def transition(
     if action is Action.SUBMIT_SUPPLEMENT:
         reviews_after_supplement(db, case_id)
     db.table("cases").update(case_id, changes)
-    detail = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement")}
+    detail = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement") and v is not None}
+    if body.get("note"):
+        detail["note"] = body["note"]
     if "supplement" in changes:
         detail["materials"] = json.loads(changes["supplement"])
     act.log(db, f"case_{action}", case_id, {"from": case["state"], **detail})
@@ -228,7 +237,7 @@ def _action_fields(
     db: sqlite_utils.Database, act: Act, case: dict[str, Any], action: Action, body: dict[str, Any]
 ) -> dict[str, Any]:
     """The columns an action sets besides the state, after checking its body (writes nothing)."""
-    decided = {"decided_by": act.actor.id, "decided_at": act.when}
+    decided = {"decided_by": act.actor.id, "decided_at": act.when, "decision_note": body.get("note") or None}
     if action is Action.APPROVE:
         reviews_block_approval(db, case["id"])
         return decided
@@ -239,7 +248,7 @@ def _action_fields(
     if action is Action.SET_PENDING:
         return {**decided, "pending_until": _promised_date(body["until"], act.at).isoformat()}
     if action is Action.CLOSE:
-        return {"closed_at": act.when}
+        return {"closed_at": act.when, "closed_how": body["handover"]}
     return {}
 
 

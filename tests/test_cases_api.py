@@ -61,6 +61,7 @@ async def test_joint_review_needs_every_department(server: RunningServer) -> Non
     await approver.post(f"{path}/actions/start_review", {})
     sent = await approver.post(f"{path}/reviews", {"departments": ["zh-hrss", "zh-civil"]})
     assert [r["state"] for r in sent.body["reviews"]] == ["reviewing", "reviewing"]
+    assert (await hrss.get(path)).body["actions"] == ["review"]
     await hrss.post(f"{path}/review", {"decision": "approve"})
     blocked = await approver.post(f"{path}/actions/approve", {})
     assert blocked.status == 409 and "昭化区民政局" in blocked.body["message"]

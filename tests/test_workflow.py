@@ -83,8 +83,23 @@ async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
     assert back.body["state"] == "under_review"
     pending = await do(clerk, approver, case["id"], "set_pending")
     assert pending.body["pending_until"] == "2026-12-04"
+    assert pending.body["decision_note"] is None
     refused = await do(clerk, approver, case["id"], "refuse")
     assert refused.body["refusal_reason"] == BODIES["refuse"]["reason"]
+    closed = await do(clerk, approver, case["id"], "close")
+    assert closed.body["closed_how"] == "printed"
+    timeline = (await approver.get(f"/api/cases/{case['id']}/timeline")).body
+    notes = [e["detail"].get("note") for e in timeline if e["action"] == "case_submit_supplement"]
+    assert notes == ["已补充户口簿复印件"]
+
+
+async def test_an_approval_note_is_kept(server: RunningServer) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    await do(clerk, approver, case["id"], "start_review")
+    approved = await do(clerk, approver, case["id"], "approve")
+    assert approved.body["decision_note"] == "材料齐全"
+    assert approved.body["town_id"] == "zh-yb" and approved.body["district_id"] == "zh"
 
 
 @pytest.mark.parametrize("action,body", [
