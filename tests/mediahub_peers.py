@@ -1,0 +1,175 @@
+"""Real aiortc client peers for the media hub tests: they send a test pattern and decode.
+
+Each client answers the hub's offers exactly as a village page or approver console
+would: on the first offer it puts its camera and microphone on the m-lines the offer
+lists under "publish", and it learns from "tracks" whose media each other m-line carries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import av
+import numpy as np
+from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
+
+VIDEO_SIZE = (320, 240)
+FPS = 15
+
+Answer = Callable[[str, str, str], Awaitable[None]]  # call_id, participant_id, sdp
+
+
+class ColourTrack(VideoStreamTrack):
+    """A solid-colour camera, so a receiver can tell whose video it decodes."""
+
+    def __init__(self, rgb: tuple[int, int, int]) -> None:
+        super().__init__()
+        width, height = VIDEO_SIZE
+        image = np.zeros((height, width, 3), dtype=np.uint8)
+        image[:, :] = rgb
+        self._image = image
+        self._count = 0
+
+    async def recv(self) -> av.VideoFrame:
+        await asyncio.sleep(1 / FPS)
+        frame = av.VideoFrame.from_ndarray(self._image, format="rgb24")
+        frame.pts = self._count * 90000 // FPS
+        frame.time_base = fractions.Fraction(1, 90000)
+        self._count += 1
+        return frame
+
+
+class ClientPeer:
+    """One participant's browser stand-in: answers hub offers, decodes what it receives."""
+
+    def __init__(self, call_id: str, participant_id: str, rgb: tuple[int, int, int], answer: Answer):
+        self.call_id = call_id
+        self.participant_id = participant_id
+        # max-bundle: with aiortc's default (balanced) policy, a second m-line of one kind in
+        # a remote offer stays on a transport that BUNDLE then discards, and gets no media.
+        self.pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        self.camera = ColourTrack(rgb)
+        self.microphone = AudioStreamTrack()
+        self.offers: list[dict[str, Any]] = []
+        self.ended: dict[str, Any] | None = None
+        self.connected_at: float | None = None
+        # participant id -> (arrival time, centre pixel RGB) of every decoded video frame
+        self.frames: dict[str, list[tuple[float, tuple[int, int, int]]]] = {}
+        self.audio_frames: dict[str, int] = {}
+        self._answer = answer
+        self._owner_of_mid: dict[str, str] = {}
+        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._spawn(self._process_inbox())
+        self.pc.on("track", lambda track: self._spawn(self._consume(track)))
+        self.pc.on("connectionstatechange", self._on_state)
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        """A message from the hub, handled in arrival order."""
+        self._inbox.put_nowait(message)
+
+    def colours_from(self, participant_id: str) -> list[tuple[int, int, int]]:
+        """Centre colours of the frames decoded from one participant."""
+        return [rgb for _, rgb in self.frames.get(participant_id, [])]
+
+    async def wait_for_frames(self, participant_id: str, count: int, timeout: float = 10) -> None:
+        """Wait until `count` frames of `participant_id` have been decoded."""
+        async with asyncio.timeout(timeout):
+            while len(self.frames.get(participant_id, [])) < count:
+                await asyncio.sleep(0.05)
+
+    async def close(self) -> None:
+        """Stop the peer and its tasks."""
+        await self.pc.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _process_inbox(self) -> None:
+        while True:
+            message = await self._inbox.get()
+            if message["type"] == "offer":
+                await self._on_offer(message)
+            elif message["type"] == "call-ended":
+                self.ended = message
+
+    async def _on_offer(self, message: dict[str, Any]) -> None:
+        first = not self.offers
+        self.offers.append(message)
+        self._owner_of_mid = {t["mid"]: t["participant_id"] for t in message["tracks"]}
+        await self.pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "offer"))
+        if first:
+            self._publish(message["publish"])
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        await self._answer(self.call_id, self.participant_id, self.pc.localDescription.sdp)
+
+    def _publish(self, mids: dict[str, str]) -> None:
+        by_mid = {t.mid: t for t in self.pc.getTransceivers()}
+        for kind, track in (("audio", self.microphone), ("video", self.camera)):
+            transceiver = by_mid[mids[kind]]
+            transceiver.sender.replaceTrack(track)
+            transceiver.direction = "sendonly"
+
+    async def _consume(self, track: MediaStreamTrack) -> None:
+        mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            owner = self._owner_of_mid.get(str(mid))
+            if owner is None:
+                continue
+            if track.kind == "video":
+                image = frame.to_ndarray(format="rgb24")
+                centre = image[image.shape[0] // 2, image.shape[1] // 2]
+                rgb = (int(centre[0]), int(centre[1]), int(centre[2]))
+                self.frames.setdefault(owner, []).append((time.monotonic(), rgb))
+            else:
+                self.audio_frames[owner] = self.audio_frames.get(owner, 0) + 1
+
+    def _on_state(self) -> None:
+        if self.pc.connectionState == "connected" and self.connected_at is None:
+            self.connected_at = time.monotonic()
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def close_to(rgb: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 40) -> bool:
+    """Whether a decoded colour matches the colour sent (VP8 and YUV shift it a little)."""
+    return all(abs(a - b) <= tolerance for a, b in zip(rgb, expected))
+
+
+class Switchboard:
+    """Routes hub messages to the client peers, as the WebSocket layer will."""
+
+    def __init__(self) -> None:
+        self.peers: dict[tuple[str, str], ClientPeer] = {}
+
+    def add(self, peer: ClientPeer) -> ClientPeer:
+        """Register a peer to receive its participant's messages."""
+        self.peers[(peer.call_id, peer.participant_id)] = peer
+        return peer
+
+    def emit(self, call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+        """The in-process hub's emit."""
+        peer = self.peers.get((call_id, participant_id))
+        if peer is not None:
+            peer.deliver(message)
+
+    async def send(self, call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+        """The worker pool's async send."""
+        self.emit(call_id, participant_id, message)
+
+    async def close(self) -> None:
+        """Close every peer."""
+        await asyncio.gather(*(peer.close() for peer in self.peers.values()))
