@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import fractions
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import av
 import numpy as np
+import pytest
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
+
+from signaling.media import MediaConfig, MediaHub
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 
 VIDEO_SIZE = (320, 240)
@@ -26,18 +30,29 @@ Answer = Callable[[str, str, str], Awaitable[None]]  # call_id, participant_id, 
 
 
 class ColourTrack(VideoStreamTrack):
-    """A solid-colour camera, so a receiver can tell whose video it decodes."""
+    """A camera of one colour, so a receiver can tell whose video it decodes.
 
-    def __init__(self, rgb: tuple[int, int, int]) -> None:
+    With `moving`, the top third is fresh noise every frame, which no encoder can predict,
+    so the encoder spends its whole target bitrate on every frame and the bytes sent per
+    second are steady; the centre row stays the plain colour.
+    """
+
+    def __init__(self, rgb: tuple[int, int, int], moving: bool = False) -> None:
         super().__init__()
         width, height = VIDEO_SIZE
         image = np.zeros((height, width, 3), dtype=np.uint8)
         image[:, :] = rgb
         self._image = image
+        self._noise = np.random.default_rng(1) if moving else None
         self._count = 0
 
     async def recv(self) -> av.VideoFrame:
         await asyncio.sleep(1 / FPS)
+        if self._noise is not None:
+            width, height = VIDEO_SIZE
+            self._image[: height // 3] = self._noise.integers(
+                0, 255, (height // 3, width, 3), dtype=np.uint8
+            )
         frame = av.VideoFrame.from_ndarray(self._image, format="rgb24")
         frame.pts = self._count * 90000 // FPS
         frame.time_base = fractions.Fraction(1, 90000)
@@ -48,13 +63,20 @@ class ColourTrack(VideoStreamTrack):
 class ClientPeer:
     """One participant's browser stand-in: answers hub offers, decodes what it receives."""
 
-    def __init__(self, call_id: str, participant_id: str, rgb: tuple[int, int, int], answer: Answer):
+    def __init__(
+        self,
+        call_id: str,
+        participant_id: str,
+        rgb: tuple[int, int, int],
+        answer: Answer,
+        moving: bool = False,
+    ) -> None:
         self.call_id = call_id
         self.participant_id = participant_id
         # max-bundle: with aiortc's default (balanced) policy, a second m-line of one kind in
         # a remote offer stays on a transport that BUNDLE then discards, and gets no media.
         self.pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
-        self.camera = ColourTrack(rgb)
+        self.camera = ColourTrack(rgb, moving)
         self.microphone = AudioStreamTrack()
         self.offers: list[dict[str, Any]] = []
         self.ended: dict[str, Any] | None = None
@@ -62,6 +84,8 @@ class ClientPeer:
         # participant id -> (arrival time, centre pixel RGB) of every decoded video frame
         self.frames: dict[str, list[tuple[float, tuple[int, int, int]]]] = {}
         self.audio_frames: dict[str, int] = {}
+        self.remb_received: list[int] = []  # bitrates the hub asked our video sender for
+        self.follow_remb = True
         self._answer = answer
         self._owner_of_mid: dict[str, str] = {}
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -115,6 +139,45 @@ class ClientPeer:
             transceiver = by_mid[mids[kind]]
             transceiver.sender.replaceTrack(track)
             transceiver.direction = "sendonly"
+        self._watch_remb(by_mid[mids["video"]].sender)
+
+    def _watch_remb(self, sender: Any) -> None:
+        """Record the REMB the hub sends us; pass it to the encoder only if we follow it."""
+        original = sender._handle_rtcp_packet
+
+        async def handle(packet: Any) -> None:
+            if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+                self.remb_received.append(unpack_remb_fci(packet.fci)[0])
+                if not self.follow_remb:
+                    return
+            await original(packet)
+
+        sender._handle_rtcp_packet = handle
+
+    def cap_remb(self, bitrate: int) -> None:
+        """Act as a weak downlink: every REMB we send reports at most `bitrate`."""
+        for receiver in self.pc.getReceivers():
+            original = receiver._send_rtcp
+
+            async def send(packet: Any, original: Any = original) -> None:
+                if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+                    _, ssrcs = unpack_remb_fci(packet.fci)
+                    packet = RtcpPsfbPacket(
+                        fmt=RTCP_PSFB_APP,
+                        ssrc=packet.ssrc,
+                        media_ssrc=0,
+                        fci=pack_remb_fci(bitrate, ssrcs),
+                    )
+                await original(packet)
+
+            receiver._send_rtcp = send
+
+    async def video_bytes_sent(self) -> int:
+        """Bytes our video sender has put on the wire (getStats outbound-rtp)."""
+        stats = await self.pc.getStats()
+        return sum(
+            e.bytesSent for e in stats.values() if e.type == "outbound-rtp" and e.kind == "video"
+        )
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
@@ -173,3 +236,33 @@ class Switchboard:
     async def close(self) -> None:
         """Close every peer."""
         await asyncio.gather(*(peer.close() for peer in self.peers.values()))
+
+
+@pytest.fixture
+async def board() -> AsyncIterator[Switchboard]:
+    """Client peers by participant, closed after the test."""
+    switchboard = Switchboard()
+    yield switchboard
+    await switchboard.close()
+
+
+@pytest.fixture
+async def hub(board: Switchboard) -> AsyncIterator[MediaHub]:
+    """An in-process hub whose messages reach the board's peers."""
+    media_hub = MediaHub(MediaConfig(), board.emit)
+    yield media_hub
+    await media_hub.close()
+
+
+async def join(
+    hub: MediaHub,
+    board: Switchboard,
+    call_id: str,
+    participant_id: str,
+    rgb: tuple[int, int, int],
+    moving: bool = False,
+) -> ClientPeer:
+    """A new client peer joins a call through the hub."""
+    peer = board.add(ClientPeer(call_id, participant_id, rgb, hub.answer, moving))
+    await hub.join(call_id, participant_id, participant_id)
+    return peer
