@@ -17,11 +17,11 @@ import av
 import numpy as np
 import pytest
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
 from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
 
 from signaling.media import MediaConfig, MediaHub
-from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 
 VIDEO_SIZE = (320, 240)
 FPS = 15
@@ -152,7 +152,7 @@ class ClientPeer:
                     return
             await original(packet)
 
-        sender._handle_rtcp_packet = handle
+        setattr(sender, "_handle_rtcp_packet", handle)
 
     def cap_remb(self, bitrate: int) -> None:
         """Act as a weak downlink: every REMB we send reports at most `bitrate`."""
@@ -170,7 +170,7 @@ class ClientPeer:
                     )
                 await original(packet)
 
-            receiver._send_rtcp = send
+            setattr(receiver, "_send_rtcp", send)
 
     async def video_bytes_sent(self) -> int:
         """Bytes our video sender has put on the wire (getStats outbound-rtp)."""
@@ -189,7 +189,7 @@ class ClientPeer:
             owner = self._owner_of_mid.get(str(mid))
             if owner is None:
                 continue
-            if track.kind == "video":
+            if isinstance(frame, av.VideoFrame):
                 image = frame.to_ndarray(format="rgb24")
                 centre = image[image.shape[0] // 2, image.shape[1] // 2]
                 rgb = (int(centre[0]), int(centre[1]), int(centre[2]))
@@ -207,7 +207,9 @@ class ClientPeer:
         task.add_done_callback(self._tasks.discard)
 
 
-def close_to(rgb: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 40) -> bool:
+def close_to(
+    rgb: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 40
+) -> bool:
     """Whether a decoded colour matches the colour sent (VP8 and YUV shift it a little)."""
     return all(abs(a - b) <= tolerance for a, b in zip(rgb, expected))
 
@@ -238,16 +240,16 @@ class Switchboard:
         await asyncio.gather(*(peer.close() for peer in self.peers.values()))
 
 
-@pytest.fixture
-async def board() -> AsyncIterator[Switchboard]:
+@pytest.fixture(name="board")
+async def board_fixture() -> AsyncIterator[Switchboard]:
     """Client peers by participant, closed after the test."""
     switchboard = Switchboard()
     yield switchboard
     await switchboard.close()
 
 
-@pytest.fixture
-async def hub(board: Switchboard) -> AsyncIterator[MediaHub]:
+@pytest.fixture(name="hub")
+async def hub_fixture(board: Switchboard) -> AsyncIterator[MediaHub]:
     """An in-process hub whose messages reach the board's peers."""
     media_hub = MediaHub(MediaConfig(), board.emit)
     yield media_hub

@@ -19,7 +19,8 @@ class CountingSink:
         self.packets: list[tuple[str, str, int, Any, int]] = []
 
     def write(self, kind: str, codec: str, packet: av.Packet) -> None:
-        self.packets.append((kind, codec, int(packet.pts), packet.time_base, packet.size))
+        assert packet.pts is not None
+        self.packets.append((kind, codec, packet.pts, packet.time_base, packet.size))
 
 
 class CountingRecording:

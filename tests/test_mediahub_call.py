@@ -11,7 +11,7 @@ from typing import Any
 import aiortc.rtcrtpreceiver
 import mediahub_sinks
 import pytest
-from mediahub_peers import board, close_to, hub, join  # noqa: F401
+from mediahub_peers import board_fixture, close_to, hub_fixture, join  # noqa: F401
 
 from signaling.media import MediaHub
 from signaling.media.passthrough import EncodedFrameTap, decoder_thread_of, tap_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from mediahub_peers import ClientPeer, board, hub, join  # noqa: F401
+from mediahub_peers import ClientPeer, board_fixture, hub_fixture, join  # noqa: F401
 
 from signaling.media import MediaHub
 

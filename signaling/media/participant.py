@@ -24,7 +24,6 @@ from .exceptions import (
     InvalidSessionDescription,
     UnexpectedAnswer,
 )
-from .passthrough import MediaKind
 from .publication import Publication
 from .recording import PacketSink
 from .slot import KINDS, Slot
@@ -188,7 +187,7 @@ def _parse_candidate(candidate: dict[str, Any] | None) -> RTCIceCandidate | None
         return None
     line = str(candidate["candidate"])
     try:
-        parsed = candidate_from_sdp(line.split(":", 1)[1] if line.startswith("candidate:") else line)
+        parsed = candidate_from_sdp(line.removeprefix("candidate:"))
     except (ValueError, IndexError) as exc:
         raise InvalidIceCandidate(f"unreadable ICE candidate {line!r}: {exc}") from exc
     parsed.sdpMid = candidate.get("sdpMid")

@@ -42,7 +42,9 @@ def open_recording(call_id: str, spec: dict[str, Any] | None) -> CallRecording |
     factory_path = spec.get("factory")
     options = spec.get("options", {})
     if not isinstance(factory_path, str) or ":" not in factory_path:
-        raise InvalidRecordingSpec(f"recording factory must be 'module:callable', not {factory_path!r}")
+        raise InvalidRecordingSpec(
+            f"recording factory must be 'module:callable', not {factory_path!r}"
+        )
     if not isinstance(options, dict):
         raise InvalidRecordingSpec(f"recording options must be an object, not {options!r}")
     module_name, _, attribute = factory_path.partition(":")

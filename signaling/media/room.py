@@ -43,7 +43,9 @@ class Room:
     async def join(self, participant_id: str, label: str) -> None:
         """Connect a participant to everyone present; the hub's offer goes out via emit."""
         if participant_id in self.participants:
-            raise ParticipantAlreadyJoined(f"{self.call_id}: {participant_id} is already in the call")
+            raise ParticipantAlreadyJoined(
+                f"{self.call_id}: {participant_id} is already in the call"
+            )
         sink = self._recording.party(participant_id, label) if self._recording else None
         newcomer = Participant(
             self.call_id,
@@ -67,7 +69,9 @@ class Room:
         try:
             return self.participants[participant_id]
         except KeyError:
-            raise ParticipantNotFound(f"{self.call_id}: {participant_id} is not in the call") from None
+            raise ParticipantNotFound(
+                f"{self.call_id}: {participant_id} is not in the call"
+            ) from None
 
     async def leave(self, participant_id: str) -> None:
         """Disconnect a participant; the others' slots for them turn inactive."""
@@ -95,7 +99,9 @@ class Room:
         logger.info("%s: closed (%s)", self.call_id, ended["reason"])
 
     async def _renegotiate(self, participants: list[Participant]) -> None:
-        results = await asyncio.gather(*(p.negotiate() for p in participants), return_exceptions=True)
+        results = await asyncio.gather(
+            *(p.negotiate() for p in participants), return_exceptions=True
+        )
         for participant, result in zip(participants, results):
             if isinstance(result, Exception):
                 logger.error(
