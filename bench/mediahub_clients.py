@@ -56,7 +56,9 @@ class BenchPeer:
 
     def __init__(self, participant_id: str, seed: int) -> None:
         self.participant_id = participant_id
-        self.pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        self.pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
         self.tracks = (AudioStreamTrack(), DeskCamera(seed))
         self.decoded = 0
         self._published = False

@@ -11,7 +11,7 @@ import asyncio
 import fractions
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import av
 import numpy as np
@@ -26,7 +26,22 @@ from signaling.media import MediaConfig, MediaHub
 VIDEO_SIZE = (320, 240)
 FPS = 15
 
-Answer = Callable[[str, str, str], Awaitable[None]]  # call_id, participant_id, sdp
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait until `condition()` holds; fail the test after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+class HubApi(Protocol):
+    """What a client's signaling reaches: MediaHub and MediaWorkerPool both offer it."""
+
+    async def answer(self, call_id: str, participant_id: str, sdp: str) -> None: ...
+
+    async def add_ice_candidate(
+        self, call_id: str, participant_id: str, candidate: dict[str, Any] | None
+    ) -> None: ...
 
 
 class ColourTrack(VideoStreamTrack):
@@ -68,14 +83,17 @@ class ClientPeer:
         call_id: str,
         participant_id: str,
         rgb: tuple[int, int, int],
-        answer: Answer,
+        hub: HubApi,
         moving: bool = False,
+        trickle: bool = False,
     ) -> None:
         self.call_id = call_id
         self.participant_id = participant_id
         # max-bundle: with aiortc's default (balanced) policy, a second m-line of one kind in
         # a remote offer stays on a transport that BUNDLE then discards, and gets no media.
-        self.pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        self.pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
         self.camera = ColourTrack(rgb, moving)
         self.microphone = AudioStreamTrack()
         self.offers: list[dict[str, Any]] = []
@@ -86,7 +104,8 @@ class ClientPeer:
         self.audio_frames: dict[str, int] = {}
         self.remb_received: list[int] = []  # bitrates the hub asked our video sender for
         self.follow_remb = True
-        self._answer = answer
+        self._hub = hub
+        self._trickle = trickle
         self._owner_of_mid: dict[str, str] = {}
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -104,9 +123,11 @@ class ClientPeer:
 
     async def wait_for_frames(self, participant_id: str, count: int, timeout: float = 10) -> None:
         """Wait until `count` frames of `participant_id` have been decoded."""
-        async with asyncio.timeout(timeout):
-            while len(self.frames.get(participant_id, [])) < count:
-                await asyncio.sleep(0.05)
+        await eventually(lambda: len(self.frames.get(participant_id, [])) >= count, timeout)
+
+    async def wait_until_connected(self, timeout: float = 10) -> None:
+        """Wait for the connection to the hub."""
+        await eventually(lambda: self.connected_at is not None, timeout)
 
     async def close(self) -> None:
         """Stop the peer and its tasks."""
@@ -131,7 +152,26 @@ class ClientPeer:
         if first:
             self._publish(message["publish"])
         await self.pc.setLocalDescription(await self.pc.createAnswer())
-        await self._answer(self.call_id, self.participant_id, self.pc.localDescription.sdp)
+        sdp = self.pc.localDescription.sdp
+        if first and self._trickle:
+            await self._answer_then_trickle(sdp)
+        else:
+            await self._hub.answer(self.call_id, self.participant_id, sdp)
+
+    async def _answer_then_trickle(self, sdp: str) -> None:
+        """Answer without candidates and send them one by one, as a browser does."""
+        lines = sdp.splitlines()
+        is_candidate = ("a=candidate:", "a=end-of-candidates")
+        bare = "\r\n".join(line for line in lines if not line.startswith(is_candidate)) + "\r\n"
+        await self._hub.answer(self.call_id, self.participant_id, bare)
+        mid = None
+        for line in lines:
+            if line.startswith("a=mid:"):
+                mid = line[len("a=mid:") :]
+            elif line.startswith("a=candidate:") and mid == "0":
+                candidate = {"candidate": line[2:], "sdpMid": mid, "sdpMLineIndex": 0}
+                await self._hub.add_ice_candidate(self.call_id, self.participant_id, candidate)
+        await self._hub.add_ice_candidate(self.call_id, self.participant_id, None)
 
     def _publish(self, mids: dict[str, str]) -> None:
         by_mid = {t.mid: t for t in self.pc.getTransceivers()}
@@ -263,8 +303,9 @@ async def join(
     participant_id: str,
     rgb: tuple[int, int, int],
     moving: bool = False,
+    trickle: bool = False,
 ) -> ClientPeer:
     """A new client peer joins a call through the hub."""
-    peer = board.add(ClientPeer(call_id, participant_id, rgb, hub.answer, moving))
+    peer = board.add(ClientPeer(call_id, participant_id, rgb, hub, moving, trickle))
     await hub.join(call_id, participant_id, participant_id)
     return peer

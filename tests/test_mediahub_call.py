@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from fractions import Fraction
@@ -11,7 +10,7 @@ from typing import Any
 import aiortc.rtcrtpreceiver
 import mediahub_sinks
 import pytest
-from mediahub_peers import board_fixture, close_to, hub_fixture, join  # noqa: F401
+from mediahub_peers import board_fixture, close_to, eventually, hub_fixture, join  # noqa: F401
 
 from signaling.media import MediaHub
 from signaling.media.passthrough import EncodedFrameTap, decoder_thread_of, tap_of
@@ -82,9 +81,7 @@ async def test_rejoining_participant_gets_media_again(hub: MediaHub, board: Any)
     left_at = time.monotonic()
     rejoined = await join(hub, board, "c1", "approver", GREEN)
     await rejoined.wait_for_frames("village", 5)
-    async with asyncio.timeout(10):
-        while not any(t > left_at for t, _ in village.frames["approver"][-1:]):
-            await asyncio.sleep(0.05)
+    await eventually(lambda: village.frames["approver"][-1][0] > left_at)
     await village.wait_for_frames("approver", len(village.frames["approver"]) + 5)
     assert all(close_to(rgb, GREEN) for rgb in village.colours_from("approver")[-5:])
     assert all(close_to(rgb, RED) for rgb in rejoined.colours_from("village")[-5:])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mediahub_peers import ClientPeer, Switchboard, board_fixture, close_to  # noqa: F401
+from mediahub_peers import ClientPeer, Switchboard, board_fixture, close_to, eventually  # noqa: F401
 
 from signaling.media import MediaConfig, MediaWorkerPool
 from signaling.media.exceptions import CallNotFound
@@ -47,7 +46,7 @@ async def start_call(
     await pool.open_call(call_id, **open_args)
     peers = []
     for pid, rgb in (("village", RED), ("approver", BLUE)):
-        peers.append(board.add(ClientPeer(call_id, pid, rgb, pool.answer)))
+        peers.append(board.add(ClientPeer(call_id, pid, rgb, pool)))
         await pool.join(call_id, pid, pid)
     return peers[0], peers[1]
 
@@ -82,17 +81,13 @@ async def test_killed_worker_ends_its_call_and_the_pool_serves_others(
     await survivor[1].wait_for_frames("village", 5)
 
     os.kill(pool.worker_pid("c1") or 0, signal.SIGKILL)
-    async with asyncio.timeout(10):
-        while not all(peer.ended for peer in doomed):
-            await asyncio.sleep(0.05)
+    await eventually(lambda: all(peer.ended for peer in doomed))
     assert {peer.ended["reason"] for peer in doomed if peer.ended} == {"media-worker-lost"}
     assert ended.calls == [("c1", "media-worker-lost")]
     with pytest.raises(CallNotFound):
         await pool.join("c1", "late", "late")
 
     await survivor[1].wait_for_frames("village", len(survivor[1].frames["village"]) + 10)
-    async with asyncio.timeout(15):  # the replacement worker comes up and takes calls
-        while len(pool.worker_pids()) < 2:
-            await asyncio.sleep(0.1)
+    await eventually(lambda: len(pool.worker_pids()) == 2, 15)  # a replacement comes up
     fresh = await start_call(pool, board, "c3")
     await fresh[1].wait_for_frames("village", 5)

@@ -186,6 +186,8 @@ def _parse_candidate(candidate: dict[str, Any] | None) -> RTCIceCandidate | None
     if candidate is None or not candidate.get("candidate"):
         return None
     line = str(candidate["candidate"])
+    if len(line.split()) < 8:  # aiortc only asserts this
+        raise InvalidIceCandidate(f"an ICE candidate has at least 8 fields: {line!r}")
     try:
         parsed = candidate_from_sdp(line.removeprefix("candidate:"))
     except (ValueError, IndexError) as exc:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .config import MediaConfig
-from .exceptions import CallNotFound, MediaWorkerLost
+from .exceptions import CallAlreadyOpen, CallNotFound, MediaWorkerLost
 from .hub import MediaHub
 from .outbox import Outbox, Send
 from .protocol import perform
@@ -75,6 +75,8 @@ class MediaWorkerPool:
         """Start a call; `recording` names a recorder factory (recording.open_recording)."""
         if self._local is not None:
             return await self._local.open_call(call_id, recording)
+        if call_id in self._worker_of:
+            raise CallAlreadyOpen(f"call {call_id} is already open")
         if not self._workers:
             raise MediaWorkerLost("no media worker is running")
         worker = min(self._workers, key=lambda w: w.load)

@@ -16,7 +16,11 @@ from .exceptions import InvalidRecordingSpec
 
 
 class PacketSink(Protocol):
-    """One party's recording: gets every encoded packet the hub receives from it."""
+    """One party's recording: gets every encoded packet the hub receives from it.
+
+    `write` runs on the hub's event loop for every packet, so it must be quick (buffered
+    muxing, no fsync); the packet is the sink's own and may be changed (e.g. by mux).
+    """
 
     def write(self, kind: Literal["audio", "video"], codec: str, packet: av.Packet) -> None:
         """`codec` is "vp8", "h264" or "opus"; pts in RTP clock ticks, time_base 1/clockrate."""
@@ -26,7 +30,7 @@ class CallRecording(Protocol):
     """A whole call's recording, with one sink per party."""
 
     def party(self, party_id: str, label: str) -> PacketSink:
-        """The sink for one participant, opened when they join."""
+        """The sink for one participant, opened on the event loop when they join."""
 
     def close(self) -> None:
         """Finish the files once the call has ended."""

@@ -60,8 +60,12 @@ class Room:
             other.subscribe(newcomer.publication)
             newcomer.subscribe(other.publication)
         self.participants[participant_id] = newcomer
+        try:
+            await newcomer.negotiate()
+        except Exception:
+            await self.leave(participant_id)  # undo the wiring: a half-joined peer gets nothing
+            raise
         logger.info("%s: %s (%s) joined", self.call_id, participant_id, label)
-        await newcomer.negotiate()
         await self._renegotiate(others)
 
     def participant(self, participant_id: str) -> Participant:
