@@ -12,12 +12,13 @@ import mediahub_sinks
 import pytest
 from mediahub_peers import board_fixture, close_to, eventually, hub_fixture, join  # noqa: F401
 
-from signaling.media import MediaHub
+from signaling.media import MediaConfig, MediaHub
 from signaling.media.passthrough import EncodedFrameTap, decoder_thread_of, tap_of
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)
 GREEN = (30, 200, 30)
+YELLOW = (220, 220, 30)
 
 
 async def test_village_and_approver_decode_each_others_video(hub: MediaHub, board: Any) -> None:
@@ -110,3 +111,26 @@ async def test_recording_sink_gets_every_party_with_sane_timestamps(
             pts = [p[2] for p in packets]
             assert pts == sorted(pts) and pts[0] >= 0
             assert 0 < (pts[-1] - pts[0]) / clock <= elapsed
+
+
+async def test_village_and_three_approvers_each_decode_everyone(hub: MediaHub, board: Any) -> None:
+    colours = {"village": RED, "approver-1": BLUE, "approver-2": GREEN, "approver-3": YELLOW}
+    await hub.open_call("c1")
+    peers = {pid: await join(hub, board, "c1", pid, rgb) for pid, rgb in colours.items()}
+    for pid, peer in peers.items():
+        for other, rgb in colours.items():
+            if other != pid:
+                await peer.wait_for_frames(other, 5)
+                assert all(close_to(c, rgb) for c in peer.colours_from(other)[-3:])
+
+
+async def test_h264_call_is_forwarded_as_h264(board: Any) -> None:
+    hub = MediaHub(MediaConfig(video_codec="h264"), board.emit)
+    await hub.open_call("c1")
+    village = await join(hub, board, "c1", "village", RED)
+    approver = await join(hub, board, "c1", "approver", BLUE)
+    await approver.wait_for_frames("village", 5)
+    await village.wait_for_frames("approver", 5)
+    assert "H264/90000" in village.offers[-1]["sdp"] and "VP8" not in village.offers[-1]["sdp"]
+    assert all(close_to(rgb, RED) for rgb in approver.colours_from("village")[-3:])
+    await hub.close()

@@ -12,7 +12,9 @@ from signaling.media import MediaHub
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)
 GREEN = (30, 200, 30)
-WINDOW = 3.0
+WINDOW = 4.0
+# After a keyframe the encoder spends less for a while to pay for its size.
+SETTLE = 3.0
 
 
 async def village_bytes_per_second(village: ClientPeer) -> float:
@@ -30,7 +32,8 @@ async def test_second_approver_adds_no_uplink_and_gets_a_keyframe_within_a_secon
     # change what it sends (bandwidth feedback has its own test).
     village.follow_remb = False
     first = await join(hub, board, "c1", "approver-1", BLUE)
-    await first.wait_for_frames("village", 15)
+    await first.wait_for_frames("village", 1)
+    await asyncio.sleep(SETTLE)
     one_approver = await village_bytes_per_second(village)
 
     second = await join(hub, board, "c1", "approver-2", GREEN)
@@ -39,8 +42,7 @@ async def test_second_approver_adds_no_uplink_and_gets_a_keyframe_within_a_secon
     first_frame_at = second.frames["village"][0][0]
     assert first_frame_at - second.connected_at < 1.0
 
-    # Past the keyframe the newcomer asked for, and the encoder's pay-back for its size.
-    await asyncio.sleep(3.0)
+    await asyncio.sleep(SETTLE)  # past the keyframe the newcomer asked for
     two_approvers = await village_bytes_per_second(village)
     assert one_approver > 20_000  # a realistic stream, not a trickle
     assert abs(two_approvers - one_approver) <= 0.1 * one_approver
