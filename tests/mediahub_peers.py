@@ -19,7 +19,13 @@ import pytest
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
-from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, pack_remb_fci, unpack_remb_fci
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_PSFB_PLI,
+    RtcpPsfbPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 
 from signaling.media import MediaConfig, MediaHub
 
@@ -108,6 +114,7 @@ class ClientPeer:
         self.frames: dict[str, list[tuple[float, tuple[int, int, int]]]] = {}
         self.audio_frames: dict[str, int] = {}
         self.remb_received: list[int] = []  # bitrates the hub asked our video sender for
+        self.pli_received: list[float] = []  # when the hub asked us for a keyframe
         self.follow_remb = True
         self._hub = hub
         self._trickle = trickle
@@ -184,13 +191,15 @@ class ClientPeer:
             transceiver = by_mid[mids[kind]]
             transceiver.sender.replaceTrack(track)
             transceiver.direction = "sendonly"
-        self._watch_remb(by_mid[mids["video"]].sender)
+        self._watch_feedback(by_mid[mids["video"]].sender)
 
-    def _watch_remb(self, sender: Any) -> None:
-        """Record the REMB the hub sends us; pass it to the encoder only if we follow it."""
+    def _watch_feedback(self, sender: Any) -> None:
+        """Record the PLIs and REMBs the hub sends; obey REMB only if we follow it."""
         original = sender._handle_rtcp_packet
 
         async def handle(packet: Any) -> None:
+            if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_PLI:
+                self.pli_received.append(time.monotonic())
             if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
                 self.remb_received.append(unpack_remb_fci(packet.fci)[0])
                 if not self.follow_remb:
@@ -216,6 +225,17 @@ class ClientPeer:
                 await original(packet)
 
             setattr(receiver, "_send_rtcp", send)
+
+    async def request_keyframe_from(self, participant_id: str) -> None:
+        """Send the hub a PLI for the video we receive from `participant_id`."""
+        mid = next(
+            t["mid"]
+            for t in self.offers[-1]["tracks"]
+            if t["kind"] == "video" and t["participant_id"] == participant_id
+        )
+        receiver = next(t.receiver for t in self.pc.getTransceivers() if t.mid == mid)
+        ssrc = receiver.getSynchronizationSources()[0].source
+        await receiver._send_rtcp_pli(ssrc)
 
     async def video_bytes_sent(self) -> int:
         """Bytes our video sender has put on the wire (getStats outbound-rtp)."""

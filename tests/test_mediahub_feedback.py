@@ -63,3 +63,17 @@ async def test_sender_is_told_the_weakest_receivers_estimate(hub: MediaHub, boar
 
     await hub.leave("c1", "approver-2")  # the weak link no longer limits the village
     await eventually(lambda: village.remb_received[-1] > 300_000)
+
+
+async def test_subscriber_pli_reaches_the_publisher_rate_limited(hub: MediaHub, board: Any) -> None:
+    await hub.open_call("c1")
+    village = await join(hub, board, "c1", "village", RED)
+    approver = await join(hub, board, "c1", "approver", BLUE)
+    await approver.wait_for_frames("village", 10)
+    await asyncio.sleep(0.5)  # past the keyframe requests of the start
+    before = len(village.pli_received)
+    for _ in range(10):  # a burst, as from a receiver on a lossy link
+        await approver.request_keyframe_from("village")
+    await eventually(lambda: len(village.pli_received) > before)
+    await asyncio.sleep(0.5)
+    assert 1 <= len(village.pli_received) - before <= 2  # one now, at most one trailing
