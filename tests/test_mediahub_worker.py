@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -13,7 +14,8 @@ import pytest
 from mediahub_peers import ClientPeer, Switchboard, board_fixture, close_to, eventually  # noqa: F401
 
 from signaling.media import MediaConfig, MediaWorkerPool
-from signaling.media.exceptions import CallNotFound
+from signaling.media.exceptions import CallNotFound, MediaWorkerTimeout
+from signaling.media.outbox import Outbox
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)
@@ -91,3 +93,41 @@ async def test_killed_worker_ends_its_call_and_the_pool_serves_others(
     await eventually(lambda: len(pool.worker_pids()) == 2, 15)  # a replacement comes up
     fresh = await start_call(pool, board, "c3")
     await fresh[1].wait_for_frames("village", 5)
+
+
+async def test_a_stuck_worker_delays_no_other_call(board: Switchboard) -> None:
+    async with MediaWorkerPool(MediaConfig(), board.send, workers=2, request_timeout=1.0) as pool:
+        await pool.open_call("stuck")
+        await pool.open_call("live")
+        stuck_pid = pool.worker_pid("stuck") or 0
+        os.kill(stuck_pid, signal.SIGSTOP)
+        try:
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(MediaWorkerTimeout):
+                await pool.join("stuck", "village", "村窗口")
+            peer = board.add(ClientPeer("live", "village", RED, pool))
+            await pool.join("live", "village", "村窗口")
+            await eventually(lambda: bool(peer.offers), 5)
+            assert asyncio.get_running_loop().time() - started < 3
+        finally:
+            os.kill(stuck_pid, signal.SIGCONT)
+
+
+async def test_a_slow_client_connection_holds_up_no_other_participant() -> None:
+    delivered: list[str] = []
+    release = asyncio.Event()
+
+    async def send(call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+        if participant_id == "slow":
+            await release.wait()
+        delivered.append(f"{participant_id}:{message['n']}")
+
+    outbox = Outbox(send)
+    for n in range(3):
+        outbox.post("c1", "slow", {"n": n})
+        outbox.post("c1", "quick", {"n": n})
+    await eventually(lambda: len(delivered) == 3, 2)
+    assert delivered == ["quick:0", "quick:1", "quick:2"]
+    release.set()
+    await outbox.flush()
+    assert delivered[3:] == ["slow:0", "slow:1", "slow:2"]  # in order, once unblocked
