@@ -41,6 +41,13 @@ def server_cpu_seconds(pool: MediaWorkerPool) -> tuple[float, float]:
     return own_cpu_seconds(), sum(process_cpu_seconds(pid) for pid in pool.worker_pids())
 
 
+def packets_received(stats: dict[str, dict[str, Any]]) -> int:
+    """RTP packets the hub has received from all participants (each goes to one other)."""
+    return sum(
+        kind.get("packets", 0) for party in stats.values() for kind in party["received"].values()
+    )
+
+
 async def run(mode: str, warmup: float, seconds: float) -> dict[str, Any]:
     clients = await asyncio.create_subprocess_exec(
         sys.executable, str(CLIENTS), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
@@ -66,12 +73,14 @@ async def run(mode: str, warmup: float, seconds: float) -> dict[str, Any]:
         await pool.join("bench", "village", "村窗口")
         await pool.join("bench", "approver", "审批窗口")
         await asyncio.sleep(warmup)
+        packets_before = packets_received(await pool.stats("bench"))
         cpu_before, wall_before = server_cpu_seconds(pool), time.monotonic()
         await asyncio.sleep(seconds)
         cpu_after = server_cpu_seconds(pool)
         wall = time.monotonic() - wall_before
         main_cpu, worker_cpu = (after - before for after, before in zip(cpu_after, cpu_before))
         stats = await pool.stats("bench")
+        packets = packets_received(stats) - packets_before
         await pool.close_call("bench")
         stdin.close()
         await clients.wait()
@@ -83,6 +92,8 @@ async def run(mode: str, warmup: float, seconds: float) -> dict[str, Any]:
         "server_process_cpu_seconds": round(main_cpu, 2),
         "worker_cpu_seconds": round(worker_cpu, 2),
         "share_of_one_core": round((main_cpu + worker_cpu) / wall, 3),
+        "packets_forwarded": packets,
+        "cpu_us_per_forwarded_packet": round((main_cpu + worker_cpu) / packets * 1e6, 1),
         "video_received_by_hub": received,
     }
 
