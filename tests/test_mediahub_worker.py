@@ -53,24 +53,29 @@ async def start_call(
     return peers[0], peers[1]
 
 
-async def test_call_in_a_worker_decodes_both_ways_and_records_there(
-    pool: MediaWorkerPool, board: Switchboard, tmp_path: Path
+@pytest.mark.parametrize("workers", [0, 2], ids=["in-process", "worker-processes"])
+async def test_pool_runs_a_call_both_ways_and_records_where_the_call_runs(
+    workers: int, board: Switchboard, tmp_path: Path
 ) -> None:
     summary = tmp_path / "recording.json"
     spec = {"factory": "mediahub_sinks:CountingRecording", "options": {"path": str(summary)}}
-    village, approver = await start_call(pool, board, "c1", recording=spec)
-    assert pool.worker_pid("c1") not in (None, os.getpid())
-    await approver.wait_for_frames("village", 10)
-    await village.wait_for_frames("approver", 10)
-    assert all(close_to(rgb, RED) for rgb in approver.colours_from("village")[-5:])
-    assert all(close_to(rgb, BLUE) for rgb in village.colours_from("approver")[-5:])
-    stats = await pool.stats("c1")
-    assert stats["village"]["received"]["video"]["frames"] >= 10
-
-    await pool.close_call("c1")
+    async with MediaWorkerPool(MediaConfig(), board.send, workers=workers) as pool:
+        village, approver = await start_call(pool, board, "c1", recording=spec)
+        if workers:
+            assert pool.worker_pid("c1") not in (None, os.getpid())
+        else:
+            assert pool.worker_pid("c1") is None
+        await approver.wait_for_frames("village", 10)
+        await village.wait_for_frames("approver", 10)
+        assert all(close_to(rgb, RED) for rgb in approver.colours_from("village")[-5:])
+        assert all(close_to(rgb, BLUE) for rgb in village.colours_from("approver")[-5:])
+        stats = await pool.stats("c1")
+        assert stats["village"]["received"]["video"]["frames"] >= 10
+        await pool.close_call("c1")
     recorded = json.loads(summary.read_text())
     assert set(recorded) == {"village", "approver"}
     assert {codec for _, codec, *_ in recorded["village"]} == {"vp8", "opus"}
+    await eventually(lambda: village.ended is not None)
     assert village.ended is not None and village.ended["reason"] == "closed"
 
 
