@@ -50,6 +50,7 @@ class MediaWorkerPool:
         self._workers: list[WorkerProcess] = []
         self._worker_of: dict[str, WorkerProcess] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     async def start(self) -> None:
         """Start the worker processes (nothing to do in-process)."""
@@ -57,6 +58,8 @@ class MediaWorkerPool:
 
     async def close(self) -> None:
         """Close every call and stop the workers."""
+        self._closing = True
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self._local is not None:
             await self._local.close()
         await asyncio.gather(*(worker.stop() for worker in self._workers))
@@ -148,6 +151,9 @@ class MediaWorkerPool:
             "log_level": logging.getLogger("signaling").getEffectiveLevel(),
         }
         await worker.start(configure)
+        if self._closing:  # a replacement that came up while the pool was closing
+            await worker.stop()
+            return
         self._workers.append(worker)
 
     def _on_event(self, event: dict[str, Any]) -> None:
@@ -155,6 +161,8 @@ class MediaWorkerPool:
 
     def _on_lost(self, worker: WorkerProcess) -> None:
         """End the lost worker's calls clearly and start a replacement."""
+        if worker not in self._workers:
+            return  # it died while starting: start() raises, nothing was placed on it
         self._workers.remove(worker)
         for call_id, participants in worker.calls.items():
             logger.error("%s: ended, its media worker %s died", call_id, worker.pid)
@@ -166,10 +174,8 @@ class MediaWorkerPool:
         self._background(self._replace())
 
     async def _replace(self) -> None:
-        try:
+        if not self._closing:
             await self._spawn()
-        except Exception:
-            logger.exception("could not start a replacement media worker")
 
     def _forget(self, call_id: str) -> None:
         worker = self._worker_of.pop(call_id, None)
@@ -179,4 +185,9 @@ class MediaWorkerPool:
     def _background(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("media pool task failed", exc_info=task.exception())
