@@ -48,6 +48,7 @@ class ForwardedTrack(MediaStreamTrack):
         self._offset = 0
         self._rebase = False
         self._sender_started = False
+        self._confirmed = False
 
     @property
     def source(self) -> FrameSource | None:
@@ -55,10 +56,17 @@ class ForwardedTrack(MediaStreamTrack):
         return self._source
 
     def attach(self, source: FrameSource) -> None:
-        """Carry `source` from now on, starting at its next keyframe."""
+        """Carry `source` once the subscriber has accepted the offer that announces it."""
         self._source = source
         self._rebase = True
-        self._restart()
+        self._confirmed = False
+        self._drain()
+
+    def confirm(self) -> None:
+        """The subscriber answered the offer naming the source: start at its next keyframe."""
+        if self._source is not None and not self._confirmed:
+            self._confirmed = True
+            self._restart()
 
     def detach(self) -> None:
         """Carry nothing until the next attach."""
@@ -67,8 +75,8 @@ class ForwardedTrack(MediaStreamTrack):
 
     def push(self, frame: MediaFrame) -> None:
         """Called by the source for every frame it receives (on the event loop)."""
-        if not self._sender_started:
-            return  # nobody to send to yet: queued frames would only arrive late
+        if not (self._sender_started and self._confirmed):
+            return  # the subscriber cannot take these frames yet: they would arrive late or lost
         if self._waiting_for_keyframe:
             if not frame.keyframe:
                 self._want_keyframe()
@@ -110,7 +118,7 @@ class ForwardedTrack(MediaStreamTrack):
             self._want_keyframe()
 
     def _want_keyframe(self) -> None:
-        if self._source is not None and self._sender_started:
+        if self._source is not None and self._sender_started and self._confirmed:
             self._source.request_keyframe()
 
     def _drain(self) -> None:

@@ -59,6 +59,7 @@ class Participant:
         self.publication = Publication(call_id, participant_id, label, self._publish, sink)
         self._offer_pending = False
         self._renegotiate = False
+        self._offered: list[tuple[Slot, Publication]] = []
         self._early_candidates: list[RTCIceCandidate | None] = []
         self.pc.on("connectionstatechange", self._on_connection_state)
 
@@ -98,6 +99,9 @@ class Participant:
             raise InvalidSessionDescription(f"{self.participant_id}: {exc}") from exc
         self._offer_pending = False
         self.publication.video_ssrc = _sending_ssrc(description, self._publish["video"].mid)
+        for slot, source in self._offered:
+            if slot.source is source:  # not reassigned while the answer was on its way
+                slot.confirm()
         for candidate in self._early_candidates:
             await self.pc.addIceCandidate(candidate)
         self._early_candidates.clear()
@@ -144,6 +148,7 @@ class Participant:
     async def _send_offer(self) -> None:
         self._renegotiate = False
         await self.pc.setLocalDescription(await self.pc.createOffer())
+        self._offered = [(slot, slot.source) for slot in self.slots if slot.source is not None]
         self._offer_pending = True
         self._emit(
             {

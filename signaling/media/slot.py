@@ -46,6 +46,11 @@ class Slot:
             # it as event.streams[0].id.
             transceiver.sender._stream_id = publication.participant_id
 
+    def confirm(self) -> None:
+        """The subscriber has the offer that announces the current source."""
+        for track in self.tracks.values():
+            track.confirm()
+
     def release(self) -> None:
         """Stop carrying the current publication; the slot turns inactive."""
         if self.source is None:
