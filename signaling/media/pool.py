@@ -1,0 +1,193 @@
+"""The server's media service: calls in-process (workers=0) or over worker processes.
+
+The signaling layer talks only to MediaWorkerPool. With workers > 0 each call lives in
+one worker process, chosen as the least loaded when the call opens; the server process
+only relays JSON lines. A worker that dies ends its calls with a "call-ended" message
+(reason "media-worker-lost") to each participant and is replaced; other calls go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .config import MediaConfig
+from .exceptions import CallAlreadyOpen, CallNotFound, MediaWorkerLost
+from .hub import MediaHub
+from .outbox import Outbox, Send
+from .protocol import perform
+from .room import call_ended_message
+from .workerprocess import WorkerProcess
+
+logger = logging.getLogger(__name__)
+
+CallEnded = Callable[[str, str], Awaitable[None]]  # (call_id, reason)
+
+WORKER_LOST = call_ended_message(
+    MediaWorkerLost.code, MediaWorkerLost.message_zh, "The media worker failed; the call has ended."
+)
+
+
+class MediaWorkerPool:
+    """Open calls, join and leave participants, relay SDP and ICE; see hub.MediaHub."""
+
+    def __init__(
+        self,
+        config: MediaConfig,
+        send: Send,
+        workers: int = 0,
+        on_call_ended: CallEnded | None = None,
+        request_timeout: float = 15.0,
+    ) -> None:
+        self.config = config
+        self._outbox = Outbox(send)
+        self._size = workers
+        self._on_call_ended = on_call_ended
+        self._timeout = request_timeout
+        self._local = MediaHub(config, self._outbox.post) if workers == 0 else None
+        self._workers: list[WorkerProcess] = []
+        self._worker_of: dict[str, WorkerProcess] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
+
+    async def start(self) -> None:
+        """Start the worker processes (nothing to do in-process)."""
+        await asyncio.gather(*(self._spawn() for _ in range(self._size)))
+
+    async def close(self) -> None:
+        """Close every call and stop the workers."""
+        self._closing = True
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._local is not None:
+            await self._local.close()
+        await asyncio.gather(*(worker.stop() for worker in self._workers))
+        self._workers.clear()
+        self._worker_of.clear()
+        await self._outbox.flush()
+
+    async def __aenter__(self) -> MediaWorkerPool:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def open_call(self, call_id: str, recording: dict[str, Any] | None = None) -> None:
+        """Start a call; `recording` names a recorder factory (recording.open_recording)."""
+        if self._local is not None:
+            return await self._local.open_call(call_id, recording)
+        if call_id in self._worker_of:
+            raise CallAlreadyOpen(f"call {call_id} is already open")
+        if not self._workers:
+            raise MediaWorkerLost("no media worker is running")
+        worker = min(self._workers, key=lambda w: w.load)
+        self._worker_of[call_id] = worker
+        worker.calls[call_id] = set()
+        try:
+            await worker.request("open_call", call_id=call_id, recording=recording)
+        except Exception:
+            self._forget(call_id)
+            raise
+
+    async def join(self, call_id: str, participant_id: str, label: str) -> None:
+        """Add a participant; the hub's offer reaches them through `send`."""
+        await self._perform(call_id, "join", participant_id=participant_id, label=label)
+        if call_id in self._worker_of:
+            self._worker_of[call_id].calls[call_id].add(participant_id)
+
+    async def answer(self, call_id: str, participant_id: str, sdp: str) -> None:
+        """The participant's SDP answer to the hub's latest offer."""
+        await self._perform(call_id, "answer", participant_id=participant_id, sdp=sdp)
+
+    async def add_ice_candidate(
+        self, call_id: str, participant_id: str, candidate: dict[str, Any] | None
+    ) -> None:
+        """A trickled ICE candidate in the browser's shape; None ends the candidates."""
+        await self._perform(
+            call_id, "add_ice_candidate", participant_id=participant_id, candidate=candidate
+        )
+
+    async def leave(self, call_id: str, participant_id: str) -> None:
+        """Remove a participant from a call."""
+        await self._perform(call_id, "leave", participant_id=participant_id)
+        if call_id in self._worker_of:
+            self._worker_of[call_id].calls[call_id].discard(participant_id)
+
+    async def close_call(self, call_id: str) -> None:
+        """End a call for everyone and finish its recording."""
+        try:
+            await self._perform(call_id, "close_call")
+        finally:
+            self._forget(call_id)
+
+    async def stats(self, call_id: str) -> dict[str, dict[str, Any]]:
+        """Connection-quality figures per participant."""
+        result: dict[str, dict[str, Any]] = await self._perform(call_id, "stats")
+        return result
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers."""
+        return [w.pid for w in self._workers if w.pid is not None]
+
+    def worker_pid(self, call_id: str) -> int | None:
+        """The process running a call, or None in-process."""
+        worker = self._worker_of.get(call_id)
+        return worker.pid if worker else None
+
+    async def _perform(self, call_id: str, op: str, **args: Any) -> Any:
+        if self._local is not None:
+            return await perform(self._local, op, {"call_id": call_id, **args})
+        worker = self._worker_of.get(call_id)
+        if worker is None:
+            raise CallNotFound(f"call {call_id} is not open")
+        return await worker.request(op, call_id=call_id, **args)
+
+    async def _spawn(self) -> None:
+        worker = WorkerProcess(self._on_event, self._on_lost, self._timeout)
+        configure = {
+            "config": self.config.to_dict(),
+            "log_level": logging.getLogger("signaling").getEffectiveLevel(),
+        }
+        await worker.start(configure)
+        if self._closing:  # a replacement that came up while the pool was closing
+            await worker.stop()
+            return
+        self._workers.append(worker)
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        self._outbox.post(event["call_id"], event["participant_id"], event["message"])
+
+    def _on_lost(self, worker: WorkerProcess) -> None:
+        """End the lost worker's calls clearly and start a replacement."""
+        if worker not in self._workers:
+            return  # it died while starting: start() raises, nothing was placed on it
+        self._workers.remove(worker)
+        for call_id, participants in worker.calls.items():
+            logger.error("%s: ended, its media worker %s died", call_id, worker.pid)
+            for participant_id in participants:
+                self._outbox.post(call_id, participant_id, WORKER_LOST)
+            self._worker_of.pop(call_id, None)
+            if self._on_call_ended is not None:
+                self._background(self._on_call_ended(call_id, MediaWorkerLost.code))
+        self._background(self._replace())
+
+    async def _replace(self) -> None:
+        if not self._closing:
+            await self._spawn()
+
+    def _forget(self, call_id: str) -> None:
+        worker = self._worker_of.pop(call_id, None)
+        if worker is not None:
+            worker.calls.pop(call_id, None)
+
+    def _background(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("media pool task failed", exc_info=task.exception())

@@ -1,0 +1,59 @@
+"""The hub's operations as JSON lines, the same in-process and across a worker pipe.
+
+Requests:  {"id": n, "op": "join", "args": {"call_id": ..., ...}}
+Replies:   {"id": n, "ok": true, "result": ...} or {"id": n, "ok": false, "error": code, ...}
+Events:    {"event": "message", "call_id": ..., "participant_id": ..., "message": {...}}
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from typing import Any
+
+from .exceptions import MediaError, UnknownOperation
+from .hub import MediaHub
+
+logger = logging.getLogger(__name__)
+
+OPERATIONS = frozenset(
+    {"open_call", "join", "answer", "add_ice_candidate", "leave", "close_call", "stats"}
+)
+LINE_LIMIT = 4 * 1024 * 1024  # an SDP with many slots and candidates stays far below
+
+
+async def perform(hub: MediaHub, op: str, args: dict[str, Any]) -> Any:
+    """Run one operation on the hub, checking its name and arguments first."""
+    if op not in OPERATIONS:
+        raise UnknownOperation(f"unknown media operation {op!r}")
+    method = getattr(hub, op)
+    try:
+        inspect.signature(method).bind(**args)
+    except TypeError as exc:
+        raise UnknownOperation(f"bad arguments for {op}: {exc}") from exc
+    return await method(**args)
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One JSON line."""
+    return json.dumps(message, ensure_ascii=False).encode() + b"\n"
+
+
+def decode(line: bytes) -> dict[str, Any]:
+    """Inverse of encode."""
+    message: dict[str, Any] = json.loads(line)
+    return message
+
+
+async def reply_to(hub: MediaHub, request: dict[str, Any]) -> dict[str, Any]:
+    """The reply line for one request; an unexpected error is logged and reported."""
+    request_id = request.get("id")
+    try:
+        result = await perform(hub, str(request.get("op")), dict(request.get("args", {})))
+    except MediaError as exc:
+        return {"id": request_id, "ok": False, **exc.to_dict()}
+    except Exception as exc:
+        logger.exception("media operation %s failed", request.get("op"))
+        return {"id": request_id, "ok": False, **MediaError(f"internal error: {exc}").to_dict()}
+    return {"id": request_id, "ok": True, "result": result}

@@ -1,0 +1,94 @@
+"""A publication: one participant's camera and microphone as the hub receives them."""
+
+from __future__ import annotations
+
+import logging
+
+from aiortc import RTCRtpTransceiver
+
+from .feedback import BandwidthArbiter, KeyframeRequester, hook_uplink_estimate, remb_packet
+from .forwarding import ForwardedTrack
+from .passthrough import MediaFrame, MediaKind, install_tap
+from .recording import PacketSink
+from .stats import RateMeter
+
+logger = logging.getLogger(__name__)
+
+
+class Publication:
+    """Fans one participant's encoded frames out to its subscribers and its recording."""
+
+    def __init__(
+        self,
+        call_id: str,
+        participant_id: str,
+        label: str,
+        transceivers: dict[MediaKind, RTCRtpTransceiver],
+        sink: PacketSink | None,
+    ) -> None:
+        self.call_id = call_id
+        self.participant_id = participant_id
+        self.label = label
+        self.video_ssrc: int | None = None
+        self.meters: dict[MediaKind, RateMeter] = {"audio": RateMeter(), "video": RateMeter()}
+        self.keyframes = KeyframeRequester(self._send_pli)
+        self.bandwidth = BandwidthArbiter(self._send_remb)
+        self.sink_failed = False
+        self._sink = sink
+        self._subscribers: dict[MediaKind, set[ForwardedTrack]] = {"audio": set(), "video": set()}
+        self._video = transceivers["video"]
+        for kind, transceiver in transceivers.items():
+            install_tap(transceiver.receiver, kind, self.deliver)
+        self._send_rtcp = hook_uplink_estimate(self._video.receiver, self.bandwidth)
+
+    def subscribe(self, track: ForwardedTrack) -> None:
+        """Start feeding `track` (a slot on another participant's connection)."""
+        self._subscribers[track.kind].add(track)  # type: ignore[index]
+
+    def unsubscribe(self, track: ForwardedTrack) -> None:
+        """Stop feeding `track`."""
+        self._subscribers[track.kind].discard(track)  # type: ignore[index]
+
+    def deliver(self, frame: MediaFrame) -> None:
+        """Every frame from the publisher: count it, record it, forward it."""
+        self.meters[frame.kind].add(len(frame.data))
+        if self._sink is not None:
+            self._record(frame)
+        for track in self._subscribers[frame.kind]:
+            track.push(frame)
+
+    def request_keyframe(self) -> None:
+        """A subscriber needs a keyframe; rate-limited towards the publisher."""
+        self.keyframes.request()
+
+    def close(self) -> None:
+        """The publisher left: cancel pending feedback."""
+        self.keyframes.close()
+
+    def _record(self, frame: MediaFrame) -> None:
+        assert self._sink is not None
+        try:
+            self._sink.write(frame.kind, frame.codec, frame.packet())
+        except Exception:
+            # Forwarding goes on; the failure shows in stats and the log.
+            logger.exception("%s %s: recording failed, stopped", self.call_id, self.participant_id)
+            self._sink = None
+            self.sink_failed = True
+
+    def _media_ssrc(self) -> int | None:
+        if self.video_ssrc is not None:
+            return self.video_ssrc
+        sources = self._video.receiver.getSynchronizationSources()
+        return sources[0].source if sources else None
+
+    async def _send_pli(self) -> None:
+        ssrc = self._media_ssrc()
+        if ssrc is None:
+            logger.debug("%s %s: no video yet, PLI skipped", self.call_id, self.participant_id)
+            return
+        await self._video.receiver._send_rtcp_pli(ssrc)
+
+    async def _send_remb(self, bitrate: int) -> None:
+        ssrc = self._media_ssrc()
+        if ssrc is not None:
+            await self._send_rtcp(remb_packet(self._video.sender._ssrc, bitrate, [ssrc]))
