@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mediahub_peers import ClientPeer, board_fixture, close_to, eventually  # noqa: F401
 from playwright.async_api import Page, async_playwright
 
 from signaling.media import MediaConfig, MediaHub
+
+from .mediahub_peers import ClientPeer, board_fixture, close_to, eventually  # noqa: F401
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)

@@ -8,12 +8,13 @@ from fractions import Fraction
 from typing import Any
 
 import aiortc.rtcrtpreceiver
-import mediahub_sinks
 import pytest
-from mediahub_peers import board_fixture, close_to, eventually, hub_fixture, join  # noqa: F401
 
 from signaling.media import MediaConfig, MediaHub
 from signaling.media.passthrough import EncodedFrameTap, decoder_thread_of, tap_of
+
+from . import mediahub_sinks
+from .mediahub_peers import board_fixture, close_to, eventually, hub_fixture, join  # noqa: F401
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)
@@ -92,7 +93,7 @@ async def test_rejoining_participant_gets_media_again(hub: MediaHub, board: Any)
 async def test_recording_sink_gets_every_party_with_sane_timestamps(
     hub: MediaHub, board: Any
 ) -> None:
-    spec = {"factory": "mediahub_sinks:CountingRecording", "options": {}}
+    spec = {"factory": "tests.mediahub_sinks:CountingRecording", "options": {}}
     await hub.open_call("c1", recording=spec)
     started = time.monotonic()
     village = await join(hub, board, "c1", "village", RED)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from mediahub_peers import ClientPeer, board_fixture, eventually, hub_fixture, join  # noqa: F401
-
 from signaling.media import MediaHub
+
+from .mediahub_peers import ClientPeer, board_fixture, eventually, hub_fixture, join  # noqa: F401
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)

@@ -6,14 +6,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from mediahub_peers import (  # noqa: F401
-    ClientPeer,
-    Switchboard,
-    board_fixture,
-    eventually,
-    hub_fixture,
-    join,
-)
 
 from signaling.media import MediaConfig, MediaHub, MediaWorkerPool
 from signaling.media.exceptions import (
@@ -26,6 +18,15 @@ from signaling.media.exceptions import (
     ParticipantAlreadyJoined,
     ParticipantNotFound,
     UnexpectedAnswer,
+)
+
+from .mediahub_peers import (  # noqa: F401
+    ClientPeer,
+    Switchboard,
+    board_fixture,
+    eventually,
+    hub_fixture,
+    join,
 )
 
 RED = (220, 30, 30)

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mediahub_peers import ClientPeer, Switchboard, board_fixture, close_to, eventually  # noqa: F401
 
 from signaling.media import MediaConfig, MediaWorkerPool
 from signaling.media.exceptions import CallNotFound, MediaWorkerTimeout
 from signaling.media.outbox import Outbox
+
+from .mediahub_peers import ClientPeer, Switchboard, board_fixture, close_to, eventually  # noqa: F401
 
 RED = (220, 30, 30)
 BLUE = (30, 30, 220)
@@ -58,7 +59,7 @@ async def test_pool_runs_a_call_both_ways_and_records_where_the_call_runs(
     workers: int, board: Switchboard, tmp_path: Path
 ) -> None:
     summary = tmp_path / "recording.json"
-    spec = {"factory": "mediahub_sinks:CountingRecording", "options": {"path": str(summary)}}
+    spec = {"factory": "tests.mediahub_sinks:CountingRecording", "options": {"path": str(summary)}}
     async with MediaWorkerPool(MediaConfig(), board.send, workers=workers) as pool:
         village, approver = await start_call(pool, board, "c1", recording=spec)
         if workers:
