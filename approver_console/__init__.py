@@ -1,1 +1,52 @@
-"""approver_console: the approver's web page and the e-seal / certificate logic."""
+"""approver_console: the approver's web page and the e-seal / certificate logic.
+
+What the server calls: a `CertificateAuthority` per data directory, the document
+dataclasses and their PDF builders, `sign_pdf` for each approving unit, and
+`verify_pdf` for the verification page.
+"""
+
+from .certificates import UnitIdentity
+from .documents import (
+    ApprovalNotice,
+    CaseFacts,
+    Document,
+    Issuance,
+    Material,
+    PendingPromise,
+    RefusalNotice,
+    Signatory,
+    SupplementReceipt,
+    approval_pdf,
+    mask_id_number,
+    pending_promise_pdf,
+    refusal_pdf,
+    render_document,
+    supplement_receipt_pdf,
+)
+from .exceptions import (
+    AlreadySigned,
+    AuthorityMissing,
+    EsealError,
+    InvalidDocument,
+    InvalidSealImage,
+    KeyUnwrapFailed,
+    MasterKeyInvalid,
+    UnreadablePdf,
+)
+from .keystore import load_or_create_master_key
+from .pki import CertificateAuthority, TrustAnchors, UnitCredentials, open_authority
+from .seal import GeneratedSeal, Seal, UploadedSeal, uploaded_seal
+from .signing import sign_pdf, signature_field_name
+from .verify import SignatureReport, VerificationReport, verify_pdf
+
+__all__ = [
+    "AlreadySigned", "ApprovalNotice", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
+    "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
+    "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
+    "RefusalNotice", "Seal", "SignatureReport", "Signatory", "SupplementReceipt",
+    "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
+    "VerificationReport", "approval_pdf", "load_or_create_master_key", "mask_id_number",
+    "open_authority",
+    "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf",
+    "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
+]

@@ -1,0 +1,137 @@
+"""X.509 building blocks of the local CA: root, unit signing certificates and the CRL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID, ObjectIdentifier
+
+# Adobe's "document signing" extended key usage, which PDF readers look for on signers.
+ADOBE_DOC_SIGNING = ObjectIdentifier("1.2.840.113583.1.1.5")
+ROOT_LIFETIME = timedelta(days=20 * 365)
+UNIT_LIFETIME = timedelta(days=5 * 365)
+# Verifiers read crl.pem directly, so a revocation is seen at once whatever nextUpdate says;
+# the CA re-issues the list when half of this has passed.
+CRL_LIFETIME = timedelta(days=180)
+# Back-date notBefore a little so a verifier whose clock is slightly behind still accepts.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class UnitIdentity:
+    """The approving unit a signing certificate names: its id and its name (审批单位)."""
+
+    unit_id: str
+    unit_name: str
+
+
+def new_key() -> ec.EllipticCurvePrivateKey:
+    """A fresh P-256 key: fast to create, small signatures, read by PDF readers since 2010."""
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def root_name(organization: str) -> x509.Name:
+    """The root CA's subject."""
+    return x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+        x509.NameAttribute(NameOID.COMMON_NAME, f"{organization} 电子印章根证书 Root CA"),
+    ])
+
+
+def unit_name(unit: UnitIdentity, organization: str) -> x509.Name:
+    """A unit certificate's subject: the unit's name as CN, its id as organizationIdentifier."""
+    return x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+        x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, unit.unit_id),
+        x509.NameAttribute(NameOID.COMMON_NAME, unit.unit_name),
+    ])
+
+
+def unit_of(certificate: x509.Certificate) -> UnitIdentity:
+    """The unit a certificate was issued to, read back from its subject."""
+    subject = certificate.subject
+    ids = subject.get_attributes_for_oid(NameOID.ORGANIZATION_IDENTIFIER)
+    names = subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return UnitIdentity(
+        unit_id=str(ids[0].value) if ids else "",
+        unit_name=str(names[0].value) if names else subject.rfc4514_string(),
+    )
+
+
+def _key_usage(*, signing: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=signing, content_commitment=signing, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=not signing,
+        crl_sign=not signing, encipher_only=False, decipher_only=False,
+    )
+
+
+def build_root(key: ec.EllipticCurvePrivateKey, organization: str, now: datetime
+               ) -> x509.Certificate:
+    """A self-signed root allowed to sign certificates and CRLs only."""
+    name = root_name(organization)
+    public = key.public_key()
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - CLOCK_SKEW).not_valid_after(now + ROOT_LIFETIME)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(signing=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+
+
+def build_unit_certificate(
+    root: x509.Certificate, root_key: ec.EllipticCurvePrivateKey,
+    unit_key: ec.EllipticCurvePrivateKey, unit: UnitIdentity, now: datetime,
+) -> x509.Certificate:
+    """A unit's signing certificate: digitalSignature + nonRepudiation, Adobe docSigning."""
+    public = unit_key.public_key()
+    organization = root.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(unit_name(unit, str(organization))).issuer_name(root.subject)
+        .public_key(public).serial_number(x509.random_serial_number())
+        .not_valid_before(now - CLOCK_SKEW)
+        .not_valid_after(min(now + UNIT_LIFETIME, root.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ADOBE_DOC_SIGNING]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+
+
+def build_crl(
+    root: x509.Certificate, root_key: ec.EllipticCurvePrivateKey,
+    revoked: dict[int, datetime], number: int, now: datetime,
+) -> x509.CertificateRevocationList:
+    """The CA's revocation list: every revoked serial with the time it was revoked."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.subject)
+        .last_update(now - CLOCK_SKEW).next_update(now + CRL_LIFETIME)
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+    )
+    for serial, revoked_at in sorted(revoked.items()):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial)
+            .revocation_date(revoked_at).build()
+        )
+    return builder.sign(root_key, hashes.SHA256())

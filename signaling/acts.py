@@ -1,0 +1,33 @@
+"""An act: who does something, when, and where it is logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from .audit import AuditLog
+from .roles import Account
+
+
+@dataclass(frozen=True)
+class Act:
+    """Passed to every state-changing operation, so each one logs itself the same way."""
+
+    actor: Account
+    at: datetime
+    audit: AuditLog
+
+    @property
+    def when(self) -> str:
+        """The time as stored in rows."""
+        return self.at.isoformat()
+
+    def log(
+        self, db: sqlite_utils.Database, action: str,
+        case_id: int | None = None, detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append this act to the audit chain, inside the current transaction."""
+        self.audit.append(db, self.actor, action, self.at, case_id, detail)

@@ -1,0 +1,1 @@
+"""The HTTP API: JSON in and out, one error shape, described at /api/openapi.json."""

@@ -1,0 +1,67 @@
+"""Administration: units and accounts (admin only)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from ..accounts import create_account, hash_password, list_accounts, set_password
+from ..appkeys import DATABASE
+from ..authz import authorize
+from ..catalog import list_departments
+from ..jurisdictions import create_unit, list_units
+from ..roles import Role
+from . import schemas
+from .routing import Api, account_of, act_of, body_of, json_response, path_int
+
+api = Api()
+
+
+async def hashed(password: str) -> str:
+    """scrypt off the event loop (it takes tens of milliseconds on purpose)."""
+    return await asyncio.get_running_loop().run_in_executor(None, hash_password, password)
+
+
+@api.route("GET", "/api/units", "单位列表 Every unit: district, towns, villages, departments", tag="jurisdictions")
+async def units(request: web.Request) -> web.StreamResponse:
+    return json_response(await request.app[DATABASE].run(list_units))
+
+
+@api.route("POST", "/api/units", "新建单位 Create a unit (admin)", tag="jurisdictions", body=schemas.UNIT)
+async def add_unit(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "unit.manage")
+    unit = await request.app[DATABASE].run(create_unit, act_of(request), body_of(request))
+    return json_response(unit, status=201)
+
+
+@api.route("GET", "/api/departments", "部门类别 Department kinds of the catalog", tag="jurisdictions")
+async def departments(request: web.Request) -> web.StreamResponse:
+    return json_response(await request.app[DATABASE].run(list_departments))
+
+
+@api.route("GET", "/api/accounts", "账号列表 Every account (admin)", tag="accounts")
+async def accounts(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "account.manage")
+    return json_response(await request.app[DATABASE].run(list_accounts))
+
+
+@api.route("POST", "/api/accounts", "新建账号 Create an account (admin)", tag="accounts", body=schemas.ACCOUNT)
+async def add_account(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "account.manage")
+    body = body_of(request)
+    password_hash = await hashed(body["password"])
+    account = await request.app[DATABASE].run(
+        create_account, act_of(request), body["username"], body["display_name"],
+        Role(body["role"]), body["unit_id"], password_hash,
+    )
+    return json_response(account.public(), status=201)
+
+
+@api.route("POST", "/api/accounts/{account_id}/password", "重置密码 Reset a password (admin)",
+           tag="accounts", body=schemas.PASSWORD)
+async def reset_password(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "account.manage")
+    password_hash = await hashed(body_of(request)["password"])
+    await request.app[DATABASE].run(set_password, act_of(request), path_int(request, "account_id"), password_hash)
+    return json_response({"ok": True})

@@ -1,0 +1,103 @@
+"""Cases (办件): open, list, view, act on, joint review, rate, and the timeline."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..appkeys import CLOCK, DATABASE, SETTINGS
+from ..audit import case_timeline
+from ..cases import (
+    authorized_case,
+    decide_case_review,
+    list_cases,
+    open_case,
+    rate_case,
+    send_case_to_departments,
+    transition,
+    view_case,
+)
+from ..exceptions import InvalidInput
+from ..workflow import Action, State
+from . import schemas
+from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int
+from .validation import validate_body
+
+api = Api()
+
+
+@api.route("POST", "/api/cases", "受理办件 Open a case for a villager (village clerk)",
+           tag="cases", body=schemas.OPEN_CASE)
+async def open_(request: web.Request) -> web.StreamResponse:
+    holidays = request.app[SETTINGS].holidays
+    case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request), holidays)
+    return json_response(case, status=201)
+
+
+@api.route("GET", "/api/cases", "办件列表 The cases visible to the caller; overdue ones flagged",
+           tag="cases", query=(QueryParam("state", "only cases in this state"),
+                               QueryParam("overdue", "1: only overdue cases")))
+async def list_(request: web.Request) -> web.StreamResponse:
+    state = request.query.get("state") or None
+    if state is not None and state not in {str(s) for s in State}:
+        raise InvalidInput(f"未知的办件状态「{state}」。", f"Unknown state {state}.")
+    found = await request.app[DATABASE].run(
+        list_cases, account_of(request), request.app[CLOCK](), state, request.query.get("overdue") == "1"
+    )
+    return json_response(found)
+
+
+@api.route("GET", "/api/cases/{case_id}", "办件详情 One case (the view is audit-logged)", tag="cases")
+async def detail(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(view_case, act_of(request), path_int(request, "case_id"))
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/actions/{action}",
+           "办件流转 Apply a workflow action: start_review, approve, request_supplement, refuse, "
+           "set_pending, submit_supplement, close", tag="cases", body=schemas.ACTION_BODY,
+           body_doc=schemas.ACTION_BODY_DOC)
+async def act(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["action"]
+    if name not in {str(a) for a in Action}:
+        raise InvalidInput(f"未知的操作「{name}」。", f"Unknown action {name}.")
+    action = Action(name)
+    body = body_of(request)
+    validate_body(body, schemas.ACTION_BODIES[action])
+    case = await request.app[DATABASE].run(transition, act_of(request), path_int(request, "case_id"), action, body)
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/reviews", "发起联审 Send the case to departments (handling window)",
+           tag="cases", body=schemas.SEND_REVIEW)
+async def send_review(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(
+        send_case_to_departments, act_of(request), path_int(request, "case_id"), body_of(request)["departments"]
+    )
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/review", "部门审核意见 A department's decision in a joint review",
+           tag="cases", body=schemas.REVIEW_DECISION)
+async def review(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(
+        decide_case_review, act_of(request), path_int(request, "case_id"), body_of(request)
+    )
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/rating", "好差评 Rate a closed case 1–5 (village clerk)",
+           tag="cases", body=schemas.RATING)
+async def rate(request: web.Request) -> web.StreamResponse:
+    body = body_of(request)
+    case = await request.app[DATABASE].run(
+        rate_case, act_of(request), path_int(request, "case_id"), body["score"], body.get("comment", "")
+    )
+    return json_response(case)
+
+
+@api.route("GET", "/api/cases/{case_id}/timeline", "办件时间线 The case's audit events in order", tag="cases")
+async def timeline(request: web.Request) -> web.StreamResponse:
+    case_id = path_int(request, "case_id")
+    db = request.app[DATABASE]
+    await db.run(authorized_case, account_of(request), case_id, "case.timeline")
+    return json_response(await db.run(case_timeline, case_id))

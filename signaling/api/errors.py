@@ -1,0 +1,39 @@
+"""One middleware turns every error into the API's JSON shape, in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from ..exceptions import CunnengError
+from .routing import Handler, json_response
+
+logger = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    404: ("找不到该地址。", "Not found."),
+    405: ("该地址不支持这种请求方法。", "Method not allowed."),
+    413: ("请求内容太大。", "Request body too large."),
+}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """CunnengError → its status and message; other HTTP errors → JSON under /api; crashes → 500."""
+    try:
+        return await handler(request)
+    except CunnengError as error:
+        return json_response(error.as_json(), status=error.status)
+    except web.HTTPException as error:
+        if not request.path.startswith("/api/") or error.status < 400:
+            raise
+        zh, en = HTTP_MESSAGES.get(error.status, ("请求有误。", error.reason))
+        return json_response({"error": f"http_{error.status}", "message": zh, "message_en": en}, error.status)
+    except Exception:
+        logger.exception("%s %s failed", request.method, request.path)
+        return json_response(
+            {"error": "internal", "message": "服务器内部错误,请稍后重试或联系管理员。",
+             "message_en": "Internal server error."},
+            status=500,
+        )

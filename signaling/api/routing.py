@@ -1,0 +1,148 @@
+"""Declaring API endpoints once: the route, who may call it, its body schema and its docs.
+
+The same declarations register the aiohttp routes and build the OpenAPI description,
+so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from ..accounts import session_account
+from ..acts import Act
+from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from ..exceptions import InvalidInput, NotAuthenticated, PayloadTooLarge
+from ..roles import Account
+from .validation import validate_body
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+ACCOUNT = web.RequestKey("account", Account)
+BODY = web.RequestKey("body", object)
+TOKEN = web.RequestKey("token", str)
+SESSION_COOKIE = "cunneng_session"
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    description: str
+    type: str = "string"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: dict[str, Any] | None = None
+    public: bool = False
+    query: tuple[QueryParam, ...] = ()
+    produces: str = "application/json"
+    body_doc: dict[str, Any] | None = None  # what OpenAPI shows, when it says more than body
+
+
+@dataclass
+class Api:
+    """A collection of endpoints, registered on an app and described in OpenAPI."""
+
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def route(
+        self, method: str, path: str, summary: str, *, tag: str, body: dict[str, Any] | None = None,
+        public: bool = False, query: tuple[QueryParam, ...] = (), produces: str = "application/json",
+        body_doc: dict[str, Any] | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Decorator declaring one endpoint."""
+        def declare(handler: Handler) -> Handler:
+            self.endpoints.append(
+                Endpoint(method, path, handler, summary, tag, body, public, query, produces, body_doc)
+            )
+            return handler
+        return declare
+
+    def add_to(self, app: web.Application) -> None:
+        for endpoint in self.endpoints:
+            app.router.add_route(endpoint.method, endpoint.path, _prepared(endpoint))
+
+
+def _prepared(endpoint: Endpoint) -> Handler:
+    """The handler behind authentication and body parsing."""
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if not endpoint.public:
+            await authenticate(request)
+        if endpoint.body is not None:
+            request[BODY] = await read_json(request, endpoint.body)
+        return await endpoint.handler(request)
+    return handle
+
+
+def request_token(request: web.Request) -> str:
+    """The session token: the Authorization header, or the cookie for plain GETs.
+
+    The cookie lets <img>, <video> and download links carry the session; it is refused
+    for anything that changes state, so another site cannot act with it (CSRF).
+    """
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[len("Bearer "):].strip()
+    if request.method in ("GET", "HEAD"):
+        return request.cookies.get(SESSION_COOKIE, "")
+    return ""
+
+
+async def authenticate(request: web.Request) -> Account:
+    """The signed-in account, stored on the request; NotAuthenticated without a live session."""
+    token = request_token(request)
+    if not token:
+        raise NotAuthenticated("请先登录。", "Please log in first.")
+    account = await request.app[DATABASE].run(session_account, token, request.app[CLOCK]())
+    request[ACCOUNT] = account
+    request[TOKEN] = token
+    return account
+
+
+async def read_json(request: web.Request, schema: dict[str, Any]) -> Any:
+    """The request body parsed as JSON and checked against schema."""
+    limit = request.app[SETTINGS].max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
+    raw = await request.content.read(limit + 1)
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidInput("请求内容不是有效的 JSON。", "The request body is not valid JSON.", code="malformed_json")
+    validate_body(body, schema)
+    return body
+
+
+def account_of(request: web.Request) -> Account:
+    return request[ACCOUNT]
+
+
+def body_of(request: web.Request) -> Any:
+    return request[BODY]
+
+
+def act_of(request: web.Request) -> Act:
+    """The signed-in account acting now."""
+    return Act(account_of(request), request.app[CLOCK](), request.app[AUDIT_LOG])
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda v: json.dumps(v, ensure_ascii=False))
+
+
+def path_int(request: web.Request, name: str) -> int:
+    """An integer path parameter, or InvalidInput."""
+    raw = request.match_info[name]
+    if not raw.isdigit() or len(raw) > 12:
+        raise InvalidInput(f"编号「{raw}」不是有效的数字。", f"{name} must be a number.")
+    return int(raw)

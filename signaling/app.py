@@ -1,0 +1,81 @@
+"""The aiohttp application: state on typed keys, resources opened and closed in cleanup_ctx."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from .accounts import hash_password
+from .acts import Act
+from .api import admin, cases, catalog, meta, records, session
+from .api.errors import error_middleware
+from .api.meta import OPENAPI, VERSION
+from .api.openapi import openapi_document
+from .api.routing import Api
+from .appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from .audit import AuditLog
+from .catalog import packaged_catalog, seed_catalog
+from .config import Clock, Settings, system_clock
+from .demo import DEMO_PASSWORD, demo_table, seed_demo
+from .keys import load_or_create_key
+from .roles import SYSTEM
+from .schema import create_tables
+from .storage import Database
+
+logger = logging.getLogger(__name__)
+
+APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api]
+
+
+def open_database(settings: Settings, checking_only: bool = False) -> tuple[Database, AuditLog]:
+    """The database and the audit log bound to it (keys created on first use).
+
+    A checker (audit verify) must not move the audit head forward, or it would vouch for
+    whatever rows it finds, forged ones included.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
+    database = Database(settings.database_path, [create_tables])
+    if not checking_only:
+        database.add_commit_hook(audit.write_head)
+    return database, audit
+
+
+def first_start(database: Database, audit: AuditLog, settings: Settings, clock: Clock) -> str:
+    """Load the catalog, and the demo jurisdiction when asked, into a fresh database."""
+    act = Act(SYSTEM, clock(), audit)
+    database.run_sync(seed_catalog, act, packaged_catalog())
+    if not settings.load_demo:
+        return ""
+    accounts = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))
+    return demo_table(accounts) if accounts else ""
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    database, audit = open_database(settings)
+    notice = await asyncio.get_running_loop().run_in_executor(
+        None, first_start, database, audit, settings, app[CLOCK]
+    )
+    if notice:
+        print(notice, flush=True)
+    app[DATABASE], app[AUDIT_LOG] = database, audit
+    yield
+    await database.close()
+
+
+def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
+    """The whole server for these settings; tests pass their own clock."""
+    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[CLOCK] = clock
+    app.cleanup_ctx.append(database_ctx)
+    endpoints = [endpoint for api in APIS for endpoint in api.endpoints]
+    app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)
+    for api in APIS:
+        api.add_to(app)
+    return app
+

@@ -1,0 +1,14 @@
+"""Typed keys for the state the server keeps on its aiohttp application."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .audit import AuditLog
+from .config import Clock, Settings
+from .storage import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+AUDIT_LOG = web.AppKey("audit_log", AuditLog)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")

@@ -1,0 +1,108 @@
+"""signaling's commands: `serve`, `user add`, `audit verify`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from .accounts import create_account, hash_password
+from .acts import Act
+from .app import create_app, open_database
+from .cli import group
+from .config import Settings, env_default, env_list, system_clock
+from .exceptions import CunnengError
+from .roles import SYSTEM, Role
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(env_default("data_dir", "data")),
+        help="database, keys and stored files (env CUNNENG_DATA_DIR; default ./data)",
+    )
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="start the server", description="Start the cunneng server.")
+    add_data_dir(serve)
+    serve.add_argument("--host", default=env_default("host", "127.0.0.1"), help="env CUNNENG_HOST")
+    serve.add_argument("--port", type=int, default=int(env_default("port", "8080")), help="env CUNNENG_PORT")
+    serve.add_argument("--public-url", default=env_default("public_url", ""),
+                       help="base URL printed on guides and certificates (env CUNNENG_PUBLIC_URL)")
+    serve.add_argument("--no-demo", action="store_true", help="do not load the demo jurisdiction and accounts")
+    serve.add_argument("--ice-server", action="append", default=list(env_list("ice_servers")),
+                       help="STUN/TURN URL handed to clients; repeatable (env CUNNENG_ICE_SERVERS, comma-separated)")
+    serve.add_argument("--turn-secret", default=env_default("turn_secret", ""),
+                       help="coturn static-auth-secret for time-limited TURN credentials (env CUNNENG_TURN_SECRET)")
+    serve.set_defaults(func=run_serve)
+
+    users = group(commands, "user", "manage accounts")
+    add = users.add_parser("add", help="add an account", description="Add an account bound to a unit.")
+    add_data_dir(add)
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="display name, e.g. 泉坝村窗口 赵兰")
+    add.add_argument("--role", required=True, choices=[str(r) for r in Role])
+    add.add_argument("--unit", required=True, help="unit id, e.g. zh-yb-01")
+    add.add_argument("--password", help="the password (asked for when not given)")
+    add.set_defaults(func=run_user_add)
+
+    audit = group(commands, "audit", "the audit log")
+    verify = audit.add_parser("verify", help="check the audit chain",
+                              description="Walk the audit chain and name the first altered, inserted or missing event.")
+    add_data_dir(verify)
+    verify.set_defaults(func=run_audit_verify)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
+        load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
+    )
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_from(args)
+    print(f"cunneng 村能办: data in {settings.data_dir.resolve()}, serving http://{settings.host}:{settings.port}/",
+          flush=True)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+def run_user_add(args: argparse.Namespace) -> int:
+    password = args.password or getpass.getpass("密码 Password: ")
+    database, audit = open_database(Settings(data_dir=args.data_dir))
+    try:
+        password_hash = hash_password(password)
+        act = Act(SYSTEM, system_clock(), audit)
+        account = database.run_sync(
+            create_account, act, args.username, args.name, Role(args.role), args.unit, password_hash
+        )
+    except CunnengError as error:
+        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
+        return 1
+    finally:
+        database.close_sync()
+    print(f"ok: {account.username} ({account.role}, {account.unit_id})")
+    return 0
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    if not (args.data_dir / "cunneng.db").exists():
+        print(f"错误 error: {args.data_dir} 中没有数据库 (no database here)", file=sys.stderr)
+        return 2
+    database, audit = open_database(Settings(data_dir=args.data_dir), checking_only=True)
+    try:
+        count = database.run_sync(lambda db: db.table("audit_events").count)
+        problem = database.run_sync(audit.verify_chain)
+    finally:
+        database.close_sync()
+    if problem is not None:
+        print(f"FAIL {problem}")
+        return 1
+    print(f"ok: {count} events, chain intact")
+    return 0

@@ -1,0 +1,62 @@
+"""Server settings: command-line options over environment variables over defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+# China has one time zone and no daylight saving: working days and printed dates use it.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server reads at start; tests build one per server."""
+
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""  # base URL printed on guides and certificates; default from the request
+    load_demo: bool = True
+    session_hours: float = 12.0
+    max_failed_logins: int = 5
+    lockout_minutes: float = 15.0
+    max_body_bytes: int = 1024 * 1024
+    ice_servers: tuple[str, ...] = ()
+    turn_secret: str = ""
+    turn_ttl_seconds: int = 6 * 3600
+    media_workers: int = 0
+    recording_retention_days: int = 30
+    document_retention_days: int = 90
+    holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "cunneng.db"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+ENV_PREFIX = "CUNNENG_"
+
+
+def env_default(name: str, default: str) -> str:
+    """The value of CUNNENG_<NAME>, or the default."""
+    return os.environ.get(ENV_PREFIX + name.upper(), default)
+
+
+def env_list(name: str) -> tuple[str, ...]:
+    """A comma-separated environment variable as a tuple of non-empty strings."""
+    return tuple(part.strip() for part in env_default(name, "").split(",") if part.strip())

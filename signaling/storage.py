@@ -1,0 +1,115 @@
+"""The server's SQLite database, reached from one thread so the event loop never blocks on it.
+
+Every read and write runs as a function ``fn(db, *args)`` on a single worker thread, inside
+one transaction: a failed request rolls back and leaves no row
+behind, and writes are serialized, which the audit chain needs. SQLite answers these
+small queries in well under a millisecond, so one thread is enough for a county server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Concatenate, ParamSpec, TypeVar
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Schema = Callable[[sqlite_utils.Database], None]
+CommitHook = Callable[[sqlite_utils.Database], None]
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """Open the file with the settings every connection of ours uses."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=5000")
+    return db
+
+
+class Database:
+    """One SQLite file and the thread that owns its connection."""
+
+    def __init__(self, path: Path, schemas: list[Schema]) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._db: sqlite_utils.Database | None = None
+        self._schemas = schemas
+        self._commit_hooks: list[CommitHook] = []
+
+    def add_commit_hook(self, hook: CommitHook) -> None:
+        """Call hook(db) on the database thread after every committed transaction."""
+        self._commit_hooks.append(hook)
+
+    async def run(
+        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run fn(db, *args) in one transaction on the database thread."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self.run_sync, fn, *args, **kwargs)
+        return await loop.run_in_executor(self._executor, call)
+
+    def run_sync(
+        self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """The same, from a thread that may block (the CLI, start-up)."""
+        db = self._connection()
+        # IMMEDIATE takes the write lock up front, so a CLI writing beside the server
+        # waits its turn (busy_timeout) instead of failing half-way through.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(db, *args, **kwargs)
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
+        for hook in self._commit_hooks:
+            hook(db)
+        return result
+
+    def _connection(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = connect(self.path)
+            with self._db.atomic():
+                for schema in self._schemas:
+                    schema(self._db)
+        return self._db
+
+    async def close(self) -> None:
+        """Close the connection on its own thread, then stop the thread."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self.close_sync)
+        self._executor.shutdown(wait=True)
+
+    def close_sync(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def rows(db: sqlite_utils.Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """All rows of a query as dicts."""
+    return list(db.query(sql, params))
+
+
+def first(db: sqlite_utils.Database, sql: str, params: Any = ()) -> dict[str, Any] | None:
+    """The first row of a query, or None."""
+    return next(iter(db.query(sql, params)), None)
+
+
+def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row and return its integer primary key."""
+    rowid = db.table(table).insert(row).last_rowid
+    if rowid is None:
+        raise RuntimeError(f"insert into {table} returned no row id")
+    return int(rowid)

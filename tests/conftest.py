@@ -1,0 +1,18 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from .support import RunningServer, start_server
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    """A fresh server with the demo jurisdiction, on its own data directory."""
+    running = await start_server(tmp_path / "data")
+    yield running
+    await running.close()

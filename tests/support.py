@@ -1,0 +1,112 @@
+"""Test helpers: a real server on a loopback port, a clock tests move, and an API client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from signaling.app import create_app
+from signaling.config import Settings
+from signaling.demo import DEMO_PASSWORD
+
+# A Monday, 10:00 in China.
+START = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+# A valid GB 11643 ID number (check character computed by the standard's algorithm).
+VALID_ID = "510802198005120013"
+
+
+@dataclass
+class FakeClock:
+    """The server's clock in tests: it stands still until a test moves it."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ApiClient:
+    """One signed-in (or anonymous) user of the API."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str, token: str = "") -> None:
+        self.session, self.base, self.token = session, base, token
+
+    async def request(self, method: str, path: str, json: Any = None, data: Any = None) -> Reply:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        async with self.session.request(method, self.base + path, json=json, data=data, headers=headers) as r:
+            text = await r.text()
+            body: Any = text
+            if r.content_type == "application/json":
+                body = await r.json()
+            return Reply(r.status, body, dict(r.headers))
+
+    async def get(self, path: str) -> Reply:
+        return await self.request("GET", path)
+
+    async def post(self, path: str, json: Any = None, data: Any = None) -> Reply:
+        return await self.request("POST", path, json=json, data=data)
+
+    async def put(self, path: str, json: Any = None) -> Reply:
+        return await self.request("PUT", path, json=json)
+
+
+@dataclass
+class RunningServer:
+    """A real cunneng server on 127.0.0.1, with its data directory and clock."""
+
+    base: str
+    data_dir: Path
+    clock: FakeClock
+    runner: web.AppRunner
+    session: aiohttp.ClientSession
+    app: web.Application
+
+    def anonymous(self) -> ApiClient:
+        return ApiClient(self.session, self.base)
+
+    async def login(self, username: str, password: str = DEMO_PASSWORD) -> ApiClient:
+        reply = await self.anonymous().post("/api/login", {"username": username, "password": password})
+        assert reply.status == 200, reply.body
+        return ApiClient(self.session, self.base, reply.body["token"])
+
+    async def close(self) -> None:
+        await self.session.close()
+        await self.runner.cleanup()
+
+
+async def start_server(data_dir: Path, clock: FakeClock | None = None, **settings: Any) -> RunningServer:
+    """Start the whole server on a free loopback port."""
+    clock = clock or FakeClock()
+    app = create_app(Settings(data_dir=data_dir, **settings), clock=clock)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return RunningServer(f"http://127.0.0.1:{port}", data_dir, clock, runner, aiohttp.ClientSession(), app)
+
+
+async def open_demo_case(clerk: ApiClient, item_code: str = "T-RS-001", id_number: str = VALID_ID) -> dict[str, Any]:
+    """A clerk opens a case for a (new or known) villager."""
+    reply = await clerk.post("/api/cases", {
+        "villager": {"id_number": id_number, "name": "王大山", "phone": "13800001111"},
+        "item_code": item_code,
+    })
+    assert reply.status == 201, reply.body
+    return dict(reply.body)

@@ -1,0 +1,119 @@
+"""Every allowed and every refused transition of the case workflow, through the real API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .support import ApiClient, RunningServer, open_demo_case
+
+ACTIONS = ["start_review", "approve", "request_supplement", "refuse", "set_pending",
+           "submit_supplement", "close"]
+
+# Written out by hand from the issue's workflow, not imported from the code under test.
+ALLOWED = {
+    "received": {"start_review": "under_review"},
+    "under_review": {"approve": "approved", "request_supplement": "supplement_requested",
+                     "refuse": "refused", "set_pending": "pending"},
+    "pending": {"approve": "approved", "request_supplement": "supplement_requested", "refuse": "refused"},
+    "supplement_requested": {"submit_supplement": "under_review"},
+    "approved": {"close": "closed"},
+    "refused": {"close": "closed"},
+    "closed": {},
+}
+
+# How to bring a fresh case into each state.
+PATHS = {
+    "received": [],
+    "under_review": ["start_review"],
+    "approved": ["start_review", "approve"],
+    "supplement_requested": ["start_review", "request_supplement"],
+    "refused": ["start_review", "refuse"],
+    "pending": ["start_review", "set_pending"],
+    "closed": ["start_review", "approve", "close"],
+}
+
+BODIES: dict[str, dict[str, Any]] = {
+    "start_review": {},
+    "approve": {"note": "材料齐全"},
+    "request_supplement": {"materials": [{"name": "户口簿", "form": "copy", "count": 1, "note": "首页及本人页"}]},
+    "refuse": {"reason": "不符合参保条件:已参加职工养老保险。"},
+    "set_pending": {"until": "2026-12-04"},
+    "submit_supplement": {"note": "已补充户口簿复印件"},
+    "close": {"handover": "printed"},
+}
+
+VILLAGE_ACTIONS = {"submit_supplement", "close"}
+
+
+async def do(clerk: ApiClient, approver: ApiClient, case_id: int, action: str) -> Any:
+    actor = clerk if action in VILLAGE_ACTIONS else approver
+    return await actor.post(f"/api/cases/{case_id}/actions/{action}", BODIES[action])
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+async def test_each_action_from_each_state(server: RunningServer, state: str) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    for action in ACTIONS:
+        case = await open_demo_case(clerk)
+        for step in PATHS[state]:
+            reply = await do(clerk, approver, case["id"], step)
+            assert reply.status == 200, (step, reply.body)
+        reply = await do(clerk, approver, case["id"], action)
+        target = ALLOWED[state].get(action)
+        if target is None:
+            assert reply.status == 409, (state, action, reply.body)
+            assert reply.body["error"] == "invalid_transition"
+            assert "不能执行" in reply.body["message"]
+            after = await approver.get(f"/api/cases/{case['id']}")
+            assert after.body["state"] == state
+        else:
+            assert reply.status == 200, (state, action, reply.body)
+            assert reply.body["state"] == target
+
+
+async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    await do(clerk, approver, case["id"], "start_review")
+    supplement = await do(clerk, approver, case["id"], "request_supplement")
+    assert supplement.body["supplement"] == BODIES["request_supplement"]["materials"]
+    back = await do(clerk, approver, case["id"], "submit_supplement")
+    assert back.body["state"] == "under_review"
+    pending = await do(clerk, approver, case["id"], "set_pending")
+    assert pending.body["pending_until"] == "2026-12-04"
+    refused = await do(clerk, approver, case["id"], "refuse")
+    assert refused.body["refusal_reason"] == BODIES["refuse"]["reason"]
+
+
+@pytest.mark.parametrize("action,body", [
+    ("refuse", {}),
+    ("refuse", {"reason": "   "}),
+    ("request_supplement", {"materials": []}),
+    ("set_pending", {"until": "2026-11-01"}),
+    ("set_pending", {"until": "not-a-day"}),
+    ("close", {"handover": "lost"}),
+])
+async def test_a_decision_without_its_required_content_is_refused(
+    server: RunningServer, action: str, body: dict[str, Any]
+) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    await do(clerk, approver, case["id"], "start_review")
+    if action == "close":
+        await do(clerk, approver, case["id"], "approve")
+    actor = clerk if action in VILLAGE_ACTIONS else approver
+    reply = await actor.post(f"/api/cases/{case['id']}/actions/{action}", body)
+    assert reply.status == 400, reply.body
+    assert reply.body["message"]
+    unchanged = await approver.get(f"/api/cases/{case['id']}")
+    assert unchanged.body["state"] == ("approved" if action == "close" else "under_review")
+
+
+async def test_an_unknown_action_is_refused(server: RunningServer) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    reply = await approver.post(f"/api/cases/{case['id']}/actions/teleport", {})
+    assert reply.status == 400
+    assert "未知的操作" in reply.body["message"]
