@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from watermark.filters import quiet_residual
+from watermark.filters import weighted_residual
 
 _MIN_PERIOD = 40  # pixels of the reduced image; a tile is 32 chips of >= 1.25 pixels
 _ASPECT_TOLERANCE = 0.05
 _REDUCED_LONG_SIDE = 768
+_CLEAR_PEAK = 4.0  # a harmonic refines the period only when it stands this far above noise
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def reduction_for(width: int, height: int) -> int:
 
 def autocorrelation(luma: np.ndarray) -> np.ndarray:
     """Normalised cyclic autocorrelation of the clipped residual, JPEG block lines removed."""
-    spectrum = np.fft.rfft2(quiet_residual(luma))
+    spectrum = np.fft.rfft2(weighted_residual(luma))
     power = spectrum.real**2 + spectrum.imag**2
     _remove_block_lines(power, luma.shape)
     power[0, :] = 0.0
@@ -95,18 +96,17 @@ def _refine(corr: np.ndarray, tx: int, ty: int) -> tuple[float, float]:
 
 
 def _refine_axis(profile: np.ndarray, period: int) -> float:
-    """Period from the peaks at its multiples, each located by a parabola through 3 lags."""
-    best = float(period)
+    """Period from the clear peaks at its multiples, each located by a parabola."""
     reach = len(profile) // 2
+    noise = 1.4826 * float(np.median(np.abs(profile[period // 2 : reach]))) + 1e-12
+    best = float(period)
     for multiple in range(1, reach // period + 1):
-        expected = int(round(best * multiple))
-        if expected + 3 >= reach:
+        start = int(best * multiple) - 1
+        if start + 5 >= reach:
             break
-        window = profile[expected - 2 : expected + 3]
-        peak = expected - 2 + int(np.argmax(window))
+        peak = start + int(np.argmax(profile[start : start + 4]))
         left, centre, right = profile[peak - 1], profile[peak], profile[peak + 1]
         bend = left - 2 * centre + right
-        if bend >= 0 or centre <= 0:
-            break
-        best = (peak + float(np.clip(0.5 * (left - right) / bend, -0.5, 0.5))) / multiple
+        if centre > _CLEAR_PEAK * noise and bend < 0:
+            best = (peak + float(np.clip(0.5 * (left - right) / bend, -0.5, 0.5))) / multiple
     return best
