@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 _MIN_CHIP = 4.0  # pixels: a chip must still span 2 pixels after a 50 % downscale
 _CHIPS_ON_LONG_SIDE = 512
 _FLAT_STRENGTH, _TEXTURE_GAIN, _MAX_STRENGTH = 2.0, 1.5, 8.0
+_PAPER = [255 if value >= 235 else 0 for value in range(256)]  # blank paper, white or nearly
 
 
 def chip_size(width: int, height: int) -> float:
@@ -42,27 +43,32 @@ def embed_id(image: Image.Image, mark_id: int) -> Image.Image:
     grid = (round(width / chip), round(height / chip))
     if min(grid) < TILE_CHIPS * 1.5:
         raise ImageTooSmall(f"{width}x{height} is too small to hold the mark")
-    luma = np.asarray(image.convert("L").resize(grid, Image.Resampling.BOX), np.float32)
+    grey = image.convert("L")
+    luma = np.asarray(grey.resize(grid, Image.Resampling.BOX), np.float32)
+    paper = np.asarray(grey.point(_PAPER).resize(grid, Image.Resampling.BOX), np.float32) / 255
     reps = (-(-grid[1] // TILE_CHIPS), -(-grid[0] // TILE_CHIPS))
     pattern = np.tile(shaped(mark_tile(mark_id)), reps)[: grid[1], : grid[0]]
-    strength = _strength(luma)
+    strength = _strength(luma, paper)
     delta = strength * pattern + _headroom_shift(luma, strength) + 128.0
     coarse = Image.fromarray(np.rint(delta).clip(0, 255).astype(np.uint8), "L")
     return _add_delta(image, coarse.resize((width, height), Image.Resampling.BILINEAR))
 
 
-def _strength(luma: np.ndarray) -> np.ndarray:
-    """Per-chip amplitude: faint on flat paper, stronger only inside textured areas."""
-    activity = _erode(np.abs(residual(luma, 1)))
-    return np.clip(_FLAT_STRENGTH + _TEXTURE_GAIN * activity, _FLAT_STRENGTH, _MAX_STRENGTH)
+def _strength(luma: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """Per-chip amplitude: faint on paper and on ink next to paper, stronger in textured
+    pictures, where the texture hides it."""
+    texture = _over_3x3(np.abs(residual(luma, 1)), np.minimum)
+    # a quarter of blank paper anywhere around a chip is enough for the mark to show
+    hidden = texture * np.clip(1.0 - 4.0 * _over_3x3(paper, np.maximum), 0.0, 1.0)
+    return np.clip(_FLAT_STRENGTH + _TEXTURE_GAIN * hidden, _FLAT_STRENGTH, _MAX_STRENGTH)
 
 
-def _erode(values: np.ndarray) -> np.ndarray:
-    """Minimum over each 3x3 neighbourhood, so the edge of text or a shape stays faint."""
+def _over_3x3(values: np.ndarray, reduce: np.ufunc) -> np.ndarray:
+    """`reduce` (minimum or maximum) over each 3x3 neighbourhood."""
     padded = np.pad(values, 1, mode="edge")
     rows, cols = values.shape
     shifted = [padded[dy : dy + rows, dx : dx + cols] for dy in range(3) for dx in range(3)]
-    return np.minimum.reduce(shifted)
+    return np.asarray(reduce.reduce(shifted))
 
 
 def _headroom_shift(luma: np.ndarray, strength: np.ndarray) -> np.ndarray:

@@ -18,6 +18,12 @@ _FORM_TEXT = (
 )
 
 
+def psnr(original: Image.Image, marked: Image.Image) -> float:
+    """Peak signal-to-noise ratio in dB between two pictures of the same size."""
+    difference = np.asarray(original, np.float64) - np.asarray(marked, np.float64)
+    return float(10 * np.log10(255.0**2 / max(float(np.mean(difference**2)), 1e-12)))
+
+
 def photo(width: int, height: int, seed: int) -> Image.Image:
     """A photo-like RGB picture: colour gradient, soft blotches, shapes and sensor grain."""
     rng = np.random.default_rng(seed)

@@ -63,11 +63,16 @@ def paste_text(image: Image.Image, lines: Sequence[str], *, colour: tuple[int, i
         raise EmptyWatermarkText("a visible watermark needs at least one line of text")
     if min(image.size) < 2 * _MIN_FONT_PX:
         raise ImageTooSmall(f"{image.width}x{image.height} is too small for visible text")
-    tile = render_tile(text, max(_MIN_FONT_PX, round(min(image.size) / 34)), colour, opacity)
+    tile = render_tile(text, font_size_for(image.size), colour, opacity)
     pieces = tile.pieces()
     for left, top in lattice_positions(image.size, tile):
         for dx, dy, piece in pieces:
             image.paste(piece, (left + dx, top + dy), piece)
+
+
+def font_size_for(size: tuple[int, int]) -> int:
+    """Letter size in pixels: 1/34 of the short side (~6 mm on any A4 scan), at least 18."""
+    return max(_MIN_FONT_PX, round(min(size) / 34))
 
 
 def render_tile(lines: Sequence[str], font_px: int, colour: tuple[int, int, int],
