@@ -33,7 +33,7 @@ def photo(width: int, height: int, seed: int) -> Image.Image:
     low, high = rng.uniform(20, 235, 3), rng.uniform(20, 235, 3)
     pixels = low + (high - low) * ramp
     blotches = Image.fromarray(rng.uniform(0, 255, (6, 8, 3)).astype(np.uint8), "RGB")
-    pixels = 0.6 * pixels + 0.4 * np.asarray(blotches.resize((width, height), Image.BICUBIC))
+    pixels = 0.6 * pixels + 0.4 * np.asarray(blotches.resize((width, height), Image.Resampling.BICUBIC))
     picture = Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "RGB")
     _draw_shapes(picture, rng)
     picture = picture.filter(ImageFilter.GaussianBlur(max(width, height) / 1500))

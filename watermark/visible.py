@@ -81,20 +81,23 @@ def render_tile(lines: Sequence[str], font_px: int, colour: tuple[int, int, int]
     font = ImageFont.truetype(CJK_FONT, font_px)
     text, spacing, halo = "\n".join(lines), font_px // 3, max(1, font_px // 14)
     probe = ImageDraw.Draw(Image.new("L", (1, 1)))
-    left, top, right, bottom = probe.multiline_textbbox(
-        (0, 0), text, font=font, spacing=spacing, stroke_width=halo)
+    box = probe.multiline_textbbox((0, 0), text, font=font, spacing=spacing, stroke_width=halo)
+    left, top, right, bottom = math.floor(box[0]), math.floor(box[1]), *map(math.ceil, box[2:])
     size = (right - left + 2 * halo, bottom - top + 2 * halo)
     origin = (halo - left, halo - top)
-    block = Image.new("RGBA", size, _HALO + (0,))
-    ImageDraw.Draw(block).multiline_text(origin, text, fill=colour, font=font, spacing=spacing,
-                                         stroke_width=halo, stroke_fill=_HALO)
-    coverage = Image.new("L", size)
-    ImageDraw.Draw(coverage).multiline_text(origin, text, fill=255, font=font, spacing=spacing,
-                                            stroke_width=halo, stroke_fill=255)
+    letters, coverage = Image.new("L", size), Image.new("L", size)
+    # both drawn with the stroke, since it also changes the line layout
+    for mask, stroke in ((letters, 0), (coverage, 255)):
+        ImageDraw.Draw(mask).multiline_text(origin, text, fill=255, font=font, spacing=spacing,
+                                            stroke_width=halo, stroke_fill=stroke)
+    letters, coverage = (mask.rotate(_ANGLE, Image.Resampling.BILINEAR, expand=True)
+                         for mask in (letters, coverage))
+    block = Image.new("RGBA", letters.size, _HALO + (0,))
+    block.paste(colour, (0, 0), letters)
     block.putalpha(coverage.point([round(v * opacity) for v in range(256)]))
     gap = font_px * 2.5
     return TextTile(
-        image=block.rotate(_ANGLE, Image.Resampling.BILINEAR, expand=True),
+        image=block,
         along=_rotated(size[0] + gap, 0.0),
         across=_rotated((size[0] + gap) / 2, size[1] + gap),
     )
