@@ -39,11 +39,10 @@ def read_tiles(luma: Image.Image, tile_width: float, tile_height: float) -> Mark
     if min(luma.width / tile_width, luma.height / tile_height) < 1:
         return None
     folded = fold(luma, tile_width, tile_height)
-    offset, score = locate_sync(folded)
+    origin, score = locate_sync(folded)
     if score < MIN_SYNC_SCORE:
         return None
-    aligned = np.roll(folded, (-offset[0], -offset[1]), axis=(0, 1))
-    mark_id = decode_id(payload_soft_symbols(chip_values(aligned)))
+    mark_id = decode_id(payload_soft_symbols(chip_values(aligned(folded, origin))))
     if mark_id is None:
         return None
     return MarkFound(mark_id, tile_width, tile_height, score)
@@ -86,15 +85,32 @@ _SYNC_SPECTRUM = np.conj(np.fft.rfft2(response(sync_tile())))
 _CHIP_SPECTRUM = np.conj(np.fft.rfft2(response(_unit_chip())))
 
 
-def locate_sync(folded: np.ndarray) -> tuple[tuple[int, int], float]:
-    """Tile origin in the folded tile and how far the sync peak stands above the rest."""
+def locate_sync(folded: np.ndarray) -> tuple[tuple[float, float], float]:
+    """Tile origin in the folded tile (to a fraction of a sample) and how far the sync peak
+    stands above the other offsets, in standard deviations."""
     corr = np.fft.irfft2(np.fft.rfft2(folded) * _SYNC_SPECTRUM, s=folded.shape)
-    peak = np.unravel_index(int(np.argmax(corr)), corr.shape)
-    score = (float(corr[peak]) - float(corr.mean())) / (float(corr.std()) + 1e-12)
-    return (int(peak[0]), int(peak[1])), score
+    row, col = np.unravel_index(int(np.argmax(corr)), corr.shape)
+    score = (float(corr[row, col]) - float(corr.mean())) / (float(corr.std()) + 1e-12)
+    across = np.roll(corr[row, :], -col)[[-1, 0, 1]]
+    down = np.roll(corr[:, col], -row)[[-1, 0, 1]]
+    return (row + _vertex(down), col + _vertex(across)), score
 
 
-def chip_values(aligned: np.ndarray) -> np.ndarray:
+def _vertex(values: np.ndarray) -> float:
+    """Offset of the top of a parabola through three neighbouring samples."""
+    bend = values[0] - 2 * values[1] + values[2]
+    return float(np.clip(0.5 * (values[0] - values[2]) / bend, -0.5, 0.5)) if bend < 0 else 0.0
+
+
+def aligned(folded: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
+    """The folded tile shifted so its origin is at sample (0, 0); fractions by an FFT."""
+    rows = np.fft.fftfreq(folded.shape[0])[:, None]
+    cols = np.fft.rfftfreq(folded.shape[1])[None, :]
+    phase = np.exp(2j * np.pi * (rows * origin[0] + cols * origin[1]))
+    return np.fft.irfft2(np.fft.rfft2(folded) * phase, s=folded.shape)
+
+
+def chip_values(tile: np.ndarray) -> np.ndarray:
     """Matched-filter estimate of each chip of an aligned folded tile (32x32)."""
-    corr = np.fft.irfft2(np.fft.rfft2(aligned) * _CHIP_SPECTRUM, s=aligned.shape)
+    corr = np.fft.irfft2(np.fft.rfft2(tile) * _CHIP_SPECTRUM, s=tile.shape)
     return corr[::2, ::2]

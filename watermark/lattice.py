@@ -40,7 +40,7 @@ def reduction_for(width: int, height: int) -> int:
 
 
 def autocorrelation(luma: np.ndarray) -> np.ndarray:
-    """Normalised cyclic autocorrelation of the clipped residual, JPEG block lines removed."""
+    """Normalised cyclic autocorrelation of the weighted residual, JPEG block lines removed."""
     spectrum = np.fft.rfft2(weighted_residual(luma))
     power = spectrum.real**2 + spectrum.imag**2
     _remove_block_lines(power, luma.shape)
