@@ -5,6 +5,8 @@ dataclasses and their PDF builders, `sign_pdf` for each approving unit, and
 `verify_pdf` for the verification page.
 """
 
+from pathlib import Path
+
 from .certificates import UnitIdentity
 from .documents import (
     ApprovalNotice,
@@ -39,7 +41,17 @@ from .seal import GeneratedSeal, Seal, UploadedSeal, uploaded_seal
 from .signing import sign_pdf, signature_field_name
 from .verify import SignatureReport, VerificationReport, verify_pdf
 
+# The approver console (镇/区窗口 and department reviewers), served by signaling at /console/.
+WEB = {
+    "prefix": "/console/",
+    "directory": str(Path(__file__).parent / "web"),
+    "title": "审批窗口",
+    "title_en": "Approver console",
+    "order": 20,
+}
+
 __all__ = [
+    "WEB",
     "AlreadySigned", "ApprovalNotice", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
     "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
     "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",

@@ -8,26 +8,34 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from approver_console import open_authority
+from recordings import Archive, load_or_create_key
+
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, meta, records, session
+from .api import admin, cases, catalog, documents, meta, records, session
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
-from .appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CLOCK, DATABASE, SETTINGS
 from .audit import AuditLog
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
-from .keys import load_or_create_key
+from .pages import pages_api, registered_page_sets
 from .roles import SYSTEM
 from .schema import create_tables
 from .storage import Database
 
 logger = logging.getLogger(__name__)
 
-APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api]
+APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api]
+
+
+def all_apis() -> list[Api]:
+    """The API and the web pages the installed packages contribute (`cunneng.pages`)."""
+    return [*APIS, pages_api(registered_page_sets())]
 
 
 def open_database(settings: Settings, checking_only: bool = False) -> tuple[Database, AuditLog]:
@@ -67,15 +75,38 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     await database.close()
 
 
+async def archive_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The encrypted archive; files a crash left half-written are dropped at start."""
+    settings = app[SETTINGS]
+    archive = Archive.open(settings.archive_dir, load_or_create_key(settings.keys_dir / "archive.key"))
+    await asyncio.get_running_loop().run_in_executor(None, archive.discard_incomplete)
+    app[ARCHIVE] = archive
+    yield
+
+
+async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The local CA that issues each approving unit's signing certificate (created on first start)."""
+    settings = app[SETTINGS]
+    app[AUTHORITY] = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: open_authority(settings.data_dir, settings.pki_passphrase)
+    )
+    yield
+
+
 def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     """The whole server for these settings; tests pass their own clock."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes)
+    # /village → /village/: a clerk typing the address without the slash still finds the page.
+    slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
+    app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)
-    endpoints = [endpoint for api in APIS for endpoint in api.endpoints]
+    app.cleanup_ctx.append(archive_ctx)
+    app.cleanup_ctx.append(authority_ctx)
+    apis = all_apis()
+    endpoints = [endpoint for api in apis for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)
-    for api in APIS:
+    for api in apis:
         api.add_to(app)
     return app
 

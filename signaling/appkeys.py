@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from approver_console import CertificateAuthority
+from recordings import Archive
+
 from .audit import AuditLog
 from .config import Clock, Settings
 from .storage import Database
@@ -12,3 +15,5 @@ SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 AUDIT_LOG = web.AppKey("audit_log", AuditLog)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+ARCHIVE = web.AppKey("archive", Archive)
+AUTHORITY = web.AppKey("authority", CertificateAuthority)

@@ -8,12 +8,15 @@ from typing import Any
 
 import sqlite_utils
 
+from recordings import StoredObject
+
 from .acts import Act
 from .authz import authorize, case_filter
 from .catalog import LEVEL_RANK, combined_materials, get_bundle, get_item
 from .config import CHINA_TZ
 from .exceptions import Conflict, InvalidInput, NotFound
 from .idnumber import parse_citizen_id
+from .issuing import PlannedDocument, plan_document, record_document
 from .jurisdictions import get_unit, village_chain
 from .reviews import (
     decide_review,
@@ -183,27 +186,48 @@ def _actions_for(account: Account, case: dict[str, Any]) -> list[Action]:
     ]
 
 
-def transition(
+def check_transition(
     db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any]
-) -> dict[str, Any]:
-    """Apply one workflow action, checking the role, the state and the action's own rules."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check role, state and the action's own rules: the case and the changes it would make."""
     permission = "case.decide" if action in APPROVER_ACTIONS else "case.village_act"
     case = authorized_case(db, act.actor, case_id, permission)
     target = next_state(State(case["state"]), action)
     changes: dict[str, Any] = {"state": str(target), "updated_at": act.when}
     changes.update(_action_fields(db, act, case, action, body))
+    return case, changes
+
+
+def plan_decision(
+    db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any], base_url: str
+) -> PlannedDocument | None:
+    """The document a decision will issue, once the decision is known to be allowed."""
+    case, _ = check_transition(db, act, case_id, action, body)
+    return plan_document(db, act, case, action, body, base_url)
+
+
+def transition(
+    db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any],
+    issued: tuple[PlannedDocument, StoredObject] | None = None,
+) -> dict[str, Any]:
+    """Apply one workflow action (with the document it issued), checked again as it is written."""
+    case, changes = check_transition(db, act, case_id, action, body)
+    if action is Action.SUBMIT_SUPPLEMENT:
+        reviews_after_supplement(db, case_id)
     db.table("cases").update(case_id, changes)
     detail = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement")}
     if "supplement" in changes:
         detail["materials"] = json.loads(changes["supplement"])
     act.log(db, f"case_{action}", case_id, {"from": case["state"], **detail})
+    if issued is not None:
+        record_document(db, act, case_id, *issued)
     return case_detail(db, act.actor, case_id, act.at)
 
 
 def _action_fields(
     db: sqlite_utils.Database, act: Act, case: dict[str, Any], action: Action, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """The columns an action sets besides the state, after checking its body."""
+    """The columns an action sets besides the state, after checking its body (writes nothing)."""
     decided = {"decided_by": act.actor.id, "decided_at": act.when}
     if action is Action.APPROVE:
         reviews_block_approval(db, case["id"])
@@ -214,8 +238,6 @@ def _action_fields(
         return {**decided, "refusal_reason": body["reason"].strip()}
     if action is Action.SET_PENDING:
         return {**decided, "pending_until": _promised_date(body["until"], act.at).isoformat()}
-    if action is Action.SUBMIT_SUPPLEMENT:
-        reviews_after_supplement(db, case["id"])
     if action is Action.CLOSE:
         return {"closed_at": act.when}
     return {}

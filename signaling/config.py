@@ -39,6 +39,7 @@ class Settings:
     recording_retention_days: int = 30
     document_retention_days: int = 90
     holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
+    pki_passphrase: str = ""  # wraps the CA's private keys; a key file under keys/ when empty
 
     @property
     def database_path(self) -> Path:
@@ -47,6 +48,11 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def archive_dir(self) -> Path:
+        """Encrypted, content-addressed files: scans, issued documents, recordings."""
+        return self.data_dir / "archive"
 
 
 ENV_PREFIX = "CUNNENG_"

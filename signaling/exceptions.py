@@ -78,3 +78,7 @@ class PayloadTooLarge(CunnengError):
 
     status = 413
     code = "payload_too_large"
+
+
+class InvalidPageSet(ValueError):
+    """A package's `cunneng.pages` entry does not describe a usable page directory (a packaging bug)."""

@@ -91,3 +91,10 @@ def units_within(db: sqlite_utils.Database, unit_id: str) -> set[str]:
         frontier = [child["id"] for child in children if child["id"] not in found]
         found.update(frontier)
     return found
+
+
+def set_unit_seal(db: sqlite_utils.Database, act: Act, unit_id: str, digest: str) -> None:
+    """The seal image a unit uploaded (stored in the archive) replaces its generated seal."""
+    get_unit(db, unit_id)
+    db.table("units").update(unit_id, {"seal_digest": digest})
+    act.log(db, "unit_seal_uploaded", detail={"unit_id": unit_id, "sha256": digest})

@@ -12,7 +12,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     """Create every table and index that does not exist yet."""
     db.table("units").create(
         {"id": str, "name": str, "name_en": str, "kind": str, "parent_id": str,
-         "dept_code": str, "created_at": str},
+         "dept_code": str, "seal_digest": str, "created_at": str},
         pk="id", if_not_exists=True, not_null={"name", "kind"},
     )
     db.table("accounts").create(
@@ -48,6 +48,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("villagers").create_index(["id_number"], unique=True, if_not_exists=True)
     _create_case_tables(db)
+    _create_document_table(db)
     db.table("audit_events").create(
         {"seq": int, "at": str, "actor_id": int, "actor": str, "role": str, "unit_id": str,
          "action": str, "case_id": int, "detail": str, "prev_hash": str, "hash": str},
@@ -79,3 +80,16 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("case_reviews").create_index(["case_id", "unit_id"], unique=True, if_not_exists=True)
     db.table("case_reviews").create_index(["unit_id"], if_not_exists=True)
+
+
+def _create_document_table(db: sqlite_utils.Database) -> None:
+    """Scans received during a call and the documents the server issues, stored in the archive."""
+    db.table("documents").create(
+        {"id": int, "case_id": int, "kind": str, "material": str, "filename": str,
+         "content_type": str, "digest": str, "size": int, "pages": int, "width": int, "height": int,
+         "created_by": int, "created_at": str, "verify_code": str, "signed_by": str,
+         "deleted_at": str},
+        pk="id", if_not_exists=True, foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("documents").create_index(["case_id", "id"], if_not_exists=True)
+    db.table("documents").create_index(["verify_code"], unique=True, if_not_exists=True)

@@ -16,3 +16,7 @@ async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
     running = await start_server(tmp_path / "data")
     yield running
     await running.close()
+
+
+# The page tests' fixtures (one Chromium per module, a server per test in the same loop).
+from .browser import browser, live_server, users  # noqa: E402, F401

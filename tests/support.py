@@ -59,6 +59,12 @@ class ApiClient:
     async def get(self, path: str) -> Reply:
         return await self.request("GET", path)
 
+    async def get_bytes(self, path: str) -> tuple[int, bytes]:
+        """A download: status and raw body."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        async with self.session.get(self.base + path, headers=headers) as reply:
+            return reply.status, await reply.read()
+
     async def post(self, path: str, json: Any = None, data: Any = None) -> Reply:
         return await self.request("POST", path, json=json, data=data)
 

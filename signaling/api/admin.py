@@ -6,11 +6,14 @@ import asyncio
 
 from aiohttp import web
 
+from approver_console import InvalidSealImage, uploaded_seal
+
 from ..accounts import create_account, hash_password, list_accounts, set_password
-from ..appkeys import DATABASE
+from ..appkeys import ARCHIVE, DATABASE
 from ..authz import authorize
 from ..catalog import list_departments
-from ..jurisdictions import create_unit, list_units
+from ..exceptions import InvalidInput
+from ..jurisdictions import create_unit, list_units, set_unit_seal
 from ..roles import Role
 from . import schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int
@@ -65,3 +68,18 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
     password_hash = await hashed(body_of(request)["password"])
     await request.app[DATABASE].run(set_password, act_of(request), path_int(request, "account_id"), password_hash)
     return json_response({"ok": True})
+
+
+@api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",
+           tag="jurisdictions")
+async def upload_seal(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "unit.manage")
+    data = await request.content.read(2 * 1024 * 1024 + 1)
+    try:
+        uploaded_seal(data)
+    except InvalidSealImage as error:
+        raise InvalidInput("公章图片应为不超过 2 MB 的 PNG(透明背景)。", str(error), code="invalid_seal")
+    loop = asyncio.get_running_loop()
+    stored = await loop.run_in_executor(None, request.app[ARCHIVE].put, [data])
+    await request.app[DATABASE].run(set_unit_seal, act_of(request), request.match_info["unit_id"], stored.digest)
+    return json_response({"ok": True, "sha256": stored.digest})

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
-from ..appkeys import CLOCK, DATABASE, SETTINGS
+from recordings import StoredObject
+
+from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, SETTINGS
 from ..audit import case_timeline
 from ..cases import (
     authorized_case,
     decide_case_review,
     list_cases,
     open_case,
+    plan_decision,
     rate_case,
     send_case_to_departments,
     transition,
     view_case,
 )
 from ..exceptions import InvalidInput
+from ..issuing import PlannedDocument, issue_pdf
 from ..workflow import Action, State
 from . import schemas
-from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int
+from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, public_base
 from .validation import validate_body
 
 api = Api()
@@ -63,8 +69,19 @@ async def act(request: web.Request) -> web.StreamResponse:
     action = Action(name)
     body = body_of(request)
     validate_body(body, schemas.ACTION_BODIES[action])
-    case = await request.app[DATABASE].run(transition, act_of(request), path_int(request, "case_id"), action, body)
-    return json_response(case)
+    act, case_id, db = act_of(request), path_int(request, "case_id"), request.app[DATABASE]
+    plan = await db.run(plan_decision, act, case_id, action, body, public_base(request))
+    issued = None
+    if plan is not None:
+        issued = plan, await issue_and_store(request.app, plan)
+    return json_response(await db.run(transition, act, case_id, action, body, issued))
+
+
+async def issue_and_store(app: web.Application, plan: PlannedDocument) -> StoredObject:
+    """Make and sign the decision's PDF, then seal it into the archive, off the event loop."""
+    loop = asyncio.get_running_loop()
+    pdf = await loop.run_in_executor(None, issue_pdf, plan, app[AUTHORITY], app[ARCHIVE])
+    return await loop.run_in_executor(None, app[ARCHIVE].put, [pdf])
 
 
 @api.route("POST", "/api/cases/{case_id}/reviews", "发起联审 Send the case to departments (handling window)",

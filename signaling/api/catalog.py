@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..appkeys import DATABASE, SETTINGS
+from ..appkeys import DATABASE
 from ..authz import authorize
 from ..catalog import get_bundle, get_item, list_bundles, list_departments, list_items, save_item
 from ..exceptions import InvalidInput, NotFound
 from ..guide import guide_html
 from . import schemas
-from .routing import Api, QueryParam, account_of, act_of, body_of, json_response
+from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, public_base
 
 api = Api()
 
@@ -54,6 +54,5 @@ async def guide(request: web.Request) -> web.StreamResponse:
     except NotFound:
         entry = await db.run(get_bundle, code)
     names = {d["code"]: d["name"] for d in await db.run(list_departments)}
-    base = request.app[SETTINGS].public_url or f"{request.scheme}://{request.host}"
-    html = guide_html(entry, f"{base.rstrip('/')}/guide/{code}", names)
+    html = guide_html(entry, f"{public_base(request)}/guide/{code}", names)
     return web.Response(text=html, content_type="text/html")

@@ -23,7 +23,7 @@ def openapi_document(endpoints: list[Endpoint], title: str, version: str) -> dic
     """The whole description; every declared endpoint appears exactly once."""
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation(endpoint)
+        paths.setdefault(endpoint.documented_path, {})[endpoint.method.lower()] = operation(endpoint)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -42,7 +42,7 @@ def operation(endpoint: Endpoint) -> dict[str, Any]:
         "tags": [endpoint.tag],
         "parameters": [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in PATH_PARAM.findall(endpoint.path)
+            for name in PATH_PARAM.findall(endpoint.documented_path)
         ] + [
             {"name": q.name, "in": "query", "required": False, "description": q.description,
              "schema": {"type": q.type}}

@@ -7,6 +7,7 @@ so the two cannot drift apart.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -24,6 +25,8 @@ ACCOUNT = web.RequestKey("account", Account)
 BODY = web.RequestKey("body", object)
 TOKEN = web.RequestKey("token", str)
 SESSION_COOKIE = "cunneng_session"
+# aiohttp's `{name:regex}` path parameter; OpenAPI and the README write it `{name}`.
+PATTERNED_PARAM = re.compile(r"{(\w+):[^{}]+}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class Endpoint:
     query: tuple[QueryParam, ...] = ()
     produces: str = "application/json"
     body_doc: dict[str, Any] | None = None  # what OpenAPI shows, when it says more than body
+
+    @property
+    def documented_path(self) -> str:
+        """The path as OpenAPI and the README write it (and aiohttp's canonical form)."""
+        return PATTERNED_PARAM.sub(r"{\1}", self.path)
 
 
 @dataclass
@@ -146,3 +154,8 @@ def path_int(request: web.Request, name: str) -> int:
     if not raw.isdigit() or len(raw) > 12:
         raise InvalidInput(f"编号「{raw}」不是有效的数字。", f"{name} must be a number.")
     return int(raw)
+
+
+def public_base(request: web.Request) -> str:
+    """The base URL printed in QR codes: configured, or the address the request came to."""
+    return (request.app[SETTINGS].public_url or f"{request.scheme}://{request.host}").rstrip("/")

@@ -1,0 +1,25 @@
+// The approver console (审批窗口): the town or district window and department reviewers.
+
+import { h, replace } from "/common/dom.js";
+import { bi } from "/common/i18n.js";
+import { startRouter } from "/common/router.js";
+import { startSession } from "/common/session.js";
+import { showCase } from "./case-view.js";
+import { showLedger } from "./ledger.js";
+import { showQueue } from "./queue.js";
+
+startSession({
+  title: "审批窗口",
+  titleEn: "Approver console",
+  roles: ["town_approver", "district_approver", "department_reviewer"],
+  onReady: ({ account, main, nav }) => {
+    replace(nav,
+      h("a", { href: "#/" }, bi("办件队列", "Queue")),
+      h("a", { href: "#/ledger" }, bi("台账导出", "Ledger")));
+    startRouter(main, {
+      "/": (screen) => showQueue(screen, account),
+      "/case/:id": (screen, { id }) => showCase(screen, id, account),
+      "/ledger": (screen) => showLedger(screen, account),
+    });
+  },
+});

@@ -1,0 +1,75 @@
+"""`cunneng recordings …`: archive what a crash left behind, check a stored file's integrity."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from pathlib import Path
+
+from recordings.archive import Archive
+from recordings.exceptions import RecordingsError
+from recordings.finalize import recover_leftovers
+from recordings.keys import read_key_file
+
+logger = logging.getLogger(__name__)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the `recordings` command group to the top-level `cunneng` parser."""
+    about = "call recordings (通话录像): crash recovery and integrity checks"
+    group = commands.add_parser("recordings", help=about, description=about)
+    group.set_defaults(func=lambda _args: (group.print_help(), 2)[1])
+    sub = group.add_subparsers(title="commands", metavar="COMMAND")
+
+    recover = sub.add_parser("recover", help="archive recordings left by a crash (start-up job)",
+                             description=recover_leftovers.__doc__)
+    _archive_options(recover)
+    recover.add_argument("--work-dir", type=Path, required=True,
+                         help="directory of the live journals (the recorder's work_dir)")
+    recover.set_defaults(func=run_recover)
+
+    verify = sub.add_parser("verify", help="decrypt a stored file and check its SHA-256",
+                            description=Archive.verify.__doc__)
+    _archive_options(verify)
+    verify.add_argument("digest", help="SHA-256 hex digest of the stored file")
+    verify.set_defaults(func=run_verify)
+
+
+def _archive_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--archive", type=Path, required=True, help="archive root directory")
+    parser.add_argument("--key-file", type=Path, required=True,
+                        help="archive key file (64 hex digits, mode 0600)")
+
+
+def _open_archive(args: argparse.Namespace) -> Archive:
+    return Archive.open(args.archive, read_key_file(args.key_file))
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    """Print one JSON line per recovered recording; exit 1 if any journal is left unarchived."""
+    try:
+        archive = _open_archive(args)
+        recovered = recover_leftovers(archive, args.work_dir)
+    except (RecordingsError, OSError) as exc:
+        print(f"恢复失败 / recovery failed: {exc}", file=sys.stderr)
+        return 1
+    for item in recovered:
+        print(json.dumps(dataclasses.asdict(item), ensure_ascii=False))
+    left = sorted(p.name for p in args.work_dir.glob("*")) if args.work_dir.is_dir() else []
+    if left:
+        print(f"未归档 / not archived: {', '.join(left)}", file=sys.stderr)
+    return 1 if left else 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the stored file is intact, 1 with the reason when it is not."""
+    try:
+        stored = _open_archive(args).verify(args.digest)
+    except (RecordingsError, OSError) as exc:
+        print(f"校验失败 / verification failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"完好 / intact: {stored.digest} {stored.size} bytes")
+    return 0

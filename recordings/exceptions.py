@@ -1,0 +1,57 @@
+"""What can go wrong in the recorder, the encrypted archive and replay."""
+
+
+class RecordingsError(Exception):
+    """Base class: every error raised by the recordings package."""
+
+
+class InvalidArchiveKey(RecordingsError):
+    """The archive key is not 32 bytes (64 hex digits in a key file or configuration)."""
+
+
+class InsecureKeyFile(RecordingsError):
+    """The key file can be read by other users (it must be mode 0600)."""
+
+
+class InvalidDigest(RecordingsError):
+    """A stored file was named by something other than a SHA-256 hex digest."""
+
+
+class StoredFileNotFound(RecordingsError):
+    """No stored file has this digest (never stored, or deleted by retention)."""
+
+
+class NotASealedFile(RecordingsError):
+    """The file does not start with a known sealed-file or journal header."""
+
+
+class TamperedStoredFile(RecordingsError):
+    """A header or chunk failed authentication: the bytes on disk were changed."""
+
+
+class TruncatedStoredFile(RecordingsError):
+    """The stored file is shorter than its authenticated header says."""
+
+
+class UnsupportedCodec(RecordingsError):
+    """The hub handed the recorder a codec it cannot store (vp8, h264 and opus only)."""
+
+
+class DamagedKeyframe(RecordingsError):
+    """A video keyframe gives no picture size, so no file can be started from it."""
+
+
+class RecorderClosed(RecordingsError):
+    """A packet or a party arrived after the call recorder was closed."""
+
+
+class JournalInUse(RecordingsError):
+    """Another recorder or recovery still holds this live journal's lock."""
+
+
+class UnrecoverableRecording(RecordingsError):
+    """A live journal holds no decodable media, so nothing can be archived from it."""
+
+
+class RangeNotSatisfiable(RecordingsError):
+    """An HTTP Range is malformed, asks for several ranges, or lies outside the file."""

@@ -1,0 +1,108 @@
+"""Replay (回放): serve an archived file over HTTP with Range, decrypting only what is asked for.
+
+Chromium's <video> seeks by asking for byte ranges; a finalized recording is read through
+its cues, so a seek costs a few chunks rather than the whole call. Authorization and the
+audit record are the server's job: this helper takes an already-authorized digest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Iterator
+
+from aiohttp import hdrs, web
+
+from recordings.archive import Archive
+from recordings.exceptions import (
+    RangeNotSatisfiable,
+    StoredFileNotFound,
+    TamperedStoredFile,
+    TruncatedStoredFile,
+)
+from recordings.sealed_file import SealedReader
+
+logger = logging.getLogger(__name__)
+
+_SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def requested_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The byte range [start, stop) a Range header asks for; None for the whole file."""
+    if header is None:
+        return None
+    match = _SINGLE_RANGE.fullmatch(header.strip())
+    if match is None or match.group(1) == match.group(2) == "":
+        raise RangeNotSatisfiable(f"unsupported Range {header[:80]!r}")
+    first, last = match.group(1), match.group(2)
+    if first == "":  # suffix: the last N bytes
+        start, stop = max(0, size - int(last)), size
+    else:
+        start = int(first)
+        stop = size if last == "" else min(size, int(last) + 1)
+        if last != "" and int(last) < start:
+            raise RangeNotSatisfiable(f"Range {header!r} ends before it starts")
+    if start >= stop:
+        raise RangeNotSatisfiable(f"Range {header!r} outside a file of {size} bytes")
+    return start, stop
+
+
+def _error(status: int, code: str, message: str, message_en: str,
+           headers: dict[str, str] | None = None) -> web.Response:
+    body = {"error": code, "message": message, "message_en": message_en}
+    return web.json_response(body, status=status, headers=headers)
+
+
+async def serve_stored_file(request: web.Request, archive: Archive, digest: str,
+                            content_type: str = "video/webm") -> web.StreamResponse:
+    """Answer a GET/HEAD for an archived file: 200, or 206 for a Range, 416 for a bad one."""
+    loop = asyncio.get_running_loop()
+    try:
+        reader = await loop.run_in_executor(None, archive.reader, digest)
+    except StoredFileNotFound:
+        return _error(404, "file_not_found", "文件不存在或已过保存期限",
+                      "The file does not exist or its retention period has ended.")
+    except (TamperedStoredFile, TruncatedStoredFile):
+        logger.exception("%s: stored file failed its integrity check", digest)
+        return _error(500, "file_damaged", "文件已损坏，无法读取",
+                      "The stored file is damaged and cannot be read.")
+    try:
+        return await _stream(request, reader, content_type)
+    finally:
+        reader.close()
+
+
+async def _stream(request: web.Request, reader: SealedReader, content_type: str
+                  ) -> web.StreamResponse:
+    etag = f'"{reader.digest}"'
+    headers: dict[str, str] = {hdrs.ACCEPT_RANGES: "bytes", hdrs.ETAG: etag,
+                               hdrs.CONTENT_TYPE: content_type,
+                               hdrs.CACHE_CONTROL: "private, no-store"}
+    range_header = request.headers.get(hdrs.RANGE)
+    if request.headers.get(hdrs.IF_RANGE, etag) != etag:
+        range_header = None  # the client's copy is another file: send this one whole
+    try:
+        byte_range = requested_range(range_header, reader.size)
+    except RangeNotSatisfiable as exc:
+        logger.info("%s: %s", reader.digest, exc)
+        return _error(416, "range_not_satisfiable", "请求的字节范围无效",
+                      "The requested byte range is not satisfiable.",
+                      {hdrs.CONTENT_RANGE: f"bytes */{reader.size}", hdrs.ACCEPT_RANGES: "bytes"})
+    start, stop = byte_range or (0, reader.size)
+    response = web.StreamResponse(status=200 if byte_range is None else 206, headers=headers)
+    if byte_range is not None:
+        response.headers[hdrs.CONTENT_RANGE] = f"bytes {start}-{stop - 1}/{reader.size}"
+    response.content_length = stop - start
+    await response.prepare(request)
+    if request.method != hdrs.METH_HEAD:
+        await _send_plaintext(response, reader.iter_range(start, stop))
+    await response.write_eof()
+    return response
+
+
+async def _send_plaintext(response: web.StreamResponse, pieces: Iterator[bytes]) -> None:
+    """Decrypt chunk by chunk off the event loop, sending each as soon as it is ready."""
+    loop = asyncio.get_running_loop()
+    while (piece := await loop.run_in_executor(None, next, pieces, None)) is not None:
+        await response.write(piece)

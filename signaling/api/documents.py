@@ -1,0 +1,68 @@
+"""Documents: a case's scans and issued documents, downloads, and public verification (核验)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+from aiohttp import web
+
+from approver_console import UnreadablePdf, verify_pdf
+from recordings import serve_stored_file
+
+from ..appkeys import ARCHIVE, AUTHORITY, DATABASE
+from ..documents import case_documents, document_for_download, registered_document
+from ..exceptions import InvalidInput, PayloadTooLarge
+from ..verification import verify_page
+from .routing import Api, QueryParam, account_of, act_of, json_response, path_int
+
+api = Api()
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+@api.route("GET", "/api/cases/{case_id}/documents", "办件文件 The case's scans and issued documents",
+           tag="documents")
+async def documents(request: web.Request) -> web.StreamResponse:
+    found = await request.app[DATABASE].run(case_documents, account_of(request), path_int(request, "case_id"))
+    return json_response(found)
+
+
+@api.route("GET", "/api/documents/{document_id}/file",
+           "下载文件 The stored file itself, e.g. the signed PDF to print (download is logged)",
+           tag="documents", produces="application/octet-stream")
+async def document_file(request: web.Request) -> web.StreamResponse:
+    row = await request.app[DATABASE].run(document_for_download, act_of(request), path_int(request, "document_id"))
+    return await serve_stored_file(request, request.app[ARCHIVE], row["digest"], row["content_type"])
+
+
+@api.route("GET", "/verify", "文件核验页 Public page to verify a signed document", tag="documents",
+           public=True, produces="text/html")
+async def verify_home(request: web.Request) -> web.StreamResponse:
+    return web.Response(text=verify_page(None, ""), content_type="text/html")
+
+
+@api.route("GET", "/verify/{code}", "核验码 The page a document's QR code opens", tag="documents",
+           public=True, produces="text/html")
+async def verify_code(request: web.Request) -> web.StreamResponse:
+    code = request.match_info["code"][:64]
+    registered = await request.app[DATABASE].run(registered_document, code)
+    return web.Response(text=verify_page(registered, code), content_type="text/html")
+
+
+@api.route("POST", "/api/verify", "核验 Verify a PDF's signatures offline against the local CA (public)",
+           tag="documents", public=True, query=(QueryParam("code", "the document's verification code"),))
+async def verify(request: web.Request) -> web.StreamResponse:
+    data = await request.content.read(MAX_VERIFY_BYTES + 1)
+    if len(data) > MAX_VERIFY_BYTES:
+        raise PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB.")
+    if not data:
+        raise InvalidInput("请选择要核验的 PDF 文件。", "Send the PDF to verify as the request body.")
+    trust = request.app[AUTHORITY].trust_anchors()
+    try:
+        report = await asyncio.get_running_loop().run_in_executor(None, verify_pdf, data, trust)
+    except UnreadablePdf:
+        raise InvalidInput("这不是可读的 PDF 文件。", "This is not a readable PDF file.", code="unreadable_pdf")
+    registered = await request.app[DATABASE].run(
+        registered_document, request.query.get("code", ""), hashlib.sha256(data).hexdigest()
+    )
+    return json_response({"report": report.as_json(), "registered": registered})

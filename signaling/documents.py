@@ -1,0 +1,59 @@
+"""Documents of a case: the scans received and the documents issued, as the API lists them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from .acts import Act
+from .cases import authorized_case
+from .exceptions import NotFound
+from .issuing import KIND_NAMES
+from .roles import Account
+from .storage import first, rows
+
+DOCUMENT_NAMES = {**KIND_NAMES, "scan": "扫描件"}
+
+
+def public_document(row: dict[str, Any]) -> dict[str, Any]:
+    """A document row as the API shows it (no storage details)."""
+    return {
+        "id": row["id"], "case_id": row["case_id"], "kind": row["kind"],
+        "kind_name": DOCUMENT_NAMES.get(row["kind"], row["kind"]), "material": row["material"],
+        "filename": row["filename"], "content_type": row["content_type"], "size": row["size"],
+        "pages": row["pages"], "created_at": row["created_at"], "sha256": row["digest"],
+        "signed_by": json.loads(row["signed_by"]) if row["signed_by"] else [],
+    }
+
+
+def case_documents(db: sqlite_utils.Database, account: Account, case_id: int) -> list[dict[str, Any]]:
+    """Every live document of a case the account may see, oldest first."""
+    authorized_case(db, account, case_id, "case.view")
+    found = rows(db, "select * from documents where case_id = ? and deleted_at is null order by id", [case_id])
+    return [public_document(row) for row in found]
+
+
+def document_for_download(db: sqlite_utils.Database, act: Act, document_id: int) -> dict[str, Any]:
+    """A document the account may fetch; the download is logged."""
+    row = first(db, "select * from documents where id = ? and deleted_at is null", [document_id])
+    if row is None:
+        raise NotFound("找不到该文件,或已过保存期限。", "No such document, or its retention period has ended.")
+    authorized_case(db, act.actor, row["case_id"], "case.print")
+    act.log(db, "document_downloaded", row["case_id"], {"document_id": document_id, "kind": row["kind"]})
+    return row
+
+
+def registered_document(db: sqlite_utils.Database, verify_code: str = "", digest: str = "") -> dict[str, Any] | None:
+    """What the server issued under a verification code or with these exact bytes (for 核验)."""
+    row = first(
+        db, "select documents.*, cases.number from documents join cases on cases.id = documents.case_id"
+        " where documents.kind != 'scan' and (documents.verify_code = ? or documents.digest = ?)",
+        [verify_code, digest],
+    )
+    if row is None:
+        return None
+    return {"case_number": row["number"], "kind": row["kind"], "kind_name": DOCUMENT_NAMES[row["kind"]],
+            "issued_at": row["created_at"], "sha256": row["digest"], "verify_code": row["verify_code"],
+            "signed_by": json.loads(row["signed_by"] or "[]")}

@@ -1,0 +1,56 @@
+// The domain's words as [中文, English] pairs: states, actions, timeline events, forms, levels.
+
+export const STATES = {
+  received: ["已受理", "Received"],
+  under_review: ["审查中", "Under review"],
+  approved: ["已批准", "Approved"],
+  supplement_requested: ["待补充材料", "Materials needed"],
+  refused: ["不予批准", "Refused"],
+  pending: ["承诺办结", "Pending, date promised"],
+  closed: ["已办结", "Closed"],
+};
+
+export const ACTIONS = {
+  start_review: ["开始审查", "Start review"],
+  approve: ["批准", "Approve"],
+  request_supplement: ["要求补充材料", "Request materials"],
+  refuse: ["不予批准", "Refuse"],
+  set_pending: ["承诺限时办结", "Promise a date"],
+  submit_supplement: ["材料已补齐，重新提交", "Materials supplied, resubmit"],
+  close: ["办结", "Close"],
+};
+
+export const EVENTS = {
+  case_opened: ["受理办件", "Case opened"],
+  case_viewed: ["查看办件", "Case viewed"],
+  case_start_review: ["开始审查", "Review started"],
+  case_approve: ["批准", "Approved"],
+  case_request_supplement: ["一次性告知补充材料", "Materials requested"],
+  case_refuse: ["不予批准", "Refused"],
+  case_set_pending: ["承诺限时办结", "Date promised"],
+  case_submit_supplement: ["补充材料后重新提交", "Materials supplied"],
+  case_close: ["办结", "Closed"],
+  case_rated: ["群众评价", "Rated"],
+  review_requested: ["发起联审", "Sent to departments"],
+  review_decided: ["部门审核意见", "Department opinion"],
+};
+
+export const REVIEW_STATES = {
+  reviewing: ["审核中", "Reviewing"],
+  approved: ["同意", "Agrees"],
+  refused: ["不同意", "Disagrees"],
+  supplement_requested: ["需补充材料", "Needs materials"],
+};
+
+export const FORMS = { original: ["原件", "original"], copy: ["复印件", "copy"] };
+
+export const LEVELS = {
+  village: ["村级事项", "Village level"],
+  town: ["镇级事项", "Town level"],
+  district: ["区级事项", "District level"],
+};
+
+export const HANDOVERS = {
+  printed: ["已打印给群众", "Printed"],
+  handed_over: ["已交给群众", "Handed over"],
+};

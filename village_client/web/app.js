@@ -1,0 +1,27 @@
+// The village window (村窗口): my village's cases, opening a case, and following it to the end.
+
+import { h, replace } from "/common/dom.js";
+import { bi } from "/common/i18n.js";
+import { startRouter } from "/common/router.js";
+import { startSession } from "/common/session.js";
+import { showCaseList } from "./case-list.js";
+import { showCase } from "./case-view.js";
+import { showOpenCase } from "./open-case.js";
+import { showReceipt } from "./receipt.js";
+
+startSession({
+  title: "村窗口",
+  titleEn: "Village window",
+  roles: ["village_clerk"],
+  onReady: ({ account, main, nav }) => {
+    replace(nav,
+      h("a", { href: "#/" }, bi("我村的办件", "Cases")),
+      h("a", { href: "#/new" }, bi("办新事", "New case")));
+    startRouter(main, {
+      "/": (screen) => showCaseList(screen, account),
+      "/new": (screen) => showOpenCase(screen),
+      "/case/:id": (screen, { id }) => showCase(screen, id),
+      "/case/:id/receipt": (screen, { id }) => showReceipt(screen, id),
+    });
+  },
+});
