@@ -72,3 +72,14 @@ def test_mark_overwrites_an_existing_output_in_one_step(picture: Path, tmp_path:
     assert cunneng("mark", picture, target, "--text", "x", "--id", "42").returncode == 0
     found = extract_file(target)
     assert found is not None and found.mark_id == 42
+
+
+def test_mark_into_a_missing_folder_exits_2(picture: Path, tmp_path: Path) -> None:
+    result = cunneng("mark", picture, tmp_path / "missing" / "out.png", "--text", "x",
+                     "--id", "5")
+    assert result.returncode == 2 and "missing" in result.stderr
+
+
+def test_mark_refuses_blank_text(picture: Path, tmp_path: Path) -> None:
+    result = cunneng("mark", picture, tmp_path / "out.png", "--text", " ", "--id", "5")
+    assert result.returncode == 2 and list(tmp_path.iterdir()) == []

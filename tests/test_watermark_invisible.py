@@ -117,3 +117,10 @@ def test_found_mark_reports_the_tile_size_after_rescaling(
     assert found is not None and found.mark_id == MARK_ID + 3
     assert found.tile_width == pytest.approx(96, abs=0.5)
     assert found.tile_height == pytest.approx(96, abs=0.5)
+
+
+def test_16_bit_scan_is_scaled_not_clipped_to_white() -> None:
+    scan = np.asarray(text_scan(1000, 1414, seed=6).convert("L"), np.uint16) * 257
+    marked = embed_id(Image.fromarray(scan), 31)
+    assert marked.mode == "L" and np.asarray(marked).mean() < 250
+    assert extract_id(Image.fromarray(np.asarray(marked, np.uint16) * 257)) == 31

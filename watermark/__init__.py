@@ -6,6 +6,7 @@ from watermark.exceptions import (
     MarkIdOutOfRange,
     UnreadableImage,
     UnsupportedFormat,
+    UnwritableImage,
     WatermarkError,
 )
 from watermark.fold import MarkFound
@@ -25,6 +26,7 @@ __all__ = [
     "MarkIdOutOfRange",
     "UnreadableImage",
     "UnsupportedFormat",
+    "UnwritableImage",
     "WatermarkError",
     "embed_id",
     "extract_file",

@@ -25,3 +25,7 @@ class UnreadableImage(WatermarkError, OSError):
 
 class UnsupportedFormat(WatermarkError, ValueError):
     """The output file name does not say PNG or JPEG."""
+
+
+class UnwritableImage(WatermarkError, OSError):
+    """The marked picture could not be written where it was asked for."""

@@ -22,6 +22,7 @@ from watermark.exceptions import ImageTooSmall
 from watermark.filters import residual
 from watermark.fold import MarkFound, read_tiles
 from watermark.lattice import autocorrelation, candidate_periods, reduction_for
+from watermark.modes import eight_bit
 from watermark.tile import TILE_CHIPS, mark_tile, shaped
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def chip_size(width: int, height: int) -> float:
 
 
 def embed_id(image: Image.Image, mark_id: int) -> Image.Image:
-    """A copy of `image` carrying `mark_id` invisibly in its luminance."""
+    """A copy of `image` carrying `mark_id` invisibly in its luminance (L, RGB or RGBA)."""
+    image = eight_bit(image)
     width, height = image.size
     chip = chip_size(width, height)
     grid = (round(width / chip), round(height / chip))
@@ -82,8 +84,8 @@ def _add_delta(image: Image.Image, delta: Image.Image) -> Image.Image:
     """Add a signed delta (stored +128 in an L image) to every colour band, clipping."""
     if image.mode == "L":
         return ImageChops.add(image, delta, 1.0, -128)
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    marked = ImageChops.add(rgb, Image.merge("RGB", [delta] * 3), 1.0, -128)
+    colours = image if image.mode == "RGB" else image.convert("RGB")
+    marked = ImageChops.add(colours, Image.merge("RGB", [delta] * 3), 1.0, -128)
     if image.mode == "RGBA":
         marked.putalpha(image.getchannel("A"))
     return marked
@@ -91,7 +93,7 @@ def _add_delta(image: Image.Image, delta: Image.Image) -> Image.Image:
 
 def find_mark(image: Image.Image) -> MarkFound | None:
     """The mark in `image` with its tile geometry, or None when no valid mark is found."""
-    luma = image.convert("L")
+    luma = eight_bit(image).convert("L")
     factor = reduction_for(*luma.size)
     reduced = luma.reduce(factor) if factor > 1 else luma
     corr = autocorrelation(np.asarray(reduced, np.float32))

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from watermark.exceptions import UnreadableImage, UnsupportedFormat
+from watermark.exceptions import UnreadableImage, UnsupportedFormat, UnwritableImage
 from watermark.fold import MarkFound
 from watermark.invisible import embed_id, find_mark
-from watermark.visible import GREY, paste_text
+from watermark.visible import GREY, paste_text, visible_lines
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,9 @@ _DRAFT_LONG_SIDE = 2048  # JPEG leaks decode at 1/2..1/8 size: chips stay >= 4 p
 def mark_image(image: Image.Image, lines: Sequence[str], mark_id: int, *,
                colour: tuple[int, int, int] = GREY) -> Image.Image:
     """A copy of `image` with the viewer's text tiled over it and `mark_id` hidden in it."""
+    text = visible_lines(lines)  # refuse blank text before the costly part
     marked = embed_id(image, mark_id)
-    paste_text(marked, lines, colour=colour)
+    paste_text(marked, text, colour=colour)
     return marked
 
 
@@ -46,7 +47,7 @@ def open_image(path: Path, *, draft: bool = False) -> Image.Image:
             image.load()
             ImageOps.exif_transpose(image, in_place=True)
             return image
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as error:
         raise UnreadableImage(f"cannot read image {path}: {error}") from error
 
 
@@ -57,13 +58,18 @@ def save_atomically(image: Image.Image, path: Path) -> None:
         raise UnsupportedFormat(f"{path}: output must end in .png, .jpg or .jpeg")
     if kind == "JPEG" and image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise UnwritableImage(f"cannot write {path}: {error}") from error
     try:
         with os.fdopen(handle, "wb") as stream:
             image.save(stream, kind, **({"quality": _JPEG_QUALITY} if kind == "JPEG" else {}))
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise UnwritableImage(f"cannot write {path}: {error}") from error
         raise
 
 

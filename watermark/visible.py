@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont
 
 from watermark.exceptions import EmptyWatermarkText, ImageTooSmall
+from watermark.modes import eight_bit
 
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 GREY = (70, 70, 70)
@@ -50,7 +51,8 @@ class TextTile:
 def tile_text(image: Image.Image, lines: Sequence[str], *, colour: tuple[int, int, int] = GREY,
               opacity: float = 0.22) -> Image.Image:
     """A copy of `image` with `lines` tiled diagonally over it, faint enough to read through."""
-    marked = image.copy() if image.mode in ("L", "RGB", "RGBA") else image.convert("RGB")
+    marked = eight_bit(image)
+    marked = image.copy() if marked is image else marked
     paste_text(marked, lines, colour=colour, opacity=opacity)
     return marked
 
@@ -58,9 +60,7 @@ def tile_text(image: Image.Image, lines: Sequence[str], *, colour: tuple[int, in
 def paste_text(image: Image.Image, lines: Sequence[str], *, colour: tuple[int, int, int] = GREY,
                opacity: float = 0.22) -> None:
     """Tile `lines` over `image` in place (L, RGB or RGBA), saving a copy of a large page."""
-    text = [line.strip() for line in lines if line.strip()]
-    if not text:
-        raise EmptyWatermarkText("a visible watermark needs at least one line of text")
+    text = visible_lines(lines)
     if min(image.size) < 2 * _MIN_FONT_PX:
         raise ImageTooSmall(f"{image.width}x{image.height} is too small for visible text")
     tile = render_tile(text, font_size_for(image.size), colour, opacity)
@@ -68,6 +68,14 @@ def paste_text(image: Image.Image, lines: Sequence[str], *, colour: tuple[int, i
     for left, top in lattice_positions(image.size, tile):
         for dx, dy, piece in pieces:
             image.paste(piece, (left + dx, top + dy), piece)
+
+
+def visible_lines(lines: Sequence[str]) -> list[str]:
+    """The non-blank lines, stripped; refuses a mark without any text."""
+    text = [line.strip() for line in lines if line.strip()]
+    if not text:
+        raise EmptyWatermarkText("a visible watermark needs at least one line of text")
+    return text
 
 
 def font_size_for(size: tuple[int, int]) -> int:
