@@ -56,6 +56,13 @@ def test_grey_picture_stays_grey() -> None:
     assert marked.mode == "L" and (np.asarray(marked) != 200).any()
 
 
+def test_opaque_picture_stays_opaque_under_the_text() -> None:
+    picture = Image.new("RGBA", (640, 480), (30, 90, 160, 255))
+    marked = tile_text(picture, VIEWER)
+    assert marked.mode == "RGBA" and marked.getchannel("A").getextrema() == (255, 255)
+    assert changed(picture.convert("RGB"), marked.convert("RGB")).max() > 20
+
+
 def test_visible_mark_needs_text() -> None:
     with pytest.raises(EmptyWatermarkText):
         tile_text(Image.new("RGB", (640, 480)), ["  ", ""])

@@ -36,7 +36,7 @@ def weighted_residual(values: np.ndarray, floor: float = 1.0) -> np.ndarray:
 
     A scan's letters leave residuals a hundred times the mark's, in a pattern that repeats
     along lines and character pitch; weighting each pixel by q / (q + local energy), with q
-    the energy of the quiet quarter of the picture, makes them count about as much as the
+    the energy of the quietest fifth of the picture, makes them count about as much as the
     mark they cover, while quiet paper and smooth photo areas keep their full weight.
     """
     values = residual(values)

@@ -35,8 +35,9 @@ class TextTile:
     along: tuple[float, float]
     across: tuple[float, float]
 
-    def pieces(self) -> list[tuple[int, int, Image.Image]]:
-        """The tile cut in strips trimmed to their text, so pasting skips empty corners."""
+    def pieces(self) -> list[tuple[int, int, Image.Image, Image.Image]]:
+        """The tile cut in strips trimmed to their text (offset, colours, opacity), so
+        pasting skips the empty corners."""
         width, height = self.image.size
         step = max(1, height // _STRIPS)
         strips = []
@@ -44,7 +45,8 @@ class TextTile:
             strip = self.image.crop((0, top, width, min(top + step, height)))
             box = strip.getchannel("A").getbbox()
             if box is not None:
-                strips.append((box[0], top + box[1], strip.crop(box)))
+                strip = strip.crop(box)
+                strips.append((box[0], top + box[1], strip.convert("RGB"), strip.getchannel("A")))
         return strips
 
 
@@ -66,8 +68,9 @@ def paste_text(image: Image.Image, lines: Sequence[str], *, colour: tuple[int, i
     tile = render_tile(text, font_size_for(image.size), colour, opacity)
     pieces = tile.pieces()
     for left, top in lattice_positions(image.size, tile):
-        for dx, dy, piece in pieces:
-            image.paste(piece, (left + dx, top + dy), piece)
+        for dx, dy, colours, opacity_mask in pieces:
+            # pasting colours (not RGBA) keeps an opaque picture opaque under the text
+            image.paste(colours, (left + dx, top + dy), opacity_mask)
 
 
 def visible_lines(lines: Sequence[str]) -> list[str]:
