@@ -38,11 +38,13 @@ def pictures(smoke: bool) -> dict[str, Image.Image]:
     """The benchmark's pictures: a few of each kind the server marks."""
     if smoke:
         return {"video-still": video_still(2), "text-scan-100dpi": text_scan(827, 1169, 3)}
-    found = {f"photo-{seed}": photo(1600, 1200, seed) for seed in (1, 2)}
-    found.update({f"video-still-{seed}": video_still(seed) for seed in (3, 4)})
-    found["dark"] = dark_photo(1280, 960, 5)
-    found.update({f"text-scan-150dpi-{seed}": text_scan(1240, 1754, seed) for seed in (6, 7)})
-    found["text-scan-600dpi"] = text_scan(4960, 7016, 8)
+    found = {f"photo-{w}x{h}": photo(w, h, w) for w, h in
+             ((1600, 1200), (1200, 1600), (1920, 1080), (1024, 768))}
+    found.update({f"video-still-{seed}": video_still(seed) for seed in (3, 4, 5, 6)})
+    found.update({f"dark-{seed}": dark_photo(1280, 960, seed) for seed in (7, 8)})
+    found.update({f"text-scan-150dpi-{seed}": text_scan(1240, 1754, seed) for seed in (9, 10, 11)})
+    found.update({f"text-scan-100dpi-{seed}": text_scan(827, 1169, seed) for seed in (12, 13)})
+    found["text-scan-600dpi"] = text_scan(4960, 7016, 14)
     return found
 
 
