@@ -1,0 +1,64 @@
+"""watermark's commands: `watermark mark` and `watermark extract`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from signaling.cli import group
+from watermark.exceptions import UnreadableImage, WatermarkError
+from watermark.marking import extract_file, mark_file
+from watermark.payload import MAX_MARK_ID
+
+EXIT_FOUND, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `watermark mark` and `watermark extract` to the cunneng command line."""
+    watermark = group(commands, "watermark", "visible and invisible watermarks (水印)")
+    mark = watermark.add_parser(
+        "mark", help="watermark a picture for one viewer",
+        description="Tile the viewer's text over a picture and hide an id in it. "
+                    "Writes OUT (PNG or JPEG, by extension) atomically.")
+    mark.add_argument("source", type=Path, metavar="IN", help="picture to mark")
+    mark.add_argument("target", type=Path, metavar="OUT", help="marked picture (.png/.jpg)")
+    mark.add_argument("--text", action="append", required=True,
+                      help="a line of visible text (repeat for several lines)")
+    mark.add_argument("--id", type=int, required=True, dest="mark_id",
+                      help=f"id to hide, 0..{MAX_MARK_ID}")
+    mark.set_defaults(func=run_mark)
+    extract = watermark.add_parser(
+        "extract", help="read the hidden id from a leaked picture",
+        description="Print `id N` and exit 0, or print `no watermark` and exit 1; "
+                    "exit 2 when the file cannot be read.")
+    extract.add_argument("image", type=Path, metavar="IMAGE", help="picture to examine")
+    extract.set_defaults(func=run_extract)
+
+
+def run_mark(args: argparse.Namespace) -> int:
+    """Mark IN into OUT; a clear message and exit 2 on bad input."""
+    try:
+        mark_file(args.source, args.target, args.text, args.mark_id)
+    except WatermarkError as error:
+        return _bad_input(error)
+    return 0
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """Print the hidden id, or say there is none."""
+    try:
+        found = extract_file(args.image)
+    except UnreadableImage as error:
+        return _bad_input(error)
+    if found is None:
+        print("no watermark")
+        return EXIT_NOT_FOUND
+    print(f"id {found.mark_id}")
+    return EXIT_FOUND
+
+
+def _bad_input(error: WatermarkError) -> int:
+    """Report bad input on stderr, Chinese first."""
+    print(f"错误 / error: {error}", file=sys.stderr)
+    return EXIT_BAD_INPUT
