@@ -9,6 +9,7 @@ import os
 import sys
 from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from .exceptions import AuthorityMissing, UnreadablePdf
 from .verify import PROBLEMS, SignatureReport, TrustAnchors, VerificationReport, verify_pdf
@@ -17,7 +18,7 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Any) -> None:
     """Add approver_console's commands to the `cunneng` command line."""
     parser = commands.add_parser(
         "verify", help="核验电子签章文件 / verify a signed document offline",

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from recordings.archive import Archive
 from recordings.exceptions import RecordingsError
@@ -17,12 +18,10 @@ from recordings.keys import read_key_file
 logger = logging.getLogger(__name__)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Any) -> None:
     """Add the `recordings` command group to the top-level `cunneng` parser."""
     about = "call recordings (通话录像): crash recovery and integrity checks"
-    group = commands.add_parser("recordings", help=about, description=about)
-    group.set_defaults(func=lambda _args: (group.print_help(), 2)[1])
-    sub = group.add_subparsers(title="commands", metavar="COMMAND")
+    sub = commands.add_group("recordings", about)
 
     recover = sub.add_parser("recover", help="archive recordings left by a crash (start-up job)",
                              description=recover_leftovers.__doc__)

@@ -13,7 +13,7 @@ from aiohttp import web
 from .accounts import create_account, hash_password
 from .acts import Act
 from .app import create_app, open_database
-from .cli import group
+from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
 from .roles import SYSTEM, Role
@@ -26,7 +26,7 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     serve = commands.add_parser("serve", help="start the server", description="Start the cunneng server.")
     add_data_dir(serve)
     serve.add_argument("--host", default=env_default("host", "127.0.0.1"), help="env CUNNENG_HOST")
@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="coturn static-auth-secret for time-limited TURN credentials (env CUNNENG_TURN_SECRET)")
     serve.set_defaults(func=run_serve)
 
-    users = group(commands, "user", "manage accounts")
+    users = commands.add_group("user", "manage accounts")
     add = users.add_parser("add", help="add an account", description="Add an account bound to a unit.")
     add_data_dir(add)
     add.add_argument("username")
@@ -50,7 +50,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--password", help="the password (asked for when not given)")
     add.set_defaults(func=run_user_add)
 
-    audit = group(commands, "audit", "the audit log")
+    audit = commands.add_group("audit", "the audit log")
     verify = audit.add_parser("verify", help="check the audit chain",
                               description="Walk the audit chain and name the first altered, inserted or missing event.")
     add_data_dir(verify)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from signaling.cli import group
 from watermark.exceptions import UnreadableImage, WatermarkError
 from watermark.marking import extract_file, mark_file
 from watermark.payload import MAX_MARK_ID
@@ -14,9 +14,9 @@ from watermark.payload import MAX_MARK_ID
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Any) -> None:
     """Add `watermark mark` and `watermark extract` to the cunneng command line."""
-    watermark = group(commands, "watermark", "visible and invisible watermarks (水印)")
+    watermark = commands.add_group("watermark", "visible and invisible watermarks (水印)")
     mark = watermark.add_parser(
         "mark", help="watermark a picture for one viewer",
         description="Tile the viewer's text over a picture and hide an id in it. "
