@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
 from recordings.archive import Archive
-from recordings.commands import register
 from recordings.keys import load_or_create_key
 from recordings.party_writer import PartyIdentity, PartyWriter
+from signaling.cli import main
 
 from .recording_media import as_hub_frames, encode_tone, feed_writer
 
 
 def _run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="cunneng")
-    register(parser.add_subparsers())
-    args = parser.parse_args(argv)
-    return int(args.func(args))
+    return main(argv)
 
 
 @pytest.fixture
