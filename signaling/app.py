@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from aiohttp import web
 
@@ -13,16 +13,19 @@ from recordings import Archive, load_or_create_key
 
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, documents, meta, records, session
+from .api import admin, cases, catalog, documents, meta, records, session, ws
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
-from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CLOCK, DATABASE, SETTINGS
+from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit import AuditLog
+from .callcenter import CallCenter
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
+from .events import CaseEvents
+from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
 from .roles import SYSTEM
 from .schema import create_tables
@@ -30,7 +33,7 @@ from .storage import Database
 
 logger = logging.getLogger(__name__)
 
-APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api]
+APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, ws.api]
 
 
 def all_apis() -> list[Api]:
@@ -93,6 +96,33 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Live calls and the media hub (in this process, or over worker processes)."""
+    settings = app[SETTINGS]
+    center = CallCenter(app[DATABASE], app[AUDIT_LOG], app[CLOCK], settings, app[EVENTS])
+
+    async def to_participant(call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+        center.from_hub(call_id, participant_id, message)
+
+    stun = [url for url in settings.ice_servers if url.startswith(("stun:", "stuns:"))]
+    center.media = MediaWorkerPool(
+        MediaConfig(ice_servers=[{"urls": stun}] if stun else []), to_participant,
+        workers=settings.media_workers, on_call_ended=center.media_ended,
+    )
+    await center.media.start()
+    app[CALL_CENTER] = center
+    yield
+    await center.close()
+    await center.media.close()
+
+
+async def close_sockets(app: web.Application) -> None:
+    """On shutdown, close every signaling socket, so no handler keeps the server waiting."""
+    if CALL_CENTER in app:
+        for client in list(app[CALL_CENTER].presence.all()):
+            await client.socket.close(code=1001, message=b"server shutting down")
+
+
 def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     """The whole server for these settings; tests pass their own clock."""
     # /village → /village/: a clerk typing the address without the slash still finds the page.
@@ -103,6 +133,9 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
+    app.cleanup_ctx.append(calls_ctx)
+    app[EVENTS] = CaseEvents()
+    app.on_shutdown.append(close_sockets)
     apis = all_apis()
     endpoints = [endpoint for api in apis for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)

@@ -8,7 +8,9 @@ from approver_console import CertificateAuthority
 from recordings import Archive
 
 from .audit import AuditLog
+from .callcenter import CallCenter
 from .config import Clock, Settings
+from .events import CaseEvents
 from .storage import Database
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -17,3 +19,5 @@ AUDIT_LOG = web.AppKey("audit_log", AuditLog)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 ARCHIVE = web.AppKey("archive", Archive)
 AUTHORITY = web.AppKey("authority", CertificateAuthority)
+EVENTS = web.AppKey("events", CaseEvents)
+CALL_CENTER = web.AppKey("call_center", CallCenter)

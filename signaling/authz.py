@@ -23,6 +23,7 @@ class Scope(Enum):
     OWN_VILLAGE = auto()  # the case belongs to the account's village
     HANDLER = auto()  # the account's unit is the case's handling window
     REVIEWER = auto()  # the case was sent to the account's department
+    CALLED = auto()  # the account's unit is rung for the case's calls: handling window or reviewer
 
 
 CLERK = frozenset({Role.VILLAGE_CLERK})
@@ -43,6 +44,8 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.send_review": (APPROVERS, Scope.HANDLER),
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
+    "call.request": (CLERK, Scope.OWN_VILLAGE),
+    "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),
     "call.join": (CALL_PARTIES, Scope.SEES),
     "villager.lookup": (CLERK, Scope.NONE),
     "ledger.export": (CLERK | APPROVERS | REVIEWERS | AUDITORS, Scope.NONE),
@@ -103,4 +106,6 @@ def _in_scope(account: Account, scope: Scope, case: dict[str, Any] | None, revie
         return bool(case["village_id"] == account.unit_id)
     if scope is Scope.HANDLER:
         return bool(case["handler_unit_id"] == account.unit_id)
+    if scope is Scope.CALLED:
+        return account.unit_id == case["handler_unit_id"] or account.unit_id in review_units
     return account.unit_id in review_units

@@ -35,7 +35,9 @@ class Settings:
     ice_servers: tuple[str, ...] = ()
     turn_secret: str = ""
     turn_ttl_seconds: int = 6 * 3600
-    media_workers: int = 0
+    media_workers: int = 0  # 0: media in the server process; N: spread calls over N worker processes
+    ring_seconds: float = 60.0  # an unanswered call gives up (无人接听) after this long
+    rejoin_grace_seconds: float = 30.0  # a dropped party may come back this long before it counts as gone
     recording_retention_days: int = 30
     document_retention_days: int = 90
     holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days

@@ -115,6 +115,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.table("villagers").create_index(["id_number"], unique=True, if_not_exists=True)
     _create_case_tables(db)
     _create_document_table(db)
+    _create_call_tables(db)
     table(
         db,
         "audit_events",
@@ -226,3 +227,28 @@ def _create_document_table(db: sqlite_utils.Database) -> None:
     )
     db.table("documents").create_index(["case_id", "id"], if_not_exists=True)
     db.table("documents").create_index(["verify_code"], unique=True, if_not_exists=True)
+
+
+def _create_call_tables(db: sqlite_utils.Database) -> None:
+    """Video consults of a case, who took part, and the chat messages."""
+    table(
+        db, "calls",
+        {"id": str, "case_id": int, "state": str, "requested_by": int, "requested_at": str,
+         "accepted_by": int, "accepted_at": str, "ended_at": str, "end_reason": str,
+         "duration": float},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("calls").create_index(["case_id", "requested_at"], if_not_exists=True)
+    table(
+        db, "call_participants",
+        {"id": int, "call_id": str, "account_id": int, "joined_at": str, "left_at": str},
+        pk="id", foreign_keys=[("call_id", "calls", "id"), ("account_id", "accounts", "id")],
+    )
+    db.table("call_participants").create_index(["call_id"], if_not_exists=True)
+    table(
+        db, "messages",
+        {"id": int, "case_id": int, "call_id": str, "account_id": int, "author": str,
+         "role": str, "text": str, "at": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("messages").create_index(["case_id", "id"], if_not_exists=True)

@@ -1,0 +1,184 @@
+"""The signaling WebSocket: sign in with a hello, then call, answer, join, SDP, ICE and chat.
+
+Each message is a JSON object with a "type"; a malformed or out-of-order one gets an
+"error" message back and changes nothing. An account that may not enter a call has its
+socket closed with the reason (close code 4403).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Awaitable, Callable
+
+from aiohttp import WSMsgType, web
+
+from ..accounts import session_account
+from ..appkeys import CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
+from ..callcenter import CallCenter
+from ..calls import ringing_calls
+from ..clients import Client
+from ..exceptions import CunnengError, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from ..media.exceptions import MediaError
+from ..roles import Account
+from ..turn import ice_servers_for
+from .routing import Api
+from .schemas import obj, text
+from .validation import validate_body
+
+logger = logging.getLogger(__name__)
+api = Api()
+
+HELLO_SECONDS = 10
+CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN = 4401, 4403
+
+CALL_ID = text("通话编号", 32)
+CANDIDATE = {"type": ["object", "null"], "title": "ICE 候选", "properties": {
+    "candidate": {"type": "string", "maxLength": 2000}, "sdpMid": {"type": ["string", "null"], "maxLength": 64},
+    "sdpMLineIndex": {"type": ["integer", "null"], "minimum": 0, "maximum": 64},
+}}
+MESSAGES: dict[str, dict[str, Any]] = {
+    "call.request": obj(["case_id"], case_id={"type": "integer", "title": "办件编号", "minimum": 1}),
+    "call.accept": obj(["call_id"], call_id=CALL_ID),
+    "call.join": obj(["call_id"], call_id=CALL_ID),
+    "call.hangup": obj(["call_id"], call_id=CALL_ID),
+    "media.answer": obj(["call_id", "sdp"], call_id=CALL_ID, sdp=text("SDP", 100_000)),
+    "media.candidate": obj(["call_id", "candidate"], call_id=CALL_ID, candidate=CANDIDATE),
+    "media.stats": obj(["call_id"], call_id=CALL_ID),
+    "chat.send": obj(["call_id", "text"], call_id=CALL_ID, text=text("消息", 2000, pattern=r"\S")),
+    "ping": obj([]),
+}
+for schema in MESSAGES.values():
+    schema["properties"]["type"] = {"type": "string"}
+    schema["properties"]["ref"] = {"type": ["string", "integer"]}
+
+Handler = Callable[[CallCenter, Client, dict[str, Any]], Awaitable[None]]
+
+
+async def _stats(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
+    center.member_client(client, message["call_id"])
+    figures = await center.media.stats(message["call_id"]) if center.media else {}
+    client.send({"type": "media.stats", "call_id": message["call_id"], "participants": figures})
+
+
+async def _answer_sdp(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
+    center.member_client(client, message["call_id"])
+    if center.media:
+        await center.media.answer(message["call_id"], str(client.account.id), message["sdp"])
+
+
+async def _candidate(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
+    center.member_client(client, message["call_id"])
+    if center.media:
+        await center.media.add_ice_candidate(message["call_id"], str(client.account.id), message["candidate"])
+
+
+async def _pong(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
+    client.send({"type": "pong"})
+
+
+HANDLERS: dict[str, Handler] = {
+    "call.request": lambda center, client, m: center.request(client, m["case_id"]),
+    "call.accept": lambda center, client, m: center.answer(client, m["call_id"]),
+    "call.join": lambda center, client, m: center.join(client, m["call_id"]),
+    "call.hangup": lambda center, client, m: center.hang_up(client, m["call_id"]),
+    "media.answer": _answer_sdp,
+    "media.candidate": _candidate,
+    "media.stats": _stats,
+    "chat.send": lambda center, client, m: center.chat(client, m["call_id"], m["text"].strip()),
+    "ping": _pong,
+}
+# Entering a call someone may not enter closes their socket with the reason.
+ENTERING = ("call.accept", "call.join")
+
+
+@api.route("GET", "/ws", "信令 Signaling WebSocket: hello with the session token, then call messages "
+           "(see README, Signaling protocol)", tag="calls", public=True)
+async def signaling_socket(request: web.Request) -> web.StreamResponse:
+    socket = web.WebSocketResponse(heartbeat=20, max_msg_size=256 * 1024)
+    await socket.prepare(request)
+    account = await _hello(request, socket)
+    if account is None:
+        return socket
+    center = request.app[CALL_CENTER]
+    client = Client(account, socket)
+    center.connect(client)
+    forwarding = asyncio.ensure_future(_forward_case_events(request.app, client))
+    try:
+        client.send(await _welcome(request.app, client))
+        async for frame in socket:
+            if frame.type == WSMsgType.TEXT:
+                await _handle(center, client, frame.data)
+    finally:
+        forwarding.cancel()
+        await center.disconnect(client)
+        await client.close()
+    return socket
+
+
+async def _hello(request: web.Request, socket: web.WebSocketResponse) -> Account | None:
+    """The first message must be {"type": "hello", "token": ...} within a few seconds."""
+    try:
+        first = await socket.receive_json(timeout=HELLO_SECONDS)
+        if not isinstance(first, dict) or first.get("type") != "hello" or not isinstance(first.get("token"), str):
+            raise NotAuthenticated("请先发送 hello 和登录令牌。", "Send hello with the session token first.")
+        return await request.app[DATABASE].run(session_account, first["token"], request.app[CLOCK]())
+    except (asyncio.TimeoutError, ValueError, TypeError, NotAuthenticated) as error:
+        reason = error.message_en if isinstance(error, CunnengError) else "hello expected"
+        await socket.close(code=CLOSE_UNAUTHENTICATED, message=reason.encode()[:120])
+        return None
+
+
+async def _welcome(app: web.Application, client: Client) -> dict[str, Any]:
+    settings, account = app[SETTINGS], client.account
+    queue = await app[DATABASE].run(ringing_calls, account)
+    return {
+        "type": "welcome", "account": account.public(),
+        "ice_servers": ice_servers_for(settings.ice_servers, settings.turn_secret, account.username,
+                                       app[CLOCK](), settings.turn_ttl_seconds),
+        "queue": queue, "presence": app[CALL_CENTER].presence.snapshot(),
+    }
+
+
+async def _forward_case_events(app: web.Application, client: Client) -> None:
+    """What happens to the cases of the account's unit (scans, documents, calls) reaches its pages."""
+    async with app[EVENTS].subscribe(units=[client.account.unit_id]) as subscription:
+        async for event in subscription:
+            client.send({"type": "case.event", **event})
+
+
+async def _handle(center: CallCenter, client: Client, raw: str) -> None:
+    """One message: validate, dispatch, and answer any problem with an error message."""
+    ref: Any = None
+    try:
+        message = json.loads(raw)
+        if not isinstance(message, dict) or message.get("type") not in HANDLERS:
+            kind = message.get("type") if isinstance(message, dict) else None
+            raise _unknown(kind)
+        ref = message.get("ref", message["type"])
+        validate_body(message, MESSAGES[message["type"]])
+        try:
+            await HANDLERS[message["type"]](center, client, message)
+        except (Forbidden, NotFound) as refused:
+            if message["type"] in ENTERING and refused.code != "call_not_found":
+                await client.socket.close(code=CLOSE_FORBIDDEN, message=refused.message_en.encode()[:120])
+                return
+            raise
+    except json.JSONDecodeError:
+        client.send(_error("malformed_json", "消息不是有效的 JSON。", "The message is not valid JSON.", ref))
+    except CunnengError as error:
+        client.send({"type": "error", **error.as_json(), "ref": ref})
+    except MediaError as error:
+        client.send({"type": "error", **error.to_dict(), "ref": ref})
+    except Exception:
+        logger.exception("account %s: message failed", client.account.id)
+        client.send(_error("internal", "服务器内部错误,请重试。", "Internal server error.", ref))
+
+
+def _unknown(kind: object) -> CunnengError:
+    return InvalidInput(f"不认识的消息类型「{kind}」。", f"Unknown message type {kind!r}.", code="unknown_message")
+
+
+def _error(code: str, message: str, message_en: str, ref: Any) -> dict[str, Any]:
+    return {"type": "error", "error": code, "message": message, "message_en": message_en, "ref": ref}

@@ -1,0 +1,223 @@
+"""Live video consults through the server's media hub, with headless aiortc parties."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+import pytest
+
+from village_client.consult import Party
+from village_client.tracks import PatternCamera
+
+from .support import RunningServer, open_demo_case, start_server
+
+RED, BLUE, GREEN = (220, 30, 30), (30, 30, 220), (30, 200, 30)
+
+
+def close_to(rgb: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 45) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(rgb, expected))
+
+
+@pytest.fixture
+async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    running = await start_server(tmp_path / "data", ring_seconds=2.0, rejoin_grace_seconds=10.0)
+    yield running
+    await running.close()
+
+
+async def party(server: RunningServer, username: str, colour: tuple[int, int, int] = RED) -> Party:
+    return await Party.sign_in(server.base, username, "cunneng-demo",
+                               video=PatternCamera(320, 240, 15, colour=colour))
+
+
+async def connected_call(server: RunningServer) -> tuple[Party, Party, dict[str, object]]:
+    """The village calls about a new case and the town window answers."""
+    clerk_api = await server.login("clerk-yb1")
+    case = await open_demo_case(clerk_api)
+    village, approver = await party(server, "clerk-yb1", RED), await party(server, "town-yb", BLUE)
+    await village.place_call(case["id"])
+    await approver.answer_next()
+    return village, approver, case
+
+
+async def test_village_and_approver_see_each_other_through_the_hub(calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    try:
+        seen_by_approver = await approver.wait_for_video(village.account_id, frames=10)
+        seen_by_village = await village.wait_for_video(approver.account_id, frames=10)
+        assert close_to(seen_by_approver.centre, RED) and close_to(seen_by_village.centre, BLUE)
+        assert seen_by_approver.size == (320, 240)
+        await asyncio.sleep(0.5)
+        assert approver.received_from(village.account_id).audio_frames > 0
+    finally:
+        await village.close()
+        await approver.close()
+
+
+async def test_a_second_approver_costs_the_village_no_extra_upload(calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    district = await party(calls_server, "district", GREEN)
+    try:
+        await approver.wait_for_video(village.account_id, frames=5)
+        assert village.peer is not None
+        one = await uplink_rate(village)
+        await district.join(village.call_id or "")
+        assert district.peer is not None
+        first = await district.wait_for_video(village.account_id, frames=1)
+        connected = district.peer.connected_at
+        assert connected is not None and first.first_video_at is not None
+        assert first.first_video_at - connected < 1.0  # a keyframe arrived at once
+        assert close_to(first.centre, RED)
+        two = await uplink_rate(village)
+        assert abs(two - one) <= 0.10 * one, (one, two)
+    finally:
+        for p in (village, approver, district):
+            await p.close()
+
+
+async def uplink_rate(village: Party, seconds: float = 3.0) -> float:
+    """Bytes per second the village peer sends, over a few seconds."""
+    assert village.peer is not None
+    before = await village.peer.bytes_sent()
+    await asyncio.sleep(seconds)
+    return (await village.peer.bytes_sent() - before) / seconds
+
+
+async def test_another_village_cannot_join(calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    intruder = await party(calls_server, "clerk-yb2")
+    try:
+        await intruder.connection.send({"type": "call.join", "call_id": village.call_id})
+        with pytest.raises(ConnectionError):
+            await intruder.connection.expect("call.participants", timeout=10)
+        code, _ = intruder.connection.close_reason
+        assert code == 4403
+    finally:
+        for p in (village, approver, intruder):
+            await p.close()
+
+
+async def test_a_dropped_party_rejoins_and_the_call_resumes(calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    try:
+        await village.wait_for_video(approver.account_id, frames=5)
+        call_id = approver.call_id or ""
+        await approver.close()  # the approver's link drops: socket and peer connection gone
+        reconnecting = await village.connection.wait_for(
+            lambda m: m.get("type") == "call.participants"
+            and any(p["state"] == "reconnecting" for p in m["participants"]), 10)
+        assert reconnecting["call_id"] == call_id
+        back = await party(calls_server, "town-yb", BLUE)
+        await back.join(call_id)
+        await back.wait_for_video(village.account_id, frames=5)
+        before = village.received_from(back.account_id).video_frames
+        await village.connection.wait_for(
+            lambda m: m.get("type") == "call.participants"
+            and all(p["state"] == "connected" for p in m["participants"]), 10)
+        await asyncio.sleep(1.0)
+        assert village.received_from(back.account_id).video_frames > before  # media flows again
+        await back.close()
+    finally:
+        await village.close()
+
+
+async def test_an_unanswered_call_says_no_one_answered(calls_server: RunningServer) -> None:
+    clerk_api = await calls_server.login("clerk-yb1")
+    case = await open_demo_case(clerk_api)
+    village = await party(calls_server, "clerk-yb1")
+    try:
+        await village.place_call(case["id"])
+        ended = await village.wait_ended(timeout=10)
+        assert ended["state"] == "unanswered"
+        timeline = (await clerk_api.get(f"/api/cases/{case['id']}/timeline")).body
+        assert [e["action"] for e in timeline][-2:] == ["call_requested", "call_unanswered"]
+    finally:
+        await village.close()
+
+
+async def test_chat_is_stored_on_the_case_and_shown_to_all(calls_server: RunningServer) -> None:
+    village, approver, case = await connected_call(calls_server)
+    try:
+        await village.wait_for_video(approver.account_id, frames=1)
+        await village.send_chat("户口簿已经带来了")
+        for p in (village, approver):
+            message = await p.connection.expect("chat.message", timeout=10)
+            assert message["text"] == "户口簿已经带来了" and message["author"] == "泉坝村窗口 赵兰"
+        approver_api = await calls_server.login("town-yb")
+        timeline = (await approver_api.get(f"/api/cases/{case['id']}/timeline")).body
+        assert any(e["action"] == "chat_message" and e["detail"]["text"] == "户口簿已经带来了" for e in timeline)
+    finally:
+        await village.close()
+        await approver.close()
+
+
+async def test_call_events_reach_the_case_timeline(calls_server: RunningServer) -> None:
+    village, approver, case = await connected_call(calls_server)
+    try:
+        await approver.wait_for_video(village.account_id, frames=3)
+        calls_server.clock.advance(seconds=42)
+        await village.hang_up()
+        ended = await approver.wait_ended()
+        assert ended["state"] == "ended" and ended["duration"] == 42.0
+    finally:
+        await village.close()
+        await approver.close()
+    clerk_api = await calls_server.login("clerk-yb1")
+    timeline = (await clerk_api.get(f"/api/cases/{case['id']}/timeline")).body
+    actions = [e["action"] for e in timeline]
+    for expected in ("call_requested", "call_accepted", "call_joined", "call_ended"):
+        assert expected in actions
+    last = [e for e in timeline if e["action"] == "call_ended"][0]["detail"]
+    assert last["duration"] == 42.0 and sorted(last["participants"]) == ["元坝镇窗口 刘芳", "泉坝村窗口 赵兰"]
+
+
+async def test_bad_messages_get_an_error_and_break_nothing(calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    socket = village.connection
+    try:
+        assert socket.socket is not None
+        await socket.socket.send_str("{not json")
+        assert (await socket.expect("error"))["error"] == "malformed_json"
+        for bad in ({"type": "teleport"}, {"type": "call.accept"}, {"type": "media.answer", "call_id": "x", "sdp": 1},
+                    {"type": "chat.send", "call_id": village.call_id, "text": "   "},
+                    {"type": "media.answer", "call_id": "nope", "sdp": "v=0"},
+                    {"type": "call.request", "case_id": 999999}):
+            await socket.send(bad)
+            error = await socket.expect("error")
+            assert error["message"] and error["message_en"], bad
+        await approver.send_chat("还在吗")
+        assert (await socket.expect("chat.message"))["text"] == "还在吗"  # the call goes on
+    finally:
+        await village.close()
+        await approver.close()
+
+
+async def test_a_socket_must_say_hello_first(calls_server: RunningServer) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(calls_server.base.replace("http", "ws") + "/ws") as ws:
+            await ws.send_str(json.dumps({"type": "call.request", "case_id": 1}))
+            closed = await ws.receive()
+            assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == 4401
+
+
+async def test_the_welcome_carries_turn_credentials_and_presence(tmp_path: Path) -> None:
+    server = await start_server(tmp_path / "data", ice_servers=("stun:stun.example.cn:3478",
+                                                               "turn:turn.example.cn:3478"), turn_secret="s3cret")
+    try:
+        village = await party(server, "clerk-yb1")
+        welcome = village.connection.welcome
+        assert welcome["ice_servers"][0] == {"urls": ["stun:stun.example.cn:3478"]}
+        turn = welcome["ice_servers"][1]
+        assert turn["urls"] == ["turn:turn.example.cn:3478"] and turn["username"].endswith(":clerk-yb1")
+        approver = await party(server, "town-yb")
+        presence = await village.connection.wait_for(
+            lambda m: m.get("type") == "presence" and "zh-yb" in m["units"], 10)
+        assert presence["units"]["zh-yb"][0]["name"] == "元坝镇窗口 刘芳"
+        await village.close()
+        await approver.close()
+    finally:
+        await server.close()
