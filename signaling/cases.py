@@ -16,7 +16,7 @@ from .catalog import LEVEL_RANK, combined_materials, get_bundle, get_item
 from .config import CHINA_TZ
 from .exceptions import Conflict, InvalidInput, NotFound
 from .idnumber import parse_citizen_id
-from .issuing import PlannedDocument, plan_document, record_document
+from .issuing import PlannedDocument, plan_document, public_document, record_document
 from .jurisdictions import get_unit, village_chain
 from .reviews import (
     OPEN_CASE_STATES,
@@ -222,15 +222,16 @@ def transition(
     if action is Action.SUBMIT_SUPPLEMENT:
         reviews_after_supplement(db, case_id)
     db.table("cases").update(case_id, changes)
-    detail = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement") and v is not None}
+    logged = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement") and v is not None}
     if body.get("note"):
-        detail["note"] = body["note"]
+        logged["note"] = body["note"]
     if "supplement" in changes:
-        detail["materials"] = json.loads(changes["supplement"])
-    act.log(db, f"case_{action}", case_id, {"from": case["state"], **detail})
+        logged["materials"] = json.loads(changes["supplement"])
+    act.log(db, f"case_{action}", case_id, {"from": case["state"], **logged})
+    detail = case_detail(db, act.actor, case_id, act.at)
     if issued is not None:
-        record_document(db, act, case_id, *issued)
-    return case_detail(db, act.actor, case_id, act.at)
+        detail["issued_document"] = public_document(record_document(db, act, case_id, *issued))
+    return detail
 
 
 def _action_fields(

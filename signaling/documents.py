@@ -10,22 +10,9 @@ import sqlite_utils
 from .acts import Act
 from .cases import authorized_case
 from .exceptions import NotFound
-from .issuing import KIND_NAMES
+from .issuing import DOCUMENT_NAMES, public_document
 from .roles import Account
 from .storage import first, rows
-
-DOCUMENT_NAMES = {**KIND_NAMES, "scan": "扫描件"}
-
-
-def public_document(row: dict[str, Any]) -> dict[str, Any]:
-    """A document row as the API shows it (no storage details)."""
-    return {
-        "id": row["id"], "case_id": row["case_id"], "kind": row["kind"],
-        "kind_name": DOCUMENT_NAMES.get(row["kind"], row["kind"]), "material": row["material"],
-        "filename": row["filename"], "content_type": row["content_type"], "size": row["size"],
-        "pages": row["pages"], "created_at": row["created_at"], "sha256": row["digest"],
-        "signed_by": json.loads(row["signed_by"]) if row["signed_by"] else [],
-    }
 
 
 def case_documents(db: sqlite_utils.Database, account: Account, case_id: int) -> list[dict[str, Any]]:

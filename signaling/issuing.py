@@ -51,6 +51,7 @@ KIND_NAMES = {
     "approval": "审批决定书", "supplement_receipt": "资料补充回执清单",
     "refusal": "不予批准告知书", "pending_promise": "承诺办结通知书",
 }
+DOCUMENT_NAMES = {**KIND_NAMES, "scan": "扫描件"}
 FORMS = {"original": "原件", "copy": "复印件"}
 
 
@@ -162,16 +163,28 @@ def issue_pdf(plan: PlannedDocument, authority: CertificateAuthority, archive: A
 
 def record_document(
     db: sqlite_utils.Database, act: Act, case_id: int, plan: PlannedDocument, stored: StoredObject
-) -> int:
+) -> dict[str, Any]:
     """Insert the issued document's row and log it, inside the decision's transaction."""
-    document_id = insert(db, "documents", {
+    row: dict[str, Any] = {
         "case_id": case_id, "kind": plan.kind, "filename": f"{plan.facts.case_number}-{plan.kind}.pdf",
         "content_type": "application/pdf", "digest": stored.digest, "size": stored.size, "pages": None,
-        "created_by": act.actor.id, "created_at": act.when, "verify_code": plan.verify_code,
+        "material": None, "created_by": act.actor.id, "created_at": act.when, "verify_code": plan.verify_code,
         "signed_by": json.dumps([s.unit_id for s in plan.signers]),
-    })
+    }
+    document_id = row["id"] = insert(db, "documents", row)
     act.log(db, "document_issued", case_id, {
         "document_id": document_id, "kind": plan.kind, "sha256": stored.digest,
         "signed_by": [s.unit_id for s in plan.signers],
     })
-    return document_id
+    return row
+
+
+def public_document(row: dict[str, Any]) -> dict[str, Any]:
+    """A document row as the API shows it (no storage details)."""
+    return {
+        "id": row["id"], "case_id": row["case_id"], "kind": row["kind"],
+        "kind_name": DOCUMENT_NAMES.get(row["kind"], row["kind"]), "material": row["material"],
+        "filename": row["filename"], "content_type": row["content_type"], "size": row["size"],
+        "pages": row["pages"], "created_at": row["created_at"], "sha256": row["digest"],
+        "signed_by": json.loads(row["signed_by"]) if row["signed_by"] else [],
+    }

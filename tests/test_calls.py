@@ -221,3 +221,19 @@ async def test_the_welcome_carries_turn_credentials_and_presence(tmp_path: Path)
         await approver.close()
     finally:
         await server.close()
+
+
+async def test_the_certificate_reaches_the_village_during_the_call(calls_server: RunningServer) -> None:
+    village, approver, case = await connected_call(calls_server)
+    try:
+        await village.wait_for_video(approver.account_id, frames=1)
+        approver_api = await calls_server.login("town-yb")
+        await approver_api.post(f"/api/cases/{case['id']}/actions/start_review", {})
+        await approver_api.post(f"/api/cases/{case['id']}/actions/approve", {})
+        event = await village.connection.wait_for(
+            lambda m: m.get("type") == "case.event" and m.get("event") == "document_issued", 10)
+        assert event["case_id"] == case["id"]
+        assert event["document"]["kind"] == "approval" and event["document"]["signed_by"] == ["zh-yb"]
+    finally:
+        await village.close()
+        await approver.close()

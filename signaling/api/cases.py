@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiohttp import web
 
 from recordings import StoredObject
 
-from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, SETTINGS
+from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS, SETTINGS
 from ..audit import case_timeline
 from ..cases import (
     authorized_case,
@@ -21,6 +22,7 @@ from ..cases import (
     transition,
     view_case,
 )
+from ..events import case_audience
 from ..exceptions import InvalidInput
 from ..issuing import PlannedDocument, issue_pdf
 from ..workflow import Action, State
@@ -74,7 +76,18 @@ async def act(request: web.Request) -> web.StreamResponse:
     issued = None
     if plan is not None:
         issued = plan, await issue_and_store(request.app, plan)
-    return json_response(await db.run(transition, act, case_id, action, body, issued))
+    case = await db.run(transition, act, case_id, action, body, issued)
+    announce(request.app, case, f"case_{action}")
+    return json_response(case)
+
+
+def announce(app: web.Application, case: dict[str, Any], what: str) -> None:
+    """Tell the pages of everyone who sees the case (pushed over signaling): its new state, its new document."""
+    audience = case_audience(case, [review["unit_id"] for review in case["reviews"]])
+    app[EVENTS].publish(case["id"], {"type": "case_updated", "what": what, "state": case["state"]}, units=audience)
+    if case.get("issued_document"):
+        app[EVENTS].publish(case["id"], {"type": "document_issued", "document": case["issued_document"]},
+                            units=audience)
 
 
 async def issue_and_store(app: web.Application, plan: PlannedDocument) -> StoredObject:
@@ -90,6 +103,7 @@ async def send_review(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(
         send_case_to_departments, act_of(request), path_int(request, "case_id"), body_of(request)["departments"]
     )
+    announce(request.app, case, "review_requested")
     return json_response(case)
 
 
@@ -99,6 +113,7 @@ async def review(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(
         decide_case_review, act_of(request), path_int(request, "case_id"), body_of(request)
     )
+    announce(request.app, case, "review_decided")
     return json_response(case)
 
 

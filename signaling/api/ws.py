@@ -145,7 +145,7 @@ async def _forward_case_events(app: web.Application, client: Client) -> None:
     """What happens to the cases of the account's unit (scans, documents, calls) reaches its pages."""
     async with app[EVENTS].subscribe(units=[client.account.unit_id]) as subscription:
         async for event in subscription:
-            client.send({"type": "case.event", **event})
+            client.send({**event, "type": "case.event", "event": event["type"]})
 
 
 async def _handle(center: CallCenter, client: Client, raw: str) -> None:
