@@ -38,6 +38,9 @@ def register(commands: Commands) -> None:
                        help="STUN/TURN URL handed to clients; repeatable (env CUNNENG_ICE_SERVERS, comma-separated)")
     serve.add_argument("--turn-secret", default=env_default("turn_secret", ""),
                        help="coturn static-auth-secret for time-limited TURN credentials (env CUNNENG_TURN_SECRET)")
+    serve.add_argument("--media-workers", type=int, default=int(env_default("media_workers", "1")),
+                       help="processes that carry the calls' media; 0 keeps it in the server process"
+                            " (env CUNNENG_MEDIA_WORKERS; default 1)")
     serve.set_defaults(func=run_serve)
 
     users = commands.add_group("user", "manage accounts")
@@ -61,6 +64,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
+        media_workers=args.media_workers,
     )
 
 

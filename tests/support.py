@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -116,3 +118,55 @@ async def open_demo_case(clerk: ApiClient, item_code: str = "T-RS-001", id_numbe
     })
     assert reply.status == 201, reply.body
     return dict(reply.body)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_healthy(url: str, timeout: float = 30) -> dict[str, object]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(url) as reply:
+                    return dict(await reply.json())
+            except aiohttp.ClientConnectionError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+
+
+@dataclass
+class ServeProcess:
+    """`cunneng serve` running as its own process, as an operator starts it."""
+
+    process: asyncio.subprocess.Process
+    base: str
+
+    async def stop(self) -> str:
+        """Stop it and return what it printed."""
+        if self.process.returncode is None:
+            self.process.terminate()
+        output = await self.process.communicate()
+        return output[0].decode()
+
+
+async def serve_process(data_dir: Path, *args: str) -> ServeProcess:
+    """Start `cunneng serve` on a free port and wait until /healthz answers."""
+    import sys
+
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "signaling.cli", "serve", "--data-dir", str(data_dir), "--port", str(port), *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    served = ServeProcess(process, f"http://127.0.0.1:{port}")
+    try:
+        await wait_healthy(served.base + "/healthz")
+    except BaseException:
+        print(await served.stop())
+        raise
+    return served

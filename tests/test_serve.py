@@ -4,30 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from pathlib import Path
 
-import aiohttp
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def wait_healthy(url: str, timeout: float = 30) -> dict[str, object]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.get(url) as reply:
-                    return dict(await reply.json())
-            except aiohttp.ClientConnectionError:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise
-                await asyncio.sleep(0.1)
+from .support import free_port, wait_healthy
 
 
 async def test_serve_prints_demo_accounts_and_answers_healthz(tmp_path: Path) -> None:

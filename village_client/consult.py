@@ -57,9 +57,13 @@ class Party:
             call_id = queue[0]["call"]["id"]
         else:
             call_id = (await self.connection.expect("call.incoming", timeout=timeout))["call_id"]
+        await self.accept(call_id)
+        return call_id
+
+    async def accept(self, call_id: str) -> None:
+        """Answer a call ringing at our unit (接听)."""
         self._start(call_id)
         await self.connection.send({"type": "call.accept", "call_id": call_id})
-        return call_id
 
     async def join(self, call_id: str) -> None:
         """Enter a live call (joint review, or coming back after a drop) with a new peer."""

@@ -1,0 +1,67 @@
+"""`cunneng selftest` and `cunneng village call` against `cunneng serve`, each its own process."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from village_client.consult import Party
+
+from .support import VALID_ID, serve_process
+
+
+async def cunneng(*args: str, timeout: float = 120) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "signaling.cli", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout)
+    return int(process.returncode or 0), output.decode()
+
+
+async def test_selftest_passes_against_a_running_server(tmp_path: Path) -> None:
+    served = await serve_process(tmp_path / "data", "--media-workers", "1")
+    try:
+        code, output = await cunneng("selftest", "--server", served.base)
+    finally:
+        await served.stop()
+    lines = output.strip().splitlines()
+    assert code == 0, output
+    steps = [line.split()[1] for line in lines if line.startswith("ok ")]
+    assert steps[:3] == ["health", "sign-in", "open-case"] and "video-both-ways" in steps and steps[-1] == "hang-up"
+    assert not any(line.startswith("FAIL") for line in lines)
+
+
+async def test_selftest_names_the_failing_step(tmp_path: Path) -> None:
+    served = await serve_process(tmp_path / "data")
+    try:
+        code, output = await cunneng("selftest", "--server", served.base, "--password", "wrong-password")
+    finally:
+        await served.stop()
+    assert code == 1
+    assert output.strip().splitlines()[-1].startswith("FAIL sign-in ")
+
+
+async def test_village_call_holds_a_call_an_approver_answers(tmp_path: Path) -> None:
+    served = await serve_process(tmp_path / "data")
+    approver = await Party.sign_in(served.base, "town-yb", "cunneng-demo")
+    try:
+        case = await approver.connection.api("GET", "/api/me")  # warm up the session
+        clerk = await Party.sign_in(served.base, "clerk-yb1", "cunneng-demo")
+        opened = await clerk.connection.api("POST", "/api/cases", {
+            "villager": {"id_number": VALID_ID, "name": "王大山", "phone": "13800001111"}, "item_code": "T-RS-001"})
+        await clerk.close()
+        call = asyncio.ensure_future(cunneng("village", "call", "--server", served.base, "--user", "clerk-yb1",
+                                             "--password", "cunneng-demo", "--case", str(opened["id"]),
+                                             "--duration", "6"))
+        await approver.answer_next(timeout=60)
+        code, output = await call
+        assert case["username"] == "town-yb"
+        assert code == 0, output
+        assert "connected: answered by 元坝镇窗口 刘芳" in output and "hung up" in output
+        frames = [line for line in output.splitlines() if "video" in line and "frames" in line]
+        assert frames and " 0 video" not in frames[-1]
+    finally:
+        await approver.close()
+        await served.stop()

@@ -1,0 +1,136 @@
+"""`cunneng selftest`: a complete consult against a running server, one line per step.
+
+Operators run it after installing, to check the network, TURN and the server: a headless
+village window and a headless approver sign in, a case is opened, the call is placed and
+answered, both sides decode each other's video, and the call ends. Each step prints
+`ok <step> <seconds>` or `FAIL <step> <reason>`; the run stops at the first failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from signaling.idnumber import check_character
+
+from .consult import Party
+
+STEP_TIMEOUT = 30.0
+
+
+@dataclass
+class Selftest:
+    """What the steps share: the server, the accounts, and what earlier steps made."""
+
+    server: str
+    village_user: str
+    approver_user: str
+    password: str
+    item_code: str
+    out: Callable[[str], None] = print
+    village: Party | None = None
+    approver: Party | None = None
+    case: dict[str, Any] = field(default_factory=dict)
+    call_id: str = ""
+
+
+Step = tuple[str, Callable[[Selftest], Awaitable[None]]]
+
+
+def citizen_id() -> str:
+    """A random valid test ID number (GB 11643 check character computed)."""
+    first17 = f"510802{random.randint(1950, 2000)}0{random.randint(1, 9)}1{random.randint(0, 9)}" \
+              f"{random.randint(100, 999)}"
+    return first17 + check_character(first17)
+
+
+async def health(test: Selftest) -> None:
+    async with aiohttp.ClientSession() as session, session.get(f"{test.server.rstrip('/')}/healthz") as reply:
+        if reply.status != 200:
+            raise RuntimeError(f"/healthz answered {reply.status}")
+
+
+async def sign_in(test: Selftest) -> None:
+    test.village = await Party.sign_in(test.server, test.village_user, test.password)
+    test.approver = await Party.sign_in(test.server, test.approver_user, test.password)
+
+
+async def open_case(test: Selftest) -> None:
+    assert test.village is not None
+    test.case = await test.village.connection.api("POST", "/api/cases", {
+        "villager": {"id_number": citizen_id(), "name": "自检群众", "phone": "13800000000"},
+        "item_code": test.item_code,
+    })
+
+
+async def place_call(test: Selftest) -> None:
+    assert test.village is not None and test.approver is not None
+    test.call_id = await test.village.place_call(test.case["id"])
+    await test.approver.connection.expect("call.incoming", timeout=STEP_TIMEOUT, call_id=test.call_id)
+
+
+async def answer(test: Selftest) -> None:
+    assert test.approver is not None and test.village is not None
+    await test.approver.accept(test.call_id)
+    await test.village.connection.expect("call.accepted", timeout=STEP_TIMEOUT, call_id=test.call_id)
+
+
+async def video_both_ways(test: Selftest) -> None:
+    assert test.village is not None and test.approver is not None
+    await asyncio.gather(
+        test.approver.wait_for_video(test.village.account_id, frames=10, timeout=STEP_TIMEOUT),
+        test.village.wait_for_video(test.approver.account_id, frames=10, timeout=STEP_TIMEOUT),
+    )
+
+
+async def hang_up(test: Selftest) -> None:
+    assert test.village is not None and test.approver is not None
+    await test.village.hang_up()
+    ended = await test.approver.wait_ended(timeout=STEP_TIMEOUT)
+    if ended["state"] != "ended":
+        raise RuntimeError(f"call ended as {ended['state']}")
+
+
+STEPS: list[Step] = [
+    ("health", health),
+    ("sign-in", sign_in),
+    ("open-case", open_case),
+    ("place-call", place_call),
+    ("answer", answer),
+    ("video-both-ways", video_both_ways),
+    ("hang-up", hang_up),
+]
+
+
+async def run_selftest(test: Selftest, steps: list[Step] = STEPS) -> bool:
+    """Run the steps in order; True when every one passed."""
+    try:
+        for name, step in steps:
+            started = time.monotonic()
+            try:
+                await asyncio.wait_for(step(test), STEP_TIMEOUT * 2)
+            except Exception as error:  # every failure becomes a FAIL line with its reason
+                test.out(f"FAIL {name} {reason(error)}")
+                return False
+            test.out(f"ok {name} {time.monotonic() - started:.2f}")
+        return True
+    finally:
+        for party in (test.village, test.approver):
+            if party is not None:
+                await party.close()
+
+
+def reason(error: BaseException) -> str:
+    """One line a person can act on."""
+    if isinstance(error, asyncio.TimeoutError):
+        return "timed out (network, firewall or TURN?)"
+    if isinstance(error, aiohttp.ClientConnectionError):
+        return f"cannot reach the server: {error}"
+    return str(error) or type(error).__name__
+
