@@ -9,11 +9,11 @@ from typing import Any, AsyncIterator
 from aiohttp import web
 
 from approver_console import open_authority
-from recordings import Archive, load_or_create_key
+from recordings import Archive, load_or_create_key, recover_leftovers
 
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, documents, meta, records, session, ws
+from .api import admin, cases, catalog, documents, meta, recordings, records, session, ws
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
@@ -21,19 +21,23 @@ from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit import AuditLog
 from .callcenter import CallCenter
+from .callrecording import recorded_as_dict, recording_spec
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
 from .events import CaseEvents
 from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
+from .recorded import register_recordings
 from .roles import SYSTEM
 from .schema import create_tables
 from .storage import Database
 
 logger = logging.getLogger(__name__)
 
-APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, ws.api]
+APIS: list[Api] = [
+    meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, recordings.api, ws.api,
+]
 
 
 def all_apis() -> list[Api]:
@@ -96,6 +100,18 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def recover_recordings(app: web.Application) -> None:
+    """Finish the recordings a crash left behind (up to the crash) and register them."""
+    settings = app[SETTINGS]
+    files = await asyncio.get_running_loop().run_in_executor(
+        None, recover_leftovers, app[ARCHIVE], settings.recording_work_dir
+    )
+    if files:
+        act = Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG])
+        await app[DATABASE].run(register_recordings, act, [recorded_as_dict(f) for f in files])
+        logger.warning("recovered %d recordings left by a crash", len(files))
+
+
 async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     """Live calls and the media hub (in this process, or over worker processes)."""
     settings = app[SETTINGS]
@@ -109,6 +125,9 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
         MediaConfig(ice_servers=[{"urls": stun}] if stun else []), to_participant,
         workers=settings.media_workers, on_call_ended=center.media_ended,
     )
+    if settings.record_calls:
+        center.recording = recording_spec(settings)
+        await recover_recordings(app)
     await center.media.start()
     app[CALL_CENTER] = center
     yield

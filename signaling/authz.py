@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.send_review": (APPROVERS, Scope.HANDLER),
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
+    "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
     "call.request": (CLERK, Scope.OWN_VILLAGE),
     "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),
     "call.join": (CALL_PARTIES, Scope.SEES),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,13 +22,13 @@ from .config import Clock, Settings
 from .events import CaseEvents
 from .exceptions import Conflict, NotFound
 from .media import MediaWorkerPool
+from .recorded import register_recordings
 from .roles import SYSTEM, Account, Role
 from .storage import Database
 
 logger = logging.getLogger(__name__)
 
 ANSWERING_ROLES = (Role.TOWN_APPROVER, Role.DISTRICT_APPROVER, Role.DEPARTMENT_REVIEWER)
-RecordingSpec = Callable[[str, int], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass
@@ -69,7 +69,7 @@ class CallCenter:
         self.presence = Presence()
         self.calls: dict[str, LiveCall] = {}
         self.media = media
-        self.recording_spec: RecordingSpec | None = None
+        self.recording: dict[str, Any] | None = None  # the hub's recording spec; None: calls are not recorded
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def act(self, account: Account) -> Act:
@@ -144,8 +144,7 @@ class CallCenter:
     async def _open_media(self, live: LiveCall) -> None:
         if live.media_open or self.media is None:
             return
-        spec = await self.recording_spec(live.id, live.case_id) if self.recording_spec else None
-        await self.media.open_call(live.id, spec)
+        await self.media.open_call(live.id, self.recording)
         live.media_open = True
 
     # --- the room ----------------------------------------------------------------------
@@ -218,9 +217,12 @@ class CallCenter:
         for member in live.members.values():
             if member.grace:
                 member.grace.cancel()
+        stored: list[dict[str, Any]] = []
         if self.media and live.media_open and reason != "media-worker-lost":
-            await self.media.close_call(live.id)
+            stored = await self.media.close_call(live.id)
         call = await self.database.run(end_call, self.act(actor), live.id, reason)
+        if stored:
+            await self.database.run(register_recordings, self.act(SYSTEM), stored)
         ended = {"type": "call.ended", "call_id": live.id, "state": call["state"], "reason": reason,
                  "duration": call["duration"]}
         self._tell(live, ended)

@@ -35,6 +35,7 @@ class Settings:
     ice_servers: tuple[str, ...] = ()
     turn_secret: str = ""
     turn_ttl_seconds: int = 6 * 3600
+    record_calls: bool = True  # every case call is recorded by the server
     media_workers: int = 0  # 0: media in the server process; N: spread calls over N worker processes
     ring_seconds: float = 60.0  # an unanswered call gives up (无人接听) after this long
     rejoin_grace_seconds: float = 30.0  # a dropped party may come back this long before it counts as gone
@@ -50,6 +51,11 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def recording_work_dir(self) -> Path:
+        """Live recordings (encrypted journals) while calls run; a crash's leftovers are finished at start."""
+        return self.data_dir / "recording-work"
 
     @property
     def archive_dir(self) -> Path:

@@ -252,3 +252,11 @@ def _create_call_tables(db: sqlite_utils.Database) -> None:
         pk="id", foreign_keys=[("case_id", "cases", "id")],
     )
     db.table("messages").create_index(["case_id", "id"], if_not_exists=True)
+    table(
+        db, "recordings",
+        {"id": int, "call_id": str, "case_id": int, "party_id": str, "label": str, "segment": int,
+         "digest": str, "size": int, "media_type": str, "codecs": str, "started_at": float,
+         "duration": float, "recovered": int, "created_at": str, "deleted_at": str},
+        pk="id", foreign_keys=[("call_id", "calls", "id"), ("case_id", "cases", "id")],
+    )
+    db.table("recordings").create_index(["case_id", "call_id"], if_not_exists=True)

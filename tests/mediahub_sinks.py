@@ -36,7 +36,7 @@ class CountingRecording:
     def party(self, party_id: str, label: str) -> CountingSink:
         return self.parties.setdefault(party_id, CountingSink())
 
-    def close(self) -> None:
+    async def close(self) -> list[dict[str, Any]]:
         self.closed = True
         if self._path is not None:
             summary = {
@@ -44,3 +44,4 @@ class CountingRecording:
                 for party, sink in self.parties.items()
             }
             Path(self._path).write_text(json.dumps(summary))
+        return []

@@ -68,13 +68,13 @@ class MediaHub:
         async with room.lock:
             await room.leave(participant_id)
 
-    async def close_call(self, call_id: str) -> None:
-        """End a call: every participant gets "call-ended", the recording is finished."""
+    async def close_call(self, call_id: str) -> list[dict[str, Any]]:
+        """End a call: every participant gets "call-ended"; the recording's stored files."""
         room = self._rooms.pop(call_id, None)
         if room is None:
             raise CallNotFound(f"call {call_id} is not open")
         async with room.lock:
-            await room.close(CALL_CLOSED)
+            return await room.close(CALL_CLOSED)
 
     async def stats(self, call_id: str) -> dict[str, dict[str, Any]]:
         """Connection-quality figures per participant of a call."""

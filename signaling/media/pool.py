@@ -115,10 +115,11 @@ class MediaWorkerPool:
         if call_id in self._worker_of:
             self._worker_of[call_id].calls[call_id].discard(participant_id)
 
-    async def close_call(self, call_id: str) -> None:
-        """End a call for everyone and finish its recording."""
+    async def close_call(self, call_id: str) -> list[dict[str, Any]]:
+        """End a call for everyone and finish its recording; the files the recording stored."""
         try:
-            await self._perform(call_id, "close_call")
+            stored: list[dict[str, Any]] = await self._perform(call_id, "close_call")
+            return stored
         finally:
             self._forget(call_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiortc import RTCRtpTransceiver
@@ -13,6 +14,10 @@ from .recording import PacketSink
 from .stats import RateMeter
 
 logger = logging.getLogger(__name__)
+
+# While a call is recorded, ask for a keyframe this often, so replay can seek anywhere
+# (seeks land on keyframes); about 15 KB every 5 s at 640×480, little on a thin link.
+RECORDING_KEYFRAME_SECONDS = 5.0
 
 
 class Publication:
@@ -40,6 +45,9 @@ class Publication:
         for kind, transceiver in transceivers.items():
             install_tap(transceiver.receiver, kind, self.deliver)
         self._send_rtcp = hook_uplink_estimate(self._video.receiver, self.bandwidth)
+        self._keyframe_timer: asyncio.TimerHandle | None = None
+        if sink is not None:
+            self._schedule_recording_keyframe()
 
     def subscribe(self, track: ForwardedTrack) -> None:
         """Start feeding `track` (a slot on another participant's connection)."""
@@ -64,6 +72,18 @@ class Publication:
     def close(self) -> None:
         """The publisher left: cancel pending feedback."""
         self.keyframes.close()
+        if self._keyframe_timer is not None:
+            self._keyframe_timer.cancel()
+
+    def _schedule_recording_keyframe(self) -> None:
+        self._keyframe_timer = asyncio.get_running_loop().call_later(
+            RECORDING_KEYFRAME_SECONDS, self._recording_keyframe
+        )
+
+    def _recording_keyframe(self) -> None:
+        if self._sink is not None:
+            self.keyframes.request()
+            self._schedule_recording_keyframe()
 
     def _record(self, frame: MediaFrame) -> None:
         assert self._sink is not None

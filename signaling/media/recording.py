@@ -32,8 +32,8 @@ class CallRecording(Protocol):
     def party(self, party_id: str, label: str) -> PacketSink:
         """The sink for one participant, opened on the event loop when they join."""
 
-    def close(self) -> None:
-        """Finish the files once the call has ended."""
+    async def close(self) -> list[dict[str, Any]]:
+        """Finish the files once the call has ended; what was stored, as JSON-able dicts."""
 
 
 def open_recording(call_id: str, spec: dict[str, Any] | None) -> CallRecording | None:

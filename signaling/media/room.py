@@ -92,15 +92,15 @@ class Room:
         """Per-participant figures, by participant id."""
         return {pid: await p.stats() for pid, p in self.participants.items()}
 
-    async def close(self, ended: dict[str, str]) -> None:
-        """End the call: tell everyone, close connections, finish the recording."""
+    async def close(self, ended: dict[str, str]) -> list[dict[str, Any]]:
+        """End the call: tell everyone, close connections, finish the recording (what it stored)."""
         for participant_id, participant in list(self.participants.items()):
             self._emit(participant_id, ended)
             await participant.close()
         self.participants.clear()
-        if self._recording is not None:
-            await asyncio.to_thread(self._recording.close)
+        stored = await self._recording.close() if self._recording is not None else []
         logger.info("%s: closed (%s)", self.call_id, ended["reason"])
+        return stored
 
     async def _renegotiate(self, participants: list[Participant]) -> None:
         results = await asyncio.gather(
