@@ -59,6 +59,14 @@ class ServerConnection:
                 raise ServerError(reply.status, body)
             return body
 
+    async def download(self, path: str) -> bytes:
+        """A file from the API (a recording, a document); ServerError when refused."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with self.session.get(self.base_url + path, headers=headers) as reply:
+            if reply.status >= 400:
+                raise ServerError(reply.status, await reply.json())
+            return await reply.read()
+
     async def open_signaling(self) -> dict[str, Any]:
         """Open the WebSocket, say hello, and return the welcome (ICE servers, queue)."""
         url = self.base_url.replace("http", "ws", 1) + "/ws"

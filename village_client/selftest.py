@@ -9,6 +9,7 @@ answered, both sides decode each other's video, and the call ends. Each step pri
 from __future__ import annotations
 
 import asyncio
+import io
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import av
 
 from signaling.idnumber import check_character
 
@@ -38,6 +40,12 @@ class Selftest:
     approver: Party | None = None
     case: dict[str, Any] = field(default_factory=dict)
     call_id: str = ""
+    call_seconds: float = 0.0
+
+    @property
+    def village_account_id(self) -> str:
+        assert self.village is not None
+        return self.village.account_id
 
 
 Step = tuple[str, Callable[[Selftest], Awaitable[None]]]
@@ -95,6 +103,31 @@ async def hang_up(test: Selftest) -> None:
     ended = await test.approver.wait_ended(timeout=STEP_TIMEOUT)
     if ended["state"] != "ended":
         raise RuntimeError(f"call ended as {ended['state']}")
+    test.call_seconds = float(ended["duration"] or 0)
+
+
+async def recording(test: Selftest) -> None:
+    """The server recorded the call: the village's file exists, decodes, and lasts as long as the call."""
+    assert test.approver is not None
+    connection = test.approver.connection
+    found = await connection.api("GET", f"/api/cases/{test.case['id']}/recordings")
+    ours = [r for r in found if r["call_id"] == test.call_id]
+    if len(ours) < 2:
+        raise RuntimeError(f"{len(ours)} recordings for the call, expected one per party")
+    village = next(r for r in ours if r["party_id"] == test.village_account_id)
+    data = await connection.download(f"/api/recordings/{village['id']}/media")
+    seconds = recorded_seconds(data)
+    if abs(seconds - test.call_seconds) > 1.0:
+        raise RuntimeError(f"recording lasts {seconds:.1f} s, the call {test.call_seconds:.1f} s")
+
+
+def recorded_seconds(data: bytes) -> float:
+    """The length of a recorded WebM, checked by decoding every video frame."""
+    with av.open(io.BytesIO(data), mode="r") as container:
+        last = 0.0
+        for frame in container.decode(video=0):
+            last = float(frame.time or 0)
+        return max(last, (container.duration or 0) / 1_000_000)
 
 
 STEPS: list[Step] = [
@@ -105,6 +138,7 @@ STEPS: list[Step] = [
     ("answer", answer),
     ("video-both-ways", video_both_ways),
     ("hang-up", hang_up),
+    ("recording", recording),
 ]
 
 
