@@ -29,7 +29,7 @@ async def test_selftest_passes_against_a_running_server(tmp_path: Path) -> None:
     lines = output.strip().splitlines()
     assert code == 0, output
     steps = [line.split()[1] for line in lines if line.startswith("ok ")]
-    assert steps[:3] == ["health", "sign-in", "open-case"] and "video-both-ways" in steps
+    assert steps[:3] == ["health", "sign-in", "open-case"] and "video-both-ways" in steps and "certificate" in steps
     assert steps[-2:] == ["hang-up", "recording"]
     assert not any(line.startswith("FAIL") for line in lines)
 

@@ -18,7 +18,9 @@ from typing import Any
 
 import aiohttp
 import av
+from cryptography import x509
 
+from approver_console import TrustAnchors, verify_pdf
 from signaling.idnumber import check_character
 
 from .consult import Party
@@ -97,6 +99,22 @@ async def video_both_ways(test: Selftest) -> None:
     )
 
 
+async def certificate(test: Selftest) -> None:
+    """Approve during the call: the signed PDF reaches the village and verifies against the CA."""
+    assert test.village is not None and test.approver is not None
+    case_path = f"/api/cases/{test.case['id']}"
+    await test.approver.connection.api("POST", f"{case_path}/actions/start_review", {})
+    await test.approver.connection.api("POST", f"{case_path}/actions/approve", {})
+    issued = await test.village.connection.wait_for(
+        lambda m: m.get("type") == "case.event" and m.get("event") == "document_issued"
+        and m.get("case_id") == test.case["id"], STEP_TIMEOUT, "the certificate")
+    pdf = await test.village.connection.download(f"/api/documents/{issued['document']['id']}/file")
+    root = await test.village.connection.download("/verify/ca.pem")
+    report = await asyncio.to_thread(verify_pdf, pdf, TrustAnchors(x509.load_pem_x509_certificate(root)))
+    if not report.ok:
+        raise RuntimeError(f"the certificate does not verify: {', '.join(report.problems)}")
+
+
 async def hang_up(test: Selftest) -> None:
     assert test.village is not None and test.approver is not None
     await test.village.hang_up()
@@ -137,6 +155,7 @@ STEPS: list[Step] = [
     ("place-call", place_call),
     ("answer", answer),
     ("video-both-ways", video_both_ways),
+    ("certificate", certificate),
     ("hang-up", hang_up),
     ("recording", recording),
 ]

@@ -41,6 +41,13 @@ async def verify_home(request: web.Request) -> web.StreamResponse:
     return web.Response(text=verify_page(None, ""), content_type="text/html")
 
 
+@api.route("GET", "/verify/ca.pem", "根证书 The local CA's root certificate, to verify documents offline (public)",
+           tag="documents", public=True, produces="application/x-pem-file")
+async def root_certificate(request: web.Request) -> web.StreamResponse:
+    return web.Response(body=request.app[AUTHORITY].root_pem, content_type="application/x-pem-file",
+                        headers={"Content-Disposition": 'attachment; filename="cunneng-ca.pem"'})
+
+
 @api.route("GET", "/verify/{code}", "核验码 The page a document's QR code opens", tag="documents",
            public=True, produces="text/html")
 async def verify_code(request: web.Request) -> web.StreamResponse:
