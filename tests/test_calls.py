@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from pathlib import Path
 from typing import AsyncIterator
@@ -234,6 +235,25 @@ async def test_the_certificate_reaches_the_village_during_the_call(calls_server:
             lambda m: m.get("type") == "case.event" and m.get("event") == "document_issued", 10)
         assert event["case_id"] == case["id"]
         assert event["document"]["kind"] == "approval" and event["document"]["signed_by"] == ["zh-yb"]
+    finally:
+        await village.close()
+        await approver.close()
+
+
+async def test_the_hub_decodes_a_still_only_when_asked(calls_server: RunningServer) -> None:
+    from PIL import Image
+
+    from signaling.appkeys import CALL_CENTER
+
+    village, approver, _ = await connected_call(calls_server)
+    try:
+        await approver.wait_for_video(village.account_id, frames=5)
+        media = calls_server.app[CALL_CENTER].media
+        assert media is not None
+        png = await media.still(village.call_id or "", village.account_id)
+        with Image.open(io.BytesIO(png)) as still:
+            assert still.size == (320, 240)
+            assert close_to(still.convert("RGB").getpixel((160, 120)), RED)  # type: ignore[arg-type]
     finally:
         await village.close()
         await approver.close()

@@ -8,6 +8,7 @@ runs in the server process or behind a worker-process pipe (see pool.py).
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -80,6 +81,12 @@ class MediaHub:
         """Connection-quality figures per participant of a call."""
         room = self._room(call_id)
         return await room.stats()
+
+    async def still(self, call_id: str, participant_id: str) -> str:
+        """A still of the participant's camera, PNG in base64 (it may cross a worker pipe)."""
+        room = self._room(call_id)
+        png = await room.participant(participant_id).publication.still()
+        return base64.b64encode(png).decode()
 
     def call_ids(self) -> list[str]:
         """Calls open in this hub."""

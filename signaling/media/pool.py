@@ -9,6 +9,7 @@ only relays JSON lines. A worker that dies ends its calls with a "call-ended" me
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -127,6 +128,11 @@ class MediaWorkerPool:
         """Connection-quality figures per participant."""
         result: dict[str, dict[str, Any]] = await self._perform(call_id, "stats")
         return result
+
+    async def still(self, call_id: str, participant_id: str) -> bytes:
+        """A PNG of the participant's current camera picture (decoded on demand)."""
+        encoded: str = await self._perform(call_id, "still", participant_id=participant_id)
+        return base64.b64decode(encoded)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the running workers."""

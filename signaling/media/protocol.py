@@ -18,7 +18,7 @@ from .hub import MediaHub
 logger = logging.getLogger(__name__)
 
 OPERATIONS = frozenset(
-    {"open_call", "join", "answer", "add_ice_candidate", "leave", "close_call", "stats"}
+    {"open_call", "join", "answer", "add_ice_candidate", "leave", "close_call", "stats", "still"}
 )
 LINE_LIMIT = 4 * 1024 * 1024  # an SDP with many slots and candidates stays far below
 

@@ -12,6 +12,7 @@ from .forwarding import ForwardedTrack
 from .passthrough import MediaFrame, MediaKind, install_tap
 from .recording import PacketSink
 from .stats import RateMeter
+from .still import GopBuffer, take_still
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Publication:
             install_tap(transceiver.receiver, kind, self.deliver)
         self._send_rtcp = hook_uplink_estimate(self._video.receiver, self.bandwidth)
         self._keyframe_timer: asyncio.TimerHandle | None = None
+        self._latest_video = GopBuffer()
         if sink is not None:
             self._schedule_recording_keyframe()
 
@@ -60,10 +62,16 @@ class Publication:
     def deliver(self, frame: MediaFrame) -> None:
         """Every frame from the publisher: count it, record it, forward it."""
         self.meters[frame.kind].add(len(frame.data))
+        if frame.kind == "video":
+            self._latest_video.add(frame)
         if self._sink is not None:
             self._record(frame)
         for track in self._subscribers[frame.kind]:
             track.push(frame)
+
+    async def still(self) -> bytes:
+        """A PNG of the publisher's current picture (截图)."""
+        return await take_still(self._latest_video, self.keyframes.request)
 
     def request_keyframe(self) -> None:
         """A subscriber needs a keyframe; rate-limited towards the publisher."""
