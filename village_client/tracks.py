@@ -22,17 +22,20 @@ class PatternCamera(VideoStreamTrack):
     """Colour bars with a moving block and a changing corner, paced by the clock.
 
     The moving block keeps the encoder busy like a real camera; `colour`, when given,
-    fills the centre so a receiver can tell whose picture it decodes.
+    fills the centre so a receiver can tell whose picture it decodes; `noisy` fills the top
+    band with fresh noise every frame (sensor noise at its worst), which no encoder can
+    predict, so the bytes sent per second sit steadily at the encoder's target.
     """
 
     def __init__(self, width: int = 640, height: int = 480, fps: int = 15,
-                 colour: tuple[int, int, int] | None = None) -> None:
+                 colour: tuple[int, int, int] | None = None, noisy: bool = False) -> None:
         super().__init__()
         self.fps = fps
         columns = np.repeat(BARS, width // len(BARS) + 1, axis=0)[:width]
         self._image = np.broadcast_to(columns, (height, width, 3)).copy()
         if colour is not None:
             self._image[height // 3: 2 * height // 3, width // 3: 2 * width // 3] = colour
+        self._noise = np.random.default_rng(1) if noisy else None
         self._count = 0
         self._start = 0.0
 
@@ -42,6 +45,8 @@ class PatternCamera(VideoStreamTrack):
         await asyncio.sleep(max(0.0, self._start + self._count / self.fps - time.monotonic()))
         image = self._image.copy()
         height, width = image.shape[:2]
+        if self._noise is not None:
+            image[: height // 4] = self._noise.integers(0, 255, (height // 4, width, 3), dtype=np.uint8)
         x = (self._count * 8) % (width - 48)
         image[height - 64: height - 16, x: x + 48] = 255 - image[height - 64: height - 16, x: x + 48]
         image[:16, :16] = (self._count * 37) % 256
