@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import save_results  # noqa: E402
 from signaling.deepzoom import TILE_SIZE, DeepZoom  # noqa: E402
 from tests.scan_samples import A4_600_DPI, large_scan_jpeg, small_scan  # noqa: E402
 from tests.scan_support import fetch, uploader  # noqa: E402
@@ -106,10 +106,7 @@ def main() -> None:
     print(f"page {A4_600_DPI[0]}×{A4_600_DPI[1]} ({found['bytes'] / 1e6:.1f} MB)" if not smoke else "smoke page")
     for name, value in found.items():
         print(f"{name:28} {value:10.1f}")
-    out = ROOT / "bench" / "results" / f"scan_tiles-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(found, indent=1))
-    print(f"written {out.relative_to(ROOT)}")
+    save_results("scan_tiles", found)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ from aiortc import RTCDataChannel, RTCPeerConnection
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import save_results  # noqa: E402
 from tests.scan_samples import A4_600_DPI, save, scan_page  # noqa: E402
 from tests.support import open_demo_case, start_server  # noqa: E402
 from village_client.uploader import ScanUploader, file_digest  # noqa: E402
@@ -170,10 +170,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="a 1 MB scan, to check the benchmark runs")
     found = asyncio.run(measure(parser.parse_args().smoke))
     report(found)
-    out = ROOT / "bench" / "results" / f"scan_transport-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(found, indent=1))
-    print(f"written {out.relative_to(ROOT)}")
+    save_results("scan_transport", found)
 
 
 if __name__ == "__main__":
