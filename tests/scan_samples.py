@@ -1,4 +1,4 @@
-"""Scans made for the tests: scanner-like pages (paper grain, text, a photo), multi-page files, broken files."""
+"""Scans made for the tests: scanner-like pages (village_client.sample_scan), multi-page files, broken files."""
 
 from __future__ import annotations
 
@@ -7,27 +7,9 @@ import struct
 import zlib
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-A4_600_DPI = (4960, 7016)
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-
-
-def scan_page(size: tuple[int, int], seed: int = 1, grain: int = 3, title: str = "村能办 扫描件") -> Image.Image:
-    """A page as a scanner sees it: grainy paper, lines of text and a photo (ID card style) in the top half."""
-    width, height = size
-    rng = np.random.default_rng(seed)
-    paper = np.uint8(250) - rng.integers(0, grain, (height, width, 3), dtype=np.uint8)
-    top, left, side = height // 6, width // 8, min(width, height) // 3
-    paper[top:top + side, left:left + side] = rng.integers(0, 256, (side, side, 3), dtype=np.uint8)
-    page = Image.fromarray(paper)
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(str(FONT), max(12, height // 60)) if FONT.exists() else ImageFont.load_default()
-    for line in range(12):
-        y = top + side + (line + 1) * height // 30
-        draw.text((left, y), f"{title} 第{line + 1}行 ZHAOHUA 0123456789", fill=(25, 25, 25), font=font)
-    return page
+from village_client.sample_scan import A4_600_DPI, scan_page
 
 
 def save(image: Image.Image, path: Path, fmt: str, **options: object) -> Path:
