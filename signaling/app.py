@@ -13,7 +13,7 @@ from recordings import Archive, load_or_create_key, recover_leftovers
 
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, documents, meta, recordings, records, session, ws
+from .api import admin, cases, catalog, documents, meta, recordings, records, scans, session, uploads, ws
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
@@ -30,6 +30,7 @@ from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
 from .recorded import register_recordings
 from .roles import SYSTEM
+from .scanning import interrupt_uploads, scans_ctx
 from .schema import create_tables
 from .storage import Database
 
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, recordings.api, ws.api,
+    uploads.api, scans.api,
 ]
 
 
@@ -155,6 +157,8 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(calls_ctx)
     app[EVENTS] = CaseEvents()
     app.on_shutdown.append(close_sockets)
+    app.cleanup_ctx.append(scans_ctx)
+    app.on_shutdown.append(interrupt_uploads)
     apis = all_apis()
     endpoints = [endpoint for api in apis for endpoint in api.endpoints]
     app[OPENAPI] = openapi_document(endpoints, "cunneng 村能办 API", VERSION)

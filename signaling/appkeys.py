@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 from aiohttp import web
 
 from approver_console import CertificateAuthority
@@ -11,7 +13,10 @@ from .audit import AuditLog
 from .callcenter import CallCenter
 from .config import Clock, Settings
 from .events import CaseEvents
+from .intake import ScanIntake
 from .storage import Database
+from .tiles import TileService
+from .upload_store import UploadStore
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
@@ -21,3 +26,7 @@ ARCHIVE = web.AppKey("archive", Archive)
 AUTHORITY = web.AppKey("authority", CertificateAuthority)
 EVENTS = web.AppKey("events", CaseEvents)
 CALL_CENTER = web.AppKey("call_center", CallCenter)
+SCAN_WORKERS: web.AppKey[Executor] = web.AppKey("scan_workers")
+UPLOAD_STORE = web.AppKey("upload_store", UploadStore)
+TILES = web.AppKey("tiles", TileService)
+SCAN_INTAKE = web.AppKey("scan_intake", ScanIntake)

@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "call.request": (CLERK, Scope.OWN_VILLAGE),
     "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),
     "call.join": (CALL_PARTIES, Scope.SEES),
+    "document.upload": (CLERK, Scope.OWN_VILLAGE),
+    "document.view": (CASE_READERS, Scope.SEES),
     "villager.lookup": (CLERK, Scope.NONE),
     "ledger.export": (CLERK | APPROVERS | REVIEWERS | AUDITORS, Scope.NONE),
     "audit.read": (AUDITORS, Scope.NONE),

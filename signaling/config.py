@@ -43,6 +43,11 @@ class Settings:
     document_retention_days: int = 90
     holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
     pki_passphrase: str = ""  # wraps the CA's private keys; a key file under keys/ when empty
+    scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB
+    scan_max_pages: int = 100
+    upload_chunk_bytes: int = 2 * 1024 * 1024
+    upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
+    tile_cache_mb: int = 512  # decoded pages and encoded tiles kept in memory for the viewer
 
     @property
     def database_path(self) -> Path:
@@ -61,6 +66,11 @@ class Settings:
     def archive_dir(self) -> Path:
         """Encrypted, content-addressed files: scans, issued documents, recordings."""
         return self.data_dir / "archive"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Scans being received, chunk by chunk, encrypted like the archive; private to the server."""
+        return self.data_dir / "uploads"
 
 
 ENV_PREFIX = "CUNNENG_"

@@ -12,14 +12,33 @@ from .cases import authorized_case
 from .exceptions import NotFound
 from .issuing import DOCUMENT_NAMES, public_document
 from .roles import Account
+from .scan_formats import BY_CONTENT_TYPE, download_name
 from .storage import first, rows
+
+SCAN = "scan"
 
 
 def case_documents(db: sqlite_utils.Database, account: Account, case_id: int) -> list[dict[str, Any]]:
     """Every live document of a case the account may see, oldest first."""
     authorized_case(db, account, case_id, "case.view")
     found = rows(db, "select * from documents where case_id = ? and deleted_at is null order by id", [case_id])
-    return [public_document(row) for row in found]
+    return [document_json(db, row) for row in found]
+
+
+def document_json(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any]:
+    """The document; a scan also with who sent it and its pages' thumbnails and zoomable images."""
+    shown = public_document(row)
+    if row["kind"] != SCAN:
+        return shown
+    uploader = first(db, "select display_name from accounts where id = ?", [row["created_by"]]) or {}
+    base = f"/api/documents/{row['id']}"
+    pages = rows(db, "select page, width, height from scan_pages where digest = ? order by page", [row["digest"]])
+    return {
+        **shown, "uploaded_by": uploader.get("display_name", ""), "file_url": f"{base}/file",
+        "download_name": download_name(row["filename"], BY_CONTENT_TYPE[row["content_type"]]),
+        "page_images": [{**page, "thumbnail_url": f"{base}/pages/{page['page']}/thumbnail.jpg",
+                         "dzi_url": f"{base}/pages/{page['page']}/image.dzi"} for page in pages],
+    }
 
 
 def document_for_download(db: sqlite_utils.Database, act: Act, document_id: int) -> dict[str, Any]:

@@ -82,3 +82,43 @@ class PayloadTooLarge(CunnengError):
 
 class InvalidPageSet(ValueError):
     """A package's `cunneng.pages` entry does not describe a usable page directory (a packaging bug)."""
+
+
+class UnsupportedScanType(CunnengError):
+    """The file's content is not JPEG, PNG, TIFF or PDF, whatever its name says."""
+
+    status = 415
+    code = "unsupported_type"
+
+
+class ScanTooLarge(CunnengError):
+    """The file has more bytes, pixels or pages than a scan may (a decompression bomb among them)."""
+
+    status = 413
+    code = "scan_too_large"
+
+
+class CorruptScan(CunnengError):
+    """The file cannot be decoded completely: damaged or cut short."""
+
+    status = 422
+    code = "corrupt_scan"
+
+
+class DigestMismatch(CunnengError):
+    """The bytes received do not have the SHA-256 the client announced."""
+
+    status = 422
+    code = "digest_mismatch"
+
+
+class UploadOffsetMismatch(Conflict):
+    """A chunk was sent for another offset than the next one the server expects."""
+
+    code = "offset_mismatch"
+
+
+class UploadIncomplete(Conflict):
+    """Completion was asked for before every byte arrived."""
+
+    code = "upload_incomplete"

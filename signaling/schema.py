@@ -116,6 +116,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     _create_case_tables(db)
     _create_document_table(db)
     _create_call_tables(db)
+    _create_scan_tables(db)
     table(
         db,
         "audit_events",
@@ -260,3 +261,26 @@ def _create_call_tables(db: sqlite_utils.Database) -> None:
         pk="id", foreign_keys=[("call_id", "calls", "id"), ("case_id", "cases", "id")],
     )
     db.table("recordings").create_index(["case_id", "call_id"], if_not_exists=True)
+
+
+def _create_scan_tables(db: sqlite_utils.Database) -> None:
+    """Uploads in progress, and the pages of stored scans (shared by every case holding that content)."""
+    table(
+        db,
+        "uploads",
+        {"id": str, "case_id": int, "account_id": int, "filename": str, "size": int, "sha256": str,
+         "material": str, "chunk_size": int, "chunks": str, "received": int, "state": str,
+         "document_id": int, "created_at": str, "updated_at": str},
+        pk="id",
+        defaults={"received": 0},
+        foreign_keys=[("case_id", "cases", "id"), ("document_id", "documents", "id")],
+    )
+    db.table("uploads").create_index(["case_id", "sha256"], if_not_exists=True)
+    table(
+        db,
+        "scan_pages",
+        {"digest": str, "page": int, "width": int, "height": int, "thumbnail": str,
+         "preview": str, "preview_width": int, "preview_height": int},
+        pk=("digest", "page"),
+    )
+    db.table("documents").create_index(["case_id", "digest"], if_not_exists=True)

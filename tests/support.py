@@ -98,13 +98,14 @@ class RunningServer:
         await self.runner.cleanup()
 
 
-async def start_server(data_dir: Path, clock: FakeClock | None = None, **settings: Any) -> RunningServer:
-    """Start the whole server on a free loopback port."""
+async def start_server(data_dir: Path, clock: FakeClock | None = None, port: int = 0,
+                       **settings: Any) -> RunningServer:
+    """Start the whole server on a loopback port (a free one unless given, e.g. to restart in place)."""
     clock = clock or FakeClock()
     app = create_app(Settings(data_dir=data_dir, **settings), clock=clock)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     port = runner.addresses[0][1]
     return RunningServer(f"http://127.0.0.1:{port}", data_dir, clock, runner, aiohttp.ClientSession(), app)

@@ -32,6 +32,7 @@ async def test_selftest_passes_against_a_running_server(tmp_path: Path) -> None:
     assert steps[:3] == ["health", "sign-in", "open-case"] and "video-both-ways" in steps and "certificate" in steps
     assert steps[-2:] == ["hang-up", "recording"]
     assert not any(line.startswith("FAIL") for line in lines)
+    assert "scan-during-call" in steps  # a 600 dpi scan reached the approver with the same SHA-256
 
 
 async def test_selftest_names_the_failing_step(tmp_path: Path) -> None:

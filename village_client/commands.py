@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from .calling import CallOptions, village_call
+from .scan_commands import add_upload_command, add_watch_command
 from .selftest import Selftest, run_selftest
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
@@ -20,6 +21,8 @@ def register(commands: Any) -> None:
     """Add the `village` command group and `selftest` to the `cunneng` command line."""
     village = village_group(commands)
     add_call_command(village)
+    add_upload_command(village)
+    add_watch_command(village)
     add_selftest_command(commands)
 
 

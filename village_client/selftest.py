@@ -2,7 +2,8 @@
 
 Operators run it after installing, to check the network, TURN and the server: a headless
 village window and a headless approver sign in, a case is opened, the call is placed and
-answered, both sides decode each other's video, and the call ends. Each step prints
+answered, both sides decode each other's video, the village sends a generated 600 dpi scan
+the approver is told of (same SHA-256), and the call ends. Each step prints
 `ok <step> <seconds>` or `FAIL <step> <reason>`; the run stops at the first failure.
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -24,6 +27,8 @@ from approver_console import TrustAnchors, verify_pdf
 from signaling.idnumber import check_character
 
 from .consult import Party
+from .sample_scan import write_sample_scan
+from .uploader import ScanUploader, file_digest
 
 STEP_TIMEOUT = 30.0
 
@@ -99,6 +104,21 @@ async def video_both_ways(test: Selftest) -> None:
     )
 
 
+async def scan_during_call(test: Selftest) -> None:
+    """The village sends a generated 600 dpi scan; the approver is told, with the same SHA-256."""
+    assert test.village is not None and test.approver is not None
+    connection = test.village.connection
+    with tempfile.TemporaryDirectory() as folder:
+        path = await asyncio.to_thread(write_sample_scan, Path(folder) / "selftest-600dpi.jpg")
+        _, sent = await asyncio.to_thread(file_digest, path)
+        uploader = ScanUploader(connection.session, test.server, connection.token, patience=STEP_TIMEOUT)
+        await uploader.upload(test.case["id"], path)
+    told = await test.approver.connection.expect("case.event", timeout=STEP_TIMEOUT, event="scan_added",
+                                                 case_id=test.case["id"])
+    if told["document"]["sha256"] != sent:
+        raise RuntimeError(f"the approver was told of SHA-256 {told['document']['sha256']}, the village sent {sent}")
+
+
 async def certificate(test: Selftest) -> None:
     """Approve during the call: the signed PDF reaches the village and verifies against the CA."""
     assert test.village is not None and test.approver is not None
@@ -155,6 +175,7 @@ STEPS: list[Step] = [
     ("place-call", place_call),
     ("answer", answer),
     ("video-both-ways", video_both_ways),
+    ("scan-during-call", scan_during_call),
     ("certificate", certificate),
     ("hang-up", hang_up),
     ("recording", recording),

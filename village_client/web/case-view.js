@@ -8,13 +8,18 @@ import { bi, named } from "/common/i18n.js";
 import { ACTIONS, HANDOVERS } from "/common/names.js";
 import { busy, messageSlot } from "/common/notice.js";
 import { ratingPanel } from "./rating.js";
+import { uploadPanel } from "./upload-panel.js";
 
 /** The case screen; resolves to {layout, kase} (see showCaseScreen) for panels joining it. */
 export function showCase(screen, id) {
-  return showCaseScreen(screen, id, caseContent);
+  let scans; // made once, put back after every redraw so uploads in progress keep going
+  return showCaseScreen(screen, id, (kase, redraw) => {
+    scans = scans === undefined || kase.state === "closed" ? uploadPanel(kase) : scans;
+    return caseContent(kase, redraw, scans);
+  });
 }
 
-function caseContent(kase, redraw) {
+function caseContent(kase, redraw, scans) {
   return [
     h("p", { class: "no-print" }, h("a", { href: "#/" }, bi("← 返回办件列表", "Back to the list"))),
     h("h1", {}, itemTitles(kase)),
@@ -25,6 +30,7 @@ function caseContent(kase, redraw) {
       ? h("a", { class: "button", href: `#/case/${kase.id}/receipt` }, bi("打印资料补充回执清单", "Print the list"))
       : null,
     villageActions(kase, redraw),
+    scans,
     kase.state === "closed" ? ratingPanel(kase, redraw) : null,
     reviewList(kase.reviews),
     h("section", { class: "panel" }, h("h2", {}, bi("办件信息", "Case details")), caseFacts(kase)),

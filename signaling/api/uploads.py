@@ -1,0 +1,87 @@
+"""Scan uploads: start (or resume), send chunks, ask how far it got, complete."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+
+from aiohttp import web
+
+from ..appkeys import CLOCK, DATABASE, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
+from ..exceptions import InvalidInput
+from ..upload_store import ChunkCut
+from ..uploads import check_offset, load_upload, record_chunk, start_upload
+from . import schemas
+from .routing import Api, account_of, act_of, body_of, json_response, path_int
+
+logger = logging.getLogger(__name__)
+api = Api()
+
+# RFC 9530: Content-Digest: sha-256=:<base64 of the 32-byte digest>:
+CONTENT_DIGEST = re.compile(r"sha-256=:([A-Za-z0-9+/=]{44}):")
+
+
+def chunk_sha256(request: web.Request) -> str:
+    """The chunk's SHA-256 (hex) from its Content-Digest header."""
+    match = CONTENT_DIGEST.search(request.headers.get("Content-Digest", ""))
+    try:
+        digest = base64.b64decode(match.group(1), validate=True) if match else b""
+    except binascii.Error:
+        digest = b""
+    if len(digest) != 32:
+        raise InvalidInput("缺少这一段数据的校验值(Content-Digest: sha-256=:…:)。",
+                           "Each chunk needs a Content-Digest: sha-256=:<base64>: header.", code="digest_required")
+    return digest.hex()
+
+
+@api.route("POST", "/api/cases/{case_id}/uploads",
+           "开始上传扫描件 Start or resume uploading a scan to the case (village clerk): "
+           "the same file already on the case is done at once", tag="scans", body=schemas.START_UPLOAD)
+async def start(request: web.Request) -> web.StreamResponse:
+    settings = request.app[SETTINGS]
+    reply = await request.app[DATABASE].run(
+        start_upload, act_of(request), path_int(request, "case_id"), body_of(request),
+        settings.upload_chunk_bytes, settings.scan_max_bytes,
+    )
+    return json_response(reply)
+
+
+@api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed", tag="scans")
+async def progress(request: web.Request) -> web.StreamResponse:
+    upload = await request.app[DATABASE].run(load_upload, account_of(request), request.match_info["upload_id"])
+    return json_response(upload.public())
+
+
+@api.route("PUT", "/api/uploads/{upload_id}/chunks/{offset}",
+           "上传一段 Send the chunk starting at offset (raw bytes, Content-Length and "
+           "Content-Digest: sha-256=:…: required); answers the confirmed offset", tag="scans")
+async def chunk(request: web.Request) -> web.StreamResponse:
+    app, account = request.app, account_of(request)
+    upload_id, offset = request.match_info["upload_id"], path_int(request, "offset")
+    upload = await app[DATABASE].run(load_upload, account, upload_id)
+    check_offset(upload, offset)
+    expected = upload.expected_length(offset)
+    if request.content_length != expected:
+        raise InvalidInput(f"这一段应有 {expected} 字节。", f"The chunk at {offset} must have {expected} bytes "
+                           "(Content-Length).", code="wrong_chunk_length")
+    sha256 = chunk_sha256(request)
+    try:
+        stored = await app[UPLOAD_STORE].receive(upload_id, request.content, expected, sha256, app[SCAN_WORKERS])
+    except ChunkCut as cut:
+        logger.info("case %s: %s", upload.case_id, cut)
+        raise InvalidInput("这一段数据没有传完,请重发。", "The chunk was cut short: send it again.",
+                           code="chunk_cut") from None
+    confirmed = await app[DATABASE].run(
+        record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
+    )
+    return json_response(confirmed.public())
+
+
+@api.route("POST", "/api/uploads/{upload_id}/complete",
+           "完成上传 Verify the whole file (SHA-256, content, limits), store it encrypted and "
+           "notify the case's parties; safe to repeat", tag="scans")
+async def complete(request: web.Request) -> web.StreamResponse:
+    document = await request.app[SCAN_INTAKE].complete(act_of(request), request.match_info["upload_id"])
+    return json_response({"state": "complete", "document": document})

@@ -1,0 +1,78 @@
+"""Issue 4 in Chromium: a scan sent from the village page, through a cut, opens in the approver's viewer."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Response, Route, expect
+
+from signaling.deepzoom import DeepZoom
+
+from .browser import Users
+from .scan_samples import save, scan_page, sha256_of
+from .scan_support import archived, audit_actions
+from .support import open_demo_case
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+PAGE_SIZE = (2480, 3508)  # A4 at 300 dpi: a few chunks of 2 MiB
+
+
+async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer(
+    users: Users, tmp_path: Path
+) -> None:
+    server = users.server
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    scan = save(scan_page(PAGE_SIZE, grain=8), tmp_path / "户口簿.jpg", "JPEG", quality=97)
+    approver = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    await expect(approver.locator(".scans .note")).to_contain_text("还没有发来扫描件")
+
+    village = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
+    cut = asyncio.Event()
+
+    async def cut_the_second_chunk(route: Route) -> None:
+        if not cut.is_set() and not route.request.url.endswith("/chunks/0"):
+            cut.set()
+            await route.abort("connectionreset")
+        else:
+            await route.continue_()
+
+    await village.route(re.compile(r".*/api/uploads/.*/chunks/\d+$"), cut_the_second_chunk)
+    await village.locator("select[name=material]").select_option("户口簿")
+    await village.locator("input[name=scans]").set_input_files(scan)
+    row = village.locator("li.upload")
+    await expect(row).to_have_attribute("data-state", "done", timeout=30_000)
+    await expect(row.locator(".percent")).to_have_text("100%")
+    assert cut.is_set()
+    assert int(await row.get_attribute("data-resumed-at") or 0) > 0, "resumed from the confirmed chunk, not from 0"
+
+    tiles: list[str] = []
+
+    def remember(response: Response) -> None:
+        if "/image_files/" in response.url and response.status == 200:
+            tiles.append(response.url)
+
+    approver.on("response", remember)
+    thumb = approver.locator("li.thumb .thumb-button")
+    await expect(thumb).to_have_count(1, timeout=15_000)  # arrives while the console is open
+    await expect(thumb.locator(".thumb-material")).to_have_text("户口簿")
+    assert await thumb.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 226
+    await thumb.click()
+    canvas = approver.locator(".viewer-canvas")
+    await expect(canvas).to_have_attribute("data-tiles-loaded", re.compile(r"^[1-9]\d*$"))
+    deepest = DeepZoom(*PAGE_SIZE).max_level
+    for _ in range(4):
+        await approver.locator("button[data-control=zoom-in]").click()
+    deadline = asyncio.get_running_loop().time() + 15
+    while not any(f"/image_files/{deepest}/" in url for url in tiles):
+        assert asyncio.get_running_loop().time() < deadline, f"no full-resolution tile among {tiles}"
+        await asyncio.sleep(0.1)
+
+    document = (await (await server.login("town-yb")).get(f"/api/cases/{case['id']}/documents")).body[0]
+    assert document["sha256"] == sha256_of(scan) and document["material"] == "户口簿"
+    assert sha256_of(scan) in archived(server.data_dir)
+    actions = await audit_actions(await server.login("town-yb"), case["id"])
+    assert actions.count("document_uploaded") == 1 and "document_viewed" in actions

@@ -1,0 +1,197 @@
+"""Sending a scan to the server in chunks, resuming after every cut from the last confirmed byte.
+
+The protocol (see the README's Scans section): announce the file (name, size, SHA-256,
+material) → the server answers an upload id, its chunk size and how much it already has;
+send each chunk with its own SHA-256; ask again after a failure; complete. The same file
+twice is done at once. Talks to the server over HTTP only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+PIECE = 64 * 1024  # progress and rate limiting step inside a chunk
+# The server sends these for a chunk that should simply be sent again.
+RESEND_CODES = {"offset_mismatch", "chunk_cut", "chunk_digest_mismatch"}
+TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
+
+
+class Retry(Exception):
+    """A failure that sending again can cure: a cut connection, a restarting server, a damaged chunk."""
+
+
+@dataclass
+class UploadResult:
+    """The stored document, whether the server had it already, and the offsets sending resumed from."""
+
+    document: dict[str, Any]
+    duplicate: bool = False
+    resumed_from: list[int] = field(default_factory=list)
+
+
+class Patience:
+    """Waits longer after each failure in a row, and gives up after `seconds` without progress."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.reset()
+
+    def reset(self) -> None:
+        self._since = time.monotonic()
+        self._delay = 0.25
+
+    async def wait(self, reason: object) -> None:
+        if time.monotonic() - self._since > self.seconds:
+            raise ServerUnreachable(f"服务器 {self.seconds:.0f} 秒内没有响应,上传已暂停,稍后重试即可从断点继续。",
+                                    f"No progress for {self.seconds:.0f} s ({reason}); retry later to resume.")
+        logger.info("retrying in %.1f s: %s", self._delay, reason)
+        await asyncio.sleep(self._delay)
+        self._delay = min(self._delay * 2, 4.0)
+
+
+async def login(session: aiohttp.ClientSession, server: str, username: str, password: str) -> str:
+    """A session token for the account."""
+    url = server.rstrip("/") + "/api/login"
+    try:
+        async with session.post(url, json={"username": username, "password": password}) as response:
+            body = await response.json(content_type=None)
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        raise ServerUnreachable(f"无法连接服务器 {server}。", f"Cannot reach {server}: {error}") from error
+    if response.status != 200:
+        raise LoginFailed(body.get("message", "登录失败。"), body.get("message_en", "Login failed."))
+    return str(body["token"])
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """The file's size and SHA-256."""
+    with path.open("rb") as source:
+        return path.stat().st_size, hashlib.file_digest(source, "sha256").hexdigest()
+
+
+def read_range(path: Path, offset: int, length: int) -> bytes:
+    with path.open("rb") as source:
+        source.seek(offset)
+        return source.read(length)
+
+
+class ScanUploader:
+    """Uploads files to cases of one server as one signed-in clerk."""
+
+    def __init__(self, session: aiohttp.ClientSession, server: str, token: str,
+                 patience: float = 300.0, max_rate: float | None = None) -> None:
+        self._session, self._base, self._token = session, server.rstrip("/"), token
+        self.patience = patience
+        self.max_rate = max_rate  # bytes per second, to leave room for the call's video on a weak link
+
+    async def upload(self, case_id: int, path: Path, material: str = "other",
+                     progress: Progress | None = None) -> UploadResult:
+        """Send the file to the case; resumes by itself until it is stored or refused."""
+        upload = await self.announce(case_id, path, material)
+        if upload["state"] == "complete":
+            _report(progress, upload["size"], upload["size"])
+            return UploadResult(upload["document"], duplicate=True)
+        resumed = await self.send(upload, path, progress)
+        return UploadResult(await self.complete(upload["id"]), resumed_from=resumed)
+
+    async def announce(self, case_id: int, path: Path, material: str = "other") -> dict[str, Any]:
+        """Tell the server what is coming: the upload to continue (or the document, if the case has it)."""
+        size, sha256 = await asyncio.to_thread(file_digest, path)
+        announce = {"filename": path.name, "size": size, "sha256": sha256, "material": material}
+        return await self._persist(Patience(self.patience), "POST", f"/api/cases/{case_id}/uploads", announce)
+
+    async def send(self, upload: dict[str, Any], path: Path, progress: Progress | None = None) -> list[int]:
+        """Send every chunk the server does not have yet; the offsets sending resumed from."""
+        upload_id, size, offset = upload["id"], upload["size"], upload["received"]
+        resumed = [offset] if offset else []
+        patience = Patience(self.patience)
+        while offset < size:
+            _report(progress, offset, size)
+            length = min(upload["chunk_size"], size - offset)
+            try:
+                offset = (await self._send_chunk(upload_id, path, offset, length, progress, size))["received"]
+                patience.reset()
+            except Retry as why:
+                await patience.wait(why)
+                offset = (await self._persist(patience, "GET", f"/api/uploads/{upload_id}"))["received"]
+                resumed.append(offset)
+                logger.info("upload %s: resuming at byte %d", upload_id, offset)
+        _report(progress, size, size)
+        return resumed
+
+    async def complete(self, upload_id: str) -> dict[str, Any]:
+        """Ask the server to verify and store the file: the document."""
+        done = await self._persist(Patience(self.patience), "POST", f"/api/uploads/{upload_id}/complete")
+        return dict(done["document"])
+
+    async def _send_chunk(self, upload_id: str, path: Path, offset: int, length: int,
+                          progress: Progress | None, size: int) -> dict[str, Any]:
+        data = await asyncio.to_thread(read_range, path, offset, length)
+        digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+        headers = {"Content-Length": str(len(data)), "Content-Digest": f"sha-256=:{digest}:",
+                   "Content-Type": "application/octet-stream"}
+        body = self._paced(data, lambda sent: _report(progress, offset + sent, size))
+        return await self._call("PUT", f"/api/uploads/{upload_id}/chunks/{offset}", data=body, headers=headers)
+
+    async def _paced(self, data: bytes, sent: Callable[[int], None]) -> AsyncIterator[bytes]:
+        """The chunk in pieces, reporting progress and keeping under max_rate."""
+        started = time.monotonic()
+        for start in range(0, len(data), PIECE):
+            yield data[start:start + PIECE]
+            done = min(len(data), start + PIECE)
+            sent(done)
+            if self.max_rate:
+                await asyncio.sleep(max(0.0, done / self.max_rate - (time.monotonic() - started)))
+
+    async def _persist(self, patience: Patience, method: str, path: str, json: Any = None) -> dict[str, Any]:
+        """A request repeated through cuts and restarts, until it answers or patience runs out."""
+        while True:
+            try:
+                reply = await self._call(method, path, json=json)
+            except Retry as why:
+                await patience.wait(why)
+                continue
+            patience.reset()
+            return reply
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
+        try:
+            async with self._session.request(method, self._base + path, headers=headers,
+                                             timeout=TIMEOUT, **kwargs) as response:
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, ValueError) as error:
+            raise Retry(f"{method} {path}: {error!r}") from error
+        return _checked(response.status, body, f"{method} {path}")
+
+
+def _checked(status: int, body: Any, what: str) -> dict[str, Any]:
+    """The reply body, Retry for what sending again cures, UploadRefused for the rest."""
+    if status < 400:
+        return dict(body)
+    code = body.get("error", "") if isinstance(body, dict) else ""
+    if status >= 500 or code in RESEND_CODES:
+        raise Retry(f"{what}: {status} {code}")
+    message = body.get("message", "上传被拒绝。") if isinstance(body, dict) else "上传被拒绝。"
+    message_en = body.get("message_en", "") if isinstance(body, dict) else str(body)[:200]
+    raise UploadRefused(message, message_en or f"{what}: HTTP {status}", code or f"http_{status}")
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
