@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .acts import Act
 from .audit import AuditLog
+from .background import BackgroundTasks
 from .calls import answer_call, end_call, join_call, leave_call, post_message, request_call
 from .clients import Client, Presence
 from .config import Clock, Settings
@@ -70,7 +70,7 @@ class CallCenter:
         self.calls: dict[str, LiveCall] = {}
         self.media = media
         self.recording: dict[str, Any] | None = None  # the hub's recording spec; None: calls are not recorded
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks("call task", logger)
 
     def act(self, account: Account) -> Act:
         return Act(account, self.clock(), self.audit)
@@ -106,7 +106,7 @@ class CallCenter:
         live = LiveCall(call["id"], case_id, client.account, placed["targets"], frozenset(placed["audience"]))
         self.calls[live.id] = live
         live.ringing = asyncio.get_running_loop().call_later(
-            self.settings.ring_seconds, lambda: self._spawn(self._unanswered(live))
+            self.settings.ring_seconds, lambda: self._tasks.spawn(self._unanswered(live))
         )
         client.send({"type": "call.ringing", "call_id": live.id, "case": case})
         incoming = {"type": "call.incoming", "call_id": live.id, "case": case, "caller": client.account.display_name}
@@ -175,7 +175,7 @@ class CallCenter:
         """The party's connection dropped: the others see 重新连接中 until it rejoins or gives up."""
         member.client = None
         member.grace = asyncio.get_running_loop().call_later(
-            self.settings.rejoin_grace_seconds, lambda: self._spawn(self._give_up(live, member))
+            self.settings.rejoin_grace_seconds, lambda: self._tasks.spawn(self._give_up(live, member))
         )
         self._tell_members(live)
 
@@ -284,19 +284,9 @@ class CallCenter:
     def _publish(self, live: LiveCall, what: str) -> None:
         self.events.publish(live.case_id, {"type": what, "call_id": live.id}, units=live.audience)
 
-    def _spawn(self, coroutine: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("call task failed", exc_info=task.exception())
-
     async def close(self) -> None:
         """Server shutdown: end every live call."""
         for live in list(self.calls.values()):
             await self.finish(live, "server_stopped")
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.wait()
 

@@ -19,6 +19,8 @@ from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConn
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcconfiguration import RTCBundlePolicy
 
+from signaling.background import BackgroundTasks
+
 logger = logging.getLogger(__name__)
 
 SendAnswer = Callable[[str], Awaitable[None]]
@@ -57,9 +59,9 @@ class HubPeer:
         self._published = False
         self._owner_of_mid: dict[str, str] = {}
         self._offers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._spawn(self._answer_offers())
-        self.pc.on("track", lambda track: self._spawn(self._consume(track)))
+        self._tasks = BackgroundTasks("peer task", logger)
+        self._tasks.spawn(self._answer_offers())
+        self.pc.on("track", lambda track: self._tasks.spawn(self._consume(track)))
         self.pc.on("connectionstatechange", self._on_state)
 
     @property
@@ -80,9 +82,8 @@ class HubPeer:
 
     async def close(self) -> None:
         await self.pc.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.cancel()
+        await self._tasks.wait()
 
     async def _answer_offers(self) -> None:
         while True:
@@ -133,13 +134,3 @@ class HubPeer:
         logger.info("peer connection %s", self.pc.connectionState)
         if self.pc.connectionState == "connected" and self.connected_at is None:
             self.connected_at = time.monotonic()
-
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("peer task failed", exc_info=task.exception())

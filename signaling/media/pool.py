@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..background import BackgroundTasks
 from .config import MediaConfig
 from .exceptions import CallAlreadyOpen, CallNotFound, MediaWorkerLost
 from .hub import MediaHub
@@ -50,7 +51,7 @@ class MediaWorkerPool:
         self._local = MediaHub(config, self._outbox.post) if workers == 0 else None
         self._workers: list[WorkerProcess] = []
         self._worker_of: dict[str, WorkerProcess] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks("media pool task", logger)
         self._closing = False
 
     async def start(self) -> None:
@@ -60,7 +61,7 @@ class MediaWorkerPool:
     async def close(self) -> None:
         """Close every call and stop the workers."""
         self._closing = True
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.wait()
         if self._local is not None:
             await self._local.close()
         await asyncio.gather(*(worker.stop() for worker in self._workers))
@@ -177,8 +178,8 @@ class MediaWorkerPool:
                 self._outbox.post(call_id, participant_id, WORKER_LOST)
             self._worker_of.pop(call_id, None)
             if self._on_call_ended is not None:
-                self._background(self._on_call_ended(call_id, MediaWorkerLost.code))
-        self._background(self._replace())
+                self._tasks.spawn(self._on_call_ended(call_id, MediaWorkerLost.code))
+        self._tasks.spawn(self._replace())
 
     async def _replace(self) -> None:
         if not self._closing:
@@ -189,12 +190,3 @@ class MediaWorkerPool:
         if worker is not None:
             worker.calls.pop(call_id, None)
 
-    def _background(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("media pool task failed", exc_info=task.exception())
