@@ -13,7 +13,7 @@ from recordings import Archive, load_or_create_key
 
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, documents, meta, records, session, ws
+from .api import admin, calls, cases, catalog, documents, meta, records, session, ws
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
@@ -33,7 +33,8 @@ from .storage import Database
 
 logger = logging.getLogger(__name__)
 
-APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, ws.api]
+APIS: list[Api] = [meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, ws.api,
+                   calls.api]
 
 
 def all_apis() -> list[Api]:
