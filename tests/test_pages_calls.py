@@ -6,6 +6,7 @@ each to its media hub; Chromium's fake camera and microphone are the devices.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import AsyncIterator
@@ -29,18 +30,26 @@ async def account_id(server: RunningServer, username: str) -> int:
     return int(me.body["id"])
 
 
+# True once the video shows a picture whose time and frame count move on since the first look at
+# the same stream (the mark is kept on the element; a new stream, as after a rejoin, starts over).
+PLAYING = """(selector) => {
+    const video = document.querySelector(selector);
+    if (!video || video.videoWidth === 0) return false;
+    const frames = video.getVideoPlaybackQuality().totalVideoFrames;
+    const mark = video.playingMark;
+    if (!mark || mark.stream !== video.srcObject) {
+        video.playingMark = { stream: video.srcObject, time: video.currentTime, frames };
+        return false;
+    }
+    return video.currentTime > mark.time + 0.3 && frames > mark.frames + 3;
+}"""
+
+
 async def remote_video_plays(page: Page, participant: int) -> None:
     """The participant's video on this page has a picture, its time moves on and new frames arrive."""
     video = f".remote-video[data-participant='{participant}'] video"
-    await page.wait_for_function(
-        "s => { const v = document.querySelector(s); return v && v.videoWidth > 0 && v.currentTime > 0; }",
-        arg=video, timeout=MEDIA_WAIT_MS)
-    before = await page.eval_on_selector(video, "v => [v.currentTime, v.getVideoPlaybackQuality().totalVideoFrames]")
-    await page.wait_for_function(
-        """([s, [time, frames]]) => {
-            const v = document.querySelector(s);
-            return v.currentTime > time + 0.2 && v.getVideoPlaybackQuality().totalVideoFrames > frames + 2;
-        }""", arg=[video, before], timeout=WAIT_MS)
+    await page.eval_on_selector_all(video, "videos => videos.forEach((v) => { delete v.playingMark; })")
+    await page.wait_for_function(PLAYING, arg=video, timeout=MEDIA_WAIT_MS)
 
 
 async def connected_call(users: Users) -> tuple[Page, Page, dict[str, Any]]:
@@ -59,7 +68,7 @@ async def connected_call(users: Users) -> tuple[Page, Page, dict[str, Any]]:
     return clerk, approver, case
 
 
-async def test_the_village_calls_the_town_and_both_see_each_other(users: Users) -> None:
+async def test_the_village_calls_the_town_both_see_each_other_chat_and_the_district_joins(users: Users) -> None:
     clerk, approver, case = await connected_call(users)
     clerk_id, town_id = await account_id(users.server, "clerk-yb1"), await account_id(users.server, "town-yb")
     await remote_video_plays(clerk, town_id)
@@ -78,8 +87,15 @@ async def test_the_village_calls_the_town_and_both_see_each_other(users: Users) 
     await expect(clerk.locator(".chat-messages")).to_contain_text("请把户口簿首页对准摄像头")
     await expect(clerk.locator(".chat-messages li.mine")).to_contain_text("户口簿已经带来了")
 
+    district = await users.open(f"/console/#/case/{case['id']}", "district")  # sees the case: may join
+    await district.get_by_role("button", name="加入正在进行的视频连线").click()
+    await remote_video_plays(district, clerk_id)
+    await expect(clerk.locator(".remote-video")).to_have_count(2)  # the village uplink stays one stream
+    await expect(district.locator(".chat-messages")).to_contain_text("请把户口簿首页对准摄像头")  # the chat so far
+
     await clerk.get_by_role("button", name="挂断").click()
-    await expect(approver.locator(".call-end")).to_contain_text("通话已结束")
+    for page in (approver, district):
+        await expect(page.locator(".call-end")).to_contain_text("通话已结束")
     history = (await (await users.server.login("town-yb")).get(f"/api/cases/{case['id']}/messages")).body
     assert [m["text"] for m in history] == ["户口簿已经带来了", "请把户口簿首页对准摄像头"]
 
@@ -95,10 +111,12 @@ async def canvas_ink(page: Page, selector: str) -> float:
 
 
 def poppler(tool: str, *args: str | Path) -> str:
+    """What a poppler tool prints about a PDF."""
     return subprocess.run([tool, *map(str, args)], capture_output=True, text=True, check=True, timeout=30).stdout
 
 
-async def test_an_approval_during_the_call_prints_at_the_village_and_closes_the_case(users: Users, tmp_path: Path) -> None:
+async def test_an_approval_in_the_call_is_shown_printed_and_handed_over_at_the_village(
+        users: Users, tmp_path: Path) -> None:
     clerk, approver, case = await connected_call(users)
     await approver.get_by_role("button", name="开始审查").click()
     await expect(clerk.locator(".case-state")).to_contain_text("审查中")  # pushed, no reload
@@ -107,10 +125,8 @@ async def test_an_approval_during_the_call_prints_at_the_village_and_closes_the_
 
     document = clerk.locator(".case-document[data-kind=approval]")
     await expect(document.locator("h2")).to_contain_text("审批决定书")
+    await expect(document.locator("button.print-document")).to_be_visible()  # once every page is drawn
     page_one = ".case-document canvas.document-page[data-page='1']"
-    await expect(clerk.locator(page_one)).to_be_visible()
-    await clerk.wait_for_function("s => document.querySelector(s)?.closest('.case-document').querySelector('.print-document')",
-                                  arg=page_one)
     assert 0.01 < await canvas_ink(clerk, page_one) < 0.5
     await expect(clerk.locator(".case-state")).to_contain_text("已批准")
     await expect(clerk.locator(".call-status")).to_contain_text("通话中")  # the call goes on meanwhile
@@ -152,21 +168,72 @@ async def test_a_call_nobody_answers_says_so_and_can_be_placed_again(browser: Br
         await expect(clerk.get_by_role("button", name="发起视频")).to_be_enabled()
 
 
-async def test_the_village_page_rejoins_after_its_link_drops(users: Users) -> None:
+SELECTED_PORT = """async () => {
+    const { activeCall } = await import("/common/call-session.js");
+    const stats = await activeCall().connection.stats();
+    let pair = null;
+    stats.forEach((entry) => { if (entry.type === "transport") pair = stats.get(entry.selectedCandidatePairId); });
+    return stats.get(pair.localCandidateId).port;
+}"""
+
+
+# The hub's ICE username of the page's peer connection once it is live: a new one is a new connection.
+LIVE_HUB_UFRAG = """async () => {
+    const { activeCall } = await import("/common/call-session.js");
+    return activeCall().state === "live" ? activeCall().connection.hubUfrag : null;
+}"""
+
+
+@asynccontextmanager
+async def udp_port_blocked(port: int) -> AsyncIterator[None]:
+    """Drop every UDP packet to or from a port (nftables, in the test's own network namespace only)."""
+    assert os.environ.get("CUNNENG_NETNS") == "1", "run inside scripts/netns-run: this changes the firewall"
+    table = "inet cunneng_test"
+    script = "\n".join([f"add table {table}",
+                        f"add chain {table} input {{ type filter hook input priority 0; }}",
+                        f"add rule {table} input udp dport {port} drop",
+                        f"add rule {table} input udp sport {port} drop", ""])
+    subprocess.run(["nft", "-f", "-"], input=script, text=True, check=True, timeout=10)
+    try:
+        yield
+    finally:
+        subprocess.run(["nft", "delete", "table", *table.split()], check=True, timeout=10)
+
+
+async def rejoined(page: Page, hub_side: str) -> None:
+    """The page is live again on a new peer connection (to a new peer on the hub's side)."""
+    await page.wait_for_function(f"async (before) => {{ const now = await ({LIVE_HUB_UFRAG})(); "
+                                 "return now !== null && now !== before; }", arg=hub_side, timeout=MEDIA_WAIT_MS)
+
+
+async def test_the_village_page_rejoins_after_its_media_or_its_socket_drops(users: Users) -> None:
     clerk, approver, _ = await connected_call(users)
     clerk_id, town_id = await account_id(users.server, "clerk-yb1"), await account_id(users.server, "town-yb")
     await remote_video_plays(clerk, town_id)
     village_at_town = approver.locator(f".call-participants li[data-participant='{clerk_id}']")
+    village_video = approver.locator(f".remote-video[data-participant='{clerk_id}']")
     await expect(village_at_town).to_have_attribute("data-state", "connected")
 
-    # The village link drops: no new connection gets through, and the page gives up its socket
-    # (as it does by itself after 15 s without a word from the server).
+    # The village's media path dies (its socket stays up): the town sees the picture stop and says so;
+    # the page notices its peer connection is gone and rejoins with a new one.
+    hub_side = await clerk.evaluate(LIVE_HUB_UFRAG)
+    assert hub_side
+    async with udp_port_blocked(await clerk.evaluate(SELECTED_PORT)):
+        await expect(village_video).to_have_class(re.compile("frozen"), timeout=MEDIA_WAIT_MS)
+        await expect(village_video.locator(".frozen-note")).to_be_visible()
+        await expect(approver.locator(".call-quality")).to_have_attribute("data-grade", "poor")
+        await rejoined(clerk, hub_side)
+        await remote_video_plays(clerk, town_id)
+        await expect(village_video).not_to_have_class(re.compile("frozen"), timeout=MEDIA_WAIT_MS)
+
+    # The village's socket drops, and no new connection gets through for a while: the page gives
+    # its socket up (as it does by itself after 15 s without a word from the server).
     await clerk.context.set_offline(True)
     await clerk.evaluate("import('/common/signaling.js').then((module) => module.pageSignaling().drop())")
     await expect(clerk.locator(".call-status")).to_contain_text("正在重新连接")
     await expect(village_at_town).to_have_attribute("data-state", "reconnecting")
     await expect(village_at_town).to_contain_text("重新连接中")
-    await expect(approver.locator(f".remote-video[data-participant='{clerk_id}']")).to_have_class(re.compile("away"))
+    await expect(village_video.locator(".away-note")).to_be_visible()
 
     await clerk.context.set_offline(False)  # back: the page rejoins with a new peer connection
     await expect(village_at_town).to_have_attribute("data-state", "connected", timeout=MEDIA_WAIT_MS)

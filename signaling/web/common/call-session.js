@@ -216,7 +216,9 @@ const MESSAGES = {
     session.callId = message.call_id;
     session.setState("ringing");
   },
-  "call.accepted": (session) => session.setState("connecting"),
+  "call.accepted": (session) => {
+    if (session.state === "ringing") session.setState("connecting"); // (our media may be up already)
+  },
   "media.offer": (session, message) => session.offered(message),
   "call.participants": (session, message) => {
     session.participants = message.participants;

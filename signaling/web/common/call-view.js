@@ -35,9 +35,9 @@ export function callView(session, me, words = {}) {
   const hangUp = h("button", { type: "button", class: "main danger hang-up", onclick: () => session.hangUp() });
   const chat = chatPanel(session, me.display_name);
   const view = h("div", { class: "call-view" },
-    status, session.media.notice ? h("p", { class: "note media-notice" }, session.media.notice) : null,
-    notice, h("div", { class: "call-stage" }, remote, local), quality, people,
-    h("div", { class: "call-controls" }, hangUp), chat);
+    h("div", { class: "call-head" }, status, hangUp),
+    session.media.notice ? h("p", { class: "note media-notice" }, session.media.notice) : null,
+    notice, h("div", { class: "call-stage" }, remote, local), quality, people, chat);
 
   const showState = (state) => {
     view.dataset.state = state;

@@ -70,6 +70,7 @@ export class Signaling extends Emitter {
     if (message.type === "welcome") {
       this.welcome = message;
       this.attempt = 0;
+      document.documentElement.dataset.signaling = "ready";
     } else if (message.type === "presence" && this.welcome) {
       this.welcome.presence = message.units;
     }
@@ -80,6 +81,7 @@ export class Signaling extends Emitter {
     if (socket !== this.socket) return;
     this.socket = null;
     this.welcome = null;
+    document.documentElement.dataset.signaling = "down"; // the top bar says so (call.css)
     this.emit("down", { code, reason });
     if (code === CLOSE_UNAUTHENTICATED) {
       this.running = false; // the session ended: the login form comes back, and start() after it
