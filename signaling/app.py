@@ -13,7 +13,9 @@ from recordings import Archive, load_or_create_key, recover_leftovers
 
 from .accounts import hash_password
 from .acts import Act
-from .api import admin, cases, catalog, documents, meta, recordings, records, scans, session, uploads, ws
+from .api import (
+    admin, calls, cases, catalog, documents, meta, recordings, records, scans, session, uploads, ws,
+)
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
@@ -38,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, recordings.api, ws.api,
-    uploads.api, scans.api,
+    uploads.api, scans.api, calls.api,
 ]
 
 

@@ -34,6 +34,7 @@ RESERVED_PREFIXES = ("/api/", "/common/", "/guide/")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",  # vendored ES modules (PDF.js)
     ".css": "text/css; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".svg": "image/svg+xml",

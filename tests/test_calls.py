@@ -286,3 +286,22 @@ async def test_the_hub_decodes_a_still_only_when_asked(calls_server: RunningServ
     finally:
         await village.close()
         await approver.close()
+
+
+async def test_a_case_lists_its_calls_and_their_chat_to_whoever_sees_it(calls_server: RunningServer) -> None:
+    village, approver, case = await connected_call(calls_server)
+    try:
+        await village.wait_for_video(approver.account_id, frames=1)  # both are in the call
+        await village.send_chat("户口簿已经带来了")
+        await approver.connection.expect("chat.message", timeout=10)
+        district = await calls_server.login("district")  # not in the call, but sees the case
+        calls = (await district.get(f"/api/cases/{case['id']}/calls")).body
+        assert [(c["id"], c["state"]) for c in calls] == [(village.call_id, "active")]
+        messages = (await district.get(f"/api/cases/{case['id']}/messages")).body
+        assert [(m["author"], m["text"]) for m in messages] == [("泉坝村窗口 赵兰", "户口簿已经带来了")]
+        other_village = await calls_server.login("clerk-yb2")
+        for listing in ("calls", "messages"):
+            assert (await other_village.get(f"/api/cases/{case['id']}/{listing}")).status == 404
+    finally:
+        await village.close()
+        await approver.close()

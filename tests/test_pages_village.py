@@ -71,6 +71,7 @@ async def test_every_page_draws_chinese_with_a_cjk_font(users: Users) -> None:
 
 async def test_an_expired_session_asks_for_the_password_again(users: Users) -> None:
     page = await users.open("/village/", "clerk-yb1")
+    await expect(page.locator("html")).to_have_attribute("data-signaling", "ready")  # its hello is in
     users.server.clock.advance(hours=13)  # sessions last 12 hours
     await page.get_by_role("link", name="办新事 Open a new case").click()
     await expect(page.locator("form.login .note")).to_contain_text("登录已过期")

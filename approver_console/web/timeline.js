@@ -33,5 +33,7 @@ function eventDetail(action, detail) {
   if (detail.materials) parts.push(`材料：${detail.materials.map((m) => m.name).join("、")}`);
   if (REVIEW_STATES[detail.decision]) parts.push(REVIEW_STATES[detail.decision][0]);
   if (action === "case_rated") parts.push(`${detail.score} 分`);
+  if (action === "chat_message") parts.push(detail.text);
+  if (detail.duration) parts.push(`时长 ${Math.round(detail.duration)} 秒`);
   return parts.length ? h("div", { class: "detail" }, parts.join(";")) : null;
 }

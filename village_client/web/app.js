@@ -4,8 +4,9 @@ import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { startRouter } from "/common/router.js";
 import { startSession } from "/common/session.js";
+import { pageSignaling } from "/common/signaling.js";
 import { showCaseList } from "./case-list.js";
-import { showCase } from "./case-view.js";
+import { showLiveCase } from "./live-case.js";
 import { showOpenCase } from "./open-case.js";
 import { showReceipt } from "./receipt.js";
 
@@ -14,13 +15,14 @@ startSession({
   titleEn: "Village window",
   roles: ["village_clerk"],
   onReady: ({ account, main, nav }) => {
+    pageSignaling().start(); // calls and pushed case changes
     replace(nav,
       h("a", { href: "#/" }, bi("我村的办件", "Cases")),
       h("a", { href: "#/new" }, bi("办新事", "New case")));
     startRouter(main, {
       "/": (screen) => showCaseList(screen, account),
       "/new": (screen) => showOpenCase(screen),
-      "/case/:id": (screen, { id }) => showCase(screen, id),
+      "/case/:id": (screen, { id }) => showLiveCase(screen, id, account),
       "/case/:id/receipt": (screen, { id }) => showReceipt(screen, id),
     });
   },

@@ -8,8 +8,9 @@ import { errorBox } from "./notice.js";
 /**
  * Load case id and lay it out: draw(kase, redraw) returns the content of .case-main, and
  * redraw(updated) after an action replaces only that content, so a panel placed beside it in
- * .case-layout (the video call and chat, .case-call) lives on. Resolves to {layout, kase},
- * or to null when the case cannot be read (the error is shown instead).
+ * .case-layout (the video call and chat, .case-call) lives on. Resolves to {layout, kase,
+ * redraw, reload} — reload() reads the case again and redraws it where the user is (a change
+ * pushed by the server) — or to null when the case cannot be read (the error is shown instead).
  */
 export async function showCaseScreen(screen, id, draw) {
   replace(screen, h("p", {}, bi("正在读取……", "Loading…")));
@@ -26,7 +27,14 @@ export async function showCaseScreen(screen, id, draw) {
     replace(main, draw(updated, redraw));
     main.scrollIntoView({ block: "start" }); // the new state is at the top (no-op before it is shown)
   };
+  const reload = async () => {
+    try {
+      replace(main, draw(await get(`/api/cases/${kase.id}`), redraw));
+    } catch {
+      // a failed refresh keeps what is shown; the next change or visit brings it up to date
+    }
+  };
   redraw(kase);
   replace(screen, layout);
-  return { layout, kase };
+  return { layout, kase, redraw, reload };
 }

@@ -17,6 +17,11 @@ export function formatDateTime(value) {
   return `${DATE.format(at)} ${TIME.format(at)}`;
 }
 
+/** 10:00 (China time) */
+export function formatTime(value) {
+  return value ? TIME.format(new Date(value)) : "";
+}
+
 /** Today in China as YYYY-MM-DD (what date inputs and the API use). */
 export function todayInChina() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(new Date());

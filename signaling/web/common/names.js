@@ -33,6 +33,16 @@ export const EVENTS = {
   case_rated: ["群众评价", "Rated"],
   review_requested: ["发起联审", "Sent to departments"],
   review_decided: ["部门审核意见", "Department opinion"],
+  document_issued: ["签发文件", "Document issued"],
+  document_downloaded: ["下载文件", "Document downloaded"],
+  call_requested: ["发起视频连线", "Video call placed"],
+  call_accepted: ["接听视频连线", "Video call answered"],
+  call_joined: ["进入视频连线", "Joined the call"],
+  call_left: ["离开视频连线", "Left the call"],
+  call_ended: ["视频连线结束", "Call ended"],
+  call_unanswered: ["视频连线无人接听", "Call not answered"],
+  call_cancelled: ["取消视频连线", "Call cancelled"],
+  chat_message: ["通话留言", "Chat message"],
 };
 
 export const REVIEW_STATES = {

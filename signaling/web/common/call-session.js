@@ -1,0 +1,262 @@
+// One video consult as this page takes part in it: placing, answering or joining the call,
+// the peer connection to the hub, and rejoining after a drop.
+//
+// Rejoining: when the signaling socket comes back (after a drop) or the peer connection
+// fails (or stays disconnected for a few seconds), the page sends call.join for the same call
+// and answers the hub's next offer with a fresh RTCPeerConnection. The server keeps our place
+// in the call for 30 s meanwhile and shows us to the others as 重新连接中.
+
+import { HubConnection, iceUfrag } from "./call.js";
+import { Emitter } from "./emitter.js";
+import { closeLocalMedia } from "./local-media.js";
+
+const DISCONNECTED_MS = 4000; // a "disconnected" peer connection that has not recovered by then is rejoined
+const REJOIN_SPACING_MS = 3000; // never rejoin in a tight loop
+const CLOSE_FORBIDDEN = 4403;
+export const OFFLINE = { zh: "暂时连不上服务器，请检查网络，稍后再试。", en: "Not connected to the server." };
+
+let sequence = 0;
+let active = null;
+
+/** The call this page is in (ringing, live or reconnecting), or null. */
+export function activeCall() {
+  return active;
+}
+
+/**
+ * Events: "state" (calling, ringing, connecting, live, reconnecting, ended), "participants"
+ * (the server's list, each connected or reconnecting), "remote" (Map participant id →
+ * {label, video, audio}), "chat" (a stored message), "notice" ({zh, en}: a problem that does
+ * not end the call), "ended" ({zh, en, state}).
+ */
+export class CallSession extends Emitter {
+  constructor(signaling, { caseId, media, callId = null }) {
+    super();
+    Object.assign(this, { signaling, caseId, media, callId });
+    this.state = "idle";
+    this.connection = null;
+    this.participants = [];
+    this.remote = new Map();
+    this.staleUfrags = new Set();
+    this.ref = `call-${(sequence += 1)}`;
+    this.lastRejoin = 0;
+    this.timer = null;
+    this.offs = [
+      signaling.on("welcome", () => this.reconnected()),
+      signaling.on("down", (down) => this.socketDown(down)),
+      ...Object.entries(MESSAGES).map(([type, handle]) => signaling.on(type, (message) => {
+        if (this.state !== "ended" && this.concerns(type, message)) handle(this, message);
+      })),
+    ];
+    active = this;
+  }
+
+  /** 发起视频: the village window places the call on its case. */
+  place() {
+    this.begin("calling", "call.request", { case_id: this.caseId });
+  }
+
+  /** 接听: an approver answers a ringing call. */
+  accept() {
+    this.begin("connecting", "call.accept");
+  }
+
+  /** Enter a live call (a second approver or reviewer, or coming back to it). */
+  join() {
+    this.begin("connecting", "call.join");
+  }
+
+  begin(state, type, fields) {
+    this.setState(state);
+    if (!this.send(type, fields)) {
+      this.finish({ ...OFFLINE, state: "offline" });
+    }
+  }
+
+  /** The caller ends or withdraws the call; anyone else leaves it. */
+  hangUp() {
+    const ringing = ["calling", "ringing"].includes(this.state);
+    if (this.callId) this.send("call.hangup");
+    else if (this.state === "calling") this.withdrawWhenRinging();
+    this.finish(ringing ? { zh: "已取消呼叫。", en: "Call cancelled.", state: "cancelled" }
+      : { zh: "您已离开通话。", en: "You left the call.", state: "left" });
+  }
+
+  /** Send a chat line; false (and a notice) when the link is down. */
+  sendChat(text) {
+    const sent = this.send("chat.send", { text });
+    if (!sent) this.emit("notice", { zh: "网络中断，消息没有发出，请稍后再发。", en: "Offline: not sent." });
+    return sent;
+  }
+
+  send(type, fields = {}) {
+    const message = { type, ref: `${this.ref}:${type}`, ...fields };
+    if (this.callId && type !== "call.request") message.call_id = this.callId;
+    return this.signaling.send(message);
+  }
+
+  /** Whether a server message is about this call. */
+  concerns(type, message) {
+    if (type === "call.ringing") return this.state === "calling" && message.case?.id === this.caseId;
+    if (type === "error") return String(message.ref || "").startsWith(`${this.ref}:`);
+    return Boolean(this.callId) && message.call_id === this.callId;
+  }
+
+  setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit("state", state);
+  }
+
+  // --- the peer connection ----------------------------------------------------------------
+
+  offered(message) {
+    if (this.staleUfrags.has(iceUfrag(message.sdp))) return; // for the connection we already left
+    if (!this.connection) this.connection = this.connect();
+    const connection = this.connection;
+    connection.offer(message).catch((error) => {
+      if (connection !== this.connection) return;
+      console.error("answering the hub's offer failed", error);
+      this.rejoin();
+    });
+  }
+
+  connect() {
+    const connection = new HubConnection({
+      iceServers: this.signaling.welcome?.ice_servers,
+      stream: this.media.stream,
+      send: (type, fields) => this.send(type, fields),
+    });
+    connection.on("remote", (remote) => {
+      this.remote = remote;
+      this.emit("remote", remote);
+    });
+    connection.on("state", (state) => this.connectionState(connection, state));
+    return connection;
+  }
+
+  connectionState(connection, state) {
+    if (connection !== this.connection) return;
+    clearTimeout(this.timer);
+    if (state === "connected" && this.signaling.ready) this.setState("live");
+    else if (state === "failed") this.rejoin();
+    else if (state === "disconnected") this.timer = setTimeout(() => this.rejoin(), DISCONNECTED_MS);
+  }
+
+  /** Leave the current peer connection and ask to enter the call again with a fresh one. */
+  rejoin() {
+    if (this.state === "ended") return;
+    clearTimeout(this.timer);
+    const wait = this.lastRejoin + REJOIN_SPACING_MS - Date.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.rejoin(), wait);
+      return;
+    }
+    this.lastRejoin = Date.now();
+    this.dropConnection();
+    this.setState("reconnecting");
+    if (this.signaling.ready) this.send("call.join"); // else the next welcome does it
+  }
+
+  dropConnection() {
+    if (!this.connection) return;
+    const ufrag = this.connection.hubUfrag;
+    if (ufrag) this.staleUfrags.add(ufrag);
+    this.connection.close();
+    this.connection = null;
+  }
+
+  // --- the signaling socket -----------------------------------------------------------------
+
+  socketDown({ code, reason }) {
+    if (this.state === "ended") return;
+    if (code === CLOSE_FORBIDDEN) {
+      this.finish({ zh: "您没有权限进入这个视频连线。", en: reason || "Not allowed in this call.", state: "refused" });
+    } else if (["calling", "ringing"].includes(this.state)) {
+      // The server withdraws a call whose caller went away while it rang.
+      this.finish({ zh: "网络中断，呼叫已取消，请网络恢复后重新发起。", en: "The link dropped: call cancelled.",
+        state: "cancelled" });
+    } else {
+      this.setState("reconnecting"); // the media may still flow until the socket is back
+    }
+  }
+
+  reconnected() {
+    if (!["connecting", "live", "reconnecting"].includes(this.state) || !this.callId) return;
+    this.lastRejoin = 0;
+    this.rejoin();
+  }
+
+  /** The call.request sent before the call rang was withdrawn: withdraw it once it rings. */
+  withdrawWhenRinging() {
+    const off = this.signaling.on("call.ringing", (message) => {
+      if (message.case?.id !== this.caseId) return;
+      off();
+      this.signaling.send({ type: "call.hangup", call_id: message.call_id });
+    });
+  }
+
+  /** The end of the call for this page: the connection and the devices are closed. */
+  finish(end) {
+    if (this.state === "ended") return;
+    clearTimeout(this.timer);
+    for (const off of this.offs) off();
+    this.dropConnection();
+    closeLocalMedia(this.media);
+    this.ending = end;
+    if (active === this) active = null;
+    this.setState("ended");
+    this.emit("ended", end);
+  }
+}
+
+/** What the server's messages about this call do. */
+const MESSAGES = {
+  "call.ringing": (session, message) => {
+    session.callId = message.call_id;
+    session.setState("ringing");
+  },
+  "call.accepted": (session) => {
+    if (session.state === "ringing") session.setState("connecting"); // (our media may be up already)
+  },
+  "media.offer": (session, message) => session.offered(message),
+  "call.participants": (session, message) => {
+    session.participants = message.participants;
+    session.emit("participants", message.participants);
+  },
+  "chat.message": (session, message) => session.emit("chat", message),
+  "call.ended": (session, message) => session.finish(endedWords(message)),
+  error: (session, message) => refused(session, message),
+};
+
+/** A message of ours the server refused: the call cannot go on, or only a chat line failed. */
+function refused(session, error) {
+  const failed = String(error.ref).split(":")[1];
+  const words = { zh: error.message || "出错了。", en: error.message_en || "" };
+  if (["call.request", "call.accept", "call.join"].includes(failed)) {
+    session.finish({ ...words, state: "refused", code: error.error });
+  } else if (failed === "chat.send") {
+    session.emit("notice", words);
+  } else if (failed === "media.answer") {
+    session.rejoin();
+  }
+}
+
+/** How the end of a call reads on the screen. */
+function endedWords(message) {
+  if (message.state === "unanswered") {
+    return { zh: "无人接听，请稍后再试。", en: "No one answered. Please try again later.", state: "unanswered" };
+  }
+  if (message.state === "cancelled") return { zh: "呼叫已取消。", en: "The call was cancelled.", state: "cancelled" };
+  if (message.reason === "media-worker-lost") {
+    return { zh: "服务器的视频处理出了故障，通话中断了，请重新发起。", en: "A media worker failed.", state: "ended" };
+  }
+  const length = message.duration ? `，时长${duration(message.duration)}` : "";
+  return { zh: `通话已结束${length}。`, en: "The call has ended.", state: "ended" };
+}
+
+function duration(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds % 60);
+  return minutes ? `${minutes}分${rest}秒` : `${rest}秒`;
+}

@@ -1,0 +1,38 @@
+// 通话留言: the chat of a call — what was said in the case's earlier calls, then live lines.
+
+import { get } from "./api.js";
+import { h } from "./dom.js";
+import { formatTime } from "./format.js";
+import { bi } from "./i18n.js";
+
+/** The chat panel of a call session; me is the display name of this page's account. */
+export function chatPanel(session, me) {
+  const list = h("ol", { class: "chat-messages", "aria-live": "polite" });
+  const shown = new Set();
+  const add = (message) => {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    list.append(chatLine(message, message.author === me));
+    list.scrollTop = list.scrollHeight;
+  };
+  const input = h("input", { name: "chat", maxlength: 2000, autocomplete: "off", "aria-label": "要发送的消息" });
+  const form = h("form", { class: "chat-form", novalidate: true }, input,
+    h("button", { type: "submit", class: "main" }, bi("发送", "Send")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (text && session.sendChat(text)) input.value = "";
+  });
+  session.on("chat", add);
+  get(`/api/cases/${session.caseId}/messages`).then(
+    (messages) => messages.forEach(add),
+    () => null); // no history on a failing link: the live lines still come
+  return h("section", { class: "call-chat" }, h("h3", {}, bi("文字交流", "Chat")), list, form);
+}
+
+function chatLine(message, mine) {
+  return h("li", { class: mine ? "mine" : "", "data-message": message.id },
+    h("span", { class: "chat-author" }, message.author),
+    h("time", { datetime: message.at }, formatTime(message.at)),
+    h("span", { class: "chat-text" }, message.text));
+}
