@@ -3,6 +3,8 @@
 Called by signaling; never imports signaling, village_client or approver_console.
 """
 
+from pathlib import Path
+
 from recordings.archive import Archive, StoredObject
 from recordings.finalize import RecordedFile, recover_leftovers
 from recordings.keys import key_from_text, load_or_create_key
@@ -18,7 +20,17 @@ from recordings.retention import (
     releasable_files,
 )
 
+# The auditor console (审计回放), served by signaling at /audit/ (entry point `cunneng.pages`).
+WEB = {
+    "prefix": "/audit/",
+    "directory": str(Path(__file__).parent / "web"),
+    "title": "审计回放",
+    "title_en": "Audit console",
+    "order": 30,
+}
+
 __all__ = [
+    "WEB",
     "DOCUMENT",
     "RECORDING",
     "Archive",
