@@ -55,3 +55,7 @@ class UnrecoverableRecording(RecordingsError):
 
 class RangeNotSatisfiable(RecordingsError):
     """An HTTP Range is malformed, asks for several ranges, or lies outside the file."""
+
+
+class InvalidRetention(RecordingsError):
+    """A retention period is not a whole number of days of at least one."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, AsyncIterator
 
@@ -14,7 +15,19 @@ from recordings import Archive, load_or_create_key, recover_leftovers
 from .accounts import hash_password
 from .acts import Act
 from .api import (
-    admin, calls, cases, catalog, documents, meta, recordings, records, scans, session, uploads, ws,
+    admin,
+    calls,
+    cases,
+    catalog,
+    documents,
+    meta,
+    oversight,
+    recordings,
+    records,
+    scans,
+    session,
+    uploads,
+    ws,
 )
 from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
@@ -31,6 +44,7 @@ from .events import CaseEvents
 from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
 from .recorded import register_recordings
+from .retention import policy_of, purge_periodically
 from .roles import SYSTEM
 from .scanning import interrupt_uploads, scans_ctx
 from .schema import create_tables
@@ -40,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, recordings.api, ws.api,
-    uploads.api, scans.api, calls.api,
+    uploads.api, scans.api, calls.api, oversight.api,
 ]
 
 
@@ -139,6 +153,19 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     await center.media.close()
 
 
+async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
+    """保存期限: the hourly purge of recordings and documents past their time (held cases kept)."""
+    settings = app[SETTINGS]
+    task = asyncio.create_task(purge_periodically(
+        app[DATABASE], app[AUDIT_LOG], app[ARCHIVE], policy_of(settings), app[CLOCK],
+        settings.retention_first_run_seconds, settings.retention_interval_seconds,
+    ))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def close_sockets(app: web.Application) -> None:
     """On shutdown, close every signaling socket, so no handler keeps the server waiting."""
     if CALL_CENTER in app:
@@ -157,6 +184,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
     app.cleanup_ctx.append(calls_ctx)
+    app.cleanup_ctx.append(retention_ctx)
     app[EVENTS] = CaseEvents()
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(scans_ctx)

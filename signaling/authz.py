@@ -2,7 +2,8 @@
 
 A clerk sees its village's cases; a town approver its town's villages; a district approver
 its district; a department reviewer only cases sent to its department; an auditor reads
-everything and changes nothing; an admin manages units, accounts and the catalog.
+everything and changes nothing; an admin manages units, accounts and the catalog. The one
+exception for both: an auditor or an admin may put any case on legal hold and release it.
 A case the caller may not see answers 404, so its existence does not leak.
 """
 
@@ -24,6 +25,7 @@ class Scope(Enum):
     HANDLER = auto()  # the account's unit is the case's handling window
     REVIEWER = auto()  # the case was sent to the account's department
     CALLED = auto()  # the account's unit is rung for the case's calls: handling window or reviewer
+    ANY_CASE = auto()  # any case, seen or not: legal hold by roles that oversee rather than handle
 
 
 CLERK = frozenset({Role.VILLAGE_CLERK})
@@ -45,6 +47,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
+    "case.hold": (AUDITORS | ADMINS, Scope.ANY_CASE),
     "call.request": (CLERK, Scope.OWN_VILLAGE),
     "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),
     "call.join": (CALL_PARTIES, Scope.SEES),
@@ -95,14 +98,15 @@ def authorize(
     """Raise NotFound or Forbidden unless the account holds the permission (on the case)."""
     roles, scope = PERMISSIONS[permission]
     review_units = list(review_units)
-    if case is not None and not sees_case(account, case, review_units):
+    reaches_any = scope is Scope.ANY_CASE and account.role in roles
+    if case is not None and not reaches_any and not sees_case(account, case, review_units):
         raise NotFound("找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
     if account.role not in roles or not _in_scope(account, scope, case, review_units):
         raise Forbidden("您的账号无权执行此操作。", f"Your role may not do this ({permission}).")
 
 
 def _in_scope(account: Account, scope: Scope, case: dict[str, Any] | None, review_units: list[str]) -> bool:
-    if scope in (Scope.NONE, Scope.SEES):
+    if scope in (Scope.NONE, Scope.SEES, Scope.ANY_CASE):
         return True
     assert case is not None, f"scope {scope} needs a case"
     if scope is Scope.OWN_VILLAGE:

@@ -110,11 +110,13 @@ def is_overdue(case: dict[str, Any], now: datetime) -> bool:
 
 def list_cases(
     db: sqlite_utils.Database, account: Account, now: datetime, state: str | None = None,
-    overdue_only: bool = False, limit: int = 200,
+    overdue_only: bool = False, limit: int = 200, narrowed: tuple[str, list[Any]] = ("1 = 1", []),
 ) -> list[dict[str, Any]]:
-    """The cases the account may see, newest first, each flagged when overdue."""
+    """The cases the account may see (narrowed by an SQL condition), newest first, each flagged when overdue."""
     authorize(account, "case.list")
     where, params = case_filter(account)
+    where = f"{where} and ({narrowed[0]})"
+    params = [*params, *narrowed[1]]
     if state:
         where += " and cases.state = ?"
         params = [*params, state]
@@ -139,8 +141,15 @@ def _summary(db: sqlite_utils.Database, case: dict[str, Any], now: datetime) -> 
         "handler_unit_id": case["handler_unit_id"],
         "items": [{"code": i["code"], "name": i["name"], "title": i["title"]} for i in items],
         "bundle_code": case["bundle_code"], "opened_at": case["opened_at"], "due_at": case["due_at"],
-        "overdue": is_overdue(case, now), "problem": bool(case["problem"]),
+        "overdue": is_overdue(case, now), "problem": bool(case["problem"]), "hold": hold_of(case),
     }
+
+
+def hold_of(case: dict[str, Any]) -> dict[str, Any] | None:
+    """保全: why and since when the case is on legal hold, or None."""
+    if not case["held_at"]:
+        return None
+    return {"reason": case["hold_reason"], "at": case["held_at"], "by": case["held_by"]}
 
 
 def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: datetime) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""signaling's commands: `serve`, `user add`, `audit verify`."""
+"""signaling's commands: `serve`, `user add`, `audit verify`, `retention purge`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from pathlib import Path
 
 from aiohttp import web
 
+from recordings import Archive, load_or_create_key
+
 from .accounts import create_account, hash_password
 from .acts import Act
 from .app import create_app, open_database
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
+from .retention import policy_of, purge_expired
 from .roles import SYSTEM, Role
 
 
@@ -41,6 +44,7 @@ def register(commands: Commands) -> None:
     serve.add_argument("--media-workers", type=int, default=int(env_default("media_workers", "1")),
                        help="processes that carry the calls' media; 0 keeps it in the server process"
                             " (env CUNNENG_MEDIA_WORKERS; default 1)")
+    add_retention_days(serve)
     serve.set_defaults(func=run_serve)
 
     users = commands.add_group("user", "manage accounts")
@@ -59,12 +63,41 @@ def register(commands: Commands) -> None:
     add_data_dir(verify)
     verify.set_defaults(func=run_audit_verify)
 
+    retention = commands.add_group("retention", "retention (保存期限) of recordings and documents")
+    purge = retention.add_parser(
+        "purge", help="delete recordings and documents past their retention period now",
+        description="Delete recordings and documents past their retention period (cases on legal hold are kept),"
+                    " one line per deletion, then a summary. The server also does this every hour.")
+    add_data_dir(purge)
+    add_retention_days(purge)
+    purge.add_argument("--dry-run", action="store_true", help="list what would be deleted and change nothing")
+    purge.set_defaults(func=run_retention_purge)
+
+
+def whole_days(raw: str) -> int:
+    """A retention period on the command line: a whole number of days, at least 1."""
+    if not raw.isdigit() or int(raw) < 1:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number of days (at least 1)")
+    return int(raw)
+
+
+def add_retention_days(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--recording-retention-days", type=whole_days,
+                        default=env_default("recording_retention_days", "30"),
+                        help="days a call's recordings are kept after it ended"
+                             " (env CUNNENG_RECORDING_RETENTION_DAYS; default 30)")
+    parser.add_argument("--document-retention-days", type=whole_days,
+                        default=env_default("document_retention_days", "90"),
+                        help="days scans and issued documents are kept after they were stored"
+                             " (env CUNNENG_DOCUMENT_RETENTION_DAYS; default 90)")
+
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
-        media_workers=args.media_workers,
+        media_workers=args.media_workers, recording_retention_days=args.recording_retention_days,
+        document_retention_days=args.document_retention_days,
     )
 
 
@@ -109,4 +142,21 @@ def run_audit_verify(args: argparse.Namespace) -> int:
         print(f"FAIL {problem}")
         return 1
     print(f"ok: {count} events, chain intact")
+    return 0
+
+
+def run_retention_purge(args: argparse.Namespace) -> int:
+    if not (args.data_dir / "cunneng.db").exists():
+        print(f"错误 error: {args.data_dir} 中没有数据库 (no database here)", file=sys.stderr)
+        return 2
+    settings = Settings(data_dir=args.data_dir, recording_retention_days=args.recording_retention_days,
+                        document_retention_days=args.document_retention_days)
+    database, audit = open_database(settings)
+    archive = Archive.open(settings.archive_dir, load_or_create_key(settings.keys_dir / "archive.key"))
+    try:
+        report = database.run_sync(purge_expired, Act(SYSTEM, system_clock(), audit), archive, policy_of(settings),
+                                   args.dry_run)
+    finally:
+        database.close_sync()
+    print("\n".join(report.lines()))
     return 0

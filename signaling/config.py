@@ -39,8 +39,10 @@ class Settings:
     media_workers: int = 0  # 0: media in the server process; N: spread calls over N worker processes
     ring_seconds: float = 60.0  # an unanswered call gives up (无人接听) after this long
     rejoin_grace_seconds: float = 30.0  # a dropped party may come back this long before it counts as gone
-    recording_retention_days: int = 30
-    document_retention_days: int = 90
+    recording_retention_days: int = 30  # a call's recordings are deleted this long after it ended
+    document_retention_days: int = 90  # scans and issued documents are deleted this long after they were stored
+    retention_first_run_seconds: float = 60.0  # the first purge, shortly after start
+    retention_interval_seconds: float = 3600.0  # then one every hour
     holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
     pki_passphrase: str = ""  # wraps the CA's private keys; a key file under keys/ when empty
     scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB

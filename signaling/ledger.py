@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlite_utils
@@ -17,6 +17,7 @@ from .exceptions import Forbidden
 from .idnumber import parse_citizen_id
 from .jurisdictions import get_unit, units_within
 from .roles import Account, Role
+from .search import all_of, opened_between, unit_condition
 from .storage import rows
 from .workflow import STATE_NAMES, State
 
@@ -27,25 +28,20 @@ COLUMNS = (
 
 
 def ledger_rows(
-    db: sqlite_utils.Database, account: Account, unit_id: str, start: date, end: date, now: datetime
+    db: sqlite_utils.Database, account: Account, unit_id: str, start: date, end: date
 ) -> list[dict[str, Any]]:
     """The cases of unit_id opened between start and end that the account may see."""
     get_unit(db, unit_id)
     if account.role is not Role.AUDITOR and unit_id not in units_within(db, account.unit_id):
         raise Forbidden("只能导出本单位及下级单位的台账。", "You may export only your own units' ledger.")
-    where, params = case_filter(account)
-    low = datetime.combine(start, time.min, tzinfo=CHINA_TZ)
-    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=CHINA_TZ)
+    where, params = all_of([case_filter(account), unit_condition(unit_id), opened_between(start, end)])
     return rows(
         db,
         "select cases.*, villagers.name as villager_name, villagers.id_number, units.name as village_name,"
         " handler.name as handler_name from cases join villagers on villagers.id = cases.villager_id"
         " join units on units.id = cases.village_id join units handler on handler.id = cases.handler_unit_id"
-        f" where {where} and (cases.village_id = ? or cases.town_id = ? or cases.district_id = ?"
-        " or cases.id in (select case_id from case_reviews where unit_id = ?))"
-        " and cases.opened_at >= ? and cases.opened_at < ? order by cases.opened_at",
-        [*params, unit_id, unit_id, unit_id, unit_id,
-         low.astimezone(now.tzinfo).isoformat(), high.astimezone(now.tzinfo).isoformat()],
+        f" where {where} order by cases.opened_at",
+        params,
     )
 
 
@@ -75,6 +71,6 @@ def _local(iso: str | None) -> str:
 
 def export_ledger(db: sqlite_utils.Database, act: Act, unit_id: str, start: date, end: date) -> str:
     """The ledger CSV of a unit and date range; the export is logged."""
-    cases = ledger_rows(db, act.actor, unit_id, start, end, act.at)
+    cases = ledger_rows(db, act.actor, unit_id, start, end)
     act.log(db, "ledger_exported", detail={"unit": unit_id, "from": str(start), "to": str(end), "cases": len(cases)})
     return ledger_csv(db, cases, act.at)

@@ -165,7 +165,10 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "decision_note": str,
             "closed_at": str,
             "closed_how": str,
-            "problem": int,
+            "problem": int,  # 问题件: set for good when a case is put on legal hold
+            "held_at": str,  # legal hold (保全): while set, retention deletes nothing of the case
+            "held_by": int,
+            "hold_reason": str,
             "rating": int,
             "rating_comment": str,
             "rated_at": str,

@@ -37,6 +37,14 @@ class FakeClock:
 
 
 @dataclass
+class WallClock(FakeClock):
+    """The real time, moved on by what a test advances: server events line up with media the recorder stamps."""
+
+    def __call__(self) -> datetime:
+        return datetime.now(timezone.utc) + (self.now - START)
+
+
+@dataclass
 class Reply:
     status: int
     body: Any

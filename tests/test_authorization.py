@@ -181,3 +181,26 @@ async def test_auditor_changes_nothing(world: World) -> None:
                                    if action == "refuse" else {})
         assert reply.status in (400, 403), (action, reply.body)
     assert (await auditor.post(f"/api/cases/{world.other_town_case}/rating", {"score": 5})).status == 403
+
+
+# 保全: only auditors and admins hold and release (an admin, who sees no case, included).
+@pytest.mark.parametrize("user", USERS)
+async def test_only_auditors_and_admins_hold_and_release(world: World, user: str) -> None:
+    client, case = world.users[user], world.other_town_case
+    held = await client.post(f"/api/cases/{case}/hold", {"reason": "权限测试"})
+    released = await client.post(f"/api/cases/{case}/release", {"reason": "权限测试结束"})
+    if user in ("auditor", "admin"):
+        assert (held.status, released.status) == (200, 200), (held.body, released.body)
+    else:
+        expected = 403 if user in SEES["other_town_case"] else 404
+        assert (held.status, released.status) == (expected, expected), (held.body, released.body)
+
+
+@pytest.mark.parametrize("user", USERS)
+async def test_search_finds_only_visible_cases(world: World, user: str) -> None:
+    found = await world.users[user].get("/api/search/cases?from=2026-01-01")
+    listed = await world.users[user].get("/api/cases")
+    if user == "admin":
+        assert found.status == 403
+        return
+    assert {case["id"] for case in found.body} == {case["id"] for case in listed.body}

@@ -14,23 +14,8 @@ import av
 from village_client.consult import Party
 from village_client.tracks import PatternCamera
 
+from .call_support import recorded_call
 from .support import RunningServer, open_demo_case, serve_process
-
-
-async def recorded_call(server_base: str, clerk_token_case: int, seconds: float) -> tuple[Party, Party, float]:
-    """The village calls, the town window answers, media flows for `seconds`, the village hangs up."""
-    village = await Party.sign_in(server_base, "clerk-yb1", "cunneng-demo", video=PatternCamera(320, 240))
-    approver = await Party.sign_in(server_base, "town-yb", "cunneng-demo", video=PatternCamera(320, 240))
-    await village.place_call(clerk_token_case)
-    await approver.answer_next()
-    await village.connection.expect("call.accepted")
-    started = time.monotonic()
-    await approver.wait_for_video(village.account_id, frames=3)
-    await village.wait_for_video(approver.account_id, frames=3)
-    await asyncio.sleep(seconds - (time.monotonic() - started))
-    await village.hang_up()
-    await approver.wait_ended()
-    return village, approver, time.monotonic() - started
 
 
 def probe(data: bytes) -> tuple[set[str], float, float]:

@@ -97,6 +97,9 @@ RATING = obj(
     comment=text("评价内容", 500, 0),
 )
 
+HOLD = obj(["reason"], reason=text("保全理由", 500, pattern=r"\S"))
+RELEASE = obj(["reason"], reason=text("解除保全的理由", 500, pattern=r"\S"))
+
 ITEM = ITEM_SCHEMA
 
 START_UPLOAD = obj(

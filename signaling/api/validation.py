@@ -35,7 +35,10 @@ def describe(error: jsonschema.ValidationError) -> tuple[str, str]:
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1]
-        return f"缺少必填项「{missing}」。", f"{where}: '{missing}' is required."
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        title = properties.get(missing, {}).get("title")
+        named = f"「{title}」({missing})" if title else f"「{missing}」"
+        return f"缺少必填项{named}。", f"{where}: '{missing}' is required."
     if kind == "type":
         expected = TYPE_NAMES.get(str(value), str(value))
         return f"{label}应为{expected}。", f"{where} should be of type {value}."

@@ -1,0 +1,34 @@
+// One case for the auditor: its legal hold, its calls replayed beside its timeline, its details and files.
+
+import { caseFacts, decisionBox, itemTitles, reviewList, stateBadge } from "/common/case-parts.js";
+import { showCaseScreen } from "/common/case-screen.js";
+import { h, replace } from "/common/dom.js";
+import { bi } from "/common/i18n.js";
+import { documentsPanel } from "./documents.js";
+import { caseFlags } from "./flags.js";
+import { holdPanel } from "./hold.js";
+import { replayPanel } from "./replay.js";
+
+export function showAuditedCase(screen, id) {
+  return showCaseScreen(screen, id, (kase) => caseContent(kase));
+}
+
+function caseContent(kase) {
+  const flags = h("span", { class: "case-flags" }, caseFlags(kase));
+  const replay = replayPanel(kase);
+  const held = (state) => {
+    replace(flags, caseFlags(state));
+    replay.refreshTimeline();
+  };
+  return [
+    h("p", {}, h("a", { href: "#/" }, bi("← 返回查找", "Back to the search"))),
+    h("h1", {}, itemTitles(kase), h("small", { class: "en" }, kase.number)),
+    h("p", { class: "case-state" }, stateBadge(kase.state), " ", flags),
+    replay.element,
+    holdPanel(kase, held),
+    decisionBox(kase),
+    h("section", { class: "panel" }, h("h2", {}, bi("办件信息", "Case details")), caseFacts(kase)),
+    reviewList(kase.reviews),
+    documentsPanel(kase),
+  ];
+}

@@ -1,0 +1,91 @@
+"""Oversight (审计监督): searching cases, and putting a problem case on legal hold or releasing it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from aiohttp import web
+
+from ..appkeys import CLOCK, DATABASE
+from ..exceptions import InvalidInput
+from ..holds import hold_case, release_case
+from ..search import CaseQuery, search_cases
+from ..workflow import State
+from . import schemas
+from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int
+
+api = Api()
+
+SEARCH_PARAMS = (
+    QueryParam("unit", "unit id: the case's village, town or district, its handling window or a reviewing department"),
+    QueryParam("item", "item code or 一件事 bundle code"),
+    QueryParam("from", "opened on or after this China date, YYYY-MM-DD"),
+    QueryParam("to", "opened on or before this China date, YYYY-MM-DD"),
+    QueryParam("state", "only cases in this state"),
+    QueryParam("problem", "1: only problem cases (问题件); 0: only the others"),
+    QueryParam("held", "1: only cases on legal hold; 0: only the others"),
+    QueryParam("number", "part of the case number"),
+)
+
+
+@api.route("GET", "/api/search/cases", "查找办件 Search the visible cases (auditors: every case), newest first",
+           tag="oversight", query=SEARCH_PARAMS)
+async def search(request: web.Request) -> web.StreamResponse:
+    found = await request.app[DATABASE].run(
+        search_cases, account_of(request), request.app[CLOCK](), case_query(request.query)
+    )
+    return json_response(found)
+
+
+def case_query(params: Mapping[str, str]) -> CaseQuery:
+    """The search criteria of the query string, each checked."""
+    state = params.get("state") or None
+    if state is not None and state not in {str(s) for s in State}:
+        raise InvalidInput(f"未知的办件状态「{state}」。", f"Unknown state {state}.")
+    query = CaseQuery(
+        unit=params.get("unit") or None, item=params.get("item") or None,
+        opened_from=optional_date(params.get("from"), "from"), opened_to=optional_date(params.get("to"), "to"),
+        state=state, problem=optional_flag(params.get("problem"), "problem"),
+        held=optional_flag(params.get("held"), "held"), number=params.get("number") or None,
+    )
+    if query.opened_from and query.opened_to and query.opened_to < query.opened_from:
+        raise InvalidInput("结束日期不能早于开始日期。", "'to' is before 'from'.")
+    return query
+
+
+def optional_date(raw: str | None, name: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"参数 {name} 应为日期,例如 2026-11-01。", f"{name} must be a date like 2026-11-01.")
+
+
+def optional_flag(raw: str | None, name: str) -> bool | None:
+    if not raw:
+        return None
+    if raw not in ("0", "1"):
+        raise InvalidInput(f"参数 {name} 只能是 1 或 0。", f"{name} must be 1 or 0.")
+    return raw == "1"
+
+
+@api.route("POST", "/api/cases/{case_id}/hold",
+           "保全 Put a case on legal hold with a reason: it becomes a problem case and retention skips it"
+           " (auditor, admin)", tag="oversight", body=schemas.HOLD)
+async def hold(request: web.Request) -> web.StreamResponse:
+    state = await request.app[DATABASE].run(
+        hold_case, act_of(request), path_int(request, "case_id"), body_of(request)["reason"]
+    )
+    return json_response(state)
+
+
+@api.route("POST", "/api/cases/{case_id}/release",
+           "解除保全 Release a legal hold with a reason; retention applies again (auditor, admin)",
+           tag="oversight", body=schemas.RELEASE)
+async def release(request: web.Request) -> web.StreamResponse:
+    state = await request.app[DATABASE].run(
+        release_case, act_of(request), path_int(request, "case_id"), body_of(request)["reason"]
+    )
+    return json_response(state)
