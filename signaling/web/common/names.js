@@ -43,6 +43,16 @@ export const EVENTS = {
   call_unanswered: ["视频连线无人接听", "Call not answered"],
   call_cancelled: ["取消视频连线", "Call cancelled"],
   chat_message: ["通话留言", "Chat message"],
+  document_uploaded: ["收到扫描件", "Scan received"],
+  document_upload_repeated: ["扫描件重复上传", "Scan sent again"],
+  document_upload_refused: ["扫描件被拒收", "Scan refused"],
+  document_viewed: ["查看扫描件", "Scan viewed"],
+  recording_sealed: ["录像归档", "Recording archived"],
+  recording_replayed: ["回放录像", "Recording replayed"],
+  recording_purged: ["录像到期删除", "Recording deleted (retention)"],
+  document_purged: ["文件到期删除", "Document deleted (retention)"],
+  case_held: ["保全（设为问题件）", "Legal hold"],
+  case_released: ["解除保全", "Hold released"],
 };
 
 export const REVIEW_STATES = {
