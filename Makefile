@@ -20,6 +20,9 @@ test: $(INSTALLED)
 	scripts/install-system-deps --test
 	scripts/netns-run $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+bench: $(INSTALLED)
+	scripts/netns-run $(PY) -m bench
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy signaling village_client approver_console recordings watermark

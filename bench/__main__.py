@@ -1,0 +1,171 @@
+"""`make bench`: the figures users feel, in one table, each against its target.
+
+    scripts/netns-run .venv/bin/python -m bench [--smoke] [--output FILE]
+
+Every figure that has a baseline is a ratio against that baseline measured in the same
+run, because these machines are shared and noisy. The table is printed and written as
+JSON (bench/results/table-<time>.json unless --output says otherwise). --smoke runs each
+benchmark with tiny sizes and durations to check they all still work (part of make test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import call_setup, scan_transport, watermark_bench
+from .figures import RESULTS
+from .hub_load import Load, run_load
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row: what was measured, against what, and whether it meets its target."""
+
+    name: str
+    measured: float
+    unit: str
+    target: str
+    ok: bool
+    baseline: str = ""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How long and how big each benchmark runs."""
+
+    warmup: float
+    seconds: float
+    ramp: tuple[int, ...]
+    workers: int
+    setup_calls: int
+
+    @classmethod
+    def full(cls) -> Sizes:
+        return cls(warmup=6.0, seconds=20.0, ramp=(4, 8, 12, 16), workers=2, setup_calls=20)
+
+    @classmethod
+    def smoke(cls) -> Sizes:
+        return cls(warmup=2.0, seconds=3.0, ramp=(1, 2), workers=1, setup_calls=2)
+
+
+async def hub_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
+    """Uplink per approver count, CPU per call, calls held, recording's cost, memory per call."""
+    def load(calls: int, approvers: int = 1, record: bool = True, workers: int = 1) -> Load:
+        return Load(calls, approvers, record, workers, sizes.warmup, sizes.seconds)
+
+    runs: dict[str, Any] = {}
+    rows: list[Figure] = []
+    for approvers in (1, 2, 3):
+        found = runs[f"uplink_{approvers}"] = await run_load(load(1, approvers))
+        rows.append(Figure(f"village uplink, {approvers} approver(s), recorded", found["village_uplink_per_stream"],
+                           "× one stream", "≤ 1.1", found["village_uplink_per_stream"] <= 1.1,
+                           "one outgoing stream's bytes/s"))
+    four = min(4, sizes.ramp[-1])
+    recorded = runs["recorded_4"] = await run_load(load(four))
+    plain = runs["unrecorded_4"] = await run_load(load(four, record=False))
+    held, held_run = await calls_held(sizes, load)
+    runs["held"] = held_run
+    for calls, found in ((1, runs["uplink_1"]), (four, recorded), (held_run["calls"], held_run)):
+        rows.append(Figure(f"server CPU per recorded call, {calls} call(s)", found["cpu_share_per_call"] * 100,
+                           "% of one core", "≤ 10", found["cpu_share_per_call"] <= 0.10))
+    rows.append(Figure("recorded calls held (≤ 1 % frames lost or late)", held, "calls", "≥ 12", held >= 12))
+    cost = recorded["cpu_share_per_call"] / plain["cpu_share_per_call"]
+    rows.append(Figure(f"recording's own cost, {four} calls", cost, "×", "≤ 1.1", cost <= 1.1,
+                       "same calls unrecorded"))
+    per_call = recorded["rss_per_call_bytes"] / MB
+    rows.append(Figure(f"server memory added per active call ({four} calls)", per_call, "MB", "≤ 15",
+                       per_call <= 15))
+    return rows, runs
+
+
+async def calls_held(sizes: Sizes, load: Any) -> tuple[int, dict[str, Any]]:
+    """Raise the number of recorded calls until more than 1 % of frames are lost or late."""
+    held, last = 0, None
+    for calls in sizes.ramp:
+        found = await run_load(load(calls, workers=sizes.workers))
+        last = found
+        if found["frames_lost_or_late"] > 0.01:
+            break
+        held = calls
+    assert last is not None
+    return held, last
+
+
+async def setup_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
+    found = await call_setup.measure(sizes.setup_calls)
+    idle = found["server_rss_idle_bytes"] / MB
+    return [
+        Figure(f"call setup, median of {sizes.setup_calls} calls × 2 sides", found["setup_median_s"], "s",
+               "≤ 0.5", found["setup_median_s"] <= 0.5),
+        Figure("call setup, p95", found["setup_p95_s"], "s", "—", True),
+        Figure("server memory idle (server + media worker, RSS)", idle, "MB", "≤ 120", idle <= 120),
+    ], found
+
+
+async def scan_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
+    found = await scan_transport.measure(smoke)
+    ratio = float(found["ratio_ours_to_plain"])  # type: ignore[arg-type]
+    size = int(found["bytes"]) / MB  # type: ignore[call-overload]
+    return [Figure(f"scan transfer {size:.0f} MiB, loopback", ratio, "× plain speed", "≥ 0.9", ratio >= 0.9,
+                   "one plain aiohttp upload")], found
+
+
+def watermark_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
+    timing = watermark_bench.measure_timing(smoke)
+    mark, extract = float(timing["mark_ms"]) / 1000, float(timing["extract_ms"]) / 1000
+    return [
+        Figure(f"watermark visible + invisible, {timing['page']}", mark, "s", "≤ 1", mark <= 1,
+               f"JPEG encode ×{float(timing['mark_vs_encode']):.2f}"),
+        Figure("watermark extract", extract, "s", "≤ 2", extract <= 2,
+               f"JPEG encode ×{float(timing['extract_vs_encode']):.2f}"),
+    ], timing
+
+
+def print_table(rows: list[Figure], header: str) -> None:
+    print(header)
+    print(f"{'figure':58} {'measured':>9} {'unit':16} {'target':8} ok  baseline")
+    for row in rows:
+        print(f"{row.name:58} {row.measured:9.3g} {row.unit:16} {row.target:8} "
+              f"{'yes' if row.ok else 'NO ':3} {row.baseline}")
+
+
+async def run(smoke: bool) -> dict[str, Any]:
+    sizes = Sizes.smoke() if smoke else Sizes.full()
+    rows: list[Figure] = []
+    details: dict[str, Any] = {}
+    for name, step in (("hub", hub_figures(sizes)), ("setup", setup_figures(sizes)), ("scan", scan_figures(smoke))):
+        found_rows, details[name] = await step
+        rows.extend(found_rows)
+    found_rows, details["watermark"] = watermark_figures(smoke)
+    rows.extend(found_rows)
+    return {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "smoke": smoke,
+            "load_average_1min_at_end": os.getloadavg()[0],
+            "figures": [asdict(row) for row in rows], "details": details}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: check every benchmark runs")
+    parser.add_argument("--output", type=Path, help="where to write the JSON")
+    args = parser.parse_args()
+    table = asyncio.run(run(args.smoke))
+    print_table([Figure(**row) for row in table["figures"]],
+                f"cunneng benchmarks {table['date']}, {table['cores']} cores"
+                f"{' (smoke run: sizes too small to compare)' if args.smoke else ''}")
+    output = args.output or RESULTS / f"table-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(table, indent=1, ensure_ascii=False))
+    print(f"written {output}")
+
+
+if __name__ == "__main__":
+    main()

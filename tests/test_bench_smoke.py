@@ -1,0 +1,30 @@
+"""`python -m bench --smoke` runs every benchmark with tiny sizes and writes the whole table."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ("village uplink, 1 approver", "village uplink, 3 approver", "server CPU per recorded call",
+           "recorded calls held", "recording's own cost", "server memory added per active call", "call setup, median",
+           "server memory idle", "scan transfer", "watermark visible + invisible", "watermark extract")
+
+
+def test_the_benchmark_table_runs_and_every_figure_is_measured(tmp_path: Path) -> None:
+    output = tmp_path / "table.json"
+    run = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(output)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    table = json.loads(output.read_text())
+    names = [row["name"] for row in table["figures"]]
+    for figure in FIGURES:
+        assert any(name.startswith(figure) for name in names), (figure, names)
+    rows = {row["name"]: row for row in table["figures"]}
+    assert 0.9 < rows["village uplink, 3 approver(s), recorded"]["measured"] < 1.5  # one stream, not three
+    assert all(row["measured"] > 0 for row in table["figures"] if not row["name"].startswith("recorded calls held"))
+    assert table["cores"] == os.cpu_count()
+    assert "cunneng benchmarks" in run.stdout
