@@ -18,14 +18,13 @@ from signaling.demo import DEMO_PASSWORD
 from tests.support import VALID_ID, ServeProcess, serve_process
 from village_client.consult import Party
 
-from .hub_load import resident_bytes
+from .hub_load import proportional_bytes, resident_bytes
 
 
-async def server_rss(served: ServeProcess) -> int:
-    """Resident bytes of the server and its media workers (its child processes)."""
+def server_pids(served: ServeProcess) -> list[int]:
+    """The server and its media workers (its child processes)."""
     pid = served.process.pid
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return sum(resident_bytes(int(p)) for p in [str(pid), *children])
+    return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
 
 
 async def one_call(village: Party, approver: Party, case_id: int) -> tuple[float, float]:
@@ -55,7 +54,8 @@ async def measure(calls: int) -> dict[str, Any]:
         served = await serve_process(Path(temp) / "data")
         try:
             await asyncio.sleep(1.0)
-            idle = await server_rss(served)
+            pids = server_pids(served)
+            idle, idle_pss = sum(map(resident_bytes, pids)), sum(map(proportional_bytes, pids))
             village = await Party.sign_in(served.base, "clerk-yb1", DEMO_PASSWORD)
             approver = await Party.sign_in(served.base, "town-yb", DEMO_PASSWORD)
             case = await village.connection.api("POST", "/api/cases", {
@@ -67,5 +67,5 @@ async def measure(calls: int) -> dict[str, Any]:
         finally:
             await served.stop()
     setups = [seconds for pair in sides for seconds in pair]
-    return {"server_rss_idle_bytes": idle, "calls": calls, "setup_median_s": statistics.median(setups),
-            "setup_p95_s": p95(setups)}
+    return {"server_rss_idle_bytes": idle, "server_pss_idle_bytes": idle_pss, "calls": calls,
+            "setup_median_s": statistics.median(setups), "setup_p95_s": p95(setups)}

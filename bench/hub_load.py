@@ -35,12 +35,22 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def resident_bytes(pid: int) -> int:
-    """VmRSS of a process."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def _kib_field(path: str, name: str) -> int:
+    """A `name: N kB` line of a /proc file, in bytes."""
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(name):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def resident_bytes(pid: int) -> int:
+    """RSS: every page the process has in memory, shared libraries included."""
+    return _kib_field(f"/proc/{pid}/status", "VmRSS:")
+
+
+def proportional_bytes(pid: int) -> int:
+    """PSS: resident bytes with pages shared between processes (libraries) split among them."""
+    return _kib_field(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 @dataclass(frozen=True)
