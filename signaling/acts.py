@@ -28,6 +28,6 @@ class Act:
     def log(
         self, db: sqlite_utils.Database, action: str,
         case_id: int | None = None, detail: dict[str, Any] | None = None,
-    ) -> None:
-        """Append this act to the audit chain, inside the current transaction."""
-        self.audit.append(db, self.actor, action, self.at, case_id, detail)
+    ) -> dict[str, Any]:
+        """Append this act to the audit chain, inside the current transaction; the event."""
+        return self.audit.append(db, self.actor, action, self.at, case_id, detail)

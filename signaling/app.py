@@ -26,6 +26,7 @@ from .api import (
     records,
     scans,
     session,
+    snapshots,
     uploads,
     ws,
 )
@@ -54,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, recordings.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api,
+    uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
 ]
 
 

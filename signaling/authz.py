@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
+    "case.snapshot": (APPROVERS | REVIEWERS, Scope.SEES),
     "case.hold": (AUDITORS | ADMINS, Scope.ANY_CASE),
     "call.request": (CLERK, Scope.OWN_VILLAGE),
     "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),

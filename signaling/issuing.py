@@ -51,7 +51,7 @@ KIND_NAMES = {
     "approval": "审批决定书", "supplement_receipt": "资料补充回执清单",
     "refusal": "不予批准告知书", "pending_promise": "承诺办结通知书",
 }
-DOCUMENT_NAMES = {**KIND_NAMES, "scan": "扫描件"}
+DOCUMENT_NAMES = {**KIND_NAMES, "scan": "扫描件", "snapshot": "通话截图"}
 FORMS = {"original": "原件", "copy": "复印件"}
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 THUMBNAIL_SIDE = 320
 PREVIEW_SIDE = 2048  # zoom levels up to this size are cut from the preview, not the full page
 PREVIEW_QUALITY = 88
+THUMBNAIL_QUALITY = 80
 
 
 @dataclass(frozen=True)
@@ -48,5 +49,5 @@ def make_rendition(full_size: tuple[int, int], image: Image.Image) -> PageRendit
     """Thumbnail and preview of a page, from the page decoded at full or preview size."""
     preview = shrunk(image, PREVIEW_SIDE)
     thumbnail = shrunk(preview, THUMBNAIL_SIDE)
-    return PageRendition(full_size[0], full_size[1], jpeg(thumbnail, 80),
+    return PageRendition(full_size[0], full_size[1], jpeg(thumbnail, THUMBNAIL_QUALITY),
                          jpeg(preview, PREVIEW_QUALITY), preview.size)

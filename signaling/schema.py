@@ -117,6 +117,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     _create_document_table(db)
     _create_call_tables(db)
     _create_scan_tables(db)
+    _create_mark_table(db)
     table(
         db,
         "audit_events",
@@ -224,6 +225,7 @@ def _create_document_table(db: sqlite_utils.Database) -> None:
             "created_at": str,
             "verify_code": str,
             "signed_by": str,
+            "source_digest": str,  # a snapshot's clean still, re-marked for each other viewer; never served
             "deleted_at": str,
         },
         pk="id",
@@ -287,3 +289,17 @@ def _create_scan_tables(db: sqlite_utils.Database) -> None:
         pk=("digest", "page"),
     )
     db.table("documents").create_index(["case_id", "digest"], if_not_exists=True)
+
+
+def _create_mark_table(db: sqlite_utils.Database) -> None:
+    """水印登记: each watermark applied, under its random id, with who saw what and when."""
+    table(
+        db, "marks",
+        {"id": int, "kind": str, "what": str, "case_id": int, "document_id": int, "page": int,
+         "recording_id": int, "call_id": str, "account_id": int, "username": str, "viewer": str,
+         "unit_id": str, "unit_name": str, "at": str, "day": str, "lines": str, "detail": str,
+         "audit_seq": int},
+        pk="id", not_null={"kind", "what", "account_id", "at"},
+    )
+    db.table("marks").create_index(["account_id", "what", "document_id", "page", "day"], if_not_exists=True)
+    db.table("marks").create_index(["case_id"], if_not_exists=True)

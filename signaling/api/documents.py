@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from typing import Any
 
 from aiohttp import web
 
 from approver_console import UnreadablePdf, verify_pdf
 from recordings import serve_stored_file
 
-from ..appkeys import ARCHIVE, AUTHORITY, DATABASE
+from ..acts import Act
+from ..appkeys import ARCHIVE, AUTHORITY, DATABASE, SCAN_WORKERS
 from ..documents import case_documents, document_for_download, registered_document
 from ..exceptions import InvalidInput, PayloadTooLarge
+from ..snapshots import SNAPSHOT_KIND, snapshot_copy_mark
 from ..verification import verify_page
+from ..watermarking import marked_still
 from .routing import Api, QueryParam, account_of, act_of, json_response, path_int
 
 api = Api()
@@ -31,8 +35,21 @@ async def documents(request: web.Request) -> web.StreamResponse:
            "下载文件 The stored file itself, e.g. the signed PDF to print (download is logged)",
            tag="documents", produces="application/octet-stream")
 async def document_file(request: web.Request) -> web.StreamResponse:
-    row = await request.app[DATABASE].run(document_for_download, act_of(request), path_int(request, "document_id"))
-    return await serve_stored_file(request, request.app[ARCHIVE], row["digest"], row["content_type"])
+    app, act = request.app, act_of(request)
+    row = await app[DATABASE].run(document_for_download, act, path_int(request, "document_id"))
+    if row["kind"] == SNAPSHOT_KIND and row["created_by"] != act.actor.id:
+        return await snapshot_for_viewer(request, act, row)
+    return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"])
+
+
+async def snapshot_for_viewer(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
+    """Someone else's snapshot, marked afresh for this viewer from the clean still (never the clean one)."""
+    app = request.app
+    mark = await app[DATABASE].run(snapshot_copy_mark, act, row)
+    loop = asyncio.get_running_loop()
+    clean = await loop.run_in_executor(app[SCAN_WORKERS], app[ARCHIVE].read, row["source_digest"])
+    shown = await loop.run_in_executor(app[SCAN_WORKERS], marked_still, clean, mark)
+    return web.Response(body=shown, content_type="image/png", headers={"Cache-Control": "private, no-store"})
 
 
 @api.route("GET", "/verify", "文件核验页 Public page to verify a signed document", tag="documents",

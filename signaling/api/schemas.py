@@ -98,6 +98,7 @@ RATING = obj(
 )
 
 HOLD = obj(["reason"], reason=text("保全理由", 500, pattern=r"\S"))
+SNAPSHOT = obj(["participant_id"], participant_id=text("被截图的参与者", 20, pattern=r"^[0-9]+$"))
 RELEASE = obj(["reason"], reason=text("解除保全的理由", 500, pattern=r"\S"))
 
 ITEM = ITEM_SCHEMA

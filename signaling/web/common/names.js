@@ -51,6 +51,8 @@ export const EVENTS = {
   recording_replayed: ["回放录像", "Recording replayed"],
   recording_purged: ["录像到期删除", "Recording deleted (retention)"],
   document_purged: ["文件到期删除", "Document deleted (retention)"],
+  snapshot_taken: ["通话截图", "Snapshot taken"],
+  snapshot_viewed: ["查看截图", "Snapshot viewed"],
   case_held: ["保全（设为问题件）", "Legal hold"],
   case_released: ["解除保全", "Hold released"],
 };

@@ -1,0 +1,66 @@
+"""截图: stills of a live call, taken by the server, marked for whoever looks at them, kept with the case.
+
+The server decodes the participant's newest picture from the media it forwards (the
+browser never sends a screenshot), marks it for the taker — the visible lines and a hidden
+id registered in the mark register with its audit event — and stores both the clean still
+and the marked one in the archive. The clean still never leaves the server: anyone else
+who opens the snapshot gets it marked for them (marks.py, once per viewer and day).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from recordings import StoredObject
+
+from .acts import Act
+from .calls import get_call
+from .cases import authorized_case
+from .exceptions import Conflict, NotFound
+from .issuing import public_document
+from .marks import SNAPSHOT, Marked, ViewerMark, register_mark, viewer_mark
+from .roles import Account
+from .storage import first, insert
+
+SNAPSHOT_KIND = "snapshot"
+
+
+def snapshot_case(db: sqlite_utils.Database, account: Account, call_id: str, participant_id: str) -> dict[str, Any]:
+    """The case of a live call whose participant may be photographed by this account; else why not."""
+    call = get_call(db, call_id)
+    case = authorized_case(db, account, call["case_id"], "case.snapshot")
+    if call["state"] != "active":
+        raise Conflict("通话不在进行中，不能截图。", "The call is not live: no snapshot can be taken.",
+                       code="call_not_live")
+    in_call = first(db, "select id from call_participants where call_id = ? and account_id = ? and left_at is null",
+                    [call_id, int(participant_id) if participant_id.isdigit() else -1])
+    if in_call is None:
+        raise NotFound("此人不在通话中。", "That participant is not in the call.")
+    return case
+
+
+def record_snapshot(db: sqlite_utils.Database, act: Act, case: dict[str, Any], call_id: str, participant_id: str,
+                    mark: ViewerMark, clean: StoredObject, shown: StoredObject) -> dict[str, Any]:
+    """Keep the snapshot with the case and register the taker's mark, in one transaction."""
+    stamp = act.at.strftime("%Y%m%d-%H%M%S")
+    row: dict[str, Any] = {
+        "case_id": case["id"], "kind": SNAPSHOT_KIND, "filename": f"{case['number']}-截图-{stamp}.png",
+        "content_type": "image/png", "digest": shown.digest, "size": shown.size, "pages": 1, "material": None,
+        "created_by": act.actor.id, "created_at": act.when, "source_digest": clean.digest, "signed_by": None,
+    }
+    document_id = row["id"] = insert(db, "documents", row)
+    marked = Marked(SNAPSHOT, "live_still", case["id"], document_id=document_id, call_id=call_id,
+                    detail={"participant_id": participant_id})
+    register_mark(db, act, mark, marked, "snapshot_taken")
+    return public_document(row)
+
+
+def snapshot_copy_mark(db: sqlite_utils.Database, act: Act, row: dict[str, Any]) -> ViewerMark:
+    """The mark a snapshot carries for someone other than its taker."""
+    case = first(db, "select id, number from cases where id = ?", [row["case_id"]])
+    if case is None:
+        raise NotFound("找不到该办件。", "No such case.")
+    marked = Marked(SNAPSHOT, "snapshot_copy", row["case_id"], document_id=row["id"])
+    return viewer_mark(db, act, marked, "snapshot_viewed", case)

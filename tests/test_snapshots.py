@@ -1,0 +1,106 @@
+"""截图: a still of a live call, marked for the taker, tied to its audit event, re-marked per viewer."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+from PIL import Image
+
+from watermark import find_mark
+
+from .support import RunningServer, start_server
+from .test_calls import connected_call
+
+
+@pytest.fixture
+async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    running = await start_server(tmp_path / "data", ring_seconds=2.0, rejoin_grace_seconds=10.0)
+    yield running
+    await running.close()
+
+
+def hidden_id(png: bytes) -> int | None:
+    with Image.open(io.BytesIO(png)) as image:
+        found = find_mark(image.convert("RGB"))
+    return found.mark_id if found else None
+
+
+def database(server: RunningServer) -> sqlite3.Connection:
+    connection = sqlite3.connect(server.data_dir / "cunneng.db")
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+async def test_a_snapshot_is_marked_for_its_taker_and_tied_to_its_audit_event(calls_server: RunningServer) -> None:
+    village, approver, case = await connected_call(calls_server)
+    try:
+        await approver.wait_for_video(village.account_id, frames=5)
+        town = await calls_server.login("town-yb")
+        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+        assert taken.status == 201, taken.body
+        status, png = await town.get_bytes(taken.body["image_url"])
+        assert status == 200
+        with Image.open(io.BytesIO(png)) as still:
+            assert still.size == (640, 480)  # the 320×240 camera enlarged for legible marks
+            centre = still.convert("RGB").crop((240, 180, 400, 300)).resize((1, 1), Image.Resampling.BOX)
+            red, green, blue = centre.getpixel((0, 0))  # type: ignore[misc]
+            assert red > green + 80 and red > blue + 80  # the village camera's red square, under the marks
+        mark_id = hidden_id(png)
+        assert mark_id is not None
+        with database(calls_server) as db:
+            mark = db.execute("select * from marks where id = ?", [mark_id]).fetchone()
+            event = db.execute("select * from audit_events where seq = ?", [mark["audit_seq"]]).fetchone()
+        assert (mark["username"], mark["what"], mark["document_id"]) == ("town-yb", "live_still",
+                                                                         taken.body["document"]["id"])
+        assert event["action"] == "snapshot_taken" and str(mark_id) in event["detail"]
+        documents = (await town.get(f"/api/cases/{case['id']}/documents")).body
+        assert [d["kind"] for d in documents] == ["snapshot"]
+    finally:
+        await village.close()
+        await approver.close()
+
+
+async def test_someone_else_opening_a_snapshot_gets_their_own_mark(calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    try:
+        await approver.wait_for_video(village.account_id, frames=5)
+        town = await calls_server.login("town-yb")
+        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+        district = await calls_server.login("district")
+        _, theirs = await district.get_bytes(taken.body["image_url"])
+        _, again = await district.get_bytes(taken.body["image_url"])
+        _, mine = await town.get_bytes(taken.body["image_url"])
+        assert hidden_id(theirs) not in (None, hidden_id(mine))
+        assert hidden_id(again) == hidden_id(theirs)  # one mark per viewer and day
+        with database(calls_server) as db:
+            viewer = db.execute("select username, what from marks where id = ?", [hidden_id(theirs)]).fetchone()
+        assert tuple(viewer) == ("district", "snapshot_copy")
+    finally:
+        await village.close()
+        await approver.close()
+
+
+async def test_only_approvers_who_see_the_case_take_snapshots_of_people_in_a_live_call(
+        calls_server: RunningServer) -> None:
+    village, approver, _ = await connected_call(calls_server)
+    try:
+        await approver.wait_for_video(village.account_id, frames=2)
+        body = {"participant_id": village.account_id}
+        clerk = await calls_server.login("clerk-yb1")
+        assert (await clerk.post(f"/api/calls/{village.call_id}/snapshot", body)).status == 403
+        other_town = await calls_server.login("town-wj")
+        assert (await other_town.post(f"/api/calls/{village.call_id}/snapshot", body)).status in (403, 404)
+        town = await calls_server.login("town-yb")
+        absent = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": "99999"})
+        assert absent.status == 404 and absent.body["message"] == "此人不在通话中。"
+        await village.hang_up()
+        await approver.wait_ended()
+        ended = await town.post(f"/api/calls/{village.call_id}/snapshot", body)
+        assert ended.status == 409 and ended.body["error"] == "call_not_live"
+    finally:
+        await village.close()
+        await approver.close()
