@@ -6,8 +6,10 @@ each to its media hub; Chromium's fake camera and microphone are the devices.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import sqlite3
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, Page, expect
+
+from watermark import find_mark
 
 from .browser import WAIT_MS, Users
 from .support import RunningServer, open_demo_case, start_server
@@ -240,3 +245,22 @@ async def test_the_village_page_rejoins_after_its_media_or_its_socket_drops(user
     await expect(clerk.locator(".call-status")).to_contain_text("通话中", timeout=MEDIA_WAIT_MS)
     await remote_video_plays(clerk, town_id)
     await remote_video_plays(approver, clerk_id)
+
+
+async def test_a_snapshot_on_the_console_comes_back_watermarked_for_the_approver(users: Users) -> None:
+    clerk, approver, case = await connected_call(users)
+    clerk_id = await account_id(users.server, "clerk-yb1")
+    await remote_video_plays(approver, clerk_id)
+    await approver.locator(f".remote-video[data-participant='{clerk_id}'] button.snapshot").click()
+    taken = approver.locator(".snapshot-taken img")
+    await expect(taken).to_be_visible()
+    await approver.wait_for_function("() => document.querySelector('.snapshot-taken img').naturalWidth > 0")
+    image = await approver.request.get(str(await taken.get_attribute("src")))
+    assert image.ok and image.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(await image.body())) as still:
+        found = find_mark(still.convert("RGB"))
+    assert found is not None
+    with sqlite3.connect(users.server.data_dir / "cunneng.db") as db:
+        taker = db.execute("select username, case_id from marks where id = ?", [found.mark_id]).fetchone()
+    assert taker == ("town-yb", case["id"])
+    await clerk.get_by_role("button", name="挂断").click()

@@ -10,13 +10,16 @@ import { bi } from "/common/i18n.js";
 import { pageSignaling } from "/common/signaling.js";
 import { showCase } from "./case-view.js";
 import { ringsHere, takeAnswer } from "./ringing.js";
+import { snapshotButton } from "./snapshot.js";
 
 export async function showLiveCase(screen, id, account) {
   const shown = await showCase(screen, id, account);
   if (!shown) return;
   const { layout, kase } = shown;
   const signaling = pageSignaling();
-  const area = showCallArea(layout, kase, account, { idle: (idleArea) => callOffer(idleArea, kase) });
+  const area = showCallArea(layout, kase, account, {
+    idle: (idleArea) => callOffer(idleArea, kase), tileAction: snapshotButton,
+  });
   const answering = takeAnswer(kase.id);
   if (answering) area.enter("accept", answering);
   const refresh = () => {

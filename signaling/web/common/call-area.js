@@ -12,19 +12,21 @@ import { pageSignaling } from "./signaling.js";
 
 /**
  * The call area of a case, first in its layout. idle(area) draws what the page offers while no
- * call runs; words.ringing is the caller's status text while it rings.
+ * call runs; words.ringing is the caller's status text while it rings; tileAction(participantId,
+ * session), if given, adds a control to each other participant's video (the console's 截图).
  */
-export function showCallArea(layout, kase, account, { idle, words = {} }) {
+export function showCallArea(layout, kase, account, { idle, words = {}, tileAction = null }) {
   const current = activeCall();
-  const area = current?.caseId === kase.id && current.area ? current.area : new CallArea(kase, account, idle, words);
+  const area = current?.caseId === kase.id && current.area ? current.area
+    : new CallArea(kase, account, idle, words, tileAction);
   layout.prepend(area.element);
   if (!current || current.area !== area) area.showIdle();
   return area;
 }
 
 export class CallArea {
-  constructor(kase, account, idle, words) {
-    Object.assign(this, { kase, account, idle, words });
+  constructor(kase, account, idle, words, tileAction) {
+    Object.assign(this, { kase, account, idle, words, tileAction });
     this.element = h("section", { class: "call-area no-print", "data-case": kase.id });
     this.ended = h("div", { class: "call-ended" });
   }
@@ -45,7 +47,7 @@ export class CallArea {
     this.element.classList.add("case-call");
     replace(this.element,
       h("h2", {}, bi("视频连线", "Video consult")),
-      callView(session, this.account, this.words));
+      callView(session, this.account, this.words, this.tileAction));
     session.on("ended", (end) => {
       replace(this.ended, h("div", { class: `call-end end-${end.state}`, role: "alert" },
         end.zh, end.en ? h("small", { class: "en", lang: "en" }, end.en) : null));

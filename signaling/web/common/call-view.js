@@ -20,10 +20,11 @@ function statusWords(state, words) {
 }
 
 /**
- * The live view of a session. me: this page's account; words: {ringing} status text.
+ * The live view of a session. me: this page's account; words: {ringing} status text;
+ * tileAction(participantId, session): an element added to each other participant's tile.
  * Everything it started (stats polling) stops when the session ends.
  */
-export function callView(session, me, words = {}) {
+export function callView(session, me, words = {}, tileAction = null) {
   const status = h("p", { class: "call-status", role: "status" });
   const notice = h("div", { class: "call-notice", "aria-live": "polite" });
   const remote = h("div", { class: "remote-videos" });
@@ -50,7 +51,7 @@ export function callView(session, me, words = {}) {
   showState(session.state);
   session.on("state", showState);
   session.on("remote", (tracks) => {
-    showRemote(remote, tracks);
+    showRemote(remote, tracks, (id) => tileAction?.(id, session));
     markAway(remote, session.participants);
   });
   session.on("participants", (list) => {
@@ -64,10 +65,10 @@ export function callView(session, me, words = {}) {
 }
 
 /** One tile per other participant: video, name, and a note when the picture stops. */
-function showRemote(container, tracks) {
+function showRemote(container, tracks, extra) {
   const tiles = new Map([...container.children].map((tile) => [tile.dataset.participant, tile]));
   for (const [id, { label, video, audio }] of tracks) {
-    const tile = tiles.get(id) || container.appendChild(remoteTile(id, label));
+    const tile = tiles.get(id) || container.appendChild(remoteTile(id, label, extra(id)));
     tiles.delete(id);
     play(tile.querySelector("video"), video);
     play(tile.querySelector("audio"), audio);
@@ -76,14 +77,15 @@ function showRemote(container, tracks) {
   container.dataset.count = String(container.children.length);
 }
 
-function remoteTile(id, label) {
+function remoteTile(id, label, extra) {
   const video = h("video", { autoplay: true, playsinline: true });
   video.muted = true; // sound comes from the <audio> beside it, so the picture always autoplays
   return h("figure", { class: "remote-video", "data-participant": id },
     video, h("audio", { autoplay: true }),
     h("figcaption", {}, label),
     h("p", { class: "tile-note frozen-note" }, bi("画面停住了，对方网络可能太慢", "Picture frozen: weak link")),
-    h("p", { class: "tile-note away-note" }, bi("对方重新连接中……", "Reconnecting…")));
+    h("p", { class: "tile-note away-note" }, bi("对方重新连接中……", "Reconnecting…")),
+    extra || null);
 }
 
 /** Show a track in a media element (a new connection brings new track objects). */
