@@ -57,6 +57,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "villager.lookup": (CLERK, Scope.NONE),
     "ledger.export": (CLERK | APPROVERS | REVIEWERS | AUDITORS, Scope.NONE),
     "audit.read": (AUDITORS, Scope.NONE),
+    "mark.trace": (AUDITORS | ADMINS, Scope.NONE),
     "unit.manage": (ADMINS, Scope.NONE),
     "account.manage": (ADMINS, Scope.NONE),
     "catalog.manage": (ADMINS, Scope.NONE),

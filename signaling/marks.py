@@ -13,6 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -20,9 +21,10 @@ import sqlite_utils
 from watermark import MAX_MARK_ID
 
 from .acts import Act
+from .authz import authorize
 from .config import CHINA_TZ
 from .roles import Account
-from .storage import first
+from .storage import connect, first
 
 SNAPSHOT, DOCUMENT, CHAT = "snapshot", "document", "chat"
 # What each kind of rendition is, as the trace shows it.
@@ -122,3 +124,45 @@ def viewer_mark(db: sqlite_utils.Database, act: Act, marked: Marked, action: str
 
 def _china_day(at: datetime) -> str:
     return at.astimezone(CHINA_TZ).date().isoformat()
+
+
+def trace_mark(db: sqlite_utils.Database, mark_id: int) -> dict[str, Any] | None:
+    """Who was shown the picture carrying this id, what it was and when, with its audit event."""
+    mark = first(db, "select * from marks where id = ?", [mark_id])
+    if mark is None:
+        return None
+    event = first(db, "select seq, at, action, actor, detail from audit_events where seq = ?",
+                  [mark["audit_seq"]])
+    case = first(db, "select number from cases where id = ?", [mark["case_id"]]) if mark["case_id"] else None
+    return {
+        "mark_id": mark_id, "what": mark["what"], "what_name": WHAT_NAMES.get(mark["what"], mark["what"]),
+        "viewer": mark["viewer"], "username": mark["username"], "unit_name": mark["unit_name"], "at": mark["at"],
+        "case_id": mark["case_id"], "case_number": case["number"] if case else None,
+        "document_id": mark["document_id"], "page": mark["page"], "call_id": mark["call_id"],
+        "lines": json.loads(mark["lines"]), "audit_event": event,
+    }
+
+
+def trace_leak(db: sqlite_utils.Database, act: Act, mark_id: int | None) -> dict[str, Any]:
+    """An auditor's look-up of a leaked picture's id (or of none found), logged."""
+    authorize(act.actor, "mark.trace")
+    found = trace_mark(db, mark_id) if mark_id is not None else None
+    act.log(db, "mark_traced", found["case_id"] if found else None, {"mark": mark_id, "known": found is not None})
+    return {"mark_id": mark_id, "trace": found}
+
+
+def describe_mark_in(data_dir: Path, mark_id: int) -> list[str]:
+    """The trace as lines for `cunneng watermark extract --data-dir` (a hook the watermark package calls)."""
+    database = data_dir / "cunneng.db"
+    if not database.exists():
+        return [f"{data_dir} 中没有数据库 (no database here)"]
+    found = trace_mark(connect(database), mark_id)
+    if found is None:
+        return ["登记簿中没有这个编号 (not in this server's mark register)"]
+    event = found["audit_event"] or {}
+    return [
+        f"查看人 viewer: {found['viewer']} ({found['username']}), {found['unit_name']}",
+        f"内容 what: {found['what_name']}" + (f", 办件 case {found['case_number']}" if found["case_number"] else ""),
+        f"时间 when: {found['at']}",
+        f"审计事件 audit event: #{event.get('seq')} {event.get('action')} {event.get('at')}",
+    ]

@@ -16,6 +16,7 @@ from village_client.consult import Party
 from .browser import WAIT_MS, Users
 from .call_support import recorded_call
 from .support import RunningServer, WallClock, open_demo_case, start_server
+from .test_snapshots import leaked, taken_snapshot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SAID = "请把身份证正面对准镜头"
@@ -109,3 +110,16 @@ async def test_an_auditor_holds_a_problem_case_with_a_reason_and_nothing_else(us
     await page.get_by_role("button", name="查找").click()
     await expect(page.locator("ul.cards a.card")).to_have_count(1)
     await expect(page.locator(f"a.card[data-case='{case['id']}'] .flag.problem")).to_be_visible()
+
+
+async def test_an_auditor_traces_a_leaked_picture_to_whom_it_was_shown(users: Users, tmp_path: Path) -> None:
+    leak = tmp_path / "leak.jpg"
+    leak.write_bytes(leaked(await taken_snapshot(users.server)))
+    page = await users.open("/audit/", "auditor")
+    await page.get_by_role("link", name="泄露溯源").click()
+    await page.locator("input[name=picture]").set_input_files(leak)
+    await page.get_by_role("button", name="查出处").click()
+    await expect(page.locator(".trace-facts")).to_contain_text("元坝镇窗口 刘芳（town-yb）")
+    await expect(page.locator(".trace-facts")).to_contain_text("通话截图")
+    await page.locator(".trace-facts a").click()  # on to the case it came from
+    await expect(page.locator("h1")).to_contain_text("我要办养老保险")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -27,6 +30,28 @@ def hidden_id(png: bytes) -> int | None:
     with Image.open(io.BytesIO(png)) as image:
         found = find_mark(image.convert("RGB"))
     return found.mark_id if found else None
+
+
+async def taken_snapshot(server: RunningServer) -> bytes:
+    """A snapshot the town window takes of the village during a call, as the town window gets it."""
+    village, approver, _ = await connected_call(server)
+    try:
+        await approver.wait_for_video(village.account_id, frames=5)
+        town = await server.login("town-yb")
+        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+        return (await town.get_bytes(taken.body["image_url"]))[1]
+    finally:
+        await village.close()
+        await approver.close()
+
+
+def leaked(png: bytes) -> bytes:
+    """The picture as it leaks: a JPEG at quality 60, scaled to 80 %."""
+    with Image.open(io.BytesIO(png)) as image:
+        smaller = image.convert("RGB").resize((image.width * 4 // 5, image.height * 4 // 5))
+    out = io.BytesIO()
+    smaller.save(out, "JPEG", quality=60)
+    return out.getvalue()
 
 
 def database(server: RunningServer) -> sqlite3.Connection:
@@ -104,3 +129,34 @@ async def test_only_approvers_who_see_the_case_take_snapshots_of_people_in_a_liv
     finally:
         await village.close()
         await approver.close()
+
+
+async def test_an_auditor_traces_a_leaked_snapshot_to_its_taker(calls_server: RunningServer) -> None:
+    picture = leaked(await taken_snapshot(calls_server))
+    auditor = await calls_server.login("auditor")
+    traced = await auditor.post("/api/trace", data=picture)
+    assert traced.status == 200, traced.body
+    trace = traced.body["trace"]
+    assert (trace["username"], trace["what"]) == ("town-yb", "live_still")
+    assert trace["audit_event"]["action"] == "snapshot_taken"
+    clean = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 180, 160)).save(clean, "PNG")
+    assert (await auditor.post("/api/trace", data=clean.getvalue())).body == {"mark_id": None, "trace": None}
+    unreadable = await auditor.post("/api/trace", data=b"not a picture")
+    assert unreadable.status == 400 and unreadable.body["error"] == "unreadable_image"
+    clerk = await calls_server.login("clerk-yb1")
+    assert (await clerk.post("/api/trace", data=picture)).status == 403
+    timeline = [e["action"] for e in (await auditor.get(f"/api/cases/{trace['case_id']}/timeline")).body]
+    assert "mark_traced" in timeline
+
+
+async def test_the_extract_command_names_the_viewer_from_the_servers_register(
+        calls_server: RunningServer, tmp_path: Path) -> None:
+    leak = tmp_path / "leak.jpg"
+    leak.write_bytes(leaked(await taken_snapshot(calls_server)))
+    command = [sys.executable, "-m", "signaling.cli", "watermark", "extract", str(leak),
+               "--data-dir", str(calls_server.data_dir)]
+    run = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("id ") and "元坝镇窗口 刘芳 (town-yb)" in run.stdout
+    assert "snapshot_taken" in run.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ def register(commands: Any) -> None:
         description="Print `id N` and exit 0, or print `no watermark` and exit 1; "
                     "exit 2 when the file cannot be read.")
     extract.add_argument("image", type=Path, metavar="IMAGE", help="picture to examine")
+    extract.add_argument("--data-dir", type=Path, default=None,
+                         help="a server's data directory: also say who was shown the picture, what and when")
     extract.set_defaults(func=run_extract)
 
 
@@ -55,7 +58,22 @@ def run_extract(args: argparse.Namespace) -> int:
         print("no watermark")
         return EXIT_NOT_FOUND
     print(f"id {found.mark_id}")
+    if args.data_dir is not None:
+        for line in _traced(args.data_dir, found.mark_id):
+            print(line)
     return EXIT_FOUND
+
+
+def _traced(data_dir: Path, mark_id: int) -> list[str]:
+    """What the installed mark registers (entry points `cunneng.mark_registers`) know of the id.
+
+    The server keeps the register; this package never imports the server, so the server
+    offers its lookup as an entry point.
+    """
+    lines: list[str] = []
+    for register in entry_points(group="cunneng.mark_registers"):
+        lines.extend(register.load()(data_dir, mark_id))
+    return lines
 
 
 def _bad_input(error: WatermarkError) -> int:

@@ -7,16 +7,19 @@ import { startRouter } from "/common/router.js";
 import { startSession } from "/common/session.js";
 import { showAuditedCase } from "./case-view.js";
 import { showSearch } from "./search.js";
+import { showTrace } from "./trace.js";
 
 startSession({
   title: "审计回放",
   titleEn: "Audit console",
   roles: ["auditor"],
   onReady: ({ main, nav }) => {
-    replace(nav, h("a", { href: "#/" }, bi("查找办件", "Find cases")));
+    replace(nav, h("a", { href: "#/" }, bi("查找办件", "Find cases")),
+      h("a", { href: "#/trace" }, bi("泄露溯源", "Trace a leak")));
     startRouter(main, {
       "/": (screen) => showSearch(screen),
       "/case/:id": (screen, { id }) => showAuditedCase(screen, id),
+      "/trace": (screen) => showTrace(screen),
     });
   },
 });

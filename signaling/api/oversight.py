@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 from collections.abc import Mapping
 from datetime import date
 
 from aiohttp import web
+from PIL import Image, UnidentifiedImageError
 
-from ..appkeys import CLOCK, DATABASE
-from ..exceptions import InvalidInput
+from watermark import find_mark
+
+from ..appkeys import CLOCK, DATABASE, SCAN_WORKERS
+from ..authz import authorize
+from ..exceptions import InvalidInput, PayloadTooLarge
 from ..holds import hold_case, release_case
+from ..marks import trace_leak
 from ..search import CaseQuery, search_cases
 from ..workflow import State
 from . import schemas
@@ -89,3 +96,31 @@ async def release(request: web.Request) -> web.StreamResponse:
         release_case, act_of(request), path_int(request, "case_id"), body_of(request)["reason"]
     )
     return json_response(state)
+
+
+MAX_TRACE_BYTES = 40 * 1024 * 1024
+
+
+@api.route("POST", "/api/trace", "泄露溯源 Read the hidden id of a leaked picture (body = the image) and say whom "
+           "it was shown to, what and when (auditors, admins; logged)", tag="oversight")
+async def trace(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "mark.trace")  # before reading or decoding anything
+    data = await request.content.read(MAX_TRACE_BYTES + 1)
+    if len(data) > MAX_TRACE_BYTES:
+        raise PayloadTooLarge("图片太大(上限 40 MB)。", "The picture is larger than 40 MB.")
+    loop = asyncio.get_running_loop()
+    mark_id = await loop.run_in_executor(request.app[SCAN_WORKERS], hidden_id, data)
+    found = await request.app[DATABASE].run(trace_leak, act_of(request), mark_id)
+    return json_response(found)
+
+
+def hidden_id(data: bytes) -> int | None:
+    """The id a picture carries, or None; InvalidInput when it is no picture at all."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            found = find_mark(image.convert("RGB"))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise InvalidInput("这不是可读的图片(请上传 JPEG 或 PNG)。", "This is not a readable picture (JPEG or PNG).",
+                           code="unreadable_image") from None
+    return found.mark_id if found else None

@@ -53,6 +53,7 @@ export const EVENTS = {
   document_purged: ["文件到期删除", "Document deleted (retention)"],
   snapshot_taken: ["通话截图", "Snapshot taken"],
   snapshot_viewed: ["查看截图", "Snapshot viewed"],
+  mark_traced: ["泄露溯源", "Leak traced"],
   case_held: ["保全（设为问题件）", "Legal hold"],
   case_released: ["解除保全", "Hold released"],
 };
