@@ -18,6 +18,7 @@ from .cases import authorized_case, load_case
 from .documents import SCAN, document_json
 from .events import case_audience
 from .exceptions import NotFound
+from .marks import DOCUMENT, Marked, ViewerMark, viewer_mark
 from .roles import Account
 from .storage import first, insert
 
@@ -95,10 +96,26 @@ def scan_page(
     return row, StoredPage(**{name: found[name] for name in StoredPage.__dataclass_fields__})
 
 
-def view_scan_page(
-    db: sqlite_utils.Database, act: Act, document_id: int, page: int
-) -> tuple[dict[str, Any], StoredPage]:
-    """Open a page in the viewer: the view goes into the audit log."""
+def viewer_page(
+    db: sqlite_utils.Database, act: Act, document_id: int, page: int, viewing: bool = False
+) -> tuple[dict[str, Any], StoredPage, ViewerMark]:
+    """A page as this viewer sees it: with their mark for it today; opening it in the viewer is logged."""
     row, stored = scan_page(db, act.actor, document_id, page)
-    act.log(db, "document_viewed", row["case_id"], {"document_id": document_id, "page": page})
-    return row, stored
+    case = first(db, "select id, number from cases where id = ?", [row["case_id"]])
+    marked = Marked(DOCUMENT, "scan_page", row["case_id"], document_id, page)
+    mark = viewer_mark(db, act, marked, "document_watermarked", case)
+    if viewing:
+        act.log(db, "document_viewed", row["case_id"], {"document_id": document_id, "page": page,
+                                                        "mark": mark.mark_id})
+    return row, stored, mark
+
+
+def downloaded_scan(
+    db: sqlite_utils.Database, act: Act, row: dict[str, Any]
+) -> tuple[list[StoredPage], ViewerMark]:
+    """A scan's pages and the downloader's mark for the copy they take away."""
+    pages = [scan_page(db, act.actor, row["id"], number)[1] for number in range(1, (row["pages"] or 1) + 1)]
+    case = first(db, "select id, number from cases where id = ?", [row["case_id"]])
+    mark = viewer_mark(db, act, Marked(DOCUMENT, "scan_download", row["case_id"], row["id"]),
+                       "document_watermarked", case)
+    return pages, mark

@@ -1,10 +1,15 @@
-"""图块: Deep Zoom tiles of stored scans, made on demand and kept in memory while they are looked at.
+"""图块: Deep Zoom tiles of stored scans, marked for their viewer, made on demand and kept while looked at.
 
-Zoom levels no larger than a page's preview are cut from the preview made at upload, so a
-page opens at once; deeper levels come from the page decoded at full resolution (decrypted
-from the archive once, then kept). Decoded pages, levels and encoded tiles share one memory
-budget, least recently used first out. Work runs on the scan workers, never on the event
-loop; two requests for the same missing piece wait for one computation.
+Every thumbnail and tile carries its viewer's watermark. The mark is tiled over the whole
+page, so it is applied to a whole picture before any tile is cut: zoom levels no larger
+than the page's preview are cut from the preview made at upload, marked (tens of
+milliseconds), so a page opens at once; deeper levels come from the page decoded at full
+resolution (decrypted from the archive once, then kept) and marked for the viewer once.
+Both marks scale with the picture (letters and hidden chips are a fixed fraction of it), so
+the levels cut from either line up. Decoded and marked pages, levels and encoded tiles share
+one memory budget, least recently used first out; a marked page is keyed by its mark id.
+Work runs on the scan workers, never on the event loop; two requests for the same missing
+piece wait for one computation.
 """
 
 from __future__ import annotations
@@ -22,26 +27,31 @@ from PIL import Image
 from recordings import Archive
 
 from .deepzoom import DeepZoom
-from .renditions import jpeg
+from .marks import ViewerMark
+from .renditions import THUMBNAIL_QUALITY, jpeg
 from .scan_documents import StoredPage
 from .scan_formats import ScanFormat
 from .scans import full_page
 from .sealed_stream import open_sealed
+from .watermarking import marked, marked_jpeg, marked_pdf
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 TILE_QUALITY = 80
+A4_LONG_SIDE_INCHES = 11.69  # a scan's PDF pages come out A4 whatever the scanner's resolution
 
 
 @dataclass(frozen=True)
 class PageSource:
-    """Which stored page to tile: the content's digest and format, the page index (from 0) and its sizes."""
+    """Which stored page to tile: the content's digest and format, the page index (from 0), its sizes,
+    and the viewer's mark."""
 
     digest: str
     scan_format: ScanFormat
     index: int
     page: StoredPage
+    mark: ViewerMark
 
     @property
     def zoom(self) -> DeepZoom:
@@ -90,32 +100,54 @@ class TileService:
         """Keep a page decoded at upload, so the approver's first zoom needs no second decode."""
         self._memory.put(("full", digest, index), image, image_cost(image))
 
-    async def stored_bytes(self, digest: str) -> bytes:
-        """A small archived file (a thumbnail), decrypted."""
-        return await self._cached(("bytes", digest), lambda: self._archive.read(digest), len)
+    async def thumbnail(self, source: PageSource) -> bytes:
+        """The page's thumbnail, marked for the viewer."""
+        key = ("thumbnail", source.digest, source.index, source.mark.mark_id)
+        return await self._cached(
+            key, lambda: jpeg(marked(self._decoded(source.page.thumbnail), source.mark), THUMBNAIL_QUALITY), len
+        )
 
     async def tile(self, source: PageSource, level: int, column: int, row: int) -> bytes:
-        """One JPEG tile; NotFound outside the pyramid."""
+        """One JPEG tile of the viewer's marked page; NotFound outside the pyramid."""
         box = source.zoom.tile_box(level, column, row)
-        key = ("tile", source.digest, source.index, level, column, row)
+        key = ("tile", source.digest, source.index, source.mark.mark_id, level, column, row)
         if (hit := self._memory.get(key)) is not None:
             return bytes(hit)
         image = await self._level(source, level)
         return await self._cached(key, lambda: jpeg(image.crop(box), TILE_QUALITY), len)
 
+    def marked_copy(self, sources: list[PageSource]) -> tuple[bytes, str]:
+        """The scan to take away, marked for its viewer: one page as JPEG, several as a PDF (on a worker).
+
+        Pages are decoded one at a time, so a long 600 dpi scan never sits in memory whole.
+        """
+        if len(sources) == 1:
+            return marked_jpeg(self._full(sources[0]), sources[0].mark), "image/jpeg"
+        first_page = sources[0].page
+        dpi = max(first_page.width, first_page.height) / A4_LONG_SIDE_INCHES
+        return marked_pdf((self._full(source) for source in sources), sources[0].mark, dpi), "application/pdf"
+
+    async def full_page(self, source: PageSource) -> Image.Image:
+        """The page decoded at full resolution, unmarked (to be marked before it leaves the server)."""
+        return await self._cached(("full", source.digest, source.index), lambda: self._full(source), image_cost)
+
     async def _level(self, source: PageSource, level: int) -> Image.Image:
-        zoom, page = source.zoom, source.page
+        zoom, page, mark_id = source.zoom, source.page, source.mark.mark_id
         width, height = zoom.level_size(level)
-        key = ("level", source.digest, source.index, level)
+        key = ("level", source.digest, source.index, mark_id, level)
         if width <= page.preview_width and height <= page.preview_height:
             preview = await self._cached(("preview", source.digest, source.index),
                                          lambda: self._decoded(page.preview), image_cost)
-            return await self._cached(key, lambda: preview.resize((width, height), Image.Resampling.LANCZOS),
+            shown = await self._cached(("preview", source.digest, source.index, mark_id),
+                                       lambda: marked(preview, source.mark), image_cost)
+            return await self._cached(key, lambda: shown.resize((width, height), Image.Resampling.LANCZOS),
                                       image_cost)
-        full = await self._cached(("full", source.digest, source.index), lambda: self._full(source), image_cost)
+        full = await self.full_page(source)
+        shown = await self._cached(("full", source.digest, source.index, mark_id),
+                                   lambda: marked(full, source.mark), image_cost)
         if level == zoom.max_level:
-            return full
-        return await self._cached(key, lambda: _reduced(full, (width, height), 2 ** (zoom.max_level - level)),
+            return shown
+        return await self._cached(key, lambda: _reduced(shown, (width, height), 2 ** (zoom.max_level - level)),
                                   image_cost)
 
     def _decoded(self, digest: str) -> Image.Image:

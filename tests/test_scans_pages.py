@@ -46,7 +46,7 @@ async def test_a_40_mb_600_dpi_page_is_stored_whole_and_tiled_to_full_resolution
     assert deepest.size == (256, 256)
     overview = await tile_image(server, town, page, 8)
     assert overview.size == zoom.level_size(8)
-    status, original, _ = await fetch(server, town, document["file_url"])
+    status, original, _ = await fetch(server, clerk, document["file_url"])  # the village keeps its own file
     assert status == 200 and original == large_scan.read_bytes()
     assert sha256_of(large_scan) in archived(server.data_dir)
 

@@ -63,5 +63,5 @@ function toolbar(viewer, scan, pageLabel) {
     button("整页", "Whole page", () => viewer.viewport.goHome(), "home"),
     pages > 1 ? [button("上一页", "Previous", () => turn(-1), "previous"), pageLabel,
       button("下一页", "Next", () => turn(1), "next")] : null,
-    h("a", { class: "button", href: scan.file_url, download: scan.download_name }, bi("下载原件", "Download")));
+    h("a", { class: "button", href: scan.file_url, download: scan.download_name }, bi("下载（带水印）", "Download (watermarked)")));
 }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -12,10 +14,14 @@ from approver_console import UnreadablePdf, verify_pdf
 from recordings import serve_stored_file
 
 from ..acts import Act
-from ..appkeys import ARCHIVE, AUTHORITY, DATABASE, SCAN_WORKERS
-from ..documents import case_documents, document_for_download, registered_document
+from ..appkeys import ARCHIVE, AUTHORITY, DATABASE, SCAN_WORKERS, TILES
+from ..documents import SCAN, case_documents, document_for_download, registered_document
 from ..exceptions import InvalidInput, PayloadTooLarge
+from ..roles import Role
+from ..scan_documents import downloaded_scan
+from ..scan_formats import BY_CONTENT_TYPE
 from ..snapshots import SNAPSHOT_KIND, snapshot_copy_mark
+from ..tiles import PageSource
 from ..verification import verify_page
 from ..watermarking import marked_still
 from .routing import Api, QueryParam, account_of, act_of, json_response, path_int
@@ -39,7 +45,27 @@ async def document_file(request: web.Request) -> web.StreamResponse:
     row = await app[DATABASE].run(document_for_download, act, path_int(request, "document_id"))
     if row["kind"] == SNAPSHOT_KIND and row["created_by"] != act.actor.id:
         return await snapshot_for_viewer(request, act, row)
+    if row["kind"] == SCAN and act.actor.role is not Role.VILLAGE_CLERK:  # the village keeps its own file as sent
+        return await marked_scan(request, act, row)
     return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"])
+
+
+def content_disposition(name: str) -> str:
+    """A download's file name, Chinese included (RFC 6266 / 5987)."""
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+async def marked_scan(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
+    """A scan downloaded at a console: a copy marked for this viewer (JPEG, or PDF for several pages)."""
+    app = request.app
+    pages, mark = await app[DATABASE].run(downloaded_scan, act, row)
+    scan_format = BY_CONTENT_TYPE[row["content_type"]]
+    sources = [PageSource(row["digest"], scan_format, index, page, mark) for index, page in enumerate(pages)]
+    body, content_type = await asyncio.get_running_loop().run_in_executor(
+        app[SCAN_WORKERS], app[TILES].marked_copy, sources)
+    name = Path(row["filename"]).stem + (".jpg" if content_type == "image/jpeg" else ".pdf")
+    return web.Response(body=body, content_type=content_type, headers={
+        "Cache-Control": "private, no-store", "Content-Disposition": content_disposition(name)})
 
 
 async def snapshot_for_viewer(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:

@@ -1,0 +1,98 @@
+"""Scans in the viewer carry their viewer's watermark: each viewer their own id, revalidated by ETag."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from signaling.deepzoom import TILE_SIZE, DeepZoom
+from watermark import find_mark
+
+from .scan_samples import multipage_tiff, small_scan
+from .scan_support import fetch, uploader
+from .support import ApiClient, RunningServer, open_demo_case
+
+SHOWN_LEVEL = 10  # the whole 1240×1754 page at 724×1024: big enough for the hidden mark
+
+
+async def shown_page(server: RunningServer, viewer: ApiClient, page: dict[str, object]) -> Image.Image:
+    """One zoom level of the page as the viewer's browser assembles it from its tiles."""
+    zoom = DeepZoom(1240, 1754)
+    width, height = zoom.level_size(SHOWN_LEVEL)
+    picture = Image.new("RGB", (width, height))
+    base = str(page["dzi_url"]).replace("image.dzi", f"image_files/{SHOWN_LEVEL}")
+    for column in range(-(-width // TILE_SIZE)):
+        for row in range(-(-height // TILE_SIZE)):
+            status, body, _ = await fetch(server, viewer, f"{base}/{column}_{row}.jpg")
+            assert status == 200
+            left, top, _, _ = zoom.tile_box(SHOWN_LEVEL, column, row)
+            with Image.open(io.BytesIO(body)) as tile:
+                picture.paste(tile, (left, top))
+    return picture
+
+
+def register_row(server: RunningServer, mark_id: int) -> tuple[str, str, int]:
+    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
+        return db.execute("select username, what, document_id from marks where id = ?", [mark_id]).fetchone()
+
+
+async def test_each_viewer_sees_a_scan_marked_with_their_own_id(server: RunningServer, tmp_path: Path) -> None:
+    clerk, town, district = [await server.login(name) for name in ("clerk-yb1", "town-yb", "district")]
+    case = await open_demo_case(clerk)
+    document = (await uploader(server, clerk).upload(case["id"], small_scan(tmp_path / "scan.jpg"))).document
+    page = document["page_images"][0]
+    found = {}
+    for name, viewer in (("town-yb", town), ("district", district)):
+        mark = find_mark(await shown_page(server, viewer, page))
+        assert mark is not None, name
+        found[name] = mark.mark_id
+        assert register_row(server, mark.mark_id) == (name, "scan_page", document["id"])
+    assert found["town-yb"] != found["district"]
+
+
+async def test_a_viewers_thumbnail_is_revalidated_not_fetched_again(server: RunningServer, tmp_path: Path) -> None:
+    clerk, town, district = [await server.login(name) for name in ("clerk-yb1", "town-yb", "district")]
+    case = await open_demo_case(clerk)
+    document = (await uploader(server, clerk).upload(case["id"], small_scan(tmp_path / "scan.jpg"))).document
+    url = server.base + document["page_images"][0]["thumbnail_url"]
+    status, body, headers = await fetch(server, town, document["page_images"][0]["thumbnail_url"])
+    etag = {k.lower(): v for k, v in headers.items()}["etag"]
+    assert status == 200 and body and headers["Cache-Control"] == "private, no-cache"
+    for viewer, expected in ((town, 304), (district, 200)):  # another account never gets the town's picture
+        request = {"Authorization": f"Bearer {viewer.token}", "If-None-Match": etag}
+        async with server.session.get(url, headers=request) as again:
+            assert again.status == expected
+
+
+async def test_a_console_downloads_a_marked_copy_the_village_its_own_file(
+        server: RunningServer, tmp_path: Path) -> None:
+    clerk, town = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    scan = small_scan(tmp_path / "户口簿.jpg")
+    document = (await uploader(server, clerk).upload(case["id"], scan)).document
+    _, own, _ = await fetch(server, clerk, document["file_url"])
+    assert own == scan.read_bytes()
+    status, copy, headers = await fetch(server, town, document["file_url"])
+    assert status == 200 and headers["Content-Type"] == "image/jpeg" and copy != own
+    assert "filename*=UTF-8''%E6%88%B7%E5%8F%A3%E7%B0%BF.jpg" in headers["Content-Disposition"]
+    with Image.open(io.BytesIO(copy)) as picture:
+        mark = find_mark(picture.convert("RGB"))
+    assert mark is not None and register_row(server, mark.mark_id) == ("town-yb", "scan_download", document["id"])
+
+
+async def test_a_multi_page_scan_downloads_as_a_marked_pdf_of_its_pages(server: RunningServer, tmp_path: Path) -> None:
+    clerk, town = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    scan = multipage_tiff(tmp_path / "申请表.tif", [(1240, 1754), (1754, 1240)])
+    document = (await uploader(server, clerk).upload(case["id"], scan)).document
+    status, copy, headers = await fetch(server, town, document["file_url"])
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
+    pdf = pdfium.PdfDocument(copy)
+    assert len(pdf) == 2
+    second = pdf[1].render(scale=1).to_pil()
+    assert second.width > second.height  # the landscape page stays landscape
+    assert find_mark(second.convert("RGB")) is not None
