@@ -114,8 +114,9 @@ def viewer_mark(db: sqlite_utils.Database, act: Act, marked: Marked, action: str
                 case: dict[str, Any] | None) -> ViewerMark:
     """The viewer's mark for this rendition today, issued on first use (once per viewer, page and day)."""
     found = first(
-        db, "select id, lines from marks where account_id = ? and what = ? and document_id is ? and page is ?"
-        " and day = ?", [act.actor.id, marked.what, marked.document_id, marked.page, _china_day(act.at)],
+        db, "select id, lines from marks where account_id = ? and what = ? and case_id is ? and document_id is ?"
+        " and page is ? and day = ?",
+        [act.actor.id, marked.what, marked.case_id, marked.document_id, marked.page, _china_day(act.at)],
     )
     if found is not None:
         return ViewerMark(found["id"], tuple(json.loads(found["lines"])))

@@ -247,7 +247,7 @@ async def test_the_village_page_rejoins_after_its_media_or_its_socket_drops(user
     await remote_video_plays(approver, clerk_id)
 
 
-async def test_a_snapshot_on_the_console_comes_back_watermarked_for_the_approver(users: Users) -> None:
+async def test_a_snapshot_on_the_console_comes_back_watermarked_and_the_chat_sits_on_marks(users: Users) -> None:
     clerk, approver, case = await connected_call(users)
     clerk_id = await account_id(users.server, "clerk-yb1")
     await remote_video_plays(approver, clerk_id)
@@ -263,4 +263,6 @@ async def test_a_snapshot_on_the_console_comes_back_watermarked_for_the_approver
     with sqlite3.connect(users.server.data_dir / "cunneng.db") as db:
         taker = db.execute("select username, case_id from marks where id = ?", [found.mark_id]).fetchone()
     assert taker == ("town-yb", case["id"])
+    background = await approver.eval_on_selector(".chat-messages", "list => getComputedStyle(list).backgroundImage")
+    assert f"/api/cases/{case['id']}/chat-background.png" in background  # the chat sits on the viewer's marks
     await clerk.get_by_role("button", name="挂断").click()

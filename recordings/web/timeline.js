@@ -7,7 +7,8 @@ import { bi, named } from "/common/i18n.js";
 import { EVENTS, REVIEW_STATES } from "/common/names.js";
 import { clock, instant, wallTime } from "./times.js";
 
-const QUIET = new Set(["case_viewed", "document_downloaded", "document_viewed", "document_watermarked", "snapshot_viewed"]);
+const QUIET = new Set(["case_viewed", "document_downloaded", "document_viewed", "document_watermarked", "snapshot_viewed",
+  "chat_watermarked"]);
 
 /** The events in order; locate(at) says where an instant lies in a recorded call, seek(at) goes there. */
 export function timelineList(events, locate, seek) {

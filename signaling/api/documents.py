@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
@@ -24,7 +23,7 @@ from ..snapshots import SNAPSHOT_KIND, snapshot_copy_mark
 from ..tiles import PageSource
 from ..verification import verify_page
 from ..watermarking import marked_still
-from .routing import Api, QueryParam, account_of, act_of, json_response, path_int
+from .routing import Api, QueryParam, account_of, act_of, content_disposition, json_response, path_int
 
 api = Api()
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
@@ -48,11 +47,6 @@ async def document_file(request: web.Request) -> web.StreamResponse:
     if row["kind"] == SCAN and act.actor.role is not Role.VILLAGE_CLERK:  # the village keeps its own file as sent
         return await marked_scan(request, act, row)
     return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"])
-
-
-def content_disposition(name: str) -> str:
-    """A download's file name, Chinese included (RFC 6266 / 5987)."""
-    return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
 async def marked_scan(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:

@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -142,6 +143,11 @@ def body_of(request: web.Request) -> Any:
 def act_of(request: web.Request) -> Act:
     """The signed-in account acting now."""
     return Act(account_of(request), request.app[CLOCK](), request.app[AUDIT_LOG])
+
+
+def content_disposition(name: str) -> str:
+    """A download's file name, Chinese included (RFC 6266 / 5987)."""
+    return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:

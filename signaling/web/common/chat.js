@@ -1,4 +1,5 @@
-// 通话留言: the chat of a call — what was said in the case's earlier calls, then live lines.
+// 通话留言: the chat of a call — what was said in the case's earlier calls, then live lines — over
+// a background the server marks with this viewer's name (a screenshot of it says whose it was).
 
 import { get } from "./api.js";
 import { h } from "./dom.js";
@@ -8,6 +9,7 @@ import { bi } from "./i18n.js";
 /** The chat panel of a call session; me is the display name of this page's account. */
 export function chatPanel(session, me) {
   const list = h("ol", { class: "chat-messages", "aria-live": "polite" });
+  list.style.backgroundImage = `url("/api/cases/${session.caseId}/chat-background.png")`;
   const shown = new Set();
   const add = (message) => {
     if (shown.has(message.id)) return;
@@ -27,7 +29,9 @@ export function chatPanel(session, me) {
   get(`/api/cases/${session.caseId}/messages`).then(
     (messages) => messages.forEach(add),
     () => null); // no history on a failing link: the live lines still come
-  return h("section", { class: "call-chat" }, h("h3", {}, bi("文字交流", "Chat")), list, form);
+  const exported = h("a", { class: "chat-export", href: `/api/cases/${session.caseId}/messages.png`, download: "" },
+    bi("导出聊天记录（带水印）", "Export (watermarked)"));
+  return h("section", { class: "call-chat" }, h("h3", {}, bi("文字交流", "Chat")), list, form, exported);
 }
 
 function chatLine(message, mine) {

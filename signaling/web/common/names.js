@@ -54,6 +54,7 @@ export const EVENTS = {
   snapshot_taken: ["通话截图", "Snapshot taken"],
   snapshot_viewed: ["查看截图", "Snapshot viewed"],
   mark_traced: ["泄露溯源", "Leak traced"],
+  chat_watermarked: ["聊天记录加水印给查看人", "Chat marked for a viewer"],
   document_watermarked: ["文件加水印给查看人", "Marked for a viewer"],
   case_held: ["保全（设为问题件）", "Legal hold"],
   case_released: ["解除保全", "Hold released"],
