@@ -123,6 +123,13 @@ def viewer_mark(db: sqlite_utils.Database, act: Act, marked: Marked, action: str
     return issue_mark(db, act, marked, action, case)
 
 
+def document_copy_mark(db: sqlite_utils.Database, act: Act, row: dict[str, Any], kind: str, what: str,
+                       action: str) -> ViewerMark:
+    """The viewer's mark for their copy of one of a case's documents (a snapshot, a scan, an issued one)."""
+    case = first(db, "select id, number from cases where id = ?", [row["case_id"]])
+    return viewer_mark(db, act, Marked(kind, what, row["case_id"], document_id=row["id"]), action, case)
+
+
 def _china_day(at: datetime) -> str:
     return at.astimezone(CHINA_TZ).date().isoformat()
 

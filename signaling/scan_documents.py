@@ -18,7 +18,7 @@ from .cases import authorized_case, load_case
 from .documents import SCAN, document_json
 from .events import case_audience
 from .exceptions import NotFound
-from .marks import DOCUMENT, Marked, ViewerMark, viewer_mark
+from .marks import DOCUMENT, Marked, ViewerMark, document_copy_mark, viewer_mark
 from .roles import Account
 from .storage import first, insert
 
@@ -115,7 +115,5 @@ def downloaded_scan(
 ) -> tuple[list[StoredPage], ViewerMark]:
     """A scan's pages and the downloader's mark for the copy they take away."""
     pages = [scan_page(db, act.actor, row["id"], number)[1] for number in range(1, (row["pages"] or 1) + 1)]
-    case = first(db, "select id, number from cases where id = ?", [row["case_id"]])
-    mark = viewer_mark(db, act, Marked(DOCUMENT, "scan_download", row["case_id"], row["id"]),
-                       "document_watermarked", case)
-    return pages, mark
+    return pages, document_copy_mark(db, act, row, DOCUMENT, "scan_download", "document_watermarked")
+

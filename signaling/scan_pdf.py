@@ -113,3 +113,13 @@ def pdf_page(source: BinaryIO, index: int, size: tuple[int, int]) -> Image.Image
         finally:
             document.close()
     return image if image.size == size else image.resize(size)
+
+
+def rendered_pages(data: bytes, dpi: float) -> list[Image.Image]:
+    """Every page of a (small, issued) PDF rasterized at dpi, for a marked copy."""
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
+        try:
+            return [rendered(document[index], dpi / 72.0) for index in range(len(document))]
+        finally:
+            document.close()

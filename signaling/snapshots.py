@@ -20,7 +20,7 @@ from .calls import get_call
 from .cases import authorized_case
 from .exceptions import Conflict, NotFound
 from .issuing import public_document
-from .marks import SNAPSHOT, Marked, ViewerMark, register_mark, viewer_mark
+from .marks import SNAPSHOT, Marked, ViewerMark, document_copy_mark, register_mark
 from .roles import Account
 from .storage import first, insert
 
@@ -59,8 +59,4 @@ def record_snapshot(db: sqlite_utils.Database, act: Act, case: dict[str, Any], c
 
 def snapshot_copy_mark(db: sqlite_utils.Database, act: Act, row: dict[str, Any]) -> ViewerMark:
     """The mark a snapshot carries for someone other than its taker."""
-    case = first(db, "select id, number from cases where id = ?", [row["case_id"]])
-    if case is None:
-        raise NotFound("找不到该办件。", "No such case.")
-    marked = Marked(SNAPSHOT, "snapshot_copy", row["case_id"], document_id=row["id"])
-    return viewer_mark(db, act, marked, "snapshot_viewed", case)
+    return document_copy_mark(db, act, row, SNAPSHOT, "snapshot_copy", "snapshot_viewed")

@@ -16,6 +16,7 @@ from watermark import ImageTooSmall, embed_id, mark_image, paste_text, tile_text
 
 from .marks import ViewerMark
 from .renditions import jpeg
+from .scan_pdf import rendered_pages
 
 MIN_STILL_SIDE = 640  # a smaller still is enlarged first: legible letters, an id that survives a thumbnail
 BACKGROUND_SIZE = (1024, 1024)  # a multiple of the hidden tile (128 px), so repeating it keeps the lattice
@@ -83,3 +84,11 @@ def chat_background(mark: ViewerMark) -> bytes:
     paper = embed_id(Image.new("RGB", BACKGROUND_SIZE, (255, 255, 255)), mark.mark_id)
     paste_text(paper, mark.lines, opacity=BACKGROUND_OPACITY)
     return png(paper)
+
+
+ISSUED_DPI = 150.0  # an issued page read on screen or printed plainly; the signed original stays the record
+
+
+def marked_rendition(signed_pdf: bytes, mark: ViewerMark) -> bytes:
+    """A signed document's pages as pictures marked for a viewer, in a PDF (no longer signed: a copy to read)."""
+    return marked_pdf(rendered_pages(signed_pdf, ISSUED_DPI), mark, ISSUED_DPI)

@@ -79,7 +79,7 @@ async def issued_approval(server: RunningServer) -> tuple[dict[str, Any], dict[s
     await town.post(f"/api/cases/{case['id']}/actions/start_review", {})
     approved = await town.post(f"/api/cases/{case['id']}/actions/approve", {})
     document = approved.body["issued_document"]
-    status, pdf = await town.get_bytes(f"/api/documents/{document['id']}/file")
+    status, pdf = await clerk.get_bytes(f"/api/documents/{document['id']}/file")  # as signed, to print
     assert status == 200
     return case, document, pdf
 
@@ -90,8 +90,8 @@ async def test_documents_stay_on_day_90_and_go_on_day_91_the_register_stays(tmp_
         case, document, pdf = await issued_approval(server)
         server.clock.advance(days=90)
         assert (await purge(server)).deleted == []
-        town = await server.login("town-yb")
-        assert (await town.get_bytes(f"/api/documents/{document['id']}/file")) == (200, pdf)
+        clerk = await server.login("clerk-yb1")
+        assert (await clerk.get_bytes(f"/api/documents/{document['id']}/file")) == (200, pdf)
 
         server.clock.advance(days=1)
         report = await purge(server)

@@ -96,3 +96,19 @@ async def test_a_multi_page_scan_downloads_as_a_marked_pdf_of_its_pages(server: 
     second = pdf[1].render(scale=1).to_pil()
     assert second.width > second.height  # the landscape page stays landscape
     assert find_mark(second.convert("RGB")) is not None
+
+
+async def test_an_issued_document_is_signed_for_the_village_and_marked_for_a_console(server: RunningServer) -> None:
+    clerk, town = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    await town.post(f"/api/cases/{case['id']}/actions/start_review", {})
+    document = (await town.post(f"/api/cases/{case['id']}/actions/approve", {})).body["issued_document"]
+    path = f"/api/documents/{document['id']}/file"
+    _, signed = await clerk.get_bytes(path)
+    assert (await server.anonymous().post("/api/verify", data=signed)).body["report"]["ok"]
+    status, copy = await town.get_bytes(path)
+    assert status == 200 and copy.startswith(b"%PDF") and copy != signed
+    assert b"/ByteRange" not in copy  # a copy to read, carrying no signature to mistake for the record
+    page = pdfium.PdfDocument(copy)[0].render(scale=150 / 72).to_pil()
+    mark = find_mark(page.convert("RGB"))
+    assert mark is not None and register_row(server, mark.mark_id) == ("town-yb", "document_download", document["id"])

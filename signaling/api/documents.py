@@ -16,13 +16,14 @@ from ..acts import Act
 from ..appkeys import ARCHIVE, AUTHORITY, DATABASE, SCAN_WORKERS, TILES
 from ..documents import SCAN, case_documents, document_for_download, registered_document
 from ..exceptions import InvalidInput, PayloadTooLarge
+from ..marks import DOCUMENT, document_copy_mark
 from ..roles import Role
 from ..scan_documents import downloaded_scan
 from ..scan_formats import BY_CONTENT_TYPE
 from ..snapshots import SNAPSHOT_KIND, snapshot_copy_mark
 from ..tiles import PageSource
 from ..verification import verify_page
-from ..watermarking import marked_still
+from ..watermarking import marked_rendition, marked_still
 from .routing import Api, QueryParam, account_of, act_of, content_disposition, json_response, path_int
 
 api = Api()
@@ -42,11 +43,29 @@ async def documents(request: web.Request) -> web.StreamResponse:
 async def document_file(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     row = await app[DATABASE].run(document_for_download, act, path_int(request, "document_id"))
-    if row["kind"] == SNAPSHOT_KIND and row["created_by"] != act.actor.id:
-        return await snapshot_for_viewer(request, act, row)
-    if row["kind"] == SCAN and act.actor.role is not Role.VILLAGE_CLERK:  # the village keeps its own file as sent
-        return await marked_scan(request, act, row)
-    return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"])
+    if served_as_stored(row, act):
+        return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"])
+    marked_copy = {SNAPSHOT_KIND: snapshot_for_viewer, SCAN: marked_scan}.get(row["kind"], marked_issued)
+    return await marked_copy(request, act, row)
+
+
+def served_as_stored(row: dict[str, Any], act: Act) -> bool:
+    """Who gets the stored file itself: a snapshot's taker (it carries their mark), and the village
+    window its scans as sent and its issued documents as signed, to print; everyone else a marked copy."""
+    if row["kind"] == SNAPSHOT_KIND:
+        return bool(row["created_by"] == act.actor.id)
+    return act.actor.role is Role.VILLAGE_CLERK
+
+
+async def marked_issued(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
+    """An issued document shown at a console: its pages rendered and marked for the viewer, as a PDF."""
+    app = request.app
+    mark = await app[DATABASE].run(document_copy_mark, act, row, DOCUMENT, "document_download", "document_watermarked")
+    loop = asyncio.get_running_loop()
+    signed = await loop.run_in_executor(app[SCAN_WORKERS], app[ARCHIVE].read, row["digest"])
+    body = await loop.run_in_executor(app[SCAN_WORKERS], marked_rendition, signed, mark)
+    return web.Response(body=body, content_type="application/pdf", headers={
+        "Cache-Control": "private, no-store", "Content-Disposition": content_disposition(row["filename"])})
 
 
 async def marked_scan(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
