@@ -6,6 +6,7 @@ Called by signaling; never imports signaling, village_client or approver_console
 from pathlib import Path
 
 from recordings.archive import Archive, StoredObject
+from recordings.exceptions import NoPictureThere
 from recordings.finalize import RecordedFile, recover_leftovers
 from recordings.keys import key_from_text, load_or_create_key
 from recordings.recorder import CallRecorder, PartyRecorder
@@ -19,6 +20,7 @@ from recordings.retention import (
     recording_since,
     releasable_files,
 )
+from recordings.stills import still_at
 
 # The auditor console (审计回放), served by signaling at /audit/ (entry point `cunneng.pages`).
 WEB = {
@@ -47,4 +49,6 @@ __all__ = [
     "recover_leftovers",
     "releasable_files",
     "serve_stored_file",
+    "still_at",
+    "NoPictureThere",
 ]

@@ -59,3 +59,12 @@ class RangeNotSatisfiable(RecordingsError):
 
 class InvalidRetention(RecordingsError):
     """A retention period is not a whole number of days of at least one."""
+
+
+class NoPictureThere(RecordingsError):
+    """No picture can be decoded at that moment of the recording (past its end, or no video)."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en

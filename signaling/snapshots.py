@@ -9,6 +9,7 @@ who opens the snapshot gets it marked for them (marks.py, once per viewer and da
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
@@ -41,7 +42,18 @@ def snapshot_case(db: sqlite_utils.Database, account: Account, call_id: str, par
     return case
 
 
-def record_snapshot(db: sqlite_utils.Database, act: Act, case: dict[str, Any], call_id: str, participant_id: str,
+def live_still(call_id: str, participant_id: str) -> Marked:
+    """What a snapshot of a live call shows, for the register."""
+    return Marked(SNAPSHOT, "live_still", call_id=call_id, detail={"participant_id": participant_id})
+
+
+def recording_still(recording: dict[str, Any], seconds: float) -> Marked:
+    """What a snapshot of a replayed recording shows, for the register."""
+    return Marked(SNAPSHOT, "recording_still", recording_id=recording["id"], call_id=recording["call_id"],
+                  detail={"seconds": round(seconds, 2)})
+
+
+def record_snapshot(db: sqlite_utils.Database, act: Act, case: dict[str, Any], shows: Marked,
                     mark: ViewerMark, clean: StoredObject, shown: StoredObject) -> dict[str, Any]:
     """Keep the snapshot with the case and register the taker's mark, in one transaction."""
     stamp = act.at.strftime("%Y%m%d-%H%M%S")
@@ -51,9 +63,7 @@ def record_snapshot(db: sqlite_utils.Database, act: Act, case: dict[str, Any], c
         "created_by": act.actor.id, "created_at": act.when, "source_digest": clean.digest, "signed_by": None,
     }
     document_id = row["id"] = insert(db, "documents", row)
-    marked = Marked(SNAPSHOT, "live_still", case["id"], document_id=document_id, call_id=call_id,
-                    detail={"participant_id": participant_id})
-    register_mark(db, act, mark, marked, "snapshot_taken")
+    register_mark(db, act, mark, replace(shows, case_id=case["id"], document_id=document_id), "snapshot_taken")
     return public_document(row)
 
 

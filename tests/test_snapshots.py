@@ -15,7 +15,8 @@ from PIL import Image
 
 from watermark import find_mark
 
-from .support import RunningServer, start_server
+from .call_support import recorded_call
+from .support import RunningServer, open_demo_case, start_server
 from .test_calls import connected_call
 
 
@@ -160,3 +161,24 @@ async def test_the_extract_command_names_the_viewer_from_the_servers_register(
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("id ") and "元坝镇窗口 刘芳 (town-yb)" in run.stdout
     assert "snapshot_taken" in run.stdout
+
+
+async def test_an_auditor_takes_a_marked_snapshot_of_a_recording(calls_server: RunningServer) -> None:
+    case = await open_demo_case(await calls_server.login("clerk-yb1"))
+    village, approver, _ = await recorded_call(calls_server.base, case["id"], 4.0)
+    await village.close()
+    await approver.close()
+    auditor = await calls_server.login("auditor")
+    recording = (await auditor.get(f"/api/cases/{case['id']}/recordings")).body[0]
+    taken = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 2.0})
+    assert taken.status == 201, taken.body
+    _, png = await auditor.get_bytes(taken.body["image_url"])
+    mark_id = hidden_id(png)
+    assert mark_id is not None
+    with database(calls_server) as db:
+        mark = db.execute("select username, what, recording_id from marks where id = ?", [mark_id]).fetchone()
+    assert tuple(mark) == ("auditor", "recording_still", recording["id"])
+    late = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 3600})
+    assert late.status == 400 and late.body["error"] == "no_picture"
+    other_village = await calls_server.login("clerk-yb2")
+    assert (await other_village.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 1})).status in (403, 404)

@@ -99,6 +99,7 @@ RATING = obj(
 
 HOLD = obj(["reason"], reason=text("保全理由", 500, pattern=r"\S"))
 SNAPSHOT = obj(["participant_id"], participant_id=text("被截图的参与者", 20, pattern=r"^[0-9]+$"))
+RECORDING_SNAPSHOT = obj(["at"], at={"type": "number", "title": "录像中的时刻（秒）", "minimum": 0, "maximum": 86400})
 RELEASE = obj(["reason"], reason=text("解除保全的理由", 500, pattern=r"\S"))
 
 ITEM = ITEM_SCHEMA

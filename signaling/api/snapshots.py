@@ -1,18 +1,26 @@
-"""截图: the server takes a still of a live call's participant, marked for the taker, kept with the case."""
+"""截图: the server takes a still — of a live call's participant, or of a recording being replayed —
+marked for the taker and kept with the case."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiohttp import web
 
+from recordings import NoPictureThere, still_at
+
+from ..acts import Act
 from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, SCAN_WORKERS
-from ..exceptions import Conflict
-from ..marks import new_mark
-from ..snapshots import record_snapshot, snapshot_case
+from ..cases import load_case
+from ..exceptions import Conflict, InvalidInput
+from ..marks import Marked, new_mark
+from ..recorded import recording_for_replay
+from ..sealed_stream import open_sealed
+from ..snapshots import live_still, record_snapshot, recording_still, snapshot_case
 from ..watermarking import marked_still
 from . import schemas
-from .routing import Api, act_of, body_of, json_response
+from .routing import Api, act_of, body_of, json_response, path_int
 
 api = Api()
 
@@ -20,7 +28,7 @@ api = Api()
 @api.route("POST", "/api/calls/{call_id}/snapshot",
            "截图 A still of a participant's video, taken by the server, watermarked for the taker and kept "
            "with the case (approvers and reviewers who see the case)", tag="calls", body=schemas.SNAPSHOT)
-async def snapshot(request: web.Request) -> web.StreamResponse:
+async def live_snapshot(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     call_id, participant_id = request.match_info["call_id"], body_of(request)["participant_id"]
     case = await app[DATABASE].run(snapshot_case, act.actor, call_id, participant_id)
@@ -32,11 +40,35 @@ async def snapshot(request: web.Request) -> web.StreamResponse:
     except TimeoutError:
         raise Conflict("对方画面还没有到达，请稍后再截图。", "No picture from that participant yet: try again.",
                        code="no_picture") from None
+    return await kept_snapshot(request, act, case, live_still(call_id, participant_id), still)
+
+
+@api.route("POST", "/api/recordings/{recording_id}/snapshot",
+           "录像截图 A still of a recording at a moment of the replay, watermarked for the taker and kept with "
+           "the case (auditors, approvers who see the case)", tag="recordings", body=schemas.RECORDING_SNAPSHOT)
+async def recording_snapshot(request: web.Request) -> web.StreamResponse:
+    app, act = request.app, act_of(request)
+    recording = await app[DATABASE].run(recording_for_replay, act, path_int(request, "recording_id"), False)
+    case, _ = await app[DATABASE].run(load_case, recording["case_id"])
+    seconds = float(body_of(request)["at"])
+    source = open_sealed([app[ARCHIVE].reader(recording["digest"])])
+    try:
+        still = await asyncio.get_running_loop().run_in_executor(app[SCAN_WORKERS], still_at, source, seconds)
+    except NoPictureThere as nothing:
+        raise InvalidInput(nothing.message_zh, nothing.message_en, code="no_picture") from None
+    finally:
+        source.close()
+    return await kept_snapshot(request, act, case, recording_still(recording, seconds), still)
+
+
+async def kept_snapshot(request: web.Request, act: Act, case: dict[str, Any], shows: Marked,
+                        still: bytes) -> web.StreamResponse:
+    """Mark the still for the taker, keep it clean and marked, register the mark: 201 with the document."""
+    app, loop = request.app, asyncio.get_running_loop()
     mark = await app[DATABASE].run(new_mark, act, case)
-    loop = asyncio.get_running_loop()
     shown = await loop.run_in_executor(app[SCAN_WORKERS], marked_still, still, mark)
     archive = app[ARCHIVE]
     clean, stored = await asyncio.gather(loop.run_in_executor(app[SCAN_WORKERS], archive.put, [still]),
                                          loop.run_in_executor(app[SCAN_WORKERS], archive.put, [shown]))
-    document = await app[DATABASE].run(record_snapshot, act, case, call_id, participant_id, mark, clean, stored)
+    document = await app[DATABASE].run(record_snapshot, act, case, shows, mark, clean, stored)
     return json_response({"document": document, "image_url": f"/api/documents/{document['id']}/file"}, status=201)
