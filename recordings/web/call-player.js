@@ -1,15 +1,18 @@
 // One call replayed: its parties' files side by side (one <video> each, since Chromium plays only a
 // file's first video track), lined up by their wall-clock starts, driven by one play button and one seek bar.
 
+import { post } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
+import { SnapshotStrip } from "/common/snapshots.js";
 import { SyncedVideos } from "./synced-videos.js";
 import { clock, instant, wallTime } from "./times.js";
 
 /** The player of one call's files; onReplay() once the server has started sending them (it logs the replay). */
 export function callPlayer(files, onReplay) {
   const origin = Math.min(...files.map((file) => instant(file.started_at)));
-  const tracks = files.map((file) => track(file, origin));
+  const snapshots = new SnapshotStrip();
+  const tracks = files.map((file) => track(file, origin, snapshots));
   const length = Math.max(...tracks.map((t) => t.offset + t.duration));
   const bar = h("input", { type: "range", name: "position", min: 0, max: length.toFixed(1), step: 0.1, value: 0,
     "aria-label": "播放位置 Position" });
@@ -34,7 +37,7 @@ export function callPlayer(files, onReplay) {
   show();
   const element = h("div", { class: "call-player" },
     h("div", { class: "parties" }, tracks.map((t) => t.figure)),
-    h("div", { class: "player-controls" }, toggle, bar, time));
+    h("div", { class: "player-controls" }, toggle, bar, time), snapshots.element);
   return {
     element, origin, length,
     covers: (at) => at >= origin && at <= origin + length * 1000,
@@ -43,11 +46,12 @@ export function callPlayer(files, onReplay) {
   };
 }
 
-function track(file, origin) {
+function track(file, origin, snapshots) {
   const video = h("video", { playsinline: true, preload: "none", "data-recording": file.id });
   const part = file.segment ? `（第 ${file.segment + 1} 段）` : "";
+  const snapshot = snapshots.button(() => post(`/api/recordings/${file.id}/snapshot`, { at: video.currentTime }));
   const figure = h("figure", { class: "party" }, video, h("figcaption", {}, `${file.label}${part}`,
-    file.recovered ? h("small", { class: "en" }, "（故障后恢复 recovered）") : null));
+    file.recovered ? h("small", { class: "en" }, "（故障后恢复 recovered）") : null, " ", snapshot));
   return {
     video, figure, src: `/api/recordings/${file.id}/media`,
     offset: (instant(file.started_at) - origin) / 1000, duration: file.duration,
