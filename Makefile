@@ -23,6 +23,9 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	scripts/netns-run $(PY) -m bench
 
+bench-weaklink: $(INSTALLED)
+	scripts/netns-run $(PY) -m bench.weaklink
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy signaling village_client approver_console recordings watermark
