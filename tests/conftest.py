@@ -18,5 +18,13 @@ async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
     await running.close()
 
 
+@pytest.fixture
+async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    """A server whose calls ring for 2 s and keep a dropped participant's place for 10 s."""
+    running = await start_server(tmp_path / "data", ring_seconds=2.0, rejoin_grace_seconds=10.0)
+    yield running
+    await running.close()
+
+
 # The page tests' fixtures (one Chromium per module, a server per test in the same loop).
 from .browser import browser, live_server, users  # noqa: E402, F401

@@ -6,7 +6,7 @@ import asyncio
 import io
 import json
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -25,13 +25,6 @@ KEYFRAME_PERIOD = RECORDING_KEYFRAME_SECONDS
 
 def close_to(rgb: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 45) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(rgb, expected))
-
-
-@pytest.fixture
-async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    running = await start_server(tmp_path / "data", ring_seconds=2.0, rejoin_grace_seconds=10.0)
-    yield running
-    await running.close()
 
 
 async def party(

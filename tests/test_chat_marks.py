@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import io
-import sqlite3
-from pathlib import Path
-from typing import AsyncIterator
 
-import pytest
 from PIL import Image
 
-from watermark import find_mark
-
-from .support import RunningServer, start_server
+from .mark_support import hidden_id, registered
+from .support import RunningServer
 from .test_calls import connected_call
 
-
-@pytest.fixture
-async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    running = await start_server(tmp_path / "data", ring_seconds=2.0, rejoin_grace_seconds=10.0)
-    yield running
-    await running.close()
+BY_CASE = "username, what, case_id"
 
 
 def mark_in(png: bytes) -> tuple[int, tuple[int, int]]:
     with Image.open(io.BytesIO(png)) as picture:
-        found = find_mark(picture.convert("RGB"))
-        assert found is not None
-        return found.mark_id, picture.size
-
-
-def registered(server: RunningServer, mark_id: int) -> tuple[str, str, int]:
-    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
-        return db.execute("select username, what, case_id from marks where id = ?", [mark_id]).fetchone()
+        size = picture.size
+    mark_id = hidden_id(png)
+    assert mark_id is not None
+    return mark_id, size
 
 
 async def test_the_chat_background_and_transcript_name_their_viewer(calls_server: RunningServer) -> None:
@@ -48,14 +34,15 @@ async def test_the_chat_background_and_transcript_name_their_viewer(calls_server
     status, background = await town.get_bytes(f"/api/cases/{case['id']}/chat-background.png")
     assert status == 200
     town_mark, size = mark_in(background)
-    assert size == (1024, 1024) and registered(calls_server, town_mark) == ("town-yb", "chat_background", case["id"])
+    assert size == (1024, 1024)
+    assert registered(calls_server, town_mark, BY_CASE) == ("town-yb", "chat_background", case["id"])
     district_mark, _ = mark_in((await district.get_bytes(f"/api/cases/{case['id']}/chat-background.png"))[1])
     assert district_mark != town_mark
 
     status, transcript = await district.get_bytes(f"/api/cases/{case['id']}/messages.png")
     assert status == 200
     exported, (width, _) = mark_in(transcript)
-    assert width == 1240 and registered(calls_server, exported) == ("district", "chat_transcript", case["id"])
+    assert width == 1240 and registered(calls_server, exported, BY_CASE) == ("district", "chat_transcript", case["id"])
     other_village = await calls_server.login("clerk-yb2")
     for path in ("chat-background.png", "messages.png"):
         assert (await other_village.get_bytes(f"/api/cases/{case['id']}/{path}"))[0] == 404

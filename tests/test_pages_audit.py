@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import io
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from PIL import Image
 from playwright.async_api import Page, expect
 
 from village_client.consult import Party
-from watermark import find_mark
 
 from .browser import WAIT_MS, Users
 from .call_support import recorded_call
+from .mark_support import hidden_id, leaked, registered, taken_snapshot
 from .support import RunningServer, WallClock, open_demo_case, start_server
-from .test_snapshots import leaked, taken_snapshot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SAID = "请把身份证正面对准镜头"
@@ -93,12 +89,9 @@ async def test_an_auditor_replays_a_call_and_a_timeline_entry_seeks_it(users: Us
     taken = page.locator(".snapshot-taken img")
     await expect(taken).to_be_visible()
     still = await page.request.get(str(await taken.get_attribute("src")))
-    with Image.open(io.BytesIO(await still.body())) as picture:
-        found = find_mark(picture.convert("RGB"))
-    assert found is not None
-    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
-        register = db.execute("select username, what, recording_id from marks where id = ?", [found.mark_id]).fetchone()
-    assert register == ("auditor", "recording_still", recordings[0]["id"])
+    mark_id = hidden_id(await still.body())
+    assert registered(server, mark_id, "username, what, recording_id") == (
+        "auditor", "recording_still", recordings[0]["id"])
 
 
 async def test_an_auditor_holds_a_problem_case_with_a_reason_and_nothing_else(users: Users) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -12,10 +11,12 @@ from PIL import Image
 from signaling.deepzoom import TILE_SIZE, DeepZoom
 from watermark import find_mark
 
+from .mark_support import hidden_id, registered
 from .scan_samples import multipage_tiff, small_scan
 from .scan_support import fetch, uploader
 from .support import ApiClient, RunningServer, open_demo_case
 
+BY_DOCUMENT = "username, what, document_id"
 SHOWN_LEVEL = 10  # the whole 1240×1754 page at 724×1024: big enough for the hidden mark
 
 
@@ -35,11 +36,6 @@ async def shown_page(server: RunningServer, viewer: ApiClient, page: dict[str, o
     return picture
 
 
-def register_row(server: RunningServer, mark_id: int) -> tuple[str, str, int]:
-    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
-        return db.execute("select username, what, document_id from marks where id = ?", [mark_id]).fetchone()
-
-
 async def test_each_viewer_sees_a_scan_marked_with_their_own_id(server: RunningServer, tmp_path: Path) -> None:
     clerk, town, district = [await server.login(name) for name in ("clerk-yb1", "town-yb", "district")]
     case = await open_demo_case(clerk)
@@ -50,7 +46,7 @@ async def test_each_viewer_sees_a_scan_marked_with_their_own_id(server: RunningS
         mark = find_mark(await shown_page(server, viewer, page))
         assert mark is not None, name
         found[name] = mark.mark_id
-        assert register_row(server, mark.mark_id) == (name, "scan_page", document["id"])
+        assert registered(server, mark.mark_id, BY_DOCUMENT) == (name, "scan_page", document["id"])
     assert found["town-yb"] != found["district"]
 
 
@@ -79,9 +75,7 @@ async def test_a_console_downloads_a_marked_copy_the_village_its_own_file(
     status, copy, headers = await fetch(server, town, document["file_url"])
     assert status == 200 and headers["Content-Type"] == "image/jpeg" and copy != own
     assert "filename*=UTF-8''%E6%88%B7%E5%8F%A3%E7%B0%BF.jpg" in headers["Content-Disposition"]
-    with Image.open(io.BytesIO(copy)) as picture:
-        mark = find_mark(picture.convert("RGB"))
-    assert mark is not None and register_row(server, mark.mark_id) == ("town-yb", "scan_download", document["id"])
+    assert registered(server, hidden_id(copy), BY_DOCUMENT) == ("town-yb", "scan_download", document["id"])
 
 
 async def test_a_multi_page_scan_downloads_as_a_marked_pdf_of_its_pages(server: RunningServer, tmp_path: Path) -> None:
@@ -110,5 +104,4 @@ async def test_an_issued_document_is_signed_for_the_village_and_marked_for_a_con
     assert status == 200 and copy.startswith(b"%PDF") and copy != signed
     assert b"/ByteRange" not in copy  # a copy to read, carrying no signature to mistake for the record
     page = pdfium.PdfDocument(copy)[0].render(scale=150 / 72).to_pil()
-    mark = find_mark(page.convert("RGB"))
-    assert mark is not None and register_row(server, mark.mark_id) == ("town-yb", "document_download", document["id"])
+    assert registered(server, hidden_id(page), BY_DOCUMENT) == ("town-yb", "document_download", document["id"])

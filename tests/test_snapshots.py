@@ -8,51 +8,13 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import AsyncIterator
 
-import pytest
 from PIL import Image
 
-from watermark import find_mark
-
 from .call_support import recorded_call
-from .support import RunningServer, open_demo_case, start_server
+from .mark_support import hidden_id, leaked, taken_snapshot
+from .support import RunningServer, open_demo_case
 from .test_calls import connected_call
-
-
-@pytest.fixture
-async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    running = await start_server(tmp_path / "data", ring_seconds=2.0, rejoin_grace_seconds=10.0)
-    yield running
-    await running.close()
-
-
-def hidden_id(png: bytes) -> int | None:
-    with Image.open(io.BytesIO(png)) as image:
-        found = find_mark(image.convert("RGB"))
-    return found.mark_id if found else None
-
-
-async def taken_snapshot(server: RunningServer) -> bytes:
-    """A snapshot the town window takes of the village during a call, as the town window gets it."""
-    village, approver, _ = await connected_call(server)
-    try:
-        await approver.wait_for_video(village.account_id, frames=5)
-        town = await server.login("town-yb")
-        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
-        return (await town.get_bytes(taken.body["image_url"]))[1]
-    finally:
-        await village.close()
-        await approver.close()
-
-
-def leaked(png: bytes) -> bytes:
-    """The picture as it leaks: a JPEG at quality 60, scaled to 80 %."""
-    with Image.open(io.BytesIO(png)) as image:
-        smaller = image.convert("RGB").resize((image.width * 4 // 5, image.height * 4 // 5))
-    out = io.BytesIO()
-    smaller.save(out, "JPEG", quality=60)
-    return out.getvalue()
 
 
 def database(server: RunningServer) -> sqlite3.Connection:
