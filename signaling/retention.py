@@ -93,7 +93,7 @@ def purge_expired(
     """Delete what is past its retention period (held cases excepted); a dry run changes nothing."""
     candidates = {(e.stored.kind, e.stored.row_id): e for e in _expired_candidates(db, policy, act.at)}
     going, held = due_for_deletion([e.stored for e in candidates.values()], policy, act.at)
-    files = releasable_files(going, _still_named(db, going))
+    files = releasable_files(going, _still_named(db, going)) + _clean_stills(db, going)
     report = PurgeReport(dry_run, [candidates[s.kind, s.row_id] for s in going],
                          [candidates[s.kind, s.row_id] for s in held], files)
     if not dry_run:
@@ -146,6 +146,14 @@ def _still_named(db: sqlite_utils.Database, going: list[Stored]) -> set[str]:
         [digests, leaving[RECORDING], digests, leaving[DOCUMENT], digests],
     )
     return {row["digest"] for row in found}
+
+
+def _clean_stills(db: sqlite_utils.Database, going: list[Stored]) -> list[str]:
+    """The clean stills kept beside the snapshots going (each snapshot has its own): they go too."""
+    leaving = json.dumps([s.row_id for s in going if s.kind == DOCUMENT])
+    found = rows(db, "select source_digest from documents where source_digest is not null"
+                     " and id in (select value from json_each(?)) order by source_digest", [leaving])
+    return [row["source_digest"] for row in found]
 
 
 def _forget(db: sqlite_utils.Database, act: Act, expired: Expired, policy: RetentionPolicy, removed: bool) -> None:

@@ -13,6 +13,7 @@ from PIL import Image
 
 from .call_support import recorded_call
 from .mark_support import hidden_id, leaked, taken_snapshot
+from .retention_support import on_disk, purge
 from .support import RunningServer, open_demo_case
 from .test_calls import connected_call
 
@@ -144,3 +145,14 @@ async def test_an_auditor_takes_a_marked_snapshot_of_a_recording(calls_server: R
     assert late.status == 400 and late.body["error"] == "no_picture"
     other_village = await calls_server.login("clerk-yb2")
     assert (await other_village.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 1})).status in (403, 404)
+
+
+async def test_a_snapshot_and_its_clean_still_go_when_documents_do(calls_server: RunningServer) -> None:
+    await taken_snapshot(calls_server)
+    with database(calls_server) as db:
+        kept = db.execute("select id, digest, source_digest from documents where kind = 'snapshot'").fetchone()
+    assert on_disk(calls_server, kept["digest"]) and on_disk(calls_server, kept["source_digest"])
+    calls_server.clock.advance(days=91)
+    report = await purge(calls_server)
+    assert [e.stored.row_id for e in report.deleted] == [kept["id"]]
+    assert not on_disk(calls_server, kept["digest"]) and not on_disk(calls_server, kept["source_digest"])
