@@ -169,6 +169,7 @@ async def measure(link: VillageLink, sizes: Sizes) -> dict[str, Any]:
         runner, plain_port = await plain_receiver(work)
         try:
             call = await consult(link, served, call_scan, sizes)
+            call["udp"] = await asyncio.to_thread(link.udp_counts)
             transfer = await in_village(link, "transfer", {
                 "server": f"http://{SERVER_ADDRESS}:{served.base.rsplit(':', 1)[1]}", "scan": str(big_scan),
                 "case_id": call["case_id"], "plain_url": f"http://{SERVER_ADDRESS}:{plain_port}/upload"})

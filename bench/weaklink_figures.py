@@ -101,5 +101,8 @@ def table(found: dict[str, Any]) -> str:
     for name, phase in figures["phases"].items():
         lines.append(f"{name:14} {phase['seconds']:7.1f} {phase['fps']:5.1f} {phase['freezes_over_1s']:7d} "
                      f"{phase['longest_gap_s']:7.2f} {phase['village_kbps']:6.0f} {phase['hub_target_kbps']:6.0f}")
-    lines.append(f"keyframes the hub asked the village for: {figures['keyframe_requests']}")
+    lines.append(f"keyframes the hub asked the village for: {figures['keyframe_requests']}; UDP lost on the "
+                 "link during the call: " + ", ".join(f"{way} {n['dropped']} of {n['seen']} "
+                                                      f"({100 * n['dropped'] / max(n['seen'], 1):.1f} %)"
+                                                      for way, n in found["call"]["udp"].items()))
     return "\n".join(lines)

@@ -1,10 +1,10 @@
 """A village behind a weak link: its own network namespace, joined to ours by a veth pair.
 
 `tc tbf` holds each direction to the link's rate (the server's end shapes the downlink,
-the village's end its uplink) and nftables drops a share of the UDP packets crossing the
-village's end at random (`numgen random`: this kernel has no netem). TCP is not dropped:
-a village link loses datagrams to radio and queue noise, and TCP's own losses come from
-the tbf queue. The namespace is held by a sleeping process and entered with
+the village's end its uplink) and nftables drops a share of the UDP packets crossing it at
+random, on arrival at either end (`numgen random`: this kernel has no netem). TCP is not
+dropped at random: its losses come from the tbf queue, as on a village router.
+The namespace is held by a sleeping process and entered with
 `nsenter --net=/proc/PID/ns/net`, so it has no name (`ip netns add` would leave one in the
 host's /run/netns) and vanishes with its holder, the veth pair with it.
 
@@ -14,6 +14,7 @@ firewall tables to the namespace it runs in.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -48,9 +49,13 @@ class LinkShape:
                 "burst", f"{burst_kbit}kbit", "latency", f"{self.queue_ms}ms"]
 
     def loss_rules(self, device: str) -> dict[str, list[str]]:
-        """nftables rules dropping the share of UDP in and out of `device`."""
-        drop = f"meta l4proto udp numgen random mod 100 < {self.udp_loss_percent} drop"
-        return {"input": [f'iifname "{device}" {drop}'], "output": [f'oifname "{device}" {drop}']}
+        """nftables rules dropping the share of UDP arriving over `device`, counting what they see.
+
+        Dropped on arrival, as a radio link loses them: a drop on the way out would fail the
+        sender's sendto() with EPERM instead.
+        """
+        udp, drop = f'iifname "{device}" meta l4proto udp', f"numgen random mod 100 < {self.udp_loss_percent}"
+        return {"input": [f"{udp} counter", f"{udp} {drop} counter drop"]}
 
 
 def missing_powers() -> str | None:
@@ -102,6 +107,10 @@ class VillageLink:
         assert self._holder is not None, "the link is not built"
         return ["nsenter", f"--net=/proc/{self._holder.pid}/ns/net", "--", *command]
 
+    def udp_counts(self) -> dict[str, dict[str, int]]:
+        """UDP packets each direction carried and dropped ("up": from the village to the server)."""
+        return {"up": _counts(["nft"]), "down": _counts(self.enter("nft"))}
+
     def __enter__(self) -> VillageLink:
         why_not = missing_powers()
         if why_not is not None:
@@ -128,6 +137,7 @@ class VillageLink:
                      ["ip", "addr", "add", f"{VILLAGE_ADDRESS}/30", "dev", VILLAGE_END],
                      ["ip", "link", "set", VILLAGE_END, "up"], self.shape.tbf(VILLAGE_END)):
             run(*self.enter(*step))
+        self._undo.enter_context(nft_table(LOSS_TABLE, self.shape.loss_rules(SERVER_END)))
         self._undo.enter_context(nft_table(LOSS_TABLE, self.shape.loss_rules(VILLAGE_END), self.enter()))
 
     def _end_holder(self) -> None:
@@ -151,3 +161,12 @@ def _wait_for_own_namespace(pid: int, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise LinkNotBuilt("the village's namespace did not appear")
         time.sleep(0.02)
+
+
+def _counts(nft: list[str]) -> dict[str, int]:
+    """The loss table's two counters: UDP packets seen, and dropped."""
+    listing = subprocess.run([*nft, "-j", "list", "table", "inet", LOSS_TABLE],
+                             capture_output=True, text=True, check=True, timeout=30).stdout
+    found = [e["counter"]["packets"] for item in json.loads(listing)["nftables"] if "rule" in item
+             for e in item["rule"]["expr"] if "counter" in e]
+    return {"seen": found[0], "dropped": found[1]}
