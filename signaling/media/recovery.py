@@ -1,0 +1,155 @@
+"""Loss recovery on the hub's video receivers: ask again for lost packets, give up in time.
+
+aiortc's receiver asks (NACK) for a missing packet when it notices the gap, and again only
+when another gap appears; its jitter buffer holds every later frame until the packet comes
+or 512 more packets have arrived, which on a 300 kbit/s village stream is a freeze of ten
+seconds. On a lossy link the retransmission is lost now and then too. So each hub video
+receiver gets a jitter buffer that asks again every RENACK_INTERVAL for what is still
+missing, and after GIVE_UP_AFTER (or once aiortc stops asking) skips to the next whole frame
+and says so: the publication then drops frames until a keyframe, which it asks for, since
+every frame after a lost one refers to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiortc import RTCRtpReceiver
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+from aiortc.rtp import RtpPacket
+from aiortc.utils import uint16_add, uint16_gt
+
+from signaling.background import BackgroundTasks
+
+logger = logging.getLogger(__name__)
+
+RENACK_INTERVAL = 0.1  # seconds: about one round trip on a loaded village link
+GIVE_UP_AFTER = 0.5  # seconds stalled on one packet: past this a keyframe comes sooner
+VIDEO_CAPACITY = 512  # packets, as aiortc's video receiver
+
+# aiortc keeps these under name-mangled private attributes; only this module reaches in.
+_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
+_NACK_GENERATOR = "_RTCRtpReceiver__nack_generator"
+
+AskAgain = Callable[[int, list[int]], None]
+
+
+class RecoveringJitterBuffer(JitterBuffer):
+    """aiortc's video jitter buffer, asking again for missing packets and skipping hopeless ones."""
+
+    def __init__(self, missing: set[int], ask_again: AskAgain, on_skip: Callable[[], None],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(capacity=VIDEO_CAPACITY, is_video=True)
+        self._clock = clock
+        self.asked_again = 0  # NACKs repeated
+        self.skips = 0  # damaged frames given up
+        self._missing = missing  # aiortc's NackGenerator.missing, kept up to date by aiortc
+        self._asked: dict[int, float] = {}
+        self._ask_again = ask_again
+        self._on_skip = on_skip
+        self._head: int | None = None
+        self._stall: tuple[int, float] | None = None  # (missing sequence number, since)
+        self._resync_after: RtpPacket | None = None
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        """As aiortc's, plus asking again, and skipping past a packet waited for too long."""
+        now = self._clock()
+        self._repeat_nacks(packet.ssrc, now)
+        if self._resync_after is not None and not self._resynced(packet):
+            return False, None
+        if self._head is None or uint16_gt(packet.sequence_number, self._head):
+            self._head = packet.sequence_number
+        pli_flag, frame = super().add(packet)
+        if pli_flag:
+            self._on_skip()  # aiortc dropped packets itself (its buffer overflowed)
+        if frame is None and self._hopeless(now):
+            self._skip_damaged_frame(packet)
+            frame = self._remove_frame(packet.sequence_number) if self._origin is not None else None
+        return pli_flag, frame
+
+    def _repeat_nacks(self, ssrc: int, now: float) -> None:
+        for seq in [s for s in self._asked if s not in self._missing]:
+            del self._asked[seq]
+        due = [seq for seq in self._missing if now - self._asked.setdefault(seq, now) >= RENACK_INTERVAL]
+        if due:
+            self._asked.update(dict.fromkeys(due, now))
+            self.asked_again += len(due)
+            self._ask_again(ssrc, sorted(due))
+
+    def _first_gap(self) -> int | None:
+        """Offset from the origin of the first packet missing before the newest one."""
+        if self._origin is None or self._head is None:
+            return None
+        for offset in range(min(uint16_add(self._head, -self._origin), self._capacity - 1)):
+            if self._packets[(self._origin + offset) % self._capacity] is None:
+                return offset
+        return None
+
+    def _hopeless(self, now: float) -> bool:
+        gap = self._first_gap()
+        if gap is None:
+            self._stall = None
+            return False
+        seq = uint16_add(self._origin, gap)  # type: ignore[arg-type]
+        if self._stall is None or self._stall[0] != seq:
+            self._stall = (seq, now)
+        return seq not in self._missing or now - self._stall[1] > GIVE_UP_AFTER
+
+    def _skip_damaged_frame(self, packet: RtpPacket) -> None:
+        """Drop up to the first frame that starts whole after the gap, or all of it and resync."""
+        assert self._origin is not None and self._head is not None
+        gap = self._first_gap() or 0
+        newest = min(uint16_add(self._head, -self._origin), self._capacity - 1)
+        self.skips += 1
+        self._stall = None
+        self._on_skip()
+        boundary = next((offset for offset in range(gap + 2, newest + 1) if self._starts_frame(offset)), None)
+        if boundary is not None:
+            self._forget(boundary)
+            return
+        self._resync_after = self._packets[self._head % self._capacity] or packet
+        self._forget(newest + 1)
+        self._origin = self._head = None
+
+    def _starts_frame(self, offset: int) -> bool:
+        """Whether the packet at `offset` is a frame's first: its predecessor is here, of another frame."""
+        assert self._origin is not None
+        before = self._packets[(self._origin + offset - 1) % self._capacity]
+        packet = self._packets[(self._origin + offset) % self._capacity]
+        return before is not None and packet is not None and before.timestamp != packet.timestamp
+
+    def _forget(self, count: int) -> None:
+        """Drop `count` slots from the origin, and stop asking for the packets missing among them."""
+        assert self._origin is not None
+        for offset in range(count):
+            self._missing.discard(uint16_add(self._origin, offset))
+        self.remove(count)
+
+    def _resynced(self, packet: RtpPacket) -> bool:
+        """After dropping everything: true once `packet` surely starts a frame (its predecessor came)."""
+        previous = self._resync_after
+        assert previous is not None
+        if packet.sequence_number == uint16_add(previous.sequence_number, 1) and \
+                packet.timestamp != previous.timestamp:
+            self._resync_after = None
+            return True
+        if uint16_gt(packet.sequence_number, previous.sequence_number):
+            self._resync_after = packet
+        return False
+
+
+def install_recovery(receiver: RTCRtpReceiver, on_skip: Callable[[], None]) -> RecoveringJitterBuffer:
+    """Give a hub video receiver the recovering jitter buffer; must run before media flows."""
+    generator: Any = getattr(receiver, _NACK_GENERATOR)
+    tasks = BackgroundTasks("repeated NACK", logger)
+
+    def ask_again(ssrc: int, lost: list[int]) -> None:
+        tasks.spawn(receiver._send_rtcp_nack(ssrc, lost))
+
+    buffer = RecoveringJitterBuffer(generator.missing, ask_again, on_skip)
+    setattr(receiver, _JITTER_BUFFER, buffer)
+    return buffer
+
