@@ -10,7 +10,7 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpreceiver import NackGenerator
 from aiortc.rtp import RtpPacket
 
-from signaling.media.recovery import GIVE_UP_AFTER, RENACK_INTERVAL, RecoveringJitterBuffer
+from signaling.media.recovery import GIVE_UP_AFTER, RecoveringJitterBuffer
 
 PACKETS_PER_FRAME = 3
 TICKS_PER_FRAME = 6000  # 15 fps at 90 kHz
@@ -51,20 +51,18 @@ class Stream:
         return frame
 
 
-async def test_a_lost_packet_is_asked_for_again_each_interval_until_it_comes() -> None:
+async def test_a_lost_packet_is_asked_for_again_less_often_each_time_until_it_comes() -> None:
     stream = Stream()
-    stream.arrive(0, 1, 2, 3, 4, 5, 6, 8, 9)  # 7 lost: aiortc asks once, on seeing 8
+    stream.arrive(0, 1, 2, 3, 4, 5, 6, 8)  # 7 lost: aiortc asks once, on seeing 8
+    stream.arrive(9, 10, 11, every=0.03)
     assert stream.nacks == []
-    stream.arrive(10, every=RENACK_INTERVAL)
+    stream.arrive(12, every=0.03)  # 0.12 s after the first ask
     assert stream.nacks == [[7]]
-    stream.arrive(11, every=RENACK_INTERVAL / 2)
-    assert stream.nacks == [[7]]  # not again within one interval
-    stream.arrive(12, every=RENACK_INTERVAL / 2 + 0.01)
+    stream.arrive(*range(13, 24), every=0.03)  # 0.33 s more: once more, 0.2 s after the last
     assert stream.nacks == [[7], [7]]
-    stream.arrive(7, 13)  # the retransmission
-    assert stream.frames == [0, 1, 2, 3]
-    stream.arrive(14, 15, 16, every=RENACK_INTERVAL)
-    assert stream.nacks == [[7], [7]] and stream.skips == 0
+    stream.arrive(7, *range(24, 30))  # the retransmission
+    assert stream.frames[:4] == [0, 1, 2, 3] and stream.skips == 0
+    assert stream.nacks == [[7], [7]]
 
 
 async def test_a_packet_missing_past_the_deadline_is_given_up_for_the_next_whole_frame() -> None:
@@ -98,3 +96,15 @@ async def test_with_no_whole_frame_left_the_buffer_waits_for_a_frame_start() -> 
     stream.arrive(14, 15, 16, 17, 18, 19)  # 15 follows 14 and starts frame 5: whole frames again
     assert stream.frames == [0, 1, 5]
     assert not {7, 9, 12} & stream.generator.missing
+
+
+async def test_asking_again_waits_longer_once_retransmissions_are_seen_to_take_longer() -> None:
+    stream = Stream()
+    stream.arrive(0, 1, 2)
+    for frame in range(1, 12):  # each frame's middle packet comes 0.3 s late, as over a loaded link
+        first = frame * PACKETS_PER_FRAME
+        stream.arrive(first, first + 2, every=0.05)
+        if frame > 3:
+            stream.arrive(first - 8, every=0.05)
+    assert 0.2 < stream.buffer.recovery_time < 0.35
+    assert stream.skips == 0 and stream.frames == list(range(9))

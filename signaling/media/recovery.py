@@ -4,10 +4,12 @@ aiortc's receiver asks (NACK) for a missing packet when it notices the gap, and 
 when another gap appears; its jitter buffer holds every later frame until the packet comes
 or 512 more packets have arrived, which on a 300 kbit/s village stream is a freeze of ten
 seconds. On a lossy link the retransmission is lost now and then too. So each hub video
-receiver gets a jitter buffer that asks again every RENACK_INTERVAL for what is still
-missing, and after GIVE_UP_AFTER (or once aiortc stops asking) skips to the next whole frame
-and says so: the publication then drops frames until a keyframe, which it asks for, since
-every frame after a lost one refers to it.
+receiver gets a jitter buffer that asks again for what is still missing: after 1.5 times
+the time retransmissions take here (at least MIN_RENACK_INTERVAL), twice that before the
+next ask, and so on, since each ask costs the congested uplink a packet; after GIVE_UP_AFTER
+(longer where retransmissions are slow; at once when aiortc stops asking) it skips to the
+next whole frame and says so: the publication then drops frames until a keyframe, which it
+asks for, since every frame after a lost one refers to it.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from signaling.background import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 
-RENACK_INTERVAL = 0.1  # seconds: about one round trip on a loaded village link
+MIN_RENACK_INTERVAL = 0.1  # seconds: about one round trip on a village link
+RENACK_AFTER_ROUND_TRIPS = 1.5  # the retransmission had time to come and did not
 GIVE_UP_AFTER = 0.5  # seconds stalled on one packet: past this a keyframe comes sooner
+GIVE_UP_AFTER_RECOVERIES = 3  # but on a slow link, time for a second ask to be answered
 VIDEO_CAPACITY = 512  # packets, as aiortc's video receiver
 
 # aiortc keeps these under name-mangled private attributes; only this module reaches in.
@@ -47,7 +51,9 @@ class RecoveringJitterBuffer(JitterBuffer):
         self.asked_again = 0  # NACKs repeated
         self.skips = 0  # damaged frames given up
         self._missing = missing  # aiortc's NackGenerator.missing, kept up to date by aiortc
-        self._asked: dict[int, float] = {}
+        self._asked: dict[int, tuple[float, float, int]] = {}  # seq: (first asked, last asked, times)
+        # Smoothed time from asking to the packet coming; until measured, ask at the shortest interval.
+        self.recovery_time = MIN_RENACK_INTERVAL / RENACK_AFTER_ROUND_TRIPS
         self._ask_again = ask_again
         self._on_skip = on_skip
         self._head: int | None = None
@@ -57,6 +63,7 @@ class RecoveringJitterBuffer(JitterBuffer):
     def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
         """As aiortc's, plus asking again, and skipping past a packet waited for too long."""
         now = self._clock()
+        self._time_recovery(packet.sequence_number, now)
         self._repeat_nacks(packet.ssrc, now)
         if self._resync_after is not None and not self._resynced(packet):
             return False, None
@@ -70,14 +77,24 @@ class RecoveringJitterBuffer(JitterBuffer):
             frame = self._remove_frame(packet.sequence_number) if self._origin is not None else None
         return pli_flag, frame
 
+    def _time_recovery(self, seq: int, now: float) -> None:
+        """A packet asked for came: how long since the first ask (more, if that ask was lost)."""
+        asked = self._asked.get(seq)
+        if asked is not None:
+            self.recovery_time += (now - asked[0] - self.recovery_time) / 8
+
     def _repeat_nacks(self, ssrc: int, now: float) -> None:
         for seq in [s for s in self._asked if s not in self._missing]:
             del self._asked[seq]
-        due = [seq for seq in self._missing if now - self._asked.setdefault(seq, now) >= RENACK_INTERVAL]
+        interval = max(MIN_RENACK_INTERVAL, RENACK_AFTER_ROUND_TRIPS * self.recovery_time)
+        for seq in self._missing:
+            self._asked.setdefault(seq, (now, now, 1))  # aiortc asked when it saw the gap
+        due = sorted(seq for seq, (_, last, times) in self._asked.items()
+                     if now - last >= interval * 2 ** (times - 1))
         if due:
-            self._asked.update(dict.fromkeys(due, now))
+            self._asked.update({seq: (self._asked[seq][0], now, self._asked[seq][2] + 1) for seq in due})
             self.asked_again += len(due)
-            self._ask_again(ssrc, sorted(due))
+            self._ask_again(ssrc, due)
 
     def _first_gap(self) -> int | None:
         """Offset from the origin of the first packet missing before the newest one."""
@@ -96,7 +113,8 @@ class RecoveringJitterBuffer(JitterBuffer):
         seq = uint16_add(self._origin, gap)  # type: ignore[arg-type]
         if self._stall is None or self._stall[0] != seq:
             self._stall = (seq, now)
-        return seq not in self._missing or now - self._stall[1] > GIVE_UP_AFTER
+        patience = max(GIVE_UP_AFTER, GIVE_UP_AFTER_RECOVERIES * self.recovery_time)
+        return seq not in self._missing or now - self._stall[1] > patience
 
     def _skip_damaged_frame(self, packet: RtpPacket) -> None:
         """Drop up to the first frame that starts whole after the gap, or all of it and resync."""
