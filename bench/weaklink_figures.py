@@ -63,14 +63,18 @@ def call_figures(found: dict[str, Any]) -> dict[str, Any]:
     whole = (stretches["before scan"][0], stretches["after scan"][1])
     capacity = link["rate_kbit"] * 1000 / 8  # bytes per second
     scan = call["scan"]
-    scan_s = scan["ended_at"] - scan["began_at"]
     hub = call["hub"]
+    per_phase = {name: phase_figures(call, *stretch) for name, stretch in stretches.items()}
+    scan_s = scan["sent_at"] - scan["began_at"]
+    scan_kbps = scan["bytes"] * 8 / 1000 / scan_s
     return {
         "call": phase_figures(call, *whole),
-        "phases": {name: phase_figures(call, *stretch) for name, stretch in stretches.items()},
+        "phases": per_phase,
         "keyframe_requests": hub[-1]["keyframe_requests"] - hub[0]["keyframe_requests"] if hub else 0,
-        "scan": {"bytes": scan["bytes"], "seconds": scan_s, "link_alone_s": scan["bytes"] / capacity,
-                 "intact": scan["intact"]},
+        "scan": {"bytes": scan["bytes"], "seconds": scan_s, "complete_s": scan["ended_at"] - scan["sent_at"],
+                 "link_alone_s": scan["bytes"] / capacity, "intact": scan["intact"], "kbps": scan_kbps,
+                 # the link's share the scan and the call's uplink used together while it went
+                 "link_used": (scan_kbps + per_phase["during scan"]["village_kbps"]) / link["rate_kbit"]},
         "transfer": {"bytes": transfer["bytes"], "ours_s": transfer["ours_s"], "plain_s": transfer["plain_s"],
                      "link_alone_s": transfer["bytes"] / capacity,
                      "ours_to_plain": transfer["plain_s"] / transfer["ours_s"]},
@@ -88,7 +92,9 @@ def table(found: dict[str, Any]) -> str:
         ("village sends (median)", f"{call['village_kbps']:.0f} kbit/s",
          f"hub's target {call['hub_target_kbps']:.0f}; link {link['rate_kbit']}"),
         (f"scan of {scan['bytes'] / 1e6:.1f} MB during the call", f"{scan['seconds']:.1f} s",
-         f"link alone {scan['link_alone_s']:.1f} s; intact: {'yes' if scan['intact'] else 'NO'}"),
+         f"link alone {scan['link_alone_s']:.1f} s; {scan['kbps']:.0f} kbit/s, with the call "
+         f"{100 * scan['link_used']:.0f} % of the link; stored {scan['complete_s']:.1f} s later, "
+         f"intact: {'yes' if scan['intact'] else 'NO'}"),
         (f"scan of {transfer['bytes'] / 1e6:.1f} MB, no call: ours ÷ plain", f"{transfer['ours_to_plain']:.2f} ×",
          f"ours {transfer['ours_s']:.1f} s, plain {transfer['plain_s']:.1f} s, link alone "
          f"{transfer['link_alone_s']:.1f} s; target ≥ 0.9"),
