@@ -77,6 +77,17 @@ async def test_a_packet_missing_past_the_deadline_is_given_up_for_the_next_whole
     assert stream.frames == [0, 1, 3, 4]
 
 
+async def test_a_frame_short_of_several_packets_recovered_one_by_one_is_given_up_in_time() -> None:
+    stream = Stream()
+    stream.arrive(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15)  # 10 and 11, two thirds of frame 3, lost
+    stream.arrive(10, every=0.3)  # comes well within the deadline, but 11 is still missing...
+    assert stream.skips == 0 and stream.frames == [0, 1, 2]
+    stream.arrive(16, every=0.3)  # ...and the picture has been held 0.6 s: frame 3 is given up
+    assert stream.skips == 1
+    stream.arrive(17, 18)  # frame 4 may have begun with 11: the next sure start is frame 5's
+    assert stream.frames == [0, 1, 2, 5]
+
+
 async def test_a_packet_aiortc_stopped_asking_for_is_given_up_at_once() -> None:
     stream = Stream()
     stream.arrive(0, 1, 2, 3, 4, 5, 6, every=0.001)

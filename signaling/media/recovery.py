@@ -6,9 +6,10 @@ or 512 more packets have arrived, which on a 300 kbit/s village stream is a free
 seconds. On a lossy link the retransmission is lost now and then too. So each hub video
 receiver gets a jitter buffer that asks again for what is still missing: after 1.5 times
 the time retransmissions take here (at least MIN_RENACK_INTERVAL), twice that before the
-next ask, and so on, since each ask costs the congested uplink a packet; after GIVE_UP_AFTER
-(longer where retransmissions are slow; at once when aiortc stops asking) it skips to the
-next whole frame and says so: the publication then drops frames until a keyframe, which it
+next ask, and so on, since each ask costs the congested uplink a packet; when no frame has
+come out for GIVE_UP_AFTER since a packet went missing (longer where retransmissions are
+slow, never past GIVE_UP_AT_MOST; at once when aiortc stops asking) it skips to the next
+whole frame and says so: the publication then drops frames until a keyframe, which it
 asks for, since every frame after a lost one refers to it.
 """
 
@@ -30,8 +31,9 @@ logger = logging.getLogger(__name__)
 
 MIN_RENACK_INTERVAL = 0.1  # seconds: about one round trip on a village link
 RENACK_AFTER_ROUND_TRIPS = 1.5  # the retransmission had time to come and did not
-GIVE_UP_AFTER = 0.5  # seconds stalled on one packet: past this a keyframe comes sooner
-GIVE_UP_AFTER_RECOVERIES = 3  # but on a slow link, time for a second ask to be answered
+GIVE_UP_AFTER = 0.5  # seconds a frame is held behind a gap: past this a keyframe comes sooner
+GIVE_UP_AFTER_RECOVERIES = 3  # on a slow link, time for a second ask to be answered,
+GIVE_UP_AT_MOST = 0.8  # but a viewer calls a picture still for a second frozen
 VIDEO_CAPACITY = 512  # packets, as aiortc's video receiver
 
 # aiortc keeps these under name-mangled private attributes; only this module reaches in.
@@ -57,7 +59,7 @@ class RecoveringJitterBuffer(JitterBuffer):
         self._ask_again = ask_again
         self._on_skip = on_skip
         self._head: int | None = None
-        self._stall: tuple[int, float] | None = None  # (missing sequence number, since)
+        self._held_since: float | None = None  # no frame out since, though a packet is missing
         self._resync_after: RtpPacket | None = None
 
     def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
@@ -75,6 +77,8 @@ class RecoveringJitterBuffer(JitterBuffer):
         if frame is None and self._hopeless(now):
             self._skip_damaged_frame(packet)
             frame = self._remove_frame(packet.sequence_number) if self._origin is not None else None
+        if frame is not None:
+            self._held_since = None
         return pli_flag, frame
 
     def _time_recovery(self, seq: int, now: float) -> None:
@@ -106,15 +110,21 @@ class RecoveringJitterBuffer(JitterBuffer):
         return None
 
     def _hopeless(self, now: float) -> bool:
+        """A gap aiortc no longer asks about, or no frame out for too long since one opened.
+
+        Timed from the last frame out, not per packet: a run of losses recovered one by one
+        holds the picture as long as they all take.
+        """
         gap = self._first_gap()
         if gap is None:
-            self._stall = None
             return False
-        seq = uint16_add(self._origin, gap)  # type: ignore[arg-type]
-        if self._stall is None or self._stall[0] != seq:
-            self._stall = (seq, now)
-        patience = max(GIVE_UP_AFTER, GIVE_UP_AFTER_RECOVERIES * self.recovery_time)
-        return seq not in self._missing or now - self._stall[1] > patience
+        assert self._origin is not None
+        if uint16_add(self._origin, gap) not in self._missing:
+            return True
+        if self._held_since is None:
+            self._held_since = now
+        patience = min(GIVE_UP_AT_MOST, max(GIVE_UP_AFTER, GIVE_UP_AFTER_RECOVERIES * self.recovery_time))
+        return now - self._held_since > patience
 
     def _skip_damaged_frame(self, packet: RtpPacket) -> None:
         """Drop up to the first frame that starts whole after the gap, or all of it and resync."""
@@ -122,7 +132,6 @@ class RecoveringJitterBuffer(JitterBuffer):
         gap = self._first_gap() or 0
         newest = min(uint16_add(self._head, -self._origin), self._capacity - 1)
         self.skips += 1
-        self._stall = None
         self._on_skip()
         boundary = next((offset for offset in range(gap + 2, newest + 1) if self._starts_frame(offset)), None)
         if boundary is not None:
