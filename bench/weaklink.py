@@ -93,12 +93,12 @@ async def plain_receiver(folder: Path) -> tuple[web.AppRunner, int]:
 
 
 async def in_village(link: VillageLink, mode: str, job: dict[str, Any]) -> dict[str, Any]:
-    """Run bench/weaklink_village.py in the village's namespace; its JSON."""
+    """Run bench/weaklink_clerk.py (the village clerk's side) in the village's namespace; its JSON."""
     village = await asyncio.create_subprocess_exec(
-        *link.enter(sys.executable, "-m", "bench.weaklink_village", mode, json.dumps(job)),
-        stdout=asyncio.subprocess.PIPE, cwd=ROOT)
+        *link.enter(sys.executable, "-m", "bench.weaklink_clerk", mode),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT)
     try:
-        output, _ = await village.communicate()
+        output, _ = await village.communicate(json.dumps(job).encode())
     finally:
         if village.returncode is None:
             village.kill()
@@ -124,7 +124,7 @@ async def consult(link: VillageLink, served: ServeProcess, scan: Path, sizes: Si
     approver = await Party.sign_in(served.base, "town-yb", DEMO_PASSWORD, video=PatternCamera(640, 480, 15))
     job = {"server": f"http://{SERVER_ADDRESS}:{served.base.rsplit(':', 1)[1]}", "scan": str(scan),
            "scan_after": sizes.scan_after, "hold_after": sizes.hold_after}
-    village = asyncio.create_task(in_village(link, "call", job))
+    village = asyncio.create_task(in_village(link, "consult", job))
     samples: list[dict[str, Any]] = []
     try:
         call_id = await approver.answer_next(timeout=60)

@@ -1,8 +1,8 @@
 """The village side of `make bench-weaklink`, run inside the village's network namespace.
 
-    python -m bench.weaklink_village call|transfer JSON
+    python -m bench.weaklink_clerk consult|transfer  < one JSON line: the job
 
-`call`: sign in as the village clerk, open a case, call the town window, send a scan while
+`consult`: sign in as the village clerk, open a case, call the town window, send a scan while
 the call runs, hang up; prints what it sent second by second and when the scan went.
 `transfer`: the same bytes twice over the bare link — one plain aiohttp POST, then our
 chunked upload. Both print one JSON line; the benchmark (bench/weaklink.py) reads it.
@@ -66,7 +66,7 @@ async def bytes_sent_each_second(village: Party, kbps: list[float]) -> None:
         before = now
 
 
-async def call(job: dict[str, Any]) -> dict[str, Any]:
+async def consult(job: dict[str, Any]) -> dict[str, Any]:
     """Call, send the scan `scan_after` seconds in, hold the call `hold_after` more, hang up.
 
     Moments are time.monotonic(), one clock for every process of the machine.
@@ -118,8 +118,8 @@ async def transfer(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    mode, job = sys.argv[1], json.loads(sys.argv[2])
-    found = asyncio.run({"call": call, "transfer": transfer}[mode](job))
+    mode, job = sys.argv[1], json.loads(sys.stdin.readline())
+    found = asyncio.run({"consult": consult, "transfer": transfer}[mode](job))
     print(json.dumps(found), flush=True)
 
 
