@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 import av
-from aiortc.mediastreams import MediaStreamTrack, VideoStreamTrack
+from aiortc.mediastreams import MediaStreamTrack
 from av.video.frame import PictureType
 
 WIDTH, HEIGHT, FPS = 640, 480, 15
@@ -104,23 +104,3 @@ class ReplayTrack(MediaStreamTrack):
         packet.pts = pts
         packet.time_base = self._clip.time_base
         return packet
-
-
-
-class LoopingCamera(VideoStreamTrack):
-    """testsrc2 at 640×480, 15 fps, as raw frames the sender encodes itself — so its encoder
-    follows the bitrate it is told (the weak-link benchmark). Ten seconds decoded once, looped."""
-
-    def __init__(self, seconds: float = CLIP_SECONDS) -> None:
-        super().__init__()
-        with av.open(f"testsrc2=size={WIDTH}x{HEIGHT}:rate={FPS}", format="lavfi") as source:
-            self._frames = [frame.to_ndarray(format="yuv420p") for frame, _ in
-                            zip(source.decode(video=0), range(int(seconds * FPS)))]
-        self._count = 0
-
-    async def recv(self) -> av.VideoFrame:
-        pts, time_base = await self.next_timestamp()
-        frame = av.VideoFrame.from_ndarray(self._frames[self._count % len(self._frames)], format="yuv420p")
-        frame.pts, frame.time_base = pts, time_base
-        self._count += 1
-        return frame

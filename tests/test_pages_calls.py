@@ -6,11 +6,10 @@ each to its media hub; Chromium's fake camera and microphone are the devices.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from playwright.async_api import Browser, Page, expect
 from .browser import WAIT_MS, Users
 from .mark_support import hidden_id, registered
 from .support import RunningServer, open_demo_case, start_server
+from .village_link import nft_table
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -185,20 +185,9 @@ LIVE_HUB_UFRAG = """async () => {
 }"""
 
 
-@asynccontextmanager
-async def udp_port_blocked(port: int) -> AsyncIterator[None]:
+def udp_port_blocked(port: int) -> AbstractContextManager[None]:
     """Drop every UDP packet to or from a port (nftables, in the test's own network namespace only)."""
-    assert os.environ.get("CUNNENG_NETNS") == "1", "run inside scripts/netns-run: this changes the firewall"
-    table = "inet cunneng_test"
-    script = "\n".join([f"add table {table}",
-                        f"add chain {table} input {{ type filter hook input priority 0; }}",
-                        f"add rule {table} input udp dport {port} drop",
-                        f"add rule {table} input udp sport {port} drop", ""])
-    subprocess.run(["nft", "-f", "-"], input=script, text=True, check=True, timeout=10)
-    try:
-        yield
-    finally:
-        subprocess.run(["nft", "delete", "table", *table.split()], check=True, timeout=10)
+    return nft_table("cunneng_test", {"input": [f"udp dport {port} drop", f"udp sport {port} drop"]})
 
 
 async def rejoined(page: Page, hub_side: str) -> None:
@@ -219,7 +208,7 @@ async def test_the_village_page_rejoins_after_its_media_or_its_socket_drops(user
     # the page notices its peer connection is gone and rejoins with a new one.
     hub_side = await clerk.evaluate(LIVE_HUB_UFRAG)
     assert hub_side
-    async with udp_port_blocked(await clerk.evaluate(SELECTED_PORT)):
+    with udp_port_blocked(await clerk.evaluate(SELECTED_PORT)):
         await expect(village_video).to_have_class(re.compile("frozen"), timeout=MEDIA_WAIT_MS)
         await expect(village_video.locator(".frozen-note")).to_be_visible()
         await expect(approver.locator(".call-quality")).to_have_attribute("data-grade", "poor")

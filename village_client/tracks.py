@@ -43,18 +43,22 @@ class PatternCamera(VideoStreamTrack):
         if self._count == 0:
             self._start = time.monotonic()
         await asyncio.sleep(max(0.0, self._start + self._count / self.fps - time.monotonic()))
-        image = self._image.copy()
-        height, width = image.shape[:2]
-        if self._noise is not None:
-            image[: height // 4] = self._noise.integers(0, 255, (height // 4, width, 3), dtype=np.uint8)
-        x = (self._count * 8) % (width - 48)
-        image[height - 64: height - 16, x: x + 48] = 255 - image[height - 64: height - 16, x: x + 48]
-        image[:16, :16] = (self._count * 37) % 256
-        frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+        frame = self.picture(self._count)
         frame.pts = self._count * VIDEO_CLOCK // self.fps
         frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
         self._count += 1
         return frame
+
+    def picture(self, count: int) -> av.VideoFrame:
+        """Frame number `count`: the bars with the block moved on (subclasses draw other scenes)."""
+        image = self._image.copy()
+        height, width = image.shape[:2]
+        if self._noise is not None:
+            image[: height // 4] = self._noise.integers(0, 255, (height // 4, width, 3), dtype=np.uint8)
+        x = (count * 8) % (width - 48)
+        image[height - 64: height - 16, x: x + 48] = 255 - image[height - 64: height - 16, x: x + 48]
+        image[:16, :16] = (count * 37) % 256
+        return av.VideoFrame.from_ndarray(image, format="rgb24")
 
 
 class Tone(AudioStreamTrack):

@@ -135,6 +135,8 @@ class Participant:
             "uplink_estimate_kbps": _kbps(bandwidth.uplink),
             "target_bitrate_kbps": _kbps(bandwidth.last_sent),
             "keyframe_requests": self.publication.keyframes.requests_sent,
+            "nacks_repeated": self.publication.recovery.asked_again,
+            "frames_given_up": self.publication.recovery.skips,
             "recording_failed": self.publication.sink_failed,
         }
 

@@ -11,6 +11,7 @@ from .feedback import BandwidthArbiter, KeyframeRequester, hook_uplink_estimate,
 from .forwarding import ForwardedTrack
 from .passthrough import MediaFrame, MediaKind, install_tap
 from .recording import PacketSink
+from .recovery import install_recovery
 from .stats import RateMeter
 from .still import GopBuffer, take_still
 
@@ -45,6 +46,8 @@ class Publication:
         self._video = transceivers["video"]
         for kind, transceiver in transceivers.items():
             install_tap(transceiver.receiver, kind, self.deliver)
+        self.recovery = install_recovery(self._video.receiver, self._video_damaged)
+        self._awaiting_keyframe = False
         self._send_rtcp = hook_uplink_estimate(self._video.receiver, self.bandwidth)
         self._keyframe_timer: asyncio.TimerHandle | None = None
         self._latest_video = GopBuffer()
@@ -61,6 +64,11 @@ class Publication:
 
     def deliver(self, frame: MediaFrame) -> None:
         """Every frame from the publisher: count it, record it, forward it."""
+        if frame.kind == "video" and self._awaiting_keyframe:
+            if not frame.keyframe:
+                self.keyframes.request()  # again, rate-limited: the first request may be lost
+                return  # it refers to a frame that was lost: nobody could decode it
+            self._awaiting_keyframe = False
         self.meters[frame.kind].add(len(frame.data))
         if frame.kind == "video":
             self._latest_video.add(frame)
@@ -75,6 +83,11 @@ class Publication:
 
     def request_keyframe(self) -> None:
         """A subscriber needs a keyframe; rate-limited towards the publisher."""
+        self.keyframes.request()
+
+    def _video_damaged(self) -> None:
+        """A video frame was lost for good: wait for a keyframe, and ask for one now."""
+        self._awaiting_keyframe = True
         self.keyframes.request()
 
     def close(self) -> None:
