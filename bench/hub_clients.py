@@ -89,7 +89,8 @@ class LoadPeer:
         for arrivals in self.arrivals.values():
             arrivals.settle()
         return {
-            "bytes_sent": sum(getattr(e, "bytesSent", 0) for e in stats.values() if e.type == "outbound-rtp"),
+            # everything the peer puts on the wire: SRTP, SRTCP and DTLS of its one bundled transport
+            "bytes_sent": sum(e.bytesSent for e in stats.values() if e.type == "transport"),
             "video_frames_sent": self.video._index,
             "received": {owner: {"frames": a.frames, "late": a.late} for owner, a in self.arrivals.items()},
         }

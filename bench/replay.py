@@ -10,6 +10,7 @@ track hands aiortc the encoded packets on the clip's schedule — aiortc packs a
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -63,6 +64,7 @@ def _encode(source: str, codec: str, options: dict[str, str], seconds: float, **
     return EncodedClip(encoder.type, time_base, frames, len(frames) * step)
 
 
+@functools.cache  # encoded once per process
 def encoded_video(seconds: float) -> EncodedClip:
     """testsrc2 (moving colours, text, a clock) as VP8 the way a browser would send it."""
     return _encode(
@@ -72,6 +74,7 @@ def encoded_video(seconds: float) -> EncodedClip:
     )
 
 
+@functools.cache
 def encoded_audio(seconds: float) -> EncodedClip:
     """A tone as Opus in 20 ms frames (960 samples), as WebRTC sends speech."""
     return _encode(
