@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import pickle
 import time
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import av
@@ -81,6 +83,18 @@ def encoded_audio(seconds: float) -> EncodedClip:
         f"sine=frequency=440:sample_rate={AUDIO_RATE}", "libopus", {"frame_duration": "20"},
         seconds, sample_rate=AUDIO_RATE, layout="mono", format="s16", bit_rate=32_000,
     )
+
+
+def save_clips(path: Path) -> Path:
+    """The clip's video and audio in a file, so client processes start without encoding it again."""
+    path.write_bytes(pickle.dumps((encoded_video(CLIP_SECONDS), encoded_audio(CLIP_SECONDS))))
+    return path
+
+
+def load_clips(path: Path) -> tuple[EncodedClip, EncodedClip]:
+    """(video, audio) as save_clips wrote them (a file this benchmark made itself)."""
+    video, audio = pickle.loads(path.read_bytes())
+    return video, audio
 
 
 class ReplayTrack(MediaStreamTrack):
