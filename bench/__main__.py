@@ -1,6 +1,7 @@
 """`make bench`: the figures users feel, in one table, each against its target.
 
     scripts/netns-run .venv/bin/python -m bench [--smoke] [--output FILE]
+    .venv/bin/python -m bench --markdown bench/results/table-<time>.json   # README rows
 
 Every figure that has a baseline is a ratio against that baseline measured in the same
 run, because these machines are shared and noisy. The table is printed and written as
@@ -15,6 +16,7 @@ import asyncio
 import datetime
 import json
 import os
+import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -163,34 +165,59 @@ def print_table(rows: list[Figure], header: str) -> None:
               f"{'yes' if row.ok else 'NO ':3} {row.baseline}")
 
 
+async def machine_load(samples: list[float], every: float = 5.0) -> None:
+    """The 1-minute load average now and then: the machine is shared, and the table says how busy it was."""
+    while True:
+        samples.append(os.getloadavg()[0])
+        await asyncio.sleep(every)
+
+
 async def run(smoke: bool) -> dict[str, Any]:
     sizes = Sizes.smoke() if smoke else Sizes.full()
     rows: list[Figure] = []
     details: dict[str, Any] = {}
-    for name, step in (("hub", hub_figures(sizes)), ("setup", setup_figures(sizes)), ("scan", scan_figures(smoke))):
-        found_rows, details[name] = await step
+    load: list[float] = []
+    watch = asyncio.create_task(machine_load(load))
+    steps = {"hub": lambda: hub_figures(sizes), "setup": lambda: setup_figures(sizes),
+             "scan": lambda: scan_figures(smoke)}
+    for name, step in steps.items():
+        found_rows, details[name] = await step()
         rows.extend(found_rows)
     found_rows, details["watermark"] = watermark_figures(smoke)
     rows.extend(found_rows)
+    watch.cancel()
     return {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "smoke": smoke,
-            "load_average_1min_at_end": os.getloadavg()[0],
+            "load_average_1min": {"mean": round(statistics.mean(load), 2), "max": max(load)},
             "figures": [asdict(row) for row in rows], "details": details}
+
+
+def markdown(table: dict[str, Any]) -> str:
+    """The table as README rows, to paste under the run's date, cores and load."""
+    lines = ["| figure | measured | baseline | target | |", "|---|---|---|---|---|"]
+    for row in map(lambda found: Figure(**found), table["figures"]):
+        lines.append(f"| {row.name} | {row.measured:.3g} {row.unit} | {row.baseline or '—'} | {row.target} "
+                     f"| {'ok' if row.ok else '**not reached**'} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: check every benchmark runs")
     parser.add_argument("--output", type=Path, help="where to write the JSON")
+    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a table written before as README rows")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
     table = asyncio.run(run(args.smoke))
     print_table([Figure(**row) for row in table["figures"]],
-                f"cunneng benchmarks {table['date']}, {table['cores']} cores"
+                f"cunneng benchmarks {table['date']}, {table['cores']} cores, load average "
+                f"{table['load_average_1min']['mean']} (max {table['load_average_1min']['max']})"
                 f"{' (smoke run: sizes too small to compare)' if args.smoke else ''}")
     output = args.output or RESULTS / f"table-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(table, indent=1, ensure_ascii=False))
     print(f"written {output}")
-
 
 if __name__ == "__main__":
     main()
