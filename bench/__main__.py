@@ -1,6 +1,7 @@
 """`make bench`: the figures users feel, in one table, each against its target.
 
     scripts/netns-run .venv/bin/python -m bench [--smoke] [--output FILE]
+    .venv/bin/python -m bench --markdown bench/results/table-<time>.json   # README rows
 
 Every figure that has a baseline is a ratio against that baseline measured in the same
 run, because these machines are shared and noisy. The table is printed and written as
@@ -15,6 +16,7 @@ import asyncio
 import datetime
 import json
 import os
+import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -47,14 +49,15 @@ class Sizes:
     ramp: tuple[int, ...]
     workers: int
     setup_calls: int
+    cost_rounds: int  # of recorded, unrecorded, unrecorded, recorded
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(warmup=6.0, seconds=20.0, ramp=(4, 8, 12, 16, 20), workers=2, setup_calls=20)
+        return cls(warmup=6.0, seconds=20.0, ramp=(4, 8, 12, 16, 20), workers=2, setup_calls=20, cost_rounds=1)
 
     @classmethod
     def smoke(cls) -> Sizes:
-        return cls(warmup=2.0, seconds=3.0, ramp=(1, 2), workers=1, setup_calls=2)
+        return cls(warmup=2.0, seconds=2.0, ramp=(1, 2), workers=1, setup_calls=2, cost_rounds=1)
 
 
 async def hub_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
@@ -70,15 +73,11 @@ async def hub_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
                            "× one stream", "≤ 1.1", found["village_uplink_per_stream"] <= 1.1,
                            "one outgoing stream's bytes/s"))
     four = min(4, sizes.ramp[-1])
-    recorded = runs["recorded_4"] = await run_load(load(four))
-    plain = runs["unrecorded_4"] = await run_load(load(four, record=False))
-    held, held_run = await calls_held(sizes, load)
-    runs["held"] = held_run
-    for calls, found in ((1, runs["uplink_1"]), (four, recorded), (held_run["calls"], held_run)):
-        rows.append(Figure(f"server CPU per recorded call, {calls} call(s)", found["cpu_share_per_call"] * 100,
-                           "% of one core", "≤ 10", found["cpu_share_per_call"] <= 0.10))
-    rows.append(Figure("recorded calls held (≤ 1 % frames lost or late)", held, "calls", "≥ 12", held >= 12))
-    cost = recorded["cpu_share_per_call"] / plain["cpu_share_per_call"]
+    cost, runs["recording_cost"] = await recording_cost(load, four, sizes.cost_rounds)
+    recorded = runs["recording_cost"][0]
+    held_run, failed = await calls_held(sizes, load)
+    runs["held"], runs["failed"] = held_run, failed
+    rows.extend(capacity_rows([runs["uplink_1"], recorded], held_run, failed))
     rows.append(Figure(f"recording's own cost, {four} calls", cost, "×", "≤ 1.1", cost <= 1.1,
                        "same calls unrecorded"))
     per_call = recorded["rss_per_call_bytes"] / MB
@@ -87,22 +86,44 @@ async def hub_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
     return rows, runs
 
 
-async def calls_held(sizes: Sizes, load: Any) -> tuple[int, dict[str, Any]]:
-    """Raise the number of recorded calls until more than 1 % of frames are lost or late.
+def capacity_rows(fewer: list[dict[str, Any]], held: dict[str, Any] | None,
+                  failed: dict[str, Any] | None) -> list[Figure]:
+    """Server CPU per call at 1, 4 and the most calls held; how many calls were held."""
+    rows = [Figure(f"server CPU per recorded call, {run['calls']} call(s)", run["cpu_share_per_call"] * 100,
+                   "% of one core", "≤ 10", run["cpu_share_per_call"] <= 0.10)
+            for run in [*fewer, *([held] if held else [])]]
+    count = held["calls"] if held else 0
+    beyond = f"{failed['calls']}: {failed['frames_lost_or_late']:.1%} lost or late" if failed else "all counts held"
+    return [*rows, Figure("recorded calls held (≤ 1 % frames lost or late)", count, "calls", "≥ 12", count >= 12,
+                          beyond)]
+
+
+async def recording_cost(load: Any, calls: int, rounds: int) -> tuple[float, list[dict[str, Any]]]:
+    """Server CPU of the same calls recorded ÷ unrecorded, in the order recorded, unrecorded,
+    unrecorded, recorded (…), so that a load on the machine that rises or falls meanwhile
+    weighs on both alike; the runs, the first one recorded."""
+    order = [True, False, False, True] * rounds
+    runs = [await run_load(load(calls, record=record)) for record in order]
+    cpu = {record: sum(r["cpu_share_per_call"] for r in runs if r["recorded"] is record) for record in (True, False)}
+    return cpu[True] / cpu[False], runs
+
+
+async def calls_held(sizes: Sizes, load: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Raise the number of recorded calls until more than 1 % of frames are lost or late:
+    the run of the most calls held, and the run that failed (None if none did).
 
     A count that fails is run once more before it counts as failed: one busy moment of
     this shared machine should not decide the figure.
     """
-    held, last = 0, None
+    held = None
     for calls in sizes.ramp:
-        last = await run_load(load(calls, workers=sizes.workers))
-        if last["frames_lost_or_late"] > 0.01:
-            last = await run_load(load(calls, workers=sizes.workers))
-        if last["frames_lost_or_late"] > 0.01:
-            break
-        held = calls
-    assert last is not None
-    return held, last
+        run = await run_load(load(calls, workers=sizes.workers))
+        if run["frames_lost_or_late"] > 0.01:
+            run = await run_load(load(calls, workers=sizes.workers))
+        if run["frames_lost_or_late"] > 0.01:
+            return held, run
+        held = run
+    return held, None
 
 
 async def setup_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
@@ -144,34 +165,59 @@ def print_table(rows: list[Figure], header: str) -> None:
               f"{'yes' if row.ok else 'NO ':3} {row.baseline}")
 
 
+async def machine_load(samples: list[float], every: float = 5.0) -> None:
+    """The 1-minute load average now and then: the machine is shared, and the table says how busy it was."""
+    while True:
+        samples.append(os.getloadavg()[0])
+        await asyncio.sleep(every)
+
+
 async def run(smoke: bool) -> dict[str, Any]:
     sizes = Sizes.smoke() if smoke else Sizes.full()
     rows: list[Figure] = []
     details: dict[str, Any] = {}
-    for name, step in (("hub", hub_figures(sizes)), ("setup", setup_figures(sizes)), ("scan", scan_figures(smoke))):
-        found_rows, details[name] = await step
+    load: list[float] = []
+    watch = asyncio.create_task(machine_load(load))
+    steps = {"hub": lambda: hub_figures(sizes), "setup": lambda: setup_figures(sizes),
+             "scan": lambda: scan_figures(smoke)}
+    for name, step in steps.items():
+        found_rows, details[name] = await step()
         rows.extend(found_rows)
     found_rows, details["watermark"] = watermark_figures(smoke)
     rows.extend(found_rows)
+    watch.cancel()
     return {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "smoke": smoke,
-            "load_average_1min_at_end": os.getloadavg()[0],
+            "load_average_1min": {"mean": round(statistics.mean(load), 2), "max": max(load)},
             "figures": [asdict(row) for row in rows], "details": details}
+
+
+def markdown(table: dict[str, Any]) -> str:
+    """The table as README rows, to paste under the run's date, cores and load."""
+    lines = ["| figure | measured | baseline | target | |", "|---|---|---|---|---|"]
+    for row in map(lambda found: Figure(**found), table["figures"]):
+        lines.append(f"| {row.name} | {row.measured:.3g} {row.unit} | {row.baseline or '—'} | {row.target} "
+                     f"| {'ok' if row.ok else '**not reached**'} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: check every benchmark runs")
     parser.add_argument("--output", type=Path, help="where to write the JSON")
+    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a table written before as README rows")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
     table = asyncio.run(run(args.smoke))
     print_table([Figure(**row) for row in table["figures"]],
-                f"cunneng benchmarks {table['date']}, {table['cores']} cores"
+                f"cunneng benchmarks {table['date']}, {table['cores']} cores, load average "
+                f"{table['load_average_1min']['mean']} (max {table['load_average_1min']['max']})"
                 f"{' (smoke run: sizes too small to compare)' if args.smoke else ''}")
     output = args.output or RESULTS / f"table-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(table, indent=1, ensure_ascii=False))
     print(f"written {output}")
-
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -22,7 +23,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from signaling.media.passthrough import MediaFrame, decoder_thread_of, install_tap, tap_of
 from village_client.peer import rtc_configuration
 
-from .replay import CLIP_SECONDS, EncodedClip, ReplayTrack, encoded_audio, encoded_video
+from .replay import EncodedClip, ReplayTrack, load_clips
 
 LATE_SECONDS = 0.4  # later than the stream's quickest frame by this much: a visible stall
 
@@ -89,7 +90,8 @@ class LoadPeer:
         for arrivals in self.arrivals.values():
             arrivals.settle()
         return {
-            "bytes_sent": sum(getattr(e, "bytesSent", 0) for e in stats.values() if e.type == "outbound-rtp"),
+            # everything the peer puts on the wire: SRTP, SRTCP and DTLS of its one bundled transport
+            "bytes_sent": sum(e.bytesSent for e in stats.values() if e.type == "transport"),
             "video_frames_sent": self.video._index,
             "received": {owner: {"frames": a.frames, "late": a.late} for owner, a in self.arrivals.items()},
         }
@@ -113,7 +115,9 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
 
 
 def main() -> None:
-    asyncio.run(serve(encoded_video(CLIP_SECONDS), encoded_audio(CLIP_SECONDS)))
+    video, audio = load_clips(Path(sys.argv[1]))
+    print(json.dumps({"ready": True}), flush=True)
+    asyncio.run(serve(video, audio))
 
 
 if __name__ == "__main__":

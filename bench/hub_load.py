@@ -26,7 +26,7 @@ from signaling.callrecording import recording_spec
 from signaling.config import Settings
 from signaling.media import MediaConfig, MediaWorkerPool
 
-from .replay import CLIP_SECONDS, encoded_audio, encoded_video
+from .replay import CLIP_SECONDS, encoded_audio, encoded_video, save_clips
 
 
 def process_cpu_seconds(pid: int) -> float:
@@ -73,11 +73,15 @@ class ClientProcess:
         self.reports: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     @classmethod
-    async def start(cls) -> ClientProcess:
+    async def start(cls, clips: Path) -> ClientProcess:
+        """Start one and wait until it has loaded the clip (slow on a busy machine)."""
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.hub_clients", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            cwd=Path(__file__).resolve().parent.parent,
+            sys.executable, "-m", "bench.hub_clients", str(clips), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent,
         )
+        assert process.stdout is not None
+        ready = await asyncio.wait_for(process.stdout.readline(), 120)
+        assert json.loads(ready) == {"ready": True}, ready
         return cls(process)
 
     async def send(self, request: dict[str, Any]) -> None:
@@ -96,7 +100,7 @@ class ClientProcess:
 
     async def report(self) -> dict[str, Any]:
         await self.send({"command": "report"})
-        return await asyncio.wait_for(self.reports.get(), 30)
+        return await asyncio.wait_for(self.reports.get(), 60)
 
     async def stop(self) -> None:
         assert self.process.stdin is not None
@@ -133,14 +137,14 @@ async def run_load(load: Load, clients: int = 2) -> dict[str, Any]:
         settings = Settings(data_dir=Path(temp))
         load_or_create_key(settings.keys_dir / "archive.key")
         recording = recording_spec(settings) if load.record else None
-        return await _measure(load, recording, clients)
+        return await _measure(load, recording, clients, save_clips(Path(temp) / "clips.pickle"))
 
 
-async def _measure(load: Load, recording: dict[str, Any] | None, clients: int) -> dict[str, Any]:
+async def _measure(load: Load, recording: dict[str, Any] | None, clients: int, clips: Path) -> dict[str, Any]:
     calls = [f"call{n}" for n in range(load.calls)]
     call_of = {pid: call for call in calls for pid in participants(call, load.approvers)}
     async with AsyncExitStack() as stack:
-        processes = [await ClientProcess.start() for _ in range(min(clients, load.calls))]
+        processes = [await ClientProcess.start(clips) for _ in range(min(clients, load.calls))]
         for process in processes:
             stack.push_async_callback(process.stop)
         client_of = {pid: processes[calls.index(call) % len(processes)] for pid, call in call_of.items()}

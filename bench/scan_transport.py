@@ -1,16 +1,16 @@
-"""Benchmark: which transport carries a 20 MB scan — our HTTP chunk upload, one plain HTTP upload, or the data channel.
+"""Benchmark: how fast a 20 MB scan reaches the server — our chunk upload against one plain upload; the data channel.
 
-Three ways to move the same bytes from the village side to the server, on loopback, client and
-server in one process (one event loop, as the server has):
+- ours: `ScanUploader.send` into a real `cunneng serve` process — 2 MiB chunks, each with its
+  SHA-256, encrypted and fsynced before it is confirmed (the whole-file hash before, and the
+  completion after, are timed apart);
+- plain: one aiohttp POST of the whole file to a server process that streams it into a file
+  (bench/plain_upload.py);
+- data channel: two aiortc peers in this process, an ordered reliable RTCDataChannel, 16 KiB
+  and 64 KiB messages with bufferedAmount flow control, the receiver writing to a file.
 
-- ours: `ScanUploader.send` — 2 MiB chunks, each with its SHA-256, encrypted and fsynced
-  before it is confirmed (the whole-file hash before, and the completion after, are timed apart);
-- plain: one aiohttp POST of the whole file, streamed to a file by the handler;
-- data channel: two aiortc peers, an ordered reliable RTCDataChannel, 16 KiB and 64 KiB messages
-  with bufferedAmount flow control, the receiver writing to a file.
-
-Run inside the private network namespace (aiortc needs 127.0.0.2):
-    scripts/netns-run .venv/bin/python bench/scan_transport.py [--smoke]
+The client is this process; ours and plain take turns, several runs each (medians), on
+loopback. Run inside the private network namespace (aiortc needs 127.0.0.2):
+    scripts/netns-run .venv/bin/python -m bench.scan_transport [--smoke]
 Prints a table and writes bench/results/scan_transport-<time>.json.
 """
 
@@ -18,25 +18,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
-from aiohttp import web
 from aiortc import RTCDataChannel, RTCPeerConnection
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from signaling.demo import DEMO_PASSWORD
+from tests.scan_samples import A4_600_DPI, save, scan_page
+from tests.support import ApiClient, free_port, open_demo_case, serve_process, wait_healthy
+from village_client.uploader import ScanUploader, file_digest, login
 
-from bench.figures import save_results  # noqa: E402
-from tests.scan_samples import A4_600_DPI, save, scan_page  # noqa: E402
-from tests.support import open_demo_case, start_server  # noqa: E402
-from village_client.uploader import ScanUploader, file_digest  # noqa: E402
+from .figures import save_results
 
 MB = 1024 * 1024
+RUNS = 5
 
 
 def make_scan(folder: Path, smoke: bool) -> Path:
@@ -46,54 +48,70 @@ def make_scan(folder: Path, smoke: bool) -> Path:
     return save(scan_page(A4_600_DPI, grain=16), folder / "scan-20mb.jpg", "JPEG", quality=98)
 
 
+def variant(scan: Path, run: int) -> Path:
+    """The page with one byte after its end: a new file for each run, so nothing counts as sent before."""
+    path = scan.with_name(f"run{run}-{scan.name}")
+    path.write_bytes(scan.read_bytes() + bytes([run]))
+    return path
+
+
 async def timed(step: Callable[[], Awaitable[object]]) -> float:
     started = time.perf_counter()
     await step()
     return time.perf_counter() - started
 
 
-async def ours(scan: Path, work: Path) -> dict[str, float]:
-    """Our chunk upload, phase by phase, through a real server."""
-    server = await start_server(work / "data")
+@asynccontextmanager
+async def plain_server(work: Path) -> AsyncIterator[str]:
+    """bench/plain_upload.py in its own process; its upload URL."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.plain_upload", str(port), str(work / "plain.bin"),
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    url = f"http://127.0.0.1:{port}/upload"
     try:
-        clerk = await server.login("clerk-yb1")
-        case = await open_demo_case(clerk)
-        uploader = ScanUploader(server.session, server.base, clerk.token)
-        hashing = await timed(lambda: asyncio.to_thread(file_digest, scan))
-        upload = await uploader.announce(case["id"], scan)
-        transfer = await timed(lambda: uploader.send(upload, scan))
-        completion = await timed(lambda: uploader.complete(upload["id"]))
+        await wait_healthy(url)
+        yield url
     finally:
-        await server.close()
-    return {"transfer_s": transfer, "hash_s": hashing, "complete_s": completion}
+        process.terminate()
+        await process.wait()
 
 
-async def plain(scan: Path, work: Path) -> float:
-    """One POST of the whole file to a handler that streams it into a file."""
-    async def receive(request: web.Request) -> web.Response:
-        with (work / "plain.bin").open("wb") as sink:
-            async for block in request.content.iter_chunked(MB):
-                sink.write(block)
-        return web.json_response({"ok": True})
+async def plain_upload(session: aiohttp.ClientSession, url: str, data: bytes) -> float:
+    """Seconds for one POST of the whole file."""
+    async def post() -> None:
+        async with session.post(url, data=data) as response:
+            assert response.status == 200
 
-    app = web.Application()
-    app.router.add_post("/upload", receive)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
+    return await timed(post)
+
+
+async def our_upload(uploader: ScanUploader, case_id: int, scan: Path) -> tuple[float, str]:
+    """Seconds to send every chunk of a new upload (announced first, completed later); its id."""
+    upload = await uploader.announce(case_id, scan)
+    return await timed(lambda: uploader.send(upload, scan)), str(upload["id"])
+
+
+async def transfers(scan: Path, work: Path, runs: int) -> dict[str, Any]:
+    """Ours and plain in turns, against server processes; then the last of ours completed."""
     data = scan.read_bytes()
+    served = await serve_process(work / "data")
     try:
-        async with aiohttp.ClientSession() as session:
-            url = f"http://127.0.0.1:{runner.addresses[0][1]}/upload"
-
-            async def post() -> None:
-                async with session.post(url, data=data) as response:
-                    assert response.status == 200
-
-            return await timed(post)
+        async with plain_server(work) as url, aiohttp.ClientSession() as session:
+            token = await login(session, served.base, "clerk-yb1", DEMO_PASSWORD)
+            case = await open_demo_case(ApiClient(session, served.base, token))
+            uploader = ScanUploader(session, served.base, token)
+            plain, ours = [], []
+            for run in range(runs):
+                plain.append(await plain_upload(session, url, data))
+                seconds, upload_id = await our_upload(uploader, case["id"], variant(scan, run))
+                ours.append(seconds)
+            hashing = await timed(lambda: asyncio.to_thread(file_digest, scan))
+            completion = await timed(lambda: uploader.complete(upload_id))
     finally:
-        await runner.cleanup()
+        await served.stop()
+    return {"plain_s": plain, "ours_s": ours, "hash_s": hashing, "complete_s": completion}
 
 
 async def data_channel(scan: Path, work: Path, message: int) -> float:
@@ -140,28 +158,28 @@ async def data_channel(scan: Path, work: Path, message: int) -> float:
         await receiver.close()
 
 
-async def measure(smoke: bool) -> dict[str, object]:
+async def measure(smoke: bool) -> dict[str, Any]:
+    """The transfers (and, in a full run, the data channel) of one scan."""
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         scan = make_scan(work, smoke)
+        found = await transfers(scan, work, 1 if smoke else RUNS)
+        channel = {} if smoke else {f"data channel, {size // 1024} KiB messages": await data_channel(scan, work, size)
+                                    for size in (16 * 1024, 64 * 1024)}
         size = scan.stat().st_size
-        phases = await ours(scan, work)
-        results = {"ours (HTTP chunks)": phases["transfer_s"], "plain HTTP upload": await plain(scan, work)}
-        for message in (16 * 1024, 64 * 1024):
-            results[f"data channel, {message // 1024} KiB messages"] = await data_channel(scan, work, message)
-    return {"bytes": size, "seconds": results, "ours_phases": phases,
-            "ratio_ours_to_plain": results["plain HTTP upload"] / results["ours (HTTP chunks)"]}
+    ours, plain = statistics.median(found["ours_s"]), statistics.median(found["plain_s"])
+    return {"bytes": size, **found, "seconds": {"ours (HTTP chunks)": ours, "plain HTTP upload": plain, **channel},
+            "ratio_ours_to_plain": plain / ours}
 
 
-def report(found: dict[str, object]) -> None:
-    size = int(found["bytes"])  # type: ignore[call-overload]
-    print(f"scan of {size / MB:.1f} MiB, loopback, one process")
+def report(found: dict[str, Any]) -> None:
+    size = found["bytes"]
+    print(f"scan of {size / MB:.1f} MiB, loopback, medians of {len(found['ours_s'])} runs")
     print(f"{'transport':36} {'seconds':>8} {'MB/s':>8}")
-    for name, seconds in found["seconds"].items():  # type: ignore[attr-defined]
-        print(f"{name:36} {seconds:8.2f} {size / MB / seconds:8.1f}")
-    phases = found["ours_phases"]
-    print(f"ours: whole-file SHA-256 {phases['hash_s']:.2f} s before, completion "  # type: ignore[index]
-          f"(verify, decode, archive, thumbnails) {phases['complete_s']:.2f} s after")  # type: ignore[index]
+    for name, seconds in found["seconds"].items():
+        print(f"{name:36} {seconds:8.3f} {size / MB / seconds:8.1f}")
+    print(f"ours: whole-file SHA-256 {found['hash_s']:.2f} s before, completion "
+          f"(verify, decode, archive, thumbnails) {found['complete_s']:.2f} s after")
     print(f"ours ÷ plain upload (speed): {found['ratio_ours_to_plain']:.2f}")
 
 

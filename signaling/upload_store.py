@@ -9,7 +9,8 @@ check the client sends. On disk, below ``data/uploads/`` (mode 0700):
     <upload id>/tmp/<random>.part                  the chunk being received
 
 A chunk is renamed into place only once complete and fsynced; the directory is removed
-when the upload completes, is refused, or expires.
+when the upload completes, is refused, or expires. Chunks in flight together are
+confirmed in order (chunk_order.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import asyncio
 import logging
 import re
 import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +29,7 @@ from aiohttp import StreamReader
 
 from recordings import Archive, StoredObject
 
+from .chunk_order import ChunkOrder
 from .exceptions import DigestMismatch, InvalidInput
 from .sealed_stream import open_sealed
 
@@ -47,6 +51,7 @@ class UploadStore:
         self._key = key
         self._receiving: set[asyncio.Task[object]] = set()
         self._closing = False
+        self.order = ChunkOrder()
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def _chunks(self, upload_id: str) -> Archive:
@@ -58,15 +63,8 @@ class UploadStore:
         self, upload_id: str, body: StreamReader, length: int, sha256: str, workers: Executor
     ) -> StoredObject:
         """Stream one chunk from the request to disk, encrypting as it comes; check its SHA-256."""
-        task = asyncio.current_task()
-        assert task is not None
-        self._receiving.add(task)  # before any await, so interrupt() cannot miss it
-        try:
-            if self._closing:
-                raise ChunkCut(f"{upload_id}: the server is shutting down")
+        async with self._interruptible(upload_id):
             stored = await self._receive(upload_id, body, length, workers)
-        finally:
-            self._receiving.discard(task)
         if stored.digest != sha256:
             raise DigestMismatch(
                 "这一段数据在传输中出错(校验值不符),请重新发送这一段。",
@@ -75,10 +73,29 @@ class UploadStore:
             )
         return stored
 
+    async def wait_turn(self, upload_id: str, offset: int, confirmed: Callable[[], Awaitable[int]]) -> None:
+        """Until the chunks before this one are confirmed (chunk_order.py)."""
+        async with self._interruptible(upload_id):
+            await self.order.wait_turn(upload_id, offset, confirmed)
+
+    @asynccontextmanager
+    async def _interruptible(self, upload_id: str) -> AsyncIterator[None]:
+        """Work on a chunk that a shutdown cancels at once (interrupt)."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._receiving.add(task)  # before any await, so interrupt() cannot miss it
+        try:
+            if self._closing:
+                raise ChunkCut(f"{upload_id}: the server is shutting down")
+            yield
+        finally:
+            self._receiving.discard(task)
+
     async def _receive(self, upload_id: str, body: StreamReader, length: int, workers: Executor) -> StoredObject:
         loop = asyncio.get_running_loop()
         chunks = await loop.run_in_executor(workers, self._chunks, upload_id)
         writer = chunks.writer()
+        writing: asyncio.Future[int] | None = None  # one block encrypting while the next arrives
         try:
             left = length
             while left:
@@ -86,10 +103,16 @@ class UploadStore:
                     block = await body.readexactly(min(READ_BLOCK, left))
                 except (asyncio.IncompleteReadError, ConnectionError):
                     raise ChunkCut(f"{upload_id}: the chunk ended {left} bytes early") from None
-                await loop.run_in_executor(workers, writer.write, block)
+                if writing is not None:
+                    await writing
+                writing = loop.run_in_executor(workers, writer.write, block)
                 left -= len(block)
+            if writing is not None:
+                await writing
             return await loop.run_in_executor(workers, writer.commit)
         finally:
+            if writing is not None:
+                await asyncio.gather(writing, return_exceptions=True)  # the writer is not shared by threads
             await loop.run_in_executor(workers, writer.abort)
 
     def interrupt(self) -> int:

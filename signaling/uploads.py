@@ -28,6 +28,8 @@ from .workflow import State
 
 OTHER_MATERIAL = "other"
 RECEIVING, COMPLETE, REFUSED, EXPIRED = "receiving", "complete", "refused", "expired"
+# Chunks a client may send before the first of them is confirmed (chunk_order.py).
+CHUNKS_IN_FLIGHT = 4
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Upload:
             "id": self.id, "case_id": self.case_id, "filename": self.filename, "size": self.size,
             "sha256": self.sha256, "material": self.material, "chunk_size": self.chunk_size,
             "received": self.received, "state": self.state, "document_id": self.document_id,
+            "chunks_in_flight": CHUNKS_IN_FLIGHT,
         }
 
     def expected_length(self, offset: int) -> int:
@@ -124,23 +127,32 @@ def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> 
 
 
 def check_offset(upload: Upload, offset: int) -> None:
-    """The next chunk must start where the confirmed bytes end."""
+    """A chunk may start where the confirmed bytes end, or at one of the next chunks in flight."""
     if upload.state != RECEIVING:
         raise Conflict("该上传已经结束。", f"The upload is {upload.state}.", code=f"upload_{upload.state}")
-    if offset != upload.received:
-        raise UploadOffsetMismatch(
-            f"服务器已收到 {upload.received} 字节,请从该位置继续。",
-            f"The server has {upload.received} bytes: continue from there.",
-        )
+    ahead = offset - upload.received
+    if ahead < 0 or ahead % upload.chunk_size or ahead >= CHUNKS_IN_FLIGHT * upload.chunk_size \
+            or offset >= upload.size:
+        raise offset_mismatch(upload.received)
+
+
+def offset_mismatch(received: int) -> UploadOffsetMismatch:
+    """The answer that sends the client to ask where to go on from."""
+    return UploadOffsetMismatch(
+        f"服务器已收到 {received} 字节,请从该位置继续。",
+        f"The server has {received} bytes: continue from there.",
+    )
 
 
 def record_chunk(
     db: sqlite_utils.Database, account: Account, upload_id: str, offset: int, digest: str, length: int,
     at: datetime,
 ) -> Upload:
-    """Confirm a chunk stored on disk: the offset moves forward."""
+    """Confirm a chunk stored on disk: the offset moves forward (chunks are confirmed in order)."""
     upload = load_upload(db, account, upload_id)
     check_offset(upload, offset)
+    if offset != upload.received:
+        raise offset_mismatch(upload.received)
     chunks = [*upload.chunks, digest]
     db.table("uploads").update(upload_id, {
         "chunks": json.dumps(chunks), "received": offset + length, "updated_at": at.isoformat(),

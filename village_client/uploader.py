@@ -2,30 +2,29 @@
 
 The protocol (see the README's Scans section): announce the file (name, size, SHA-256,
 material) → the server answers an upload id, its chunk size and how much it already has;
-send each chunk with its own SHA-256; ask again after a failure; complete. The same file
-twice is done at once. Talks to the server over HTTP only.
+send each chunk with its own SHA-256, several at once (as many as the server's
+`chunks_in_flight`: one chunk's sealing and commit at the server overlap the next one's
+bytes); after a failure ask how far the server got and send that chunk again; complete.
+The same file twice is done at once. Talks to the server over HTTP only.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from .chunks import Chunk, Pieces, Progress, Tally, read_chunk
 from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
-PIECE = 64 * 1024  # progress and rate limiting step inside a chunk
 # The server sends these for a chunk that should simply be sent again.
 RESEND_CODES = {"offset_mismatch", "chunk_cut", "chunk_digest_mismatch"}
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
@@ -83,10 +82,15 @@ def file_digest(path: Path) -> tuple[int, str]:
         return path.stat().st_size, hashlib.file_digest(source, "sha256").hexdigest()
 
 
-def read_range(path: Path, offset: int, length: int) -> bytes:
-    with path.open("rb") as source:
-        source.seek(offset)
-        return source.read(length)
+@dataclass
+class Sending:
+    """One `send`: the upload, its file, and what its chunks in flight share."""
+
+    upload: dict[str, Any]
+    path: Path
+    tally: Tally
+    patience: Patience
+    resumed: list[int] = field(default_factory=list)
 
 
 class ScanUploader:
@@ -116,46 +120,50 @@ class ScanUploader:
 
     async def send(self, upload: dict[str, Any], path: Path, progress: Progress | None = None) -> list[int]:
         """Send every chunk the server does not have yet; the offsets sending resumed from."""
-        upload_id, size, offset = upload["id"], upload["size"], upload["received"]
-        resumed = [offset] if offset else []
-        patience = Patience(self.patience)
-        while offset < size:
-            _report(progress, offset, size)
-            length = min(upload["chunk_size"], size - offset)
-            try:
-                offset = (await self._send_chunk(upload_id, path, offset, length, progress, size))["received"]
-                patience.reset()
-            except Retry as why:
-                await patience.wait(why)
-                offset = (await self._persist(patience, "GET", f"/api/uploads/{upload_id}"))["received"]
-                resumed.append(offset)
-                logger.info("upload %s: resuming at byte %d", upload_id, offset)
-        _report(progress, size, size)
-        return resumed
+        offsets = iter(range(upload["received"], upload["size"], upload["chunk_size"]))
+        tally = Tally(progress, upload["size"], upload["received"], self.max_rate)
+        sending = Sending(upload, path, tally, Patience(self.patience))
+
+        async def lane() -> None:
+            for offset in offsets:  # shared: each lane takes the next chunk no lane has taken
+                await self._deliver(sending, offset)
+
+        await asyncio.gather(*(lane() for _ in range(upload.get("chunks_in_flight", 1))))
+        tally.report(upload["size"])
+        return sorted(sending.resumed)
 
     async def complete(self, upload_id: str) -> dict[str, Any]:
         """Ask the server to verify and store the file: the document."""
         done = await self._persist(Patience(self.patience), "POST", f"/api/uploads/{upload_id}/complete")
         return dict(done["document"])
 
-    async def _send_chunk(self, upload_id: str, path: Path, offset: int, length: int,
-                          progress: Progress | None, size: int) -> dict[str, Any]:
-        data = await asyncio.to_thread(read_range, path, offset, length)
-        digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-        headers = {"Content-Length": str(len(data)), "Content-Digest": f"sha-256=:{digest}:",
-                   "Content-Type": "application/octet-stream"}
-        body = self._paced(data, lambda sent: _report(progress, offset + sent, size))
-        return await self._call("PUT", f"/api/uploads/{upload_id}/chunks/{offset}", data=body, headers=headers)
+    async def _deliver(self, sending: Sending, offset: int) -> None:
+        """One chunk, sent again after each failure until the server has it."""
+        upload_id, length = sending.upload["id"], min(sending.upload["chunk_size"], sending.upload["size"] - offset)
+        chunk = await asyncio.to_thread(read_chunk, sending.path, offset, length)
+        while True:
+            try:
+                await self._send_chunk(upload_id, chunk, sending.tally)
+                sending.patience.reset()
+                return
+            except Retry as why:
+                await sending.patience.wait(why)
+                received = (await self._persist(sending.patience, "GET", f"/api/uploads/{upload_id}"))["received"]
+                sending.resumed.append(received)
+                logger.info("upload %s: resuming at byte %d", upload_id, received)
+                if received > offset:  # it arrived after all (chunks are confirmed in order)
+                    return
 
-    async def _paced(self, data: bytes, sent: Callable[[int], None]) -> AsyncIterator[bytes]:
-        """The chunk in pieces, reporting progress and keeping under max_rate."""
-        started = time.monotonic()
-        for start in range(0, len(data), PIECE):
-            yield data[start:start + PIECE]
-            done = min(len(data), start + PIECE)
-            sent(done)
-            if self.max_rate:
-                await asyncio.sleep(max(0.0, done / self.max_rate - (time.monotonic() - started)))
+    async def _send_chunk(self, upload_id: str, chunk: Chunk, tally: Tally) -> dict[str, Any]:
+        headers = {"Content-Length": str(len(chunk.data)), "Content-Digest": f"sha-256=:{chunk.sha256}:",
+                   "Content-Type": "application/octet-stream"}
+        body = Pieces(chunk.data, tally)
+        try:
+            return await self._call("PUT", f"/api/uploads/{upload_id}/chunks/{chunk.offset}", data=body,
+                                    headers=headers)
+        except Retry:
+            tally.take_back(body.sent)
+            raise
 
     async def _persist(self, patience: Patience, method: str, path: str, json: Any = None) -> dict[str, Any]:
         """A request repeated through cuts and restarts, until it answers or patience runs out."""

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from ..appkeys import CLOCK, DATABASE, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
 from ..exceptions import InvalidInput
+from ..roles import Account
 from ..upload_store import ChunkCut
 from ..uploads import check_offset, load_upload, record_chunk, start_upload
 from . import schemas
@@ -56,7 +57,8 @@ async def progress(request: web.Request) -> web.StreamResponse:
 
 @api.route("PUT", "/api/uploads/{upload_id}/chunks/{offset}",
            "上传一段 Send the chunk starting at offset (raw bytes, Content-Length and "
-           "Content-Digest: sha-256=:…: required); answers the confirmed offset", tag="scans")
+           "Content-Digest: sha-256=:…: required; up to chunks_in_flight chunks at once, confirmed "
+           "in order); answers the confirmed offset", tag="scans")
 async def chunk(request: web.Request) -> web.StreamResponse:
     app, account = request.app, account_of(request)
     upload_id, offset = request.match_info["upload_id"], path_int(request, "offset")
@@ -67,16 +69,23 @@ async def chunk(request: web.Request) -> web.StreamResponse:
         raise InvalidInput(f"这一段应有 {expected} 字节。", f"The chunk at {offset} must have {expected} bytes "
                            "(Content-Length).", code="wrong_chunk_length")
     sha256 = chunk_sha256(request)
-    try:
-        stored = await app[UPLOAD_STORE].receive(upload_id, request.content, expected, sha256, app[SCAN_WORKERS])
-    except ChunkCut as cut:
-        logger.info("case %s: %s", upload.case_id, cut)
-        raise InvalidInput("这一段数据没有传完,请重发。", "The chunk was cut short: send it again.",
-                           code="chunk_cut") from None
-    confirmed = await app[DATABASE].run(
-        record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
-    )
+    store = app[UPLOAD_STORE]
+    async with store.order.arriving(upload_id, offset):
+        try:
+            stored = await store.receive(upload_id, request.content, expected, sha256, app[SCAN_WORKERS])
+        except ChunkCut as cut:
+            logger.info("case %s: %s", upload.case_id, cut)
+            raise InvalidInput("这一段数据没有传完,请重发。", "The chunk was cut short: send it again.",
+                               code="chunk_cut") from None
+        await store.wait_turn(upload_id, offset, lambda: confirmed_bytes(app, account, upload_id))
+        confirmed = await app[DATABASE].run(
+            record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
+        )
     return json_response(confirmed.public())
+
+
+async def confirmed_bytes(app: web.Application, account: Account, upload_id: str) -> int:
+    return (await app[DATABASE].run(load_upload, account, upload_id)).received
 
 
 @api.route("POST", "/api/uploads/{upload_id}/complete",

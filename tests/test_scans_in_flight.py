@@ -1,0 +1,88 @@
+"""Issue 9: a few chunks of a scan may travel at once; the server confirms them in order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from signaling.appkeys import UPLOAD_STORE
+from signaling.uploads import CHUNKS_IN_FLIGHT
+from village_client.uploader import ScanUploader
+
+from .scan_samples import sha256_of, small_scan
+from .scan_support import put_chunk, start_body, unfinished_uploads
+from .support import ApiClient, RunningServer, open_demo_case, start_server
+
+CHUNK = 64 * 1024
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    running = await start_server(tmp_path / "data", upload_chunk_bytes=CHUNK)
+    yield running
+    await running.close()
+
+
+async def started(server: RunningServer, scan: Path) -> tuple[ApiClient, dict[str, object]]:
+    clerk = await server.login("clerk-yb1")
+    case = await open_demo_case(clerk)
+    upload = (await clerk.post(f"/api/cases/{case['id']}/uploads", start_body(scan))).body
+    assert upload["chunks_in_flight"] == CHUNKS_IN_FLIGHT and upload["size"] > 3 * CHUNK
+    return clerk, upload
+
+
+async def test_a_chunk_that_overtakes_the_one_before_is_confirmed_after_it(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+    second = asyncio.ensure_future(put_chunk(server, clerk, str(upload["id"]), CHUNK, data[CHUNK:2 * CHUNK]))
+    await asyncio.sleep(0.3)
+    assert not second.done()  # stored, waiting for the first
+    first = await put_chunk(server, clerk, str(upload["id"]), 0, data[:CHUNK])
+    assert (first.status, first.body["received"]) == (200, CHUNK)
+    assert ((await second).status, (await second).body["received"]) == (200, 2 * CHUNK)
+
+
+async def test_a_chunk_whose_predecessor_never_comes_is_refused_and_nothing_moves(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    server.app[UPLOAD_STORE].order.grace = 0.3
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+    alone = await put_chunk(server, clerk, str(upload["id"]), 2 * CHUNK, data[2 * CHUNK:3 * CHUNK])
+    too_far = await put_chunk(server, clerk, str(upload["id"]), CHUNKS_IN_FLIGHT * CHUNK,
+                              data[CHUNKS_IN_FLIGHT * CHUNK:(CHUNKS_IN_FLIGHT + 1) * CHUNK])
+    assert (alone.status, alone.body["error"]) == (409, "offset_mismatch")
+    assert (too_far.status, too_far.body["error"]) == (409, "offset_mismatch")
+    assert (await clerk.get(f"/api/uploads/{upload['id']}")).body["received"] == 0
+
+
+async def test_the_uploader_keeps_chunks_in_flight_and_the_file_arrives_whole(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    scan = small_scan(tmp_path / "scan.jpg")
+    clerk, upload = await started(server, scan)
+    in_flight = 0
+    most = 0
+    original = server.app[UPLOAD_STORE].receive
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            return await original(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            in_flight -= 1
+
+    server.app[UPLOAD_STORE].receive = counted  # type: ignore[method-assign]
+    sender = ScanUploader(server.session, server.base, clerk.token)
+    assert await sender.send(upload, scan) == []
+    document = await sender.complete(str(upload["id"]))
+    assert document["sha256"] == sha256_of(scan)
+    assert most > 1
+    assert unfinished_uploads(server.data_dir) == []
