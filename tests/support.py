@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -49,6 +50,14 @@ class Reply:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+
+
+async def in_pieces(data: bytes, pieces: int = 4) -> AsyncIterator[bytes]:
+    """A request body that arrives in parts with pauses between (chunked), as a slow link or a browser sends it."""
+    size = -(-len(data) // pieces)
+    for start in range(0, len(data), size):
+        yield data[start:start + size]
+        await asyncio.sleep(0.05)
 
 
 class ApiClient:

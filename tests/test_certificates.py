@@ -17,7 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from approver_console import open_authority
 
-from .support import ApiClient, RunningServer, open_demo_case
+from .support import ApiClient, RunningServer, in_pieces, open_demo_case
 
 
 async def decide(
@@ -134,7 +134,7 @@ async def test_a_clerk_of_another_village_cannot_fetch_the_document(server: Runn
 async def test_the_verification_page_checks_an_uploaded_file(server: RunningServer) -> None:
     _, document, pdf = await decide(server, "approve", {})
     anonymous = server.anonymous()
-    good = await anonymous.post("/api/verify", data=pdf)
+    good = await anonymous.post("/api/verify", data=in_pieces(pdf))
     assert good.status == 200 and good.body["report"]["ok"] is True
     assert good.body["registered"]["case_number"] == "ZH-20261123-0001"
     tampered = await anonymous.post("/api/verify", data=pdf + b"\n% appended\n")

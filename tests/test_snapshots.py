@@ -14,7 +14,7 @@ from PIL import Image
 from .call_support import recorded_call
 from .mark_support import hidden_id, leaked, taken_snapshot
 from .retention_support import on_disk, purge
-from .support import RunningServer, open_demo_case
+from .support import RunningServer, in_pieces, open_demo_case
 from .test_calls import connected_call
 
 
@@ -98,7 +98,7 @@ async def test_only_approvers_who_see_the_case_take_snapshots_of_people_in_a_liv
 async def test_an_auditor_traces_a_leaked_snapshot_to_its_taker(calls_server: RunningServer) -> None:
     picture = leaked(await taken_snapshot(calls_server))
     auditor = await calls_server.login("auditor")
-    traced = await auditor.post("/api/trace", data=picture)
+    traced = await auditor.post("/api/trace", data=in_pieces(picture))
     assert traced.status == 200, traced.body
     trace = traced.body["trace"]
     assert (trace["username"], trace["what"]) == ("town-yb", "live_still")

@@ -7,6 +7,7 @@ import asyncio
 from aiohttp import web
 
 from approver_console import InvalidSealImage, uploaded_seal
+from approver_console.seal import MAX_UPLOAD_BYTES
 
 from ..accounts import create_account, hash_password, list_accounts, set_password
 from ..appkeys import ARCHIVE, DATABASE
@@ -16,7 +17,7 @@ from ..exceptions import InvalidInput
 from ..jurisdictions import create_unit, list_units, set_unit_seal
 from ..roles import Role
 from . import schemas
-from .routing import Api, account_of, act_of, body_of, json_response, path_int
+from .routing import Api, account_of, act_of, body_of, json_response, path_int, read_body
 
 api = Api()
 
@@ -70,15 +71,19 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
     return json_response({"ok": True})
 
 
+def invalid_seal(why: str) -> InvalidInput:
+    return InvalidInput("公章图片应为不超过 2 MB 的 PNG(透明背景)。", why, code="invalid_seal")
+
+
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",
            tag="jurisdictions")
 async def upload_seal(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "unit.manage")
-    data = await request.content.read(2 * 1024 * 1024 + 1)
+    data = await read_body(request, MAX_UPLOAD_BYTES, invalid_seal(f"larger than {MAX_UPLOAD_BYTES} bytes"))
     try:
         uploaded_seal(data)
     except InvalidSealImage as error:
-        raise InvalidInput("公章图片应为不超过 2 MB 的 PNG(透明背景)。", str(error), code="invalid_seal")
+        raise invalid_seal(str(error)) from None
     loop = asyncio.get_running_loop()
     stored = await loop.run_in_executor(None, request.app[ARCHIVE].put, [data])
     await request.app[DATABASE].run(set_unit_seal, act_of(request), request.match_info["unit_id"], stored.digest)

@@ -24,7 +24,16 @@ from ..snapshots import SNAPSHOT_KIND, snapshot_copy_mark
 from ..tiles import PageSource
 from ..verification import verify_page
 from ..watermarking import marked_rendition, marked_still
-from .routing import Api, QueryParam, account_of, act_of, content_disposition, json_response, path_int
+from .routing import (
+    Api,
+    QueryParam,
+    account_of,
+    act_of,
+    content_disposition,
+    json_response,
+    path_int,
+    read_body,
+)
 
 api = Api()
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
@@ -115,9 +124,8 @@ async def verify_code(request: web.Request) -> web.StreamResponse:
 @api.route("POST", "/api/verify", "核验 Verify a PDF's signatures offline against the local CA (public)",
            tag="documents", public=True, query=(QueryParam("code", "the document's verification code"),))
 async def verify(request: web.Request) -> web.StreamResponse:
-    data = await request.content.read(MAX_VERIFY_BYTES + 1)
-    if len(data) > MAX_VERIFY_BYTES:
-        raise PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB.")
+    data = await read_body(request, MAX_VERIFY_BYTES,
+                           PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB."))
     if not data:
         raise InvalidInput("请选择要核验的 PDF 文件。", "Send the PDF to verify as the request body.")
     trust = request.app[AUTHORITY].trust_anchors()

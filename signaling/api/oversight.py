@@ -20,7 +20,7 @@ from ..marks import trace_leak
 from ..search import CaseQuery, search_cases
 from ..workflow import State
 from . import schemas
-from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int
+from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, read_body
 
 api = Api()
 
@@ -105,9 +105,8 @@ MAX_TRACE_BYTES = 40 * 1024 * 1024
            "it was shown to, what and when (auditors, admins; logged)", tag="oversight")
 async def trace(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "mark.trace")  # before reading or decoding anything
-    data = await request.content.read(MAX_TRACE_BYTES + 1)
-    if len(data) > MAX_TRACE_BYTES:
-        raise PayloadTooLarge("图片太大(上限 40 MB)。", "The picture is larger than 40 MB.")
+    data = await read_body(request, MAX_TRACE_BYTES,
+                           PayloadTooLarge("图片太大(上限 40 MB)。", "The picture is larger than 40 MB."))
     loop = asyncio.get_running_loop()
     mark_id = await loop.run_in_executor(request.app[SCAN_WORKERS], hidden_id, data)
     found = await request.app[DATABASE].run(trace_leak, act_of(request), mark_id)

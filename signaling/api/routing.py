@@ -116,14 +116,27 @@ async def authenticate(request: web.Request) -> Account:
     return account
 
 
+async def read_body(request: web.Request, limit: int, too_large: Exception) -> bytes:
+    """The whole request body, or `too_large` as soon as it has more than `limit` bytes.
+
+    (`request.content.read(n)` returns what has arrived so far, not the whole body.)
+    """
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    received, size = [], 0
+    async for block in request.content.iter_chunked(1 << 16):
+        size += len(block)
+        if size > limit:
+            raise too_large
+        received.append(block)
+    return b"".join(received)
+
+
 async def read_json(request: web.Request, schema: dict[str, Any]) -> Any:
     """The request body parsed as JSON and checked against schema."""
     limit = request.app[SETTINGS].max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
-    raw = await request.content.read(limit + 1)
-    if len(raw) > limit:
-        raise PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
+    too_large = PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
+    raw = await read_body(request, limit, too_large)
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
