@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from PIL import Image
 
-from watermark import ImageTooSmall, embed_id, mark_image, paste_text, tile_text
+from watermark import ImageTooSmall, paste_text, tile_text
 
 from .marks import ViewerMark
 from .renditions import jpeg
@@ -26,6 +26,8 @@ DOWNLOAD_QUALITY = 90
 
 def marked(image: Image.Image, mark: ViewerMark) -> Image.Image:
     """A copy of the picture with the viewer's lines tiled over it and the id hidden in it."""
+    from watermark import mark_image  # numpy, loaded by the first marked picture (idle memory, #9)
+
     try:
         return mark_image(image, mark.lines, mark.mark_id)
     except ImageTooSmall:  # a thumbnail too small to hold the hidden tile: the visible text alone
@@ -81,6 +83,8 @@ def chat_background(mark: ViewerMark) -> bytes:
     Opaque rather than transparent, so a screenshot of the chat carries the hidden id in
     the white between the lines as well as the visible text.
     """
+    from watermark import embed_id  # numpy, as in marked()
+
     paper = embed_id(Image.new("RGB", BACKGROUND_SIZE, (255, 255, 255)), mark.mark_id)
     paste_text(paper, mark.lines, opacity=BACKGROUND_OPACITY)
     return png(paper)

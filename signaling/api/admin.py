@@ -6,7 +6,7 @@ import asyncio
 
 from aiohttp import web
 
-from approver_console import InvalidSealImage, uploaded_seal
+from approver_console import InvalidSealImage
 
 from ..accounts import create_account, hash_password, list_accounts, set_password
 from ..appkeys import ARCHIVE, DATABASE
@@ -73,6 +73,8 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",
            tag="jurisdictions")
 async def upload_seal(request: web.Request) -> web.StreamResponse:
+    from approver_console import uploaded_seal  # reportlab, loaded by the first seal upload (idle memory, #9)
+
     authorize(account_of(request), "unit.manage")
     data = await request.content.read(2 * 1024 * 1024 + 1)
     try:
