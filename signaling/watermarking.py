@@ -16,7 +16,6 @@ from watermark import ImageTooSmall, paste_text, tile_text
 
 from .marks import ViewerMark
 from .renditions import jpeg
-from .scan_pdf import rendered_pages
 
 MIN_STILL_SIDE = 640  # a smaller still is enlarged first: legible letters, an id that survives a thumbnail
 BACKGROUND_SIZE = (1024, 1024)  # a multiple of the hidden tile (128 px), so repeating it keeps the lattice
@@ -95,4 +94,6 @@ ISSUED_DPI = 150.0  # an issued page read on screen or printed plainly; the sign
 
 def marked_rendition(signed_pdf: bytes, mark: ViewerMark) -> bytes:
     """A signed document's pages as pictures marked for a viewer, in a PDF (no longer signed: a copy to read)."""
+    from .scan_pdf import rendered_pages  # PDFium, loaded by the first marked copy (idle memory, #9)
+
     return marked_pdf(rendered_pages(signed_pdf, ISSUED_DPI), mark, ISSUED_DPI)
