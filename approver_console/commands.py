@@ -9,10 +9,13 @@ import os
 import sys
 from datetime import timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import AuthorityMissing, UnreadablePdf
-from .verify import PROBLEMS, SignatureReport, TrustAnchors, VerificationReport, verify_pdf
+from .pki import TrustAnchors
+
+if TYPE_CHECKING:
+    from .verify import SignatureReport, VerificationReport
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -40,6 +43,8 @@ def register(commands: Any) -> None:
 
 def verify_command(args: argparse.Namespace) -> int:
     """Run the verification and print the report; the exit code is the verdict."""
+    from .verify import verify_pdf  # pyHanko, not loaded by every `cunneng` run such as serve (#9)
+
     # pyHanko logs every failed check with a traceback; the report says it plainly instead
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
@@ -80,6 +85,8 @@ def report_text(name: str, report: VerificationReport) -> str:
 
 
 def _reasons(codes: tuple[str, ...]) -> tuple[str, str]:
+    from .verify import PROBLEMS  # already loaded by verify_command (#9)
+
     return "；".join(PROBLEMS[code][0] for code in codes), "; ".join(
         PROBLEMS[code][1] for code in codes)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from recordings.archive import Archive
 from recordings.exceptions import RecordingsError
-from recordings.finalize import recover_leftovers
 from recordings.keys import read_key_file
 
 logger = logging.getLogger(__name__)
@@ -24,7 +23,8 @@ def register(commands: Any) -> None:
     sub = commands.add_group("recordings", about)
 
     recover = sub.add_parser("recover", help="archive recordings left by a crash (start-up job)",
-                             description=recover_leftovers.__doc__)
+                             description="Archive the recordings a crash left in the work directory"
+                                         " (up to the crash).")
     _archive_options(recover)
     recover.add_argument("--work-dir", type=Path, required=True,
                          help="directory of the live journals (the recorder's work_dir)")
@@ -49,6 +49,8 @@ def _open_archive(args: argparse.Namespace) -> Archive:
 
 def run_recover(args: argparse.Namespace) -> int:
     """Print one JSON line per recovered recording; exit 1 if any journal is left unarchived."""
+    from recordings.finalize import recover_leftovers  # PyAV, not loaded by every `cunneng` run (#9)
+
     try:
         archive = _open_archive(args)
         recovered = recover_leftovers(archive, args.work_dir)

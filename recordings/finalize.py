@@ -23,7 +23,7 @@ from recordings.exceptions import (
     RecordingsError,
     UnrecoverableRecording,
 )
-from recordings.journal import SUFFIX, JournalReader
+from recordings.journal import JournalReader, leftover_journals
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +88,7 @@ def finalize_journals(archive: Archive, paths: list[Path], recovered: bool = Fal
 
 def recover_leftovers(archive: Archive, work_dir: Path) -> list[RecordedFile]:
     """At start-up: archive recordings that a crash left in `work_dir` (up to the crash)."""
-    if not work_dir.is_dir():
-        return []
-    return finalize_journals(archive, sorted(work_dir.glob(f"*{SUFFIX}")), recovered=True)
+    return finalize_journals(archive, leftover_journals(work_dir), recovered=True)
 
 
 def _remux(journal: JournalReader, writer: ArchiveWriter, fmt: str) -> float:

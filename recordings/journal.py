@@ -43,6 +43,11 @@ _MAX_RECORD = 64 << 20
 FSYNC_INTERVAL = 5.0
 
 
+def leftover_journals(work_dir: Path) -> list[Path]:
+    """The journals in a recorder's work_dir; at start-up, what a crash left to recover."""
+    return sorted(work_dir.glob(f"*{SUFFIX}")) if work_dir.is_dir() else []
+
+
 def _aad(file_id: bytes, index: int) -> bytes:
     return file_id + struct.pack("<Q", index)
 

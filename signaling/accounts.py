@@ -8,15 +8,16 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .exceptions import AccountLocked, Conflict, InvalidInput, NotAuthenticated, NotFound
 from .jurisdictions import get_unit
 from .roles import ROLE_UNIT_KIND, Account, Role
 from .storage import first, insert, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # scrypt cost: about 50 ms on these machines, so guessing is slow and logging in is not.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

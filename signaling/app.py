@@ -10,7 +10,7 @@ from typing import Any, AsyncIterator
 from aiohttp import web
 
 from approver_console import open_authority
-from recordings import Archive, load_or_create_key, recover_leftovers
+from recordings import Archive, load_or_create_key
 
 from .accounts import hash_password
 from .acts import Act
@@ -37,7 +37,7 @@ from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit import AuditLog
 from .callcenter import CallCenter
-from .callrecording import recorded_as_dict, recording_spec
+from .callrecording import recording_spec, recover_leftover_recordings
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, seed_demo
@@ -123,11 +123,11 @@ async def recover_recordings(app: web.Application) -> None:
     """Finish the recordings a crash left behind (up to the crash) and register them."""
     settings = app[SETTINGS]
     files = await asyncio.get_running_loop().run_in_executor(
-        None, recover_leftovers, app[ARCHIVE], settings.recording_work_dir
+        None, recover_leftover_recordings, app[ARCHIVE], settings.recording_work_dir
     )
     if files:
         act = Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG])
-        await app[DATABASE].run(register_recordings, act, [recorded_as_dict(f) for f in files])
+        await app[DATABASE].run(register_recordings, act, files)
         logger.warning("recovered %d recordings left by a crash", len(files))
 
 

@@ -16,12 +16,13 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .roles import Account
 from .storage import first, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 GENESIS = "0" * 64
 CONTENT_FIELDS = ("at", "actor_id", "actor", "role", "unit_id", "action", "case_id", "detail")

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recordings import Archive, CallRecorder, PartyRecorder, RecordedFile, load_or_create_key
+from recordings import Archive, leftover_journals, load_or_create_key
 
 from .config import Settings
+
+if TYPE_CHECKING:
+    from recordings import PartyRecorder, RecordedFile
 
 
 class ArchiveRecording:
     """A call's recording into the encrypted archive: one WebM per party."""
 
     def __init__(self, call_id: str, options: dict[str, Any]) -> None:
+        from recordings import CallRecorder  # PyAV: loaded where calls run, not by the server (#9)
+
         archive = Archive.open(Path(options["archive"]), load_or_create_key(Path(options["key_file"])))
         self._recorder = CallRecorder(archive, call_id, Path(options["work_dir"]))
 
@@ -42,6 +47,15 @@ def recording_spec(settings: Settings) -> dict[str, Any]:
         "options": {"archive": str(settings.archive_dir), "key_file": str(settings.keys_dir / "archive.key"),
                     "work_dir": str(settings.recording_work_dir)},
     }
+
+
+def recover_leftover_recordings(archive: Archive, work_dir: Path) -> list[dict[str, Any]]:
+    """Archive what a crash left in `work_dir` (blocking: run it in an executor)."""
+    if not leftover_journals(work_dir):
+        return []  # nothing to remux, so the server does not load PyAV (idle memory, #9)
+    from recordings import recover_leftovers
+
+    return [recorded_as_dict(f) for f in recover_leftovers(archive, work_dir)]
 
 
 def recorded_as_dict(recorded: RecordedFile) -> dict[str, Any]:

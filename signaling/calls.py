@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .authz import authorize
@@ -20,6 +18,9 @@ from .exceptions import Conflict, NotFound
 from .jurisdictions import get_unit
 from .roles import Account
 from .storage import first, insert, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 OPEN_STATES = ("ringing", "active")
 END_STATES = {"ended": "通话结束", "unanswered": "无人接听", "cancelled": "已取消"}

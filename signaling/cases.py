@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from recordings import StoredObject
 
@@ -39,6 +37,9 @@ from .workflow import (
     allowed_actions,
     next_state,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def load_case(db: sqlite_utils.Database, case_id: int) -> tuple[dict[str, Any], list[str]]:

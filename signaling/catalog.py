@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
-import sqlite_utils
 
 from .acts import Act
 from .exceptions import InvalidInput, NotFound
 from .storage import first, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 LEVELS = ("village", "town", "district")
 LEVEL_NAMES = {"village": "村级", "town": "镇级", "district": "区级"}

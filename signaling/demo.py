@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .accounts import create_account
 from .acts import Act
 from .jurisdictions import create_unit
 from .roles import ROLE_NAMES, Role
 from .storage import first
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DEMO_PASSWORD = "cunneng-demo"
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .cases import authorized_case
@@ -14,6 +12,9 @@ from .issuing import DOCUMENT_NAMES, public_document
 from .roles import Account
 from .scan_formats import BY_CONTENT_TYPE, download_name
 from .storage import first, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCAN = "scan"
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
-
 from .catalog import LEVEL_NAMES, combined_materials
 
 FORM_NAMES = {"original": "原件", "copy": "复印件"}
@@ -38,6 +35,10 @@ td, th {{ border: 1px solid #555; padding: .3em .6em; text-align: left; }}
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code for url."""
+    # the SVG writer loads lxml: imported by the first guide page, not at start (idle memory, #9)
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     return str(image.to_string(encoding="unicode"))
 

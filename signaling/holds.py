@@ -7,13 +7,14 @@ and go into the audit chain, so the case timeline shows who held it, why, and wh
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .cases import authorized_case, hold_of
 from .exceptions import Conflict
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def hold_case(db: sqlite_utils.Database, act: Act, case_id: int, reason: str) -> dict[str, Any]:

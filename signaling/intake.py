@@ -13,9 +13,7 @@ import hashlib
 import logging
 from concurrent.futures import Executor
 from datetime import timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from recordings import Archive
 
@@ -38,6 +36,9 @@ from .uploads import (
     load_upload,
     refuse_upload,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from approver_console import (
     ApprovalNotice,
@@ -29,9 +27,6 @@ from approver_console import (
     Signatory,
     SupplementReceipt,
     UnitIdentity,
-    render_document,
-    sign_pdf,
-    uploaded_seal,
 )
 from recordings import Archive, StoredObject
 
@@ -40,6 +35,9 @@ from .config import CHINA_TZ
 from .jurisdictions import get_unit
 from .storage import first, insert, rows
 from .workflow import Action
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DOCUMENT_KINDS = {
     Action.APPROVE: "approval",
@@ -148,6 +146,9 @@ def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Do
 
 def issue_pdf(plan: PlannedDocument, authority: CertificateAuthority, archive: Archive) -> bytes:
     """Render the document and sign it once per signer (blocking: run it in an executor)."""
+    # reportlab and pyHanko, loaded by the first decision that issues a document (idle memory, #9)
+    from approver_console import render_document, sign_pdf, uploaded_seal
+
     signatories = tuple(
         Signatory(s.unit_id, s.unit_name, s.approver_name,
                   uploaded_seal(archive.read(s.seal_digest)) if s.seal_digest else None)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .exceptions import Conflict, InvalidInput, NotFound
 from .storage import first, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 UNIT_KINDS = ("district", "town", "village", "department")
 KIND_NAMES = {"district": "区", "town": "镇", "village": "村", "department": "部门"}

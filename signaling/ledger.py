@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .authz import case_filter
@@ -20,6 +18,9 @@ from .roles import Account, Role
 from .search import all_of, opened_between, unit_condition
 from .storage import rows
 from .workflow import STATE_NAMES, State
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 COLUMNS = (
     "办件编号", "受理时间", "村", "申请人", "身份证号", "事项", "办理单位", "状态",

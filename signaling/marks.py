@@ -14,9 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from watermark import MAX_MARK_ID
 
@@ -25,6 +23,9 @@ from .authz import authorize
 from .config import CHINA_TZ
 from .roles import Account
 from .storage import connect, first
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SNAPSHOT, DOCUMENT, CHAT = "snapshot", "document", "chat"
 # What each kind of rendition is, as the trace shows it.

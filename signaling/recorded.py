@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .authz import authorize
@@ -14,6 +12,9 @@ from .cases import load_case
 from .exceptions import NotFound
 from .roles import Account
 from .storage import first, insert, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def register_recordings(db: sqlite_utils.Database, act: Act, files: list[dict[str, Any]]) -> list[dict[str, Any]]:

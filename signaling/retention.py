@@ -17,9 +17,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from recordings import (
     DOCUMENT,
@@ -37,6 +35,9 @@ from .audit import AuditLog
 from .config import Clock, Settings
 from .roles import SYSTEM
 from .storage import Database, rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 logger = logging.getLogger(__name__)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .exceptions import Conflict, InvalidInput
 from .jurisdictions import district_of
 from .storage import rows
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 REVIEW_STATES = ("reviewing", "approved", "refused", "supplement_requested")
 REVIEW_STATE_NAMES = {

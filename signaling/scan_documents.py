@@ -9,9 +9,7 @@ like every other document of the case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .cases import authorized_case, load_case
@@ -21,6 +19,9 @@ from .exceptions import NotFound
 from .marks import DOCUMENT, Marked, ViewerMark, document_copy_mark, viewer_mark
 from .roles import Account
 from .storage import first, insert
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)

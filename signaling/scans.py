@@ -10,7 +10,6 @@ from PIL import Image
 from .renditions import PageRendition, make_rendition
 from .scan_formats import PDF, SNIFF_BYTES, ScanFormat, sniff
 from .scan_images import image_page, image_pages
-from .scan_pdf import pdf_page, pdf_renditions
 
 
 @dataclass
@@ -27,6 +26,8 @@ def inspect_scan(source: BinaryIO, max_pages: int) -> InspectedScan:
     source.seek(0)
     scan_format = sniff(source.read(SNIFF_BYTES))
     if scan_format is PDF:
+        from .scan_pdf import pdf_renditions  # PDFium, loaded by the first PDF scan (idle memory, #9)
+
         return InspectedScan(scan_format, pdf_renditions(source, max_pages), None)
     pages: list[PageRendition] = []
     first: Image.Image | None = None
@@ -40,5 +41,7 @@ def inspect_scan(source: BinaryIO, max_pages: int) -> InspectedScan:
 def full_page(source: BinaryIO, scan_format: ScanFormat, index: int, size: tuple[int, int]) -> Image.Image:
     """Page `index` (from 0) at full resolution."""
     if scan_format is PDF:
+        from .scan_pdf import pdf_page  # PDFium, as in inspect_scan
+
         return pdf_page(source, index, size)
     return image_page(source, scan_format, index)

@@ -5,9 +5,10 @@ Times are ISO 8601 strings in UTC; JSON columns hold lists or objects.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def table(db: sqlite_utils.Database, name: str, columns: dict[str, type], **options: Any) -> None:

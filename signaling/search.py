@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .cases import list_cases
 from .config import CHINA_TZ
 from .roles import Account
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Condition = tuple[str, list[Any]]
 

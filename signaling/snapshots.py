@@ -10,9 +10,7 @@ who opens the snapshot gets it marked for them (marks.py, once per viewer and da
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from recordings import StoredObject
 
@@ -24,6 +22,9 @@ from .issuing import public_document
 from .marks import SNAPSHOT, Marked, ViewerMark, document_copy_mark, register_mark
 from .roles import Account
 from .storage import first, insert
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SNAPSHOT_KIND = "snapshot"
 

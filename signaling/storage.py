@@ -10,13 +10,38 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import logging
 import sqlite3
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Concatenate, ParamSpec, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Concatenate, ParamSpec, TypeVar
 
-import sqlite_utils
+
+def _import_without_numpy(name: str) -> ModuleType:
+    """Import a module with numpy hidden from it, unless numpy is loaded already.
+
+    sqlite-utils imports numpy whenever it is installed, only to map numpy scalars to column
+    types. We never store numpy values, and numpy is 15 MB of the idle server (#9); the
+    watermark code loads it when it first marks a picture.
+    """
+    hide = "numpy" not in sys.modules
+    if hide:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` now raises ImportError
+    try:
+        return importlib.import_module(name)
+    finally:
+        if hide:
+            del sys.modules["numpy"]
+
+
+# The one runtime import of sqlite-utils in the server: other modules import it for type hints only.
+if TYPE_CHECKING:
+    import sqlite_utils
+else:
+    sqlite_utils = _import_without_numpy("sqlite_utils")
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import textwrap
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from PIL import Image, ImageDraw, ImageFont
 
 from watermark.visible import CJK_FONT
@@ -21,6 +20,9 @@ from .config import CHINA_TZ
 from .marks import CHAT, Marked, ViewerMark, viewer_mark
 from .storage import first
 from .watermarking import marked, png
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 PAGE_WIDTH = 1240  # A4 at 150 dpi: prints and reads like a page
 MARGIN, FONT_PX, LINE_PX = 80, 30, 46

@@ -13,9 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .cases import authorized_case
@@ -25,6 +23,9 @@ from .roles import Account
 from .scan_documents import scan_json
 from .storage import first, rows
 from .workflow import State
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 OTHER_MATERIAL = "other"
 RECEIVING, COMPLETE, REFUSED, EXPIRED = "receiving", "complete", "refused", "expired"

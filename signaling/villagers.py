@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from .acts import Act
 from .exceptions import Conflict, InvalidInput, NotFound
 from .idnumber import parse_citizen_id
 from .storage import first, insert
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 

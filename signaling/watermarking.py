@@ -12,11 +12,10 @@ from collections.abc import Iterable
 
 from PIL import Image
 
-from watermark import ImageTooSmall, embed_id, mark_image, paste_text, tile_text
+from watermark import ImageTooSmall, paste_text, tile_text
 
 from .marks import ViewerMark
 from .renditions import jpeg
-from .scan_pdf import rendered_pages
 
 MIN_STILL_SIDE = 640  # a smaller still is enlarged first: legible letters, an id that survives a thumbnail
 BACKGROUND_SIZE = (1024, 1024)  # a multiple of the hidden tile (128 px), so repeating it keeps the lattice
@@ -26,6 +25,8 @@ DOWNLOAD_QUALITY = 90
 
 def marked(image: Image.Image, mark: ViewerMark) -> Image.Image:
     """A copy of the picture with the viewer's lines tiled over it and the id hidden in it."""
+    from watermark import mark_image  # numpy, loaded by the first marked picture (idle memory, #9)
+
     try:
         return mark_image(image, mark.lines, mark.mark_id)
     except ImageTooSmall:  # a thumbnail too small to hold the hidden tile: the visible text alone
@@ -81,6 +82,8 @@ def chat_background(mark: ViewerMark) -> bytes:
     Opaque rather than transparent, so a screenshot of the chat carries the hidden id in
     the white between the lines as well as the visible text.
     """
+    from watermark import embed_id  # numpy, as in marked()
+
     paper = embed_id(Image.new("RGB", BACKGROUND_SIZE, (255, 255, 255)), mark.mark_id)
     paste_text(paper, mark.lines, opacity=BACKGROUND_OPACITY)
     return png(paper)
@@ -91,4 +94,6 @@ ISSUED_DPI = 150.0  # an issued page read on screen or printed plainly; the sign
 
 def marked_rendition(signed_pdf: bytes, mark: ViewerMark) -> bytes:
     """A signed document's pages as pictures marked for a viewer, in a PDF (no longer signed: a copy to read)."""
+    from .scan_pdf import rendered_pages  # PDFium, loaded by the first marked copy (idle memory, #9)
+
     return marked_pdf(rendered_pages(signed_pdf, ISSUED_DPI), mark, ISSUED_DPI)

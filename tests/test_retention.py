@@ -14,10 +14,15 @@ from .retention_support import cunneng, file_scan, on_disk, purge, query
 from .support import START, ApiClient, RunningServer, open_demo_case, start_server
 
 
-async def recorded_case(server: RunningServer, clerk: ApiClient) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A case with a real two-party call recorded by the server, and its recordings."""
+async def recorded_case(server: RunningServer, clerk: ApiClient, seconds: float
+                        ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A case with a real two-party call recorded by the server, and its recordings.
+
+    Calls of the same length can record the same bytes (the test pattern is the same, the
+    remux bit-exact), stored once: give each case its own length to keep its files apart.
+    """
     case = await open_demo_case(clerk)
-    village, approver, _ = await recorded_call(server.base, case["id"], 2.0)
+    village, approver, _ = await recorded_call(server.base, case["id"], seconds)
     await village.close()
     await approver.close()
     found = await query(server, "select id, digest from recordings where case_id = ?", [case["id"]])
@@ -31,8 +36,8 @@ async def test_a_recording_goes_31_days_after_its_call_unless_its_case_is_held(
     server = await start_server(tmp_path / "data", retention_first_run_seconds=3600)
     try:
         clerk = await server.login("clerk-yb1")
-        plain, plain_files = await recorded_case(server, clerk)
-        held, held_files = await recorded_case(server, clerk)
+        plain, plain_files = await recorded_case(server, clerk, 2.0)
+        held, held_files = await recorded_case(server, clerk, 2.5)
         auditor = await server.login("auditor")
         hold = await auditor.post(f"/api/cases/{held['id']}/hold", {"reason": "群众投诉,录像需保留"})
         assert hold.status == 200 and hold.body["problem"] is True, hold.body

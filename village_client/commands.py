@@ -10,9 +10,7 @@ import os
 import sys
 from typing import Any
 
-from .calling import CallOptions, village_call
 from .scan_commands import add_upload_command, add_watch_command
-from .selftest import Selftest, run_selftest
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
@@ -55,6 +53,9 @@ def add_call_command(village: Any) -> None:
 
 
 def call_command(args: argparse.Namespace) -> int:
+    # aiortc only for this command: every `cunneng` run, `serve` too, registers it (#9)
+    from .calling import CallOptions, village_call
+
     logging.basicConfig(level=logging.WARNING)
     if args.video and not os.path.exists(args.video):
         print(f"找不到视频文件 no such file: {args.video}", file=sys.stderr)
@@ -82,6 +83,8 @@ def add_selftest_command(commands: Any) -> None:
 
 
 def selftest_command(args: argparse.Namespace) -> int:
+    from .selftest import Selftest, run_selftest  # aiortc, PyAV and pyHanko: for this command only (#9)
+
     logging.basicConfig(level=logging.ERROR)
     test = Selftest(args.server, args.village_user, args.approver_user, args.password, args.item,
                     out=lambda line: print(line, flush=True))

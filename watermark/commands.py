@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from watermark.exceptions import UnreadableImage, WatermarkError
-from watermark.marking import extract_file, mark_file
-from watermark.payload import MAX_MARK_ID
+from watermark.ids import MAX_MARK_ID
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -41,6 +40,8 @@ def register(commands: Any) -> None:
 
 def run_mark(args: argparse.Namespace) -> int:
     """Mark IN into OUT; a clear message and exit 2 on bad input."""
+    from watermark.marking import mark_file  # numpy: not loaded by every `cunneng` run such as serve (#9)
+
     try:
         mark_file(args.source, args.target, args.text, args.mark_id)
     except WatermarkError as error:
@@ -50,6 +51,8 @@ def run_mark(args: argparse.Namespace) -> int:
 
 def run_extract(args: argparse.Namespace) -> int:
     """Print the hidden id, or say there is none."""
+    from watermark.marking import extract_file  # numpy, as in run_mark
+
     try:
         found = extract_file(args.image)
     except UnreadableImage as error:

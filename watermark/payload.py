@@ -14,9 +14,8 @@ import zlib
 import numpy as np
 
 from watermark.exceptions import MarkIdOutOfRange
+from watermark.ids import ID_BITS, MAX_MARK_ID
 
-ID_BITS = 40
-MAX_MARK_ID = (1 << ID_BITS) - 1
 CRC_BITS = 32
 _CONSTRAINT = 7
 _STATES = 1 << (_CONSTRAINT - 1)

@@ -6,8 +6,7 @@ import asyncio
 
 from aiohttp import web
 
-from approver_console import InvalidSealImage, uploaded_seal
-from approver_console.seal import MAX_UPLOAD_BYTES
+from approver_console import InvalidSealImage
 
 from ..accounts import create_account, hash_password, list_accounts, set_password
 from ..appkeys import ARCHIVE, DATABASE
@@ -78,6 +77,9 @@ def invalid_seal(why: str) -> InvalidInput:
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",
            tag="jurisdictions")
 async def upload_seal(request: web.Request) -> web.StreamResponse:
+    # reportlab, loaded by the first seal upload (idle memory, #9)
+    from approver_console.seal import MAX_UPLOAD_BYTES, uploaded_seal
+
     authorize(account_of(request), "unit.manage")
     data = await read_body(request, MAX_UPLOAD_BYTES, invalid_seal(f"larger than {MAX_UPLOAD_BYTES} bytes"))
     try:

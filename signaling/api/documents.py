@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from approver_console import UnreadablePdf, verify_pdf
+from approver_console import UnreadablePdf
 from recordings import serve_stored_file
 
 from ..acts import Act
@@ -128,6 +128,8 @@ async def verify(request: web.Request) -> web.StreamResponse:
                            PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB."))
     if not data:
         raise InvalidInput("请选择要核验的 PDF 文件。", "Send the PDF to verify as the request body.")
+    from approver_console import verify_pdf  # pyHanko, loaded by the first verification (idle memory, #9)
+
     trust = request.app[AUTHORITY].trust_anchors()
     try:
         report = await asyncio.get_running_loop().run_in_executor(None, verify_pdf, data, trust)

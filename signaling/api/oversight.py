@@ -10,8 +10,6 @@ from datetime import date
 from aiohttp import web
 from PIL import Image, UnidentifiedImageError
 
-from watermark import find_mark
-
 from ..appkeys import CLOCK, DATABASE, SCAN_WORKERS
 from ..authz import authorize
 from ..exceptions import InvalidInput, PayloadTooLarge
@@ -115,6 +113,8 @@ async def trace(request: web.Request) -> web.StreamResponse:
 
 def hidden_id(data: bytes) -> int | None:
     """The id a picture carries, or None; InvalidInput when it is no picture at all."""
+    from watermark import find_mark  # numpy, loaded by the first trace (idle memory, #9)
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from recordings import NoPictureThere, still_at
+from recordings import NoPictureThere
 
 from ..acts import Act
 from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, SCAN_WORKERS
@@ -47,6 +47,8 @@ async def live_snapshot(request: web.Request) -> web.StreamResponse:
            "录像截图 A still of a recording at a moment of the replay, watermarked for the taker and kept with "
            "the case (auditors, approvers who see the case)", tag="recordings", body=schemas.RECORDING_SNAPSHOT)
 async def recording_snapshot(request: web.Request) -> web.StreamResponse:
+    from recordings import still_at  # PyAV, loaded by the first replay still (idle memory, #9)
+
     app, act = request.app, act_of(request)
     recording = await app[DATABASE].run(recording_for_replay, act, path_int(request, "recording_id"), False)
     case, _ = await app[DATABASE].run(load_case, recording["case_id"])

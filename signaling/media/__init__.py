@@ -22,13 +22,20 @@ On the first offer a client puts its microphone and camera on the "publish" m-li
 (direction sendonly) and answers; "tracks" says whose media every other m-line carries.
 Errors are MediaError subclasses with .to_dict() == {"error", "message", "message_en"}.
 Recorders implement CallRecording / PacketSink (recording.py).
+
+MediaHub loads aiortc, so it is imported on first use: the server process that only
+relays to worker processes never loads it (idle memory, #9).
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .config import MediaConfig
 from .exceptions import MediaError
-from .hub import MediaHub
 from .pool import MediaWorkerPool
 from .recording import CallRecording, PacketSink
+
+if TYPE_CHECKING:
+    from .hub import MediaHub
 
 __all__ = [
     "CallRecording",
@@ -38,3 +45,12 @@ __all__ = [
     "MediaWorkerPool",
     "PacketSink",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """MediaHub, imported when first asked for (PEP 562)."""
+    if name == "MediaHub":
+        from .hub import MediaHub
+
+        return MediaHub
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

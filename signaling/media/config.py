@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-from aiortc import RTCConfiguration, RTCIceServer, RTCRtpSender
-from aiortc.rtcconfiguration import RTCBundlePolicy
-from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import InvalidMediaConfig
+
+if TYPE_CHECKING:
+    from aiortc import RTCConfiguration
+    from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 # Every participant of a call must use the one codec the hub forwards, since nothing is
 # transcoded; VP8 is what every browser and aiortc encode, H.264 constrained baseline
@@ -48,6 +48,10 @@ class MediaConfig:
 
     def rtc_configuration(self) -> RTCConfiguration:
         """One transport per peer connection (max-bundle), so added transceivers reuse it."""
+        # aiortc only where the hub runs: the server process relays to workers (idle memory, #9)
+        from aiortc import RTCConfiguration, RTCIceServer
+        from aiortc.rtcconfiguration import RTCBundlePolicy
+
         servers = [
             RTCIceServer(
                 urls=server["urls"],
@@ -60,6 +64,8 @@ class MediaConfig:
 
     def codec_preferences(self, kind: str) -> list[RTCRtpCodecCapability]:
         """The single codec (plus RTX for video) every hub transceiver of `kind` offers."""
+        from aiortc import RTCRtpSender  # where the hub runs (idle memory, #9)
+
         capabilities = RTCRtpSender.getCapabilities(kind).codecs
         if kind == "audio":
             return [c for c in capabilities if c.mimeType.lower() == AUDIO_MIME]

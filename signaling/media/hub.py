@@ -15,8 +15,9 @@ from typing import Any
 
 from .config import MediaConfig
 from .exceptions import CallAlreadyOpen, CallNotFound
+from .outbox import call_ended_message
 from .recording import open_recording
-from .room import Room, call_ended_message
+from .room import Room
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,11 @@ logger = logging.getLogger(__name__)
 Send = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 
 
+def call_ended_message(reason: str, message_zh: str, message_en: str) -> dict[str, str]:
+    """The last message every participant of an ended call gets."""
+    return {"type": "call-ended", "reason": reason, "message": message_zh, "message_en": message_en}
+
+
 class Outbox:
     """Per participant, messages leave in order; a slow participant holds up nobody else."""
 

@@ -12,16 +12,17 @@ import asyncio
 import base64
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..background import BackgroundTasks
 from .config import MediaConfig
 from .exceptions import CallAlreadyOpen, CallNotFound, MediaWorkerLost
-from .hub import MediaHub
-from .outbox import Outbox, Send
+from .outbox import Outbox, Send, call_ended_message
 from .protocol import perform
-from .room import call_ended_message
 from .workerprocess import WorkerProcess
+
+if TYPE_CHECKING:
+    from .hub import MediaHub
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,17 @@ class MediaWorkerPool:
         self._size = workers
         self._on_call_ended = on_call_ended
         self._timeout = request_timeout
-        self._local = MediaHub(config, self._outbox.post) if workers == 0 else None
+        self._local = self._local_hub() if workers == 0 else None
         self._workers: list[WorkerProcess] = []
         self._worker_of: dict[str, WorkerProcess] = {}
         self._tasks = BackgroundTasks("media pool task", logger)
         self._closing = False
+
+    def _local_hub(self) -> MediaHub:
+        """The hub in this process; only then does the server load aiortc (idle memory, #9)."""
+        from .hub import MediaHub
+
+        return MediaHub(self.config, self._outbox.post)
 
     async def start(self) -> None:
         """Start the worker processes (nothing to do in-process)."""

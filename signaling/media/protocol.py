@@ -10,10 +10,12 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import MediaError, UnknownOperation
-from .hub import MediaHub
+
+if TYPE_CHECKING:
+    from .hub import MediaHub
 
 logger = logging.getLogger(__name__)
 

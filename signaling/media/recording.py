@@ -8,11 +8,12 @@ as objects, so the same spec opens the recorder inside whichever process runs th
 from __future__ import annotations
 
 import importlib
-from typing import Any, Literal, Protocol
-
-import av
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .exceptions import InvalidRecordingSpec
+
+if TYPE_CHECKING:
+    import av
 
 
 class PacketSink(Protocol):

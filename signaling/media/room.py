@@ -18,11 +18,6 @@ logger = logging.getLogger(__name__)
 RoomEmit = Callable[[str, dict[str, Any]], None]
 
 
-def call_ended_message(reason: str, message_zh: str, message_en: str) -> dict[str, str]:
-    """The last message every participant of an ended call gets."""
-    return {"type": "call-ended", "reason": reason, "message": message_zh, "message_en": message_en}
-
-
 class Room:
     """Membership and wiring of one call; `lock` serialises its signaling steps."""
 
