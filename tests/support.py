@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -174,8 +175,6 @@ class ServeProcess:
 
 async def serve_process(data_dir: Path, *args: str) -> ServeProcess:
     """Start `cunneng serve` on a free port and wait until /healthz answers."""
-    import sys
-
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "signaling.cli", "serve", "--data-dir", str(data_dir), "--port", str(port), *args,
