@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import call_setup, scan_transport, watermark_bench
-from .figures import RESULTS
+from .figures import save_results
 from .hub_load import Load, run_load
 
 MB = 1024 * 1024
@@ -214,10 +214,7 @@ def main() -> None:
                 f"cunneng benchmarks {table['date']}, {table['cores']} cores, load average "
                 f"{table['load_average_1min']['mean']} (max {table['load_average_1min']['max']})"
                 f"{' (smoke run: sizes too small to compare)' if args.smoke else ''}")
-    output = args.output or RESULTS / f"table-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(table, indent=1, ensure_ascii=False))
-    print(f"written {output}")
+    save_results("table", table, args.output)
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""Where the scan benchmarks keep their figures: bench/results/<name>-<time>.json (not committed)."""
+"""Where the benchmarks keep their figures: bench/results/<name>-<time>.json (not committed)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def save_results(name: str, found: dict[str, Any]) -> Path:
-    """Write the figures as JSON and say where."""
-    out = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+def save_results(name: str, found: dict[str, Any], output: Path | None = None) -> Path:
+    """Write the figures as JSON (to `output`, or a new file in RESULTS) and say where."""
+    out = output or RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(found, indent=1))
-    print(f"written bench/results/{out.name}")
+    out.write_text(json.dumps(found, indent=1, ensure_ascii=False))
+    print(f"written {out}")
     return out

@@ -42,7 +42,7 @@ from village_client.connection import ServerConnection
 from village_client.consult import Party
 from village_client.tracks import PatternCamera
 
-from .figures import RESULTS
+from .figures import save_results
 from .weaklink_figures import call_figures, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,10 +199,7 @@ def main() -> None:
     found.update(date=datetime.date.today().isoformat(), cores=os.cpu_count(), smoke=args.smoke,
                  figures=call_figures(found))
     print(table(found))
-    output = args.output or RESULTS / f"weaklink-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(found, indent=1, ensure_ascii=False))
-    print(f"written {output}")
+    save_results("weaklink", found, args.output)
 
 
 if __name__ == "__main__":
