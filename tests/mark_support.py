@@ -8,9 +8,10 @@ from typing import Any
 
 from PIL import Image
 
+from village_client.consult import Party
 from watermark import find_mark
 
-from .support import RunningServer
+from .support import ApiClient, Reply, RunningServer
 from .test_calls import connected_call
 
 
@@ -40,14 +41,15 @@ def leaked(png: bytes) -> bytes:
     return out.getvalue()
 
 
+async def town_snapshot(server: RunningServer, village: Party, approver: Party) -> tuple[ApiClient, Reply]:
+    """The town window takes a snapshot of the village once its video arrives: the window's client, the reply."""
+    await approver.wait_for_video(village.account_id, frames=5)
+    town = await server.login("town-yb")
+    return town, await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+
+
 async def taken_snapshot(server: RunningServer) -> bytes:
     """A snapshot the town window takes of the village during a call, as the town window gets it."""
-    village, approver, _ = await connected_call(server)
-    try:
-        await approver.wait_for_video(village.account_id, frames=5)
-        town = await server.login("town-yb")
-        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+    async with connected_call(server) as (village, approver, _):
+        town, taken = await town_snapshot(server, village, approver)
         return (await town.get_bytes(taken.body["image_url"]))[1]
-    finally:
-        await village.close()
-        await approver.close()

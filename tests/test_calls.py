@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,53 +36,53 @@ async def party(
                                video=PatternCamera(320, 240, 15, colour=colour, noisy=noisy))
 
 
-async def connected_call(server: RunningServer, noisy: bool = False) -> tuple[Party, Party, dict[str, object]]:
-    """The village calls about a new case and the town window answers."""
-    clerk_api = await server.login("clerk-yb1")
-    case = await open_demo_case(clerk_api)
-    village = await party(server, "clerk-yb1", RED, noisy)
-    approver = await party(server, "town-yb", BLUE)
-    await village.place_call(case["id"])
-    await approver.answer_next()
-    return village, approver, case
+@asynccontextmanager
+async def connected_call(
+    server: RunningServer, noisy: bool = False
+) -> AsyncIterator[tuple[Party, Party, dict[str, object]]]:
+    """The village calls about a new case and the town window answers; both leave at the end."""
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    async with AsyncExitStack() as parties:
+        village = await party(server, "clerk-yb1", RED, noisy)
+        parties.push_async_callback(village.close)
+        approver = await party(server, "town-yb", BLUE)
+        parties.push_async_callback(approver.close)
+        await village.place_call(case["id"])
+        await approver.answer_next()
+        yield village, approver, case
 
 
 async def test_village_and_approver_see_each_other_through_the_hub(calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, _):
         seen_by_approver = await approver.wait_for_video(village.account_id, frames=10)
         seen_by_village = await village.wait_for_video(approver.account_id, frames=10)
         assert close_to(seen_by_approver.centre, RED) and close_to(seen_by_village.centre, BLUE)
         assert seen_by_approver.size == (320, 240)
         await asyncio.sleep(0.5)
         assert approver.received_from(village.account_id).audio_frames > 0
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_a_second_approver_costs_the_village_no_extra_upload(calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server, noisy=True)
-    district = await party(calls_server, "district", GREEN)
-    try:
-        await approver.wait_for_video(village.account_id, frames=5)
-        assert village.peer is not None
-        hold_encoder_bitrate(village)
-        await asyncio.sleep(2.0)  # past the first keyframes
-        one = await uplink_rate(village, KEYFRAME_PERIOD)
-        await district.join(village.call_id or "")
-        assert district.peer is not None
-        first = await district.wait_for_video(village.account_id, frames=1)
-        connected = district.peer.connected_at
-        assert connected is not None and first.first_video_at is not None
-        assert first.first_video_at - connected < 1.0  # a keyframe arrived at once
-        assert close_to(first.centre, RED)
-        await asyncio.sleep(1.0)  # the joiner's keyframe is out
-        two = await uplink_rate(village, KEYFRAME_PERIOD)
-        assert abs(two - one) <= 0.10 * one, (one, two)
-    finally:
-        for p in (village, approver, district):
-            await p.close()
+    async with connected_call(calls_server, noisy=True) as (village, approver, _):
+        district = await party(calls_server, "district", GREEN)
+        try:
+            await approver.wait_for_video(village.account_id, frames=5)
+            assert village.peer is not None
+            hold_encoder_bitrate(village)
+            await asyncio.sleep(2.0)  # past the first keyframes
+            one = await uplink_rate(village, KEYFRAME_PERIOD)
+            await district.join(village.call_id or "")
+            assert district.peer is not None
+            first = await district.wait_for_video(village.account_id, frames=1)
+            connected = district.peer.connected_at
+            assert connected is not None and first.first_video_at is not None
+            assert first.first_video_at - connected < 1.0  # a keyframe arrived at once
+            assert close_to(first.centre, RED)
+            await asyncio.sleep(1.0)  # the joiner's keyframe is out
+            two = await uplink_rate(village, KEYFRAME_PERIOD)
+            assert abs(two - one) <= 0.10 * one, (one, two)
+        finally:
+            await district.close()
 
 
 def hold_encoder_bitrate(village: Party) -> None:
@@ -111,22 +113,20 @@ async def uplink_rate(village: Party, seconds: float = 3.0) -> float:
 
 
 async def test_another_village_cannot_join(calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server)
-    intruder = await party(calls_server, "clerk-yb2")
-    try:
-        await intruder.connection.send({"type": "call.join", "call_id": village.call_id})
-        with pytest.raises(ConnectionError):
-            await intruder.connection.expect("call.participants", timeout=10)
-        code, _ = intruder.connection.close_reason
-        assert code == 4403
-    finally:
-        for p in (village, approver, intruder):
-            await p.close()
+    async with connected_call(calls_server) as (village, approver, _):
+        intruder = await party(calls_server, "clerk-yb2")
+        try:
+            await intruder.connection.send({"type": "call.join", "call_id": village.call_id})
+            with pytest.raises(ConnectionError):
+                await intruder.connection.expect("call.participants", timeout=10)
+            code, _ = intruder.connection.close_reason
+            assert code == 4403
+        finally:
+            await intruder.close()
 
 
 async def test_a_dropped_party_rejoins_and_the_call_resumes(calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, _):
         await village.wait_for_video(approver.account_id, frames=5)
         call_id = approver.call_id or ""
         await approver.close()  # the approver's link drops: socket and peer connection gone
@@ -144,8 +144,6 @@ async def test_a_dropped_party_rejoins_and_the_call_resumes(calls_server: Runnin
         await asyncio.sleep(1.0)
         assert village.received_from(back.account_id).video_frames > before  # media flows again
         await back.close()
-    finally:
-        await village.close()
 
 
 async def test_an_unanswered_call_says_no_one_answered(calls_server: RunningServer) -> None:
@@ -163,8 +161,7 @@ async def test_an_unanswered_call_says_no_one_answered(calls_server: RunningServ
 
 
 async def test_chat_is_stored_on_the_case_and_shown_to_all(calls_server: RunningServer) -> None:
-    village, approver, case = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, case):
         await village.wait_for_video(approver.account_id, frames=1)
         await village.send_chat("户口簿已经带来了")
         for p in (village, approver):
@@ -173,22 +170,15 @@ async def test_chat_is_stored_on_the_case_and_shown_to_all(calls_server: Running
         approver_api = await calls_server.login("town-yb")
         timeline = (await approver_api.get(f"/api/cases/{case['id']}/timeline")).body
         assert any(e["action"] == "chat_message" and e["detail"]["text"] == "户口簿已经带来了" for e in timeline)
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_call_events_reach_the_case_timeline(calls_server: RunningServer) -> None:
-    village, approver, case = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, case):
         await approver.wait_for_video(village.account_id, frames=3)
         calls_server.clock.advance(seconds=42)
         await village.hang_up()
         ended = await approver.wait_ended()
         assert ended["state"] == "ended" and ended["duration"] == 42.0
-    finally:
-        await village.close()
-        await approver.close()
     clerk_api = await calls_server.login("clerk-yb1")
     timeline = (await clerk_api.get(f"/api/cases/{case['id']}/timeline")).body
     actions = [e["action"] for e in timeline]
@@ -199,9 +189,8 @@ async def test_call_events_reach_the_case_timeline(calls_server: RunningServer) 
 
 
 async def test_bad_messages_get_an_error_and_break_nothing(calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server)
-    socket = village.connection
-    try:
+    async with connected_call(calls_server) as (village, approver, _):
+        socket = village.connection
         assert socket.socket is not None
         await socket.socket.send_str("{not json")
         assert (await socket.expect("error"))["error"] == "malformed_json"
@@ -214,9 +203,6 @@ async def test_bad_messages_get_an_error_and_break_nothing(calls_server: Running
             assert error["message"] and error["message_en"], bad
         await approver.send_chat("还在吗")
         assert (await socket.expect("chat.message"))["text"] == "还在吗"  # the call goes on
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_a_socket_must_say_hello_first(calls_server: RunningServer) -> None:
@@ -247,8 +233,7 @@ async def test_the_welcome_carries_turn_credentials_and_presence(tmp_path: Path)
 
 
 async def test_the_certificate_reaches_the_village_during_the_call(calls_server: RunningServer) -> None:
-    village, approver, case = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, case):
         await village.wait_for_video(approver.account_id, frames=1)
         approver_api = await calls_server.login("town-yb")
         await approver_api.post(f"/api/cases/{case['id']}/actions/start_review", {})
@@ -257,9 +242,6 @@ async def test_the_certificate_reaches_the_village_during_the_call(calls_server:
             lambda m: m.get("type") == "case.event" and m.get("event") == "document_issued", 10)
         assert event["case_id"] == case["id"]
         assert event["document"]["kind"] == "approval" and event["document"]["signed_by"] == ["zh-yb"]
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_the_hub_decodes_a_still_only_when_asked(calls_server: RunningServer) -> None:
@@ -267,8 +249,7 @@ async def test_the_hub_decodes_a_still_only_when_asked(calls_server: RunningServ
 
     from signaling.appkeys import CALL_CENTER
 
-    village, approver, _ = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, _):
         await approver.wait_for_video(village.account_id, frames=5)
         media = calls_server.app[CALL_CENTER].media
         assert media is not None
@@ -276,14 +257,10 @@ async def test_the_hub_decodes_a_still_only_when_asked(calls_server: RunningServ
         with Image.open(io.BytesIO(png)) as still:
             assert still.size == (320, 240)
             assert close_to(still.convert("RGB").getpixel((160, 120)), RED)  # type: ignore[arg-type]
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_a_case_lists_its_calls_and_their_chat_to_whoever_sees_it(calls_server: RunningServer) -> None:
-    village, approver, case = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, case):
         await village.wait_for_video(approver.account_id, frames=1)  # both are in the call
         await village.send_chat("户口簿已经带来了")
         await approver.connection.expect("chat.message", timeout=10)
@@ -295,6 +272,3 @@ async def test_a_case_lists_its_calls_and_their_chat_to_whoever_sees_it(calls_se
         other_village = await calls_server.login("clerk-yb2")
         for listing in ("calls", "messages"):
             assert (await other_village.get(f"/api/cases/{case['id']}/{listing}")).status == 404
-    finally:
-        await village.close()
-        await approver.close()

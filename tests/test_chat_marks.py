@@ -22,14 +22,10 @@ def mark_in(png: bytes) -> tuple[int, tuple[int, int]]:
 
 
 async def test_the_chat_background_and_transcript_name_their_viewer(calls_server: RunningServer) -> None:
-    village, approver, case = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, case):
         await village.wait_for_video(approver.account_id, frames=1)
         await village.send_chat("户口簿已经带来了")
         await approver.connection.expect("chat.message", timeout=10)
-    finally:
-        await village.close()
-        await approver.close()
     town, district = await calls_server.login("town-yb"), await calls_server.login("district")
     status, background = await town.get_bytes(f"/api/cases/{case['id']}/chat-background.png")
     assert status == 200

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from .call_support import recorded_call
-from .mark_support import hidden_id, leaked, taken_snapshot
+from .mark_support import hidden_id, leaked, registered, taken_snapshot, town_snapshot
 from .retention_support import on_disk, purge
 from .support import RunningServer, in_pieces, open_demo_case
 from .test_calls import connected_call
@@ -25,11 +25,8 @@ def database(server: RunningServer) -> sqlite3.Connection:
 
 
 async def test_a_snapshot_is_marked_for_its_taker_and_tied_to_its_audit_event(calls_server: RunningServer) -> None:
-    village, approver, case = await connected_call(calls_server)
-    try:
-        await approver.wait_for_video(village.account_id, frames=5)
-        town = await calls_server.login("town-yb")
-        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+    async with connected_call(calls_server) as (village, approver, case):
+        town, taken = await town_snapshot(calls_server, village, approver)
         assert taken.status == 201, taken.body
         status, png = await town.get_bytes(taken.body["image_url"])
         assert status == 200
@@ -48,35 +45,23 @@ async def test_a_snapshot_is_marked_for_its_taker_and_tied_to_its_audit_event(ca
         assert event["action"] == "snapshot_taken" and str(mark_id) in event["detail"]
         documents = (await town.get(f"/api/cases/{case['id']}/documents")).body
         assert [d["kind"] for d in documents] == ["snapshot"]
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_someone_else_opening_a_snapshot_gets_their_own_mark(calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server)
-    try:
-        await approver.wait_for_video(village.account_id, frames=5)
-        town = await calls_server.login("town-yb")
-        taken = await town.post(f"/api/calls/{village.call_id}/snapshot", {"participant_id": village.account_id})
+    async with connected_call(calls_server) as (village, approver, _):
+        town, taken = await town_snapshot(calls_server, village, approver)
         district = await calls_server.login("district")
         _, theirs = await district.get_bytes(taken.body["image_url"])
         _, again = await district.get_bytes(taken.body["image_url"])
         _, mine = await town.get_bytes(taken.body["image_url"])
         assert hidden_id(theirs) not in (None, hidden_id(mine))
         assert hidden_id(again) == hidden_id(theirs)  # one mark per viewer and day
-        with database(calls_server) as db:
-            viewer = db.execute("select username, what from marks where id = ?", [hidden_id(theirs)]).fetchone()
-        assert tuple(viewer) == ("district", "snapshot_copy")
-    finally:
-        await village.close()
-        await approver.close()
+        assert registered(calls_server, hidden_id(theirs)) == ("district", "snapshot_copy")
 
 
 async def test_only_approvers_who_see_the_case_take_snapshots_of_people_in_a_live_call(
         calls_server: RunningServer) -> None:
-    village, approver, _ = await connected_call(calls_server)
-    try:
+    async with connected_call(calls_server) as (village, approver, _):
         await approver.wait_for_video(village.account_id, frames=2)
         body = {"participant_id": village.account_id}
         clerk = await calls_server.login("clerk-yb1")
@@ -90,9 +75,6 @@ async def test_only_approvers_who_see_the_case_take_snapshots_of_people_in_a_liv
         await approver.wait_ended()
         ended = await town.post(f"/api/calls/{village.call_id}/snapshot", body)
         assert ended.status == 409 and ended.body["error"] == "call_not_live"
-    finally:
-        await village.close()
-        await approver.close()
 
 
 async def test_an_auditor_traces_a_leaked_snapshot_to_its_taker(calls_server: RunningServer) -> None:
