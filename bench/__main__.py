@@ -128,13 +128,17 @@ async def calls_held(sizes: Sizes, load: Any) -> tuple[dict[str, Any] | None, di
 
 async def setup_figures(sizes: Sizes) -> tuple[list[Figure], dict[str, Any]]:
     found = await call_setup.measure(sizes.setup_calls)
-    idle = found["server_rss_idle_bytes"] / MB
+    idle, warm = found["server_rss_idle_bytes"] / MB, found["server_rss_worker_up_bytes"] / MB
     return [
         Figure(f"call setup, median of {sizes.setup_calls} calls × 2 sides", found["setup_median_s"], "s",
                "≤ 0.5", found["setup_median_s"] <= 0.5),
         Figure("call setup, p95", found["setup_p95_s"], "s", "—", True),
-        Figure("server memory idle (server + media worker, RSS)", idle, "MB", "≤ 120", idle <= 120,
+        Figure("call setup, first call (media worker starting, answered at once)", found["setup_first_call_s"],
+               "s", "—", True),
+        Figure("server memory idle (no media worker, RSS)", idle, "MB", "≤ 120", idle <= 120,
                f"PSS {found['server_pss_idle_bytes'] / MB:.0f} MB"),
+        Figure("server memory between calls (server + media worker, RSS)", warm, "MB", "—", True,
+               f"PSS {found['server_pss_worker_up_bytes'] / MB:.0f} MB"),
     ], found
 
 

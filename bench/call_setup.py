@@ -2,7 +2,10 @@
 
 A headless village window places calls on one case and a headless town approver answers
 each at once (no human delay); setup is the village's call request to the first decoded
-frame of the other side's video, measured on each side.
+frame of the other side's video, measured on each side. The server runs as `cunneng serve`
+does by default: its media worker starts when the first call rings and stays up until no
+call has been open for ten minutes, so the memory is measured idle (before the first call)
+and with the worker up (after the calls).
 """
 
 from __future__ import annotations
@@ -48,14 +51,20 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
+def memory(served: ServeProcess) -> tuple[int, int]:
+    """RSS and PSS of the server and its media workers, in bytes."""
+    pids = server_pids(served)
+    return sum(map(resident_bytes, pids)), sum(map(proportional_bytes, pids))
+
+
 async def measure(calls: int) -> dict[str, Any]:
-    """Idle server memory, then `calls` consecutive calls."""
+    """Idle server memory, then `calls` consecutive calls (the first starts the media worker),
+    then the memory with the worker up between calls."""
     with tempfile.TemporaryDirectory() as temp:
         served = await serve_process(Path(temp) / "data")
         try:
             await asyncio.sleep(1.0)
-            pids = server_pids(served)
-            idle, idle_pss = sum(map(resident_bytes, pids)), sum(map(proportional_bytes, pids))
+            idle, idle_pss = memory(served)
             village = await Party.sign_in(served.base, "clerk-yb1", DEMO_PASSWORD)
             approver = await Party.sign_in(served.base, "town-yb", DEMO_PASSWORD)
             case = await village.connection.api("POST", "/api/cases", {
@@ -64,8 +73,12 @@ async def measure(calls: int) -> dict[str, Any]:
             sides = [await one_call(village, approver, case["id"]) for _ in range(calls)]
             await village.close()
             await approver.close()
+            await asyncio.sleep(1.0)
+            warm, warm_pss = memory(served)
         finally:
             await served.stop()
     setups = [seconds for pair in sides for seconds in pair]
-    return {"server_rss_idle_bytes": idle, "server_pss_idle_bytes": idle_pss, "calls": calls,
-            "setup_median_s": statistics.median(setups), "setup_p95_s": p95(setups)}
+    return {"server_rss_idle_bytes": idle, "server_pss_idle_bytes": idle_pss,
+            "server_rss_worker_up_bytes": warm, "server_pss_worker_up_bytes": warm_pss, "calls": calls,
+            "setup_first_call_s": max(sides[0]), "setup_median_s": statistics.median(setups),
+            "setup_p95_s": p95(setups)}

@@ -143,6 +143,7 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     center.media = MediaWorkerPool(
         MediaConfig(ice_servers=[{"urls": stun}] if stun else []), to_participant,
         workers=settings.media_workers, on_call_ended=center.media_ended,
+        idle_stop=settings.media_idle_stop_seconds or None,
     )
     if settings.record_calls:
         center.recording = recording_spec(settings)

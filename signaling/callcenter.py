@@ -105,6 +105,8 @@ class CallCenter:
         call, case = placed["call"], placed["case"]
         live = LiveCall(call["id"], case_id, client.account, placed["targets"], frozenset(placed["audience"]))
         self.calls[live.id] = live
+        if self.media is not None:
+            self.media.expect_call()
         live.ringing = asyncio.get_running_loop().call_later(
             self.settings.ring_seconds, lambda: self._tasks.spawn(self._unanswered(live))
         )

@@ -44,6 +44,9 @@ def register(commands: Commands) -> None:
     serve.add_argument("--media-workers", type=int, default=int(env_default("media_workers", "1")),
                        help="processes that carry the calls' media; 0 keeps it in the server process"
                             " (env CUNNENG_MEDIA_WORKERS; default 1)")
+    serve.add_argument("--media-idle-stop", type=idle_seconds, default=env_default("media_idle_stop", "600"),
+                       help="seconds without a call after which the media workers stop, to start again when"
+                            " the next call rings; 0 keeps them running (env CUNNENG_MEDIA_IDLE_STOP; default 600)")
     add_retention_days(serve)
     serve.set_defaults(func=run_serve)
 
@@ -81,6 +84,18 @@ def whole_days(raw: str) -> int:
     return int(raw)
 
 
+def idle_seconds(raw: str) -> float:
+    """--media-idle-stop: 0 (never stop), or at least one second."""
+    refused = argparse.ArgumentTypeError(f"{raw!r} is not a number of seconds (0, or at least 1)")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise refused from None
+    if seconds != 0 and not 1 <= seconds < float("inf"):
+        raise refused
+    return seconds
+
+
 def add_retention_days(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recording-retention-days", type=whole_days,
                         default=env_default("recording_retention_days", "30"),
@@ -96,7 +111,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
-        media_workers=args.media_workers, recording_retention_days=args.recording_retention_days,
+        media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
+        recording_retention_days=args.recording_retention_days,
         document_retention_days=args.document_retention_days,
     )
 

@@ -37,6 +37,7 @@ class Settings:
     turn_ttl_seconds: int = 6 * 3600
     record_calls: bool = True  # every case call is recorded by the server
     media_workers: int = 0  # 0: media in the server process; N: spread calls over N worker processes
+    media_idle_stop_seconds: float = 0.0  # workers stop after this long without a call (0: they always run)
     ring_seconds: float = 60.0  # an unanswered call gives up (无人接听) after this long
     rejoin_grace_seconds: float = 30.0  # a dropped party may come back this long before it counts as gone
     recording_retention_days: int = 30  # a call's recordings are deleted this long after it ended

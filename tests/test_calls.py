@@ -14,10 +14,12 @@ import aiohttp
 import pytest
 from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket
 
+from signaling.appkeys import CALL_CENTER
 from signaling.media.publication import RECORDING_KEYFRAME_SECONDS
 from village_client.consult import Party
 from village_client.tracks import PatternCamera
 
+from .mediahub_peers import eventually
 from .support import RunningServer, open_demo_case, start_server
 
 RED, BLUE, GREEN = (220, 30, 30), (30, 30, 220), (30, 200, 30)
@@ -272,3 +274,24 @@ async def test_a_case_lists_its_calls_and_their_chat_to_whoever_sees_it(calls_se
         other_village = await calls_server.login("clerk-yb2")
         for listing in ("calls", "messages"):
             assert (await other_village.get(f"/api/cases/{case['id']}/{listing}")).status == 404
+
+
+async def test_the_media_worker_runs_from_the_ring_until_calls_have_been_over_a_while(tmp_path: Path) -> None:
+    """With --media-idle-stop an idle server holds no media stack; the next call starts it again."""
+    server = await start_server(tmp_path / "data", media_workers=1, media_idle_stop_seconds=1.0)
+    try:
+        media = server.app[CALL_CENTER].media
+        assert media is not None and media.worker_pids() == []
+        workers = []
+        for _ in range(2):
+            async with connected_call(server) as (village, approver, _):
+                assert close_to((await approver.wait_for_video(village.account_id, frames=5)).centre, RED)
+                workers += media.worker_pids()
+                await asyncio.sleep(1.5)  # longer than idle_stop: a call is open, the worker stays
+                assert media.worker_pids() == workers[-1:]
+                await village.hang_up()
+                await approver.wait_ended()
+            await eventually(lambda: media.worker_pids() == [] and not Path(f"/proc/{workers[-1]}").exists(), 10)
+        assert len(set(workers)) == 2
+    finally:
+        await server.close()

@@ -137,3 +137,19 @@ async def test_a_slow_client_connection_holds_up_no_other_participant() -> None:
     release.set()
     await outbox.flush()
     assert delivered[3:] == ["slow:0", "slow:1", "slow:2"]  # in order, once unblocked
+
+
+async def test_on_demand_workers_start_when_a_call_is_expected_and_stop_when_idle(board: Switchboard) -> None:
+    async with MediaWorkerPool(MediaConfig(), board.send, workers=2, idle_stop=1.0) as pool:
+        assert pool.worker_pids() == []
+        pool.expect_call()  # ringing
+        await eventually(lambda: len(pool.worker_pids()) == 2, 15)
+        village, approver = await start_call(pool, board, "c1")
+        await approver.wait_for_frames("village", 5)
+        os.kill(pool.worker_pid("c1") or 0, signal.SIGKILL)
+        await eventually(lambda: village.ended is not None)
+        await asyncio.sleep(1.5)  # no replacement while idle: the other worker stops too
+        assert pool.worker_pids() == []
+        village, approver = await start_call(pool, board, "c2")  # the next call starts them again
+        await approver.wait_for_frames("village", 5)
+        assert len(pool.worker_pids()) == 2

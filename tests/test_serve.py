@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
+
+from signaling.cli import build_parser
+from signaling.commands import settings_from
 
 from .support import free_port, serve_process, wait_healthy
 
@@ -69,3 +73,18 @@ async def test_user_add_makes_an_account_that_logs_in(tmp_path: Path) -> None:
                 assert reply.status == 200
     finally:
         await again.stop()
+
+
+@pytest.mark.parametrize("given, seconds", [(None, 600.0), ("0", 0.0), ("90", 90.0), ("2.5", 2.5)])
+def test_media_idle_stop_reaches_the_settings(given: str | None, seconds: float) -> None:
+    flags = [] if given is None else ["--media-idle-stop", given]
+    args = build_parser().parse_args(["serve", *flags])
+    assert settings_from(args).media_idle_stop_seconds == seconds
+
+
+@pytest.mark.parametrize("given", ["soon", "-5", "0.5", "inf", "nan"])
+def test_a_media_idle_stop_that_is_no_number_of_seconds_is_refused(given: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "signaling.cli", "serve", "--media-idle-stop", given],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"{given!r} is not a number of seconds" in done.stderr

@@ -4,6 +4,11 @@ The signaling layer talks only to MediaWorkerPool. With workers > 0 each call li
 one worker process, chosen as the least loaded when the call opens; the server process
 only relays JSON lines. A worker that dies ends its calls with a "call-ended" message
 (reason "media-worker-lost") to each participant and is replaced; other calls go on.
+
+With `idle_stop` the workers run only while they are needed: they start when a call is
+coming (`expect_call`, while it rings) or opens, and stop after `idle_stop` seconds without
+an open call, so an idle server does not hold the media stack (about 60 MB per worker).
+Without it they start with the pool and run until it closes.
 """
 
 from __future__ import annotations
@@ -43,15 +48,19 @@ class MediaWorkerPool:
         workers: int = 0,
         on_call_ended: CallEnded | None = None,
         request_timeout: float = 15.0,
+        idle_stop: float | None = None,
     ) -> None:
         self.config = config
         self._outbox = Outbox(send)
         self._size = workers
         self._on_call_ended = on_call_ended
         self._timeout = request_timeout
+        self._idle_stop = idle_stop
         self._local = self._local_hub() if workers == 0 else None
         self._workers: list[WorkerProcess] = []
         self._worker_of: dict[str, WorkerProcess] = {}
+        self._warming: asyncio.Task[None] | None = None
+        self._idle_timer: asyncio.TimerHandle | None = None
         self._tasks = BackgroundTasks("media pool task", logger)
         self._closing = False
 
@@ -62,13 +71,30 @@ class MediaWorkerPool:
         return MediaHub(self.config, self._outbox.post)
 
     async def start(self) -> None:
-        """Start the worker processes (nothing to do in-process)."""
-        await asyncio.gather(*(self._spawn() for _ in range(self._size)))
+        """Start the worker processes, unless they start on demand (idle_stop) or run in-process."""
+        if self._idle_stop is None:
+            await self.warm()
+
+    async def warm(self) -> None:
+        """Have every worker running: the ones stopped while idle, or lost, start again now."""
+        self._cancel_idle_stop()
+        if self._warming is None and len(self._workers) < self._size and not self._closing:
+            self._warming = asyncio.create_task(self._spawn_missing())
+        if self._warming is not None:
+            await asyncio.shield(self._warming)
+
+    def expect_call(self) -> None:
+        """A call is ringing: start the workers now, so that answering it does not wait for them."""
+        if self._size:
+            self._tasks.spawn(self.warm())
 
     async def close(self) -> None:
         """Close every call and stop the workers."""
         self._closing = True
+        self._cancel_idle_stop()
         await self._tasks.wait()
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
         if self._local is not None:
             await self._local.close()
         await asyncio.gather(*(worker.stop() for worker in self._workers))
@@ -87,6 +113,7 @@ class MediaWorkerPool:
         """Start a call; `recording` names a recorder factory (recording.open_recording)."""
         if self._local is not None:
             return await self._local.open_call(call_id, recording)
+        await self.warm()
         if call_id in self._worker_of:
             raise CallAlreadyOpen(f"call {call_id} is already open")
         if not self._workers:
@@ -159,6 +186,13 @@ class MediaWorkerPool:
             raise CallNotFound(f"call {call_id} is not open")
         return await worker.request(op, call_id=call_id, **args)
 
+    async def _spawn_missing(self) -> None:
+        try:
+            await asyncio.gather(*(self._spawn() for _ in range(self._size - len(self._workers))))
+        finally:
+            self._warming = None
+            self._schedule_idle_stop()
+
     async def _spawn(self) -> None:
         worker = WorkerProcess(self._on_event, self._on_lost, self._timeout)
         configure = {
@@ -189,11 +223,35 @@ class MediaWorkerPool:
         self._tasks.spawn(self._replace())
 
     async def _replace(self) -> None:
-        if not self._closing:
-            await self._spawn()
+        """A lost worker is replaced at once, or at the next call when workers start on demand."""
+        if self._idle_stop is None:
+            await self.warm()
+        else:
+            self._schedule_idle_stop()
 
     def _forget(self, call_id: str) -> None:
         worker = self._worker_of.pop(call_id, None)
         if worker is not None:
             worker.calls.pop(call_id, None)
+        self._schedule_idle_stop()
+
+    def _schedule_idle_stop(self) -> None:
+        """With idle_stop, and no call open: stop the workers if none opens in the meantime."""
+        if self._idle_stop is None or self._worker_of or self._idle_timer or not self._workers or self._closing:
+            return
+        self._idle_timer = asyncio.get_running_loop().call_later(self._idle_stop, self._stop_idle_workers)
+
+    def _cancel_idle_stop(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+
+    def _stop_idle_workers(self) -> None:
+        self._idle_timer = None
+        if self._worker_of or self._warming is not None:
+            return
+        idle, self._workers = self._workers, []  # out of the pool first: a new call starts fresh ones
+        logger.info("no call for %.0f s: stopping %d media worker(s)", self._idle_stop, len(idle))
+        for worker in idle:
+            self._tasks.spawn(worker.stop())
 
