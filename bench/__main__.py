@@ -53,7 +53,7 @@ class Sizes:
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(warmup=6.0, seconds=20.0, ramp=(4, 8, 12, 16, 20), workers=2, setup_calls=20, cost_rounds=1)
+        return cls(warmup=6.0, seconds=20.0, ramp=(4, 8, 12, 16, 20), workers=2, setup_calls=20, cost_rounds=2)
 
     @classmethod
     def smoke(cls) -> Sizes:
