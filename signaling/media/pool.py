@@ -3,7 +3,8 @@
 The signaling layer talks only to MediaWorkerPool. With workers > 0 each call lives in
 one worker process, chosen as the least loaded when the call opens; the server process
 only relays JSON lines. A worker that dies ends its calls with a "call-ended" message
-(reason "media-worker-lost") to each participant and is replaced; other calls go on.
+(reason "media-worker-lost") to each participant and is replaced (with `idle_stop`, when the
+next call comes); other calls go on.
 
 With `idle_stop` the workers run only while they are needed: they start when a call is
 coming (`expect_call`, while it rings) or opens, and stop after `idle_stop` seconds without
