@@ -3,12 +3,13 @@
 What the server calls: a `CertificateAuthority` per data directory, the document
 dataclasses and their PDF builders, `sign_pdf` for each approving unit, and
 `verify_pdf` for the verification page. The PDF builders, seals, signing and
-verification need reportlab and pyHanko, so they are imported on first use (`_LAZY`).
+verification need reportlab and pyHanko, so they are imported on first use (lazy_loader).
 """
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 from .certificates import UnitIdentity
 from .documents import (
@@ -50,13 +51,12 @@ if TYPE_CHECKING:
 
 # module -> the names it defines that need reportlab or pyHanko: imported when first asked
 # for (PEP 562), so the server loads them with its first document, not at start (#9)
-_LAZY_MODULES = {
-    ".rendering": ("approval_pdf", "pending_promise_pdf", "refusal_pdf", "render_document", "supplement_receipt_pdf"),
-    ".seal": ("GeneratedSeal", "Seal", "UploadedSeal", "uploaded_seal"),
-    ".signing": ("sign_pdf", "signature_field_name"),
-    ".verify": ("SignatureReport", "VerificationReport", "verify_pdf"),
-}
-_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
+    "rendering": ["approval_pdf", "pending_promise_pdf", "refusal_pdf", "render_document", "supplement_receipt_pdf"],
+    "seal": ["GeneratedSeal", "Seal", "UploadedSeal", "uploaded_seal"],
+    "signing": ["sign_pdf", "signature_field_name"],
+    "verify": ["SignatureReport", "VerificationReport", "verify_pdf"],
+})
 
 # The approver console (镇/区窗口 and department reviewers), served by signaling at /console/.
 WEB = {
@@ -79,10 +79,3 @@ __all__ = [
     "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf",
     "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """A reportlab- or pyHanko-bound name, imported now that it is needed."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name], __name__), name)

@@ -5,9 +5,10 @@ The names that need PyAV (recorder, finalize, stills) are imported on first use,
 server process that only stores and serves files never loads it (idle memory, #9).
 """
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 from recordings.archive import Archive, StoredObject
 from recordings.exceptions import NoPictureThere
@@ -29,14 +30,12 @@ if TYPE_CHECKING:
     from recordings.recorder import CallRecorder, PartyRecorder
     from recordings.stills import still_at
 
-# name -> the module that defines it, imported when the name is first asked for (PEP 562)
-_LAZY = {
-    "RecordedFile": "recordings.finalize",
-    "recover_leftovers": "recordings.finalize",
-    "CallRecorder": "recordings.recorder",
-    "PartyRecorder": "recordings.recorder",
-    "still_at": "recordings.stills",
-}
+# module -> the names it defines, imported when a name is first asked for (PEP 562)
+__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
+    "finalize": ["RecordedFile", "recover_leftovers"],
+    "recorder": ["CallRecorder", "PartyRecorder"],
+    "stills": ["still_at"],
+})
 
 # The auditor console (审计回放), served by signaling at /audit/ (entry point `cunneng.pages`).
 WEB = {
@@ -69,10 +68,3 @@ __all__ = [
     "still_at",
     "NoPictureThere",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """A PyAV-bound name, imported now that it is needed."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name]), name)

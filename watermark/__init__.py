@@ -1,11 +1,12 @@
 """watermark: visible and invisible watermarks, and extracting them from a leaked image.
 
-The invisible mark needs numpy, so its names are imported on first use (`_LAZY`): a
+The invisible mark needs numpy, so its names are imported on first use (lazy_loader): a
 server that has marked nothing yet does not load it (idle memory, #9).
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 from watermark.exceptions import (
     EmptyWatermarkText,
@@ -24,13 +25,12 @@ if TYPE_CHECKING:
     from watermark.invisible import embed_id, extract_id, find_mark
     from watermark.marking import extract_file, mark_file, mark_image, open_image, save_atomically
 
-# name -> the module that defines it, imported when the name is first asked for (PEP 562)
-_LAZY = {
-    "MarkFound": "watermark.fold",
-    **dict.fromkeys(("embed_id", "extract_id", "find_mark"), "watermark.invisible"),
-    **dict.fromkeys(("extract_file", "mark_file", "mark_image", "open_image", "save_atomically"),
-                    "watermark.marking"),
-}
+# module -> the names it defines, imported when a name is first asked for (PEP 562)
+__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
+    "fold": ["MarkFound"],
+    "invisible": ["embed_id", "extract_id", "find_mark"],
+    "marking": ["extract_file", "mark_file", "mark_image", "open_image", "save_atomically"],
+})
 
 __all__ = [
     "GREY",
@@ -56,10 +56,3 @@ __all__ = [
     "save_atomically",
     "tile_text",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """A numpy-bound name, imported now that it is needed."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name]), name)

@@ -27,7 +27,9 @@ MediaHub loads aiortc, so it is imported on first use: the server process that o
 relays to worker processes never loads it (idle memory, #9).
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import lazy_loader
 
 from .config import MediaConfig
 from .exceptions import MediaError
@@ -46,11 +48,5 @@ __all__ = [
     "PacketSink",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """MediaHub, imported when first asked for (PEP 562)."""
-    if name == "MediaHub":
-        from .hub import MediaHub
-
-        return MediaHub
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# MediaHub, imported when first asked for (PEP 562)
+__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={"hub": ["MediaHub"]})
