@@ -1,32 +1,42 @@
 # The README's two set-up commands are `make serve` and `make test`; the rest helps development.
 VENV := .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Serving needs the package alone; the tests and lint add their extras (a superset, so it serves too).
+SERVE_INSTALLED := $(VENV)/.installed-serve-$(STAMP)
+TEST_INSTALLED := $(VENV)/.installed-test-$(STAMP)
 
 .PHONY: serve test lint bench bench-weaklink clean
 
-$(INSTALLED): pyproject.toml
+$(SERVE_INSTALLED): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	rm -f $(VENV)/.installed-serve-*
+	touch $@
+
+$(TEST_INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,lint]'
 	rm -f $(VENV)/.installed-*
-	touch $@
+	touch $@ $(SERVE_INSTALLED)
 
-serve: $(INSTALLED)
+serve: $(SERVE_INSTALLED)
 	scripts/install-system-deps
 	$(VENV)/bin/cunneng serve
 
-test: $(INSTALLED)
+test: $(TEST_INSTALLED)
 	scripts/install-system-deps --test
 	scripts/netns-run $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(INSTALLED)
+bench: $(TEST_INSTALLED)
 	scripts/netns-run $(PY) -m bench
 
-bench-weaklink: $(INSTALLED)
+bench-weaklink: $(TEST_INSTALLED)
 	scripts/netns-run $(PY) -m bench.weaklink
 
-lint: $(INSTALLED)
+lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy signaling village_client approver_console recordings watermark
 

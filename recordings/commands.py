@@ -27,7 +27,7 @@ def register(commands: Any) -> None:
                                          " (up to the crash).")
     _archive_options(recover)
     recover.add_argument("--work-dir", type=Path, required=True,
-                         help="directory of the live journals (the recorder's work_dir)")
+                         help="directory of the live journals (the server's is DATA_DIR/recording-work)")
     recover.set_defaults(func=run_recover)
 
     verify = sub.add_parser("verify", help="decrypt a stored file and check its SHA-256",
@@ -38,9 +38,10 @@ def register(commands: Any) -> None:
 
 
 def _archive_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--archive", type=Path, required=True, help="archive root directory")
+    parser.add_argument("--archive", type=Path, required=True,
+                        help="archive root directory (the server's is DATA_DIR/archive)")
     parser.add_argument("--key-file", type=Path, required=True,
-                        help="archive key file (64 hex digits, mode 0600)")
+                        help="archive key file, 64 hex digits, mode 0600 (the server's is DATA_DIR/keys/archive.key)")
 
 
 def _open_archive(args: argparse.Namespace) -> Archive:

@@ -40,7 +40,7 @@ from .callcenter import CallCenter
 from .callrecording import recording_spec, recover_leftover_recordings
 from .catalog import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
-from .demo import DEMO_PASSWORD, demo_table, seed_demo
+from .demo import DEMO_PASSWORD, demo_table, enabled_demo_accounts, seed_demo
 from .events import CaseEvents
 from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
@@ -79,13 +79,18 @@ def open_database(settings: Settings, checking_only: bool = False) -> tuple[Data
 
 
 def first_start(database: Database, audit: AuditLog, settings: Settings, clock: Clock) -> str:
-    """Load the catalog, and the demo jurisdiction when asked, into a fresh database."""
+    """Load the catalog, and the demo jurisdiction when asked, into a fresh database.
+
+    Returns the table of demo accounts, printed on every start (not only the first), so
+    whoever runs `make serve` again still finds them.
+    """
     act = Act(SYSTEM, clock(), audit)
     database.run_sync(seed_catalog, act, packaged_catalog())
     if not settings.load_demo:
         return ""
-    accounts = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))
-    return demo_table(accounts) if accounts else ""
+    just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))
+    accounts = database.run_sync(enabled_demo_accounts)
+    return demo_table(accounts, just_created) if accounts else ""
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from .app import create_app, open_database
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
+from .jurisdictions import KIND_NAMES, list_units
 from .retention import policy_of, purge_expired
 from .roles import SYSTEM, Role
 
@@ -32,8 +35,11 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 def register(commands: Commands) -> None:
     serve = commands.add_parser("serve", help="start the server", description="Start the cunneng server.")
     add_data_dir(serve)
-    serve.add_argument("--host", default=env_default("host", "127.0.0.1"), help="env CUNNENG_HOST")
-    serve.add_argument("--port", type=int, default=int(env_default("port", "8080")), help="env CUNNENG_PORT")
+    serve.add_argument("--host", default=env_default("host", "127.0.0.1"),
+                       help="address to listen on, 0.0.0.0 for the county network"
+                            " (env CUNNENG_HOST; default %(default)s)")
+    serve.add_argument("--port", type=port_number, default=env_default("port", "8080"),
+                       help="port to listen on (env CUNNENG_PORT; default %(default)s)")
     serve.add_argument("--public-url", default=env_default("public_url", ""),
                        help="base URL printed on guides and certificates (env CUNNENG_PUBLIC_URL)")
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo jurisdiction and accounts")
@@ -56,9 +62,14 @@ def register(commands: Commands) -> None:
     add.add_argument("username")
     add.add_argument("--name", required=True, help="display name, e.g. 泉坝村窗口 赵兰")
     add.add_argument("--role", required=True, choices=[str(r) for r in Role])
-    add.add_argument("--unit", required=True, help="unit id, e.g. zh-yb-01")
+    add.add_argument("--unit", required=True, help="unit id, e.g. zh-yb-01 (`cunneng units` lists them)")
     add.add_argument("--password", help="the password (asked for when not given)")
     add.set_defaults(func=run_user_add)
+
+    units = commands.add_parser("units", help="list the units (jurisdictions and departments) and their ids",
+                                description="List every unit: its id (for `user add --unit`), kind, name and parent.")
+    add_data_dir(units)
+    units.set_defaults(func=run_units)
 
     audit = commands.add_group("audit", "the audit log")
     verify = audit.add_parser("verify", help="check the audit chain",
@@ -79,8 +90,15 @@ def register(commands: Commands) -> None:
 
 def whole_days(raw: str) -> int:
     """A retention period on the command line: a whole number of days, at least 1."""
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number of days (at least 1)")
+    return int(raw)
+
+
+def port_number(raw: str) -> int:
+    """--port: a TCP port, 1 to 65535."""
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 65535:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a port number (1 to 65535)")
     return int(raw)
 
 
@@ -120,10 +138,45 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
-    print(f"cunneng 村能办: data in {settings.data_dir.resolve()}, serving http://{settings.host}:{settings.port}/",
-          flush=True)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    refusal = cannot_listen(settings.host, settings.port)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 1
+
+    def serving(_: str) -> None:
+        print(f"cunneng 村能办: data in {settings.data_dir.resolve()}, serving http://{settings.host}:{settings.port}/",
+              flush=True)
+
+    try:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=serving)
+    except OSError as error:  # taken between the check and the start
+        if error.errno != errno.EADDRINUSE:
+            raise
+        print(listen_refusal(settings.host, settings.port, error), file=sys.stderr)
+        return 1
     return 0
+
+
+def cannot_listen(host: str, port: int) -> str:
+    """Why the server could not listen on host:port (a busy port, an unknown address), or ""."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        for family, kind, proto, _, address in addresses:
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+                probe.bind(address)
+    except OSError as error:
+        return listen_refusal(host, port, error)
+    return ""
+
+
+def listen_refusal(host: str, port: int, error: OSError) -> str:
+    """One line a newcomer can act on."""
+    if error.errno == errno.EADDRINUSE:
+        return (f"错误 error: 端口 {port} 已被其他程序占用 (port {port} is in use by another program). "
+                f"换一个端口 choose another: CUNNENG_PORT={port + 1} make serve, or cunneng serve --port {port + 1}")
+    return (f"错误 error: 无法在 {host}:{port} 上监听 (cannot listen on {host}:{port}: {error.strerror}). "
+            f"检查 check --host / CUNNENG_HOST")
 
 
 def run_user_add(args: argparse.Namespace) -> int:
@@ -144,9 +197,30 @@ def run_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def missing_database(data_dir: Path) -> bool:
+    """True, after saying so, when data_dir holds no server database (a command would create an empty one)."""
+    if (data_dir / "cunneng.db").exists():
+        return False
+    print(f"错误 error: {data_dir} 中没有数据库 (no database here)", file=sys.stderr)
+    return True
+
+
+def run_units(args: argparse.Namespace) -> int:
+    if missing_database(args.data_dir):
+        return 2
+    database, _ = open_database(Settings(data_dir=args.data_dir), checking_only=True)
+    try:
+        units = database.run_sync(list_units)
+    finally:
+        database.close_sync()
+    for unit in units:
+        kind = f"{KIND_NAMES[unit['kind']]} {unit['kind']}"
+        print(f"{unit['id']:<14} {kind:<14} {unit['name']}  (上级 parent: {unit['parent_id'] or '-'})")
+    return 0
+
+
 def run_audit_verify(args: argparse.Namespace) -> int:
-    if not (args.data_dir / "cunneng.db").exists():
-        print(f"错误 error: {args.data_dir} 中没有数据库 (no database here)", file=sys.stderr)
+    if missing_database(args.data_dir):
         return 2
     database, audit = open_database(Settings(data_dir=args.data_dir), checking_only=True)
     try:
@@ -162,8 +236,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
 
 
 def run_retention_purge(args: argparse.Namespace) -> int:
-    if not (args.data_dir / "cunneng.db").exists():
-        print(f"错误 error: {args.data_dir} 中没有数据库 (no database here)", file=sys.stderr)
+    if missing_database(args.data_dir):
         return 2
     settings = Settings(data_dir=args.data_dir, recording_retention_days=args.recording_retention_days,
                         document_retention_days=args.document_retention_days)

@@ -9,7 +9,7 @@ from .accounts import create_account
 from .acts import Act
 from .jurisdictions import create_unit
 from .roles import ROLE_NAMES, Role
-from .storage import first
+from .storage import first, rows
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -59,10 +59,10 @@ def demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
-def seed_demo(db: sqlite_utils.Database, act: Act, password_hash: str) -> list[DemoAccount]:
-    """Load the demo jurisdiction and accounts into an empty database; [] if units exist."""
+def seed_demo(db: sqlite_utils.Database, act: Act, password_hash: str) -> bool:
+    """Load the demo jurisdiction and accounts into a database that has no units yet (True if it did)."""
     if first(db, "select id from units limit 1"):
-        return []
+        return False
     create_unit(db, act, DISTRICT)
     for town_id, (town_name, town_en, _, villages) in TOWNS.items():
         create_unit(db, act, {"id": town_id, "name": town_name, "name_en": town_en, "kind": "town",
@@ -72,16 +72,22 @@ def seed_demo(db: sqlite_utils.Database, act: Act, password_hash: str) -> list[D
                                   "parent_id": town_id})
     for department in DEPARTMENTS:
         create_unit(db, act, department)
-    accounts = demo_accounts()
-    for account in accounts:
+    for account in demo_accounts():
         create_account(db, act, account.username, account.display_name, account.role,
                        account.unit_id, password_hash)
-    return accounts
+    return True
 
 
-def demo_table(accounts: list[DemoAccount]) -> str:
-    """The demo accounts as printed on first start."""
-    lines = [f"演示账号 Demo accounts (password 密码: {DEMO_PASSWORD})"]
+def enabled_demo_accounts(db: sqlite_utils.Database) -> list[DemoAccount]:
+    """The demo accounts that still exist and are not disabled (printed on every start)."""
+    enabled = {row["username"] for row in rows(db, "select username from accounts where disabled = 0")}
+    return [account for account in demo_accounts() if account.username in enabled]
+
+
+def demo_table(accounts: list[DemoAccount], just_created: bool) -> str:
+    """The demo accounts as printed on start; on later starts their password may have been changed."""
+    password = f"password 密码: {DEMO_PASSWORD}" if just_created else f"initial password 初始密码: {DEMO_PASSWORD}"
+    lines = [f"演示账号 Demo accounts ({password})"]
     for a in accounts:
         lines.append(f"  {a.username:<12} {ROLE_NAMES[a.role]:<6} {a.unit_name:<12} {a.display_name}")
     return "\n".join(lines)

@@ -39,6 +39,12 @@ LAUNCH_ARGS = [
     "--metrics-recording-only",
 ]
 WAIT_MS = 10_000
+# Headless Chromium (156 and later) opens a print job for window.print() that never finishes, and
+# page.pdf() is then refused ("Page is already being printed"). Every page gets a print() that
+# counts the requests instead; a test sees what the printer would get through page.pdf(), while
+# the page is still in its printing state, and ends that state with an "afterprint" event.
+RECORD_PRINTS = """window.printRequests = 0;
+window.print = () => { window.printRequests += 1; };"""
 # Fonts that draw Chinese; a page whose text falls on anything else shows empty boxes.
 CJK_FONTS = {"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Serif CJK SC",
              "Source Han Sans SC", "Microsoft YaHei", "PingFang SC"}
@@ -79,6 +85,7 @@ class Users:
         context = await self.browser.new_context(base_url=self.server.base, locale="zh-CN", **context_options)
         context.set_default_timeout(WAIT_MS)
         self.contexts.append(context)
+        await context.add_init_script(RECORD_PRINTS)
         page = await context.new_page()
         page.on("pageerror", lambda error: self.page_errors.append(f"{path}: {error}"))
         await page.goto(path)
@@ -98,6 +105,16 @@ async def users(browser: Browser, live_server: RunningServer) -> AsyncIterator[U
     yield opened
     await opened.close()
     assert not opened.page_errors, opened.page_errors
+
+
+async def print_requests(page: Page) -> int:
+    """How often the page asked the browser to print (window.print())."""
+    return int(await page.evaluate("window.printRequests"))
+
+
+async def finish_printing(page: Page) -> None:
+    """What the browser does when the print dialog closes: the page hears "afterprint"."""
+    await page.evaluate("window.dispatchEvent(new Event('afterprint'))")
 
 
 async def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

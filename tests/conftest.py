@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -28,3 +29,14 @@ async def calls_server(tmp_path: Path) -> AsyncIterator[RunningServer]:
 
 # The page tests' fixtures (one Chromium per module, a server per test in the same loop).
 from .browser import browser, live_server, users  # noqa: E402, F401
+
+
+def pytest_report_header() -> str:
+    """The Chromium the page tests drive: Debian replaces it through security updates."""
+    from .browser import CHROMIUM
+
+    try:
+        shown = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return f"chromium: not installed at {CHROMIUM}"
+    return f"chromium: {shown.strip().splitlines()[-1] if shown.strip() else 'unknown'}"

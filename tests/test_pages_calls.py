@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from .browser import WAIT_MS, Users
+from .browser import WAIT_MS, Users, finish_printing, print_requests
 from .mark_support import hidden_id, registered
 from .support import RunningServer, open_demo_case, start_server
 from .village_link import nft_table
@@ -133,11 +133,15 @@ async def test_an_approval_in_the_call_is_shown_printed_and_handed_over_at_the_v
     await expect(clerk.locator(".call-status")).to_contain_text("通话中")  # the call goes on meanwhile
 
     await clerk.get_by_role("button", name="打印 Print", exact=True).click()
+    assert await print_requests(clerk) == 1
     printed = tmp_path / "printed.pdf"
-    await clerk.pdf(path=printed)  # what the printer gets: the certificate's pages alone
+    await clerk.pdf(path=printed)  # what the printer gets while the page prints: the certificate's pages alone
     assert re.search(r"^Pages:\s+1$", poppler("pdfinfo", printed), re.MULTILINE)
     assert poppler("pdftotext", printed, "-").strip() == ""  # no page text, no video, no buttons
     assert len(poppler("pdfimages", "-list", printed).splitlines()) == 2 + 1  # header lines + one page image
+    await finish_printing(clerk)
+    await expect(clerk.locator(".print-area")).to_have_count(0)  # the page is itself again
+    await expect(clerk.locator("body")).not_to_have_class(re.compile("printing-document"))
     await clerk.locator(".after-print").get_by_role("button", name="已打印给群众").click()
     await expect(clerk.locator(".case-state")).to_contain_text("已办结")
     stored = (await (await users.server.login("clerk-yb1")).get(f"/api/cases/{case['id']}")).body

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,53 @@ async def test_make_serve_prints_demo_accounts_and_answers_healthz(tmp_path: Pat
         os.killpg(process.pid, signal.SIGTERM)
         output = (await process.communicate())[0].decode()
     assert "演示账号 Demo accounts" in output and "clerk-yb1" in output
+
+
+async def test_a_second_start_prints_the_demo_accounts_again(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await (await serve_process(data)).stop()
+    again = await serve_process(data)
+    output = await again.stop()
+    assert "演示账号 Demo accounts (initial password 初始密码: cunneng-demo)" in output and "clerk-yb1" in output
+
+
+def test_a_busy_port_is_named_in_one_line_with_how_to_choose_another(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "signaling.cli", "serve", "--data-dir", str(tmp_path / "data"),
+                               "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+    assert f"端口 {port} 已被其他程序占用" in done.stderr and f"CUNNENG_PORT={port + 1} make serve" in done.stderr
+    assert not (tmp_path / "data").exists()  # refused before anything was created
+
+
+@pytest.mark.parametrize("given", ["0", "70000", "http", "²"])
+def test_a_port_that_is_no_port_is_refused(given: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "signaling.cli", "serve", "--port", given],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and f"{given!r} is not a port number" in done.stderr
+
+
+def test_serve_help_shows_the_defaults() -> None:
+    shown = subprocess.run([sys.executable, "-m", "signaling.cli", "serve", "--help"],
+                           capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"}).stdout
+    assert "default 127.0.0.1" in shown and "default 8080" in shown
+
+
+async def test_units_lists_the_ids_that_user_add_takes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await (await serve_process(data)).stop()
+    listed = subprocess.run([sys.executable, "-m", "signaling.cli", "units", "--data-dir", str(data)],
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0
+    first_columns = [line.split()[0] for line in listed.stdout.splitlines()]
+    assert first_columns[:3] == ["zh", "zh-wj", "zh-yb"] and "zh-yb-01" in first_columns and "zh-civil" in first_columns
+    nowhere = subprocess.run([sys.executable, "-m", "signaling.cli", "units", "--data-dir", str(tmp_path / "none")],
+                             capture_output=True, text=True, timeout=60)
+    assert nowhere.returncode == 2 and "没有数据库" in nowhere.stderr
 
 
 async def test_user_add_makes_an_account_that_logs_in(tmp_path: Path) -> None:

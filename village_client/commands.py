@@ -78,7 +78,8 @@ def add_selftest_command(commands: Any) -> None:
                         help="an approver of that village's town (default town-yb)")
     parser.add_argument("--password", default=os.environ.get("CUNNENG_PASSWORD", "cunneng-demo"),
                         help="password of both accounts (env CUNNENG_PASSWORD; default the demo password)")
-    parser.add_argument("--item", default="T-RS-001", help="a town-level item to open the test case for")
+    parser.add_argument("--item", default="T-RS-001",
+                        help="code of a town-level item to open the test case for (default %(default)s)")
     parser.set_defaults(func=selftest_command)
 
 
