@@ -38,7 +38,8 @@ bench-weaklink: $(TEST_INSTALLED)
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy signaling village_client approver_console recordings watermark
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy signaling village_client approver_console eseal recordings watermark protocol
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,62 +1,10 @@
-"""approver_console: the approver's web page and the e-seal / certificate logic.
+"""approver_console: the county side's pages — the approver console and the auditor console.
 
-What the server calls: a `CertificateAuthority` per data directory, the document
-dataclasses and their PDF builders, `sign_pdf` for each approving unit, and
-`verify_pdf` for the verification page. The PDF builders, seals, signing and
-verification need reportlab and pyHanko, so they are imported on first use (lazy_loader).
+Served by signaling through the ``cunneng.pages`` entry points (pyproject.toml); nothing here
+is imported by the server. The e-seal the approvers sign with is the `eseal` library.
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import lazy_loader
-
-from .certificates import UnitIdentity
-from .documents import (
-    ApprovalNotice,
-    CaseFacts,
-    Document,
-    Issuance,
-    Material,
-    PendingPromise,
-    RefusalNotice,
-    Signatory,
-    SupplementReceipt,
-    mask_id_number,
-)
-from .exceptions import (
-    AlreadySigned,
-    AuthorityMissing,
-    EsealError,
-    InvalidDocument,
-    InvalidSealImage,
-    KeyUnwrapFailed,
-    MasterKeyInvalid,
-    UnreadablePdf,
-)
-from .keystore import load_or_create_master_key
-from .pki import CertificateAuthority, TrustAnchors, UnitCredentials, open_authority
-
-if TYPE_CHECKING:
-    from .rendering import (
-        approval_pdf,
-        pending_promise_pdf,
-        refusal_pdf,
-        render_document,
-        supplement_receipt_pdf,
-    )
-    from .seal import GeneratedSeal, Seal, UploadedSeal, uploaded_seal
-    from .signing import sign_pdf, signature_field_name
-    from .verify import SignatureReport, VerificationReport, verify_pdf
-
-# module -> the names it defines that need reportlab or pyHanko: imported when first asked
-# for (PEP 562), so the server loads them with its first document, not at start (#9)
-__getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
-    "rendering": ["approval_pdf", "pending_promise_pdf", "refusal_pdf", "render_document", "supplement_receipt_pdf"],
-    "seal": ["GeneratedSeal", "Seal", "UploadedSeal", "uploaded_seal"],
-    "signing": ["sign_pdf", "signature_field_name"],
-    "verify": ["SignatureReport", "VerificationReport", "verify_pdf"],
-})
 
 # The approver console (镇/区窗口 and department reviewers), served by signaling at /console/.
 WEB = {
@@ -67,15 +15,11 @@ WEB = {
     "order": 20,
 }
 
-__all__ = [
-    "WEB",
-    "AlreadySigned", "ApprovalNotice", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
-    "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
-    "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
-    "RefusalNotice", "Seal", "SignatureReport", "Signatory", "SupplementReceipt",
-    "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
-    "VerificationReport", "approval_pdf", "load_or_create_master_key", "mask_id_number",
-    "open_authority",
-    "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf",
-    "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
-]
+# The auditor console (审计回放: replay beside the timeline, holds, leak tracing), at /audit/.
+AUDIT_WEB = {
+    "prefix": "/audit/",
+    "directory": str(Path(__file__).parent / "audit_web"),
+    "title": "审计回放",
+    "title_en": "Audit console",
+    "order": 30,
+}

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from approver_console import (
+from eseal import (
     ApprovalNotice,
     CaseFacts,
     CertificateAuthority,

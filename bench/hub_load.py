@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from recordings import load_or_create_key
-from signaling.callrecording import recording_spec
+from signaling.calls.archive_recording import recording_spec
 from signaling.config import Settings
 from signaling.media import MediaConfig, MediaWorkerPool
 

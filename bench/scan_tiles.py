@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import save_results  # noqa: E402
-from signaling.deepzoom import TILE_SIZE, DeepZoom  # noqa: E402
+from signaling.scans.deepzoom import TILE_SIZE, DeepZoom  # noqa: E402
 from tests.scan_samples import A4_600_DPI, large_scan_jpeg, small_scan  # noqa: E402
 from tests.scan_support import fetch, uploader  # noqa: E402
 from tests.support import ApiClient, RunningServer, open_demo_case, start_server  # noqa: E402

@@ -1,11 +1,11 @@
 """recordings: the call recorder, the encrypted archive, retention and replay.
 
-Called by signaling; never imports signaling, village_client or approver_console.
+A library: called by signaling; never imports signaling, the clients or the pages (the
+auditor's replay page is in approver_console).
 The names that need PyAV (recorder, finalize, stills) are imported on first use, so a
 server process that only stores and serves files never loads it (idle memory, #9).
 """
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lazy_loader
@@ -37,17 +37,7 @@ __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
     "stills": ["still_at"],
 })
 
-# The auditor console (审计回放), served by signaling at /audit/ (entry point `cunneng.pages`).
-WEB = {
-    "prefix": "/audit/",
-    "directory": str(Path(__file__).parent / "web"),
-    "title": "审计回放",
-    "title_en": "Audit console",
-    "order": 30,
-}
-
 __all__ = [
-    "WEB",
     "DOCUMENT",
     "RECORDING",
     "Archive",

@@ -9,11 +9,11 @@ from typing import Any, AsyncIterator
 
 from aiohttp import web
 
-from approver_console import open_authority
+from eseal import open_authority
 from recordings import Archive, load_or_create_key
 
-from .accounts import hash_password
-from .acts import Act
+from .access.accounts import hash_password
+from .access.roles import SYSTEM
 from .api import (
     admin,
     calls,
@@ -22,8 +22,8 @@ from .api import (
     documents,
     meta,
     oversight,
-    recordings,
-    records,
+    registers,
+    replay,
     scans,
     session,
     snapshots,
@@ -35,26 +35,26 @@ from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
-from .audit import AuditLog
-from .callcenter import CallCenter
-from .callrecording import recording_spec, recover_leftover_recordings
-from .catalog import packaged_catalog, seed_catalog
+from .audit.acts import Act
+from .audit.chain import AuditLog
+from .calls.archive_recording import recording_spec, recover_leftover_recordings
+from .calls.callcenter import CallCenter
+from .calls.stored_recordings import register_recordings
+from .cases.events import CaseEvents
+from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, enabled_demo_accounts, seed_demo
-from .events import CaseEvents
 from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
-from .recorded import register_recordings
-from .retention import policy_of, purge_periodically
-from .roles import SYSTEM
-from .scanning import interrupt_uploads, scans_ctx
-from .schema import create_tables
-from .storage import Database
+from .retention.purge import policy_of, purge_periodically
+from .scans.service import interrupt_uploads, scans_ctx
+from .storage.database import Database
+from .storage.schema import create_tables
 
 logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
-    meta.api, session.api, admin.api, catalog.api, cases.api, records.api, documents.api, recordings.api, ws.api,
+    meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
     uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
 ]
 

@@ -6,17 +6,17 @@ from concurrent.futures import Executor
 
 from aiohttp import web
 
-from approver_console import CertificateAuthority
+from eseal import CertificateAuthority
 from recordings import Archive
 
-from .audit import AuditLog
-from .callcenter import CallCenter
+from .audit.chain import AuditLog
+from .calls.callcenter import CallCenter
+from .cases.events import CaseEvents
 from .config import Clock, Settings
-from .events import CaseEvents
-from .intake import ScanIntake
-from .storage import Database
-from .tiles import TileService
-from .upload_store import UploadStore
+from .scans.intake import ScanIntake
+from .scans.tiles import TileService
+from .scans.upload_store import UploadStore
+from .storage.database import Database
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)

@@ -14,15 +14,15 @@ from aiohttp import web
 
 from recordings import Archive, load_or_create_key
 
-from .accounts import create_account, hash_password
-from .acts import Act
+from .access.accounts import create_account, hash_password
+from .access.jurisdictions import KIND_NAMES, list_units
+from .access.roles import SYSTEM, Role
 from .app import create_app, open_database
+from .audit.acts import Act
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
-from .jurisdictions import KIND_NAMES, list_units
-from .retention import policy_of, purge_expired
-from .roles import SYSTEM, Role
+from .retention.purge import policy_of, purge_expired
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .accounts import create_account
-from .acts import Act
-from .jurisdictions import create_unit
-from .roles import ROLE_NAMES, Role
-from .storage import first, rows
+from .access.accounts import create_account
+from .access.jurisdictions import create_unit
+from .access.roles import ROLE_NAMES, Role
+from .audit.acts import Act
+from .storage.database import first, rows
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from signaling.acts import Act
+from signaling.access.roles import SYSTEM
 from signaling.appkeys import ARCHIVE, AUDIT_LOG, DATABASE, SETTINGS
+from signaling.audit.acts import Act
 from signaling.cli import main
-from signaling.retention import PurgeReport, policy_of, purge_expired
-from signaling.roles import SYSTEM
-from signaling.storage import insert, rows
+from signaling.retention.purge import PurgeReport, policy_of, purge_expired
+from signaling.storage.database import insert, rows
 
 from .support import RunningServer
 

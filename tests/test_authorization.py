@@ -9,7 +9,7 @@ from typing import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from signaling.idnumber import check_character
+from protocol.idnumber import check_character
 
 from .support import ApiClient, RunningServer, open_demo_case, start_server
 

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-CATALOG_PATH = Path(__file__).resolve().parent.parent / "signaling" / "data" / "catalog.json"
+CATALOG_PATH = Path(__file__).resolve().parent.parent / "signaling" / "catalog" / "data" / "catalog.json"
 LEVELS = {"village": "V", "town": "T", "district": "D"}
 ITEM_CODE = re.compile(r"^([VTD])-[A-Z]{2,4}-\d{3}$")
 BUNDLE_CODE = re.compile(r"^B-[A-Z]{2,8}$")

@@ -15,7 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from approver_console import open_authority
+from eseal import open_authority
 
 from .support import ApiClient, RunningServer, in_pieces, open_demo_case
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from approver_console import (
+from eseal import (
     ApprovalNotice,
     CaseFacts,
     InvalidDocument,

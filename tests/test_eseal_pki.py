@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from approver_console import (
+from eseal import (
     CertificateAuthority,
     KeyUnwrapFailed,
     TrustAnchors,

@@ -18,7 +18,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from approver_console import (
+from eseal import (
     AlreadySigned,
     ApprovalNotice,
     CaseFacts,
@@ -32,7 +32,7 @@ from approver_console import (
     sign_pdf,
     verify_pdf,
 )
-from approver_console.signing import to_asn1
+from eseal.signing import to_asn1
 
 TOWN = UnitIdentity("town-weizi", "昭化区卫子镇人民政府")
 BUREAU = UnitIdentity("dist-rsj", "广元市昭化区人力资源和社会保障局")

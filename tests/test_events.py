@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from signaling.events import CaseEvents, case_audience
+from signaling.cases.events import CaseEvents, case_audience
 
 CASE = {"village_id": "zh-yb-01", "town_id": "zh-yb", "district_id": "zh", "handler_unit_id": "zh-yb"}
 

@@ -44,7 +44,7 @@ def test_started_server_has_not_loaded_the_heavy_libraries(tmp_path: Path) -> No
     assert sorted(loaded.intersection(HEAVY)) == []
 
 
-@pytest.mark.parametrize("package", ["approver_console", "recordings", "watermark", "signaling.media"])
+@pytest.mark.parametrize("package", ["eseal", "recordings", "watermark", "signaling.media"])
 def test_every_exported_name_of_a_package_resolves(package: str) -> None:
     """Names a package loads on first use (PEP 562) are still all there."""
     module = importlib.import_module(package)

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from signaling.exceptions import InvalidInput
-from signaling.idnumber import parse_citizen_id
+from protocol.idnumber import InvalidIdNumber, parse_citizen_id
 
 # Examples printed in the standard and widely reproduced, so they are checked independently.
 PUBLISHED_VALID = ["11010519491231002X", "440524188001010014"]
@@ -37,7 +36,6 @@ def test_birth_date_and_sex_are_read_from_the_number() -> None:
     "01010519491231002X",  # region cannot start with 0
 ])
 def test_invalid_numbers_are_refused_with_a_chinese_message(number: str) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(InvalidIdNumber) as caught:
         parse_citizen_id(number, today=date(2026, 11, 23))
-    assert caught.value.code == "invalid_id_number"
-    assert "身份证" in caught.value.message
+    assert "身份证" in caught.value.message and caught.value.message_en

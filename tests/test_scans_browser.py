@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Response, Route, expect
 
-from signaling.deepzoom import DeepZoom
+from signaling.scans.deepzoom import DeepZoom
 
 from .browser import Users
 from .scan_samples import save, scan_page, sha256_of

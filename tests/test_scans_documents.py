@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from signaling.acts import Act
+from signaling.access.roles import SYSTEM
 from signaling.appkeys import AUDIT_LOG, SCAN_INTAKE
-from signaling.roles import SYSTEM
+from signaling.audit.acts import Act
 
 from .scan_samples import small_scan
 from .scan_support import audit_actions, fetch, put_chunk, start_body, unfinished_uploads, uploader

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from signaling.appkeys import UPLOAD_STORE
-from signaling.uploads import CHUNKS_IN_FLIGHT
+from signaling.scans.uploads import CHUNKS_IN_FLIGHT
 from village_client.uploader import ScanUploader
 
 from .scan_samples import sha256_of, small_scan

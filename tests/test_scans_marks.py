@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from signaling.deepzoom import TILE_SIZE, DeepZoom
+from signaling.scans.deepzoom import TILE_SIZE, DeepZoom
 from watermark import find_mark
 
 from .mark_support import hidden_id, registered

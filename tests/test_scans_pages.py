@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from signaling.deepzoom import DeepZoom
+from signaling.scans.deepzoom import DeepZoom
 
 from .scan_samples import A4_600_DPI, large_scan_jpeg, multipage_tiff, scanned_pdf, sha256_of, truncated
 from .scan_support import archived, fetch, refused_upload, unfinished_uploads, uploader

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from signaling.workdays import add_working_days
+from signaling.cases.deadlines import add_working_days
 
 FRIDAY_EVENING = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)  # 18:00 China time
 

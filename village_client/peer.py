@@ -19,7 +19,7 @@ from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConn
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcconfiguration import RTCBundlePolicy
 
-from signaling.background import BackgroundTasks
+from protocol.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ import aiohttp
 import av
 from cryptography import x509
 
-from approver_console import TrustAnchors, verify_pdf
-from signaling.idnumber import check_character
+from eseal import TrustAnchors, verify_pdf
+from protocol.idnumber import check_character
 
 from .consult import Party
 from .sample_scan import write_sample_scan

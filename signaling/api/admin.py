@@ -6,15 +6,15 @@ import asyncio
 
 from aiohttp import web
 
-from approver_console import InvalidSealImage
+from eseal import InvalidSealImage
 
-from ..accounts import create_account, hash_password, list_accounts, set_password
+from ..access.accounts import create_account, hash_password, list_accounts, set_password
+from ..access.authz import authorize
+from ..access.jurisdictions import create_unit, list_units, set_unit_seal
+from ..access.roles import Role
 from ..appkeys import ARCHIVE, DATABASE
-from ..authz import authorize
-from ..catalog import list_departments
+from ..catalog.items import list_departments
 from ..exceptions import InvalidInput
-from ..jurisdictions import create_unit, list_units, set_unit_seal
-from ..roles import Role
 from . import schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int, read_body
 
@@ -78,7 +78,7 @@ def invalid_seal(why: str) -> InvalidInput:
            tag="jurisdictions")
 async def upload_seal(request: web.Request) -> web.StreamResponse:
     # reportlab, loaded by the first seal upload (idle memory, #9)
-    from approver_console.seal import MAX_UPLOAD_BYTES, uploaded_seal
+    from eseal.seal import MAX_UPLOAD_BYTES, uploaded_seal
 
     authorize(account_of(request), "unit.manage")
     data = await read_body(request, MAX_UPLOAD_BYTES, invalid_seal(f"larger than {MAX_UPLOAD_BYTES} bytes"))

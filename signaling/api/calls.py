@@ -7,9 +7,9 @@ import asyncio
 from aiohttp import web
 
 from ..appkeys import DATABASE, SCAN_WORKERS
-from ..calls import case_calls, case_messages
-from ..transcript import chat_for_viewer, transcript_png
-from ..watermarking import chat_background
+from ..calls.call_records import case_calls, case_messages
+from ..calls.transcript import chat_for_viewer, transcript_png
+from ..marks.pictures import chat_background
 from .routing import Api, account_of, act_of, content_disposition, json_response, path_int
 
 api = Api()

@@ -10,8 +10,9 @@ from aiohttp import web
 from recordings import StoredObject
 
 from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS, SETTINGS
-from ..audit import case_timeline
-from ..cases import (
+from ..audit.chain import case_timeline
+from ..cases.events import case_audience
+from ..cases.handling import (
     authorized_case,
     decide_case_review,
     list_cases,
@@ -22,10 +23,9 @@ from ..cases import (
     transition,
     view_case,
 )
-from ..events import case_audience
+from ..cases.workflow import Action, State
+from ..documents.issuing import PlannedDocument, issue_pdf
 from ..exceptions import InvalidInput
-from ..issuing import PlannedDocument, issue_pdf
-from ..workflow import Action, State
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, public_base
 from .validation import validate_body

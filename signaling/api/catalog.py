@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..access.authz import authorize
 from ..appkeys import DATABASE
-from ..authz import authorize
-from ..catalog import get_bundle, get_item, list_bundles, list_departments, list_items, save_item
+from ..catalog.guide import guide_html
+from ..catalog.items import get_bundle, get_item, list_bundles, list_departments, list_items, save_item
 from ..exceptions import InvalidInput, NotFound
-from ..guide import guide_html
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, public_base
 

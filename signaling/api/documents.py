@@ -9,21 +9,21 @@ from typing import Any
 
 from aiohttp import web
 
-from approver_console import UnreadablePdf
+from eseal import UnreadablePdf
 from recordings import serve_stored_file
 
-from ..acts import Act
+from ..access.roles import Role
 from ..appkeys import ARCHIVE, AUTHORITY, DATABASE, SCAN_WORKERS, TILES
-from ..documents import SCAN, case_documents, document_for_download, registered_document
+from ..audit.acts import Act
+from ..calls.snapshots import SNAPSHOT_KIND, snapshot_copy_mark
+from ..documents.listing import SCAN, case_documents, document_for_download, registered_document
+from ..documents.verification import verify_page
 from ..exceptions import InvalidInput, PayloadTooLarge
-from ..marks import DOCUMENT, document_copy_mark
-from ..roles import Role
-from ..scan_documents import downloaded_scan
-from ..scan_formats import BY_CONTENT_TYPE
-from ..snapshots import SNAPSHOT_KIND, snapshot_copy_mark
-from ..tiles import PageSource
-from ..verification import verify_page
-from ..watermarking import marked_rendition, marked_still
+from ..marks.pictures import marked_rendition, marked_still
+from ..marks.register import DOCUMENT, document_copy_mark
+from ..scans.case_scans import downloaded_scan
+from ..scans.formats import BY_CONTENT_TYPE
+from ..scans.tiles import PageSource
 from .routing import (
     Api,
     QueryParam,
@@ -128,7 +128,7 @@ async def verify(request: web.Request) -> web.StreamResponse:
                            PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB."))
     if not data:
         raise InvalidInput("请选择要核验的 PDF 文件。", "Send the PDF to verify as the request body.")
-    from approver_console import verify_pdf  # pyHanko, loaded by the first verification (idle memory, #9)
+    from eseal import verify_pdf  # pyHanko, loaded by the first verification (idle memory, #9)
 
     trust = request.app[AUTHORITY].trust_anchors()
     try:

@@ -10,13 +10,13 @@ from datetime import date
 from aiohttp import web
 from PIL import Image, UnidentifiedImageError
 
+from ..access.authz import authorize
 from ..appkeys import CLOCK, DATABASE, SCAN_WORKERS
-from ..authz import authorize
+from ..cases.search import CaseQuery, search_cases
+from ..cases.workflow import State
 from ..exceptions import InvalidInput, PayloadTooLarge
-from ..holds import hold_case, release_case
-from ..marks import trace_leak
-from ..search import CaseQuery, search_cases
-from ..workflow import State
+from ..marks.register import trace_leak
+from ..retention.holds import hold_case, release_case
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, read_body
 

@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from ..accounts import session_account
-from ..acts import Act
+from ..access.accounts import session_account
+from ..access.roles import Account
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from ..audit.acts import Act
 from ..exceptions import InvalidInput, NotAuthenticated, PayloadTooLarge
-from ..roles import Account
 from .validation import validate_body
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -14,10 +14,10 @@ from aiohttp import web
 
 from ..appkeys import DATABASE, TILES
 from ..exceptions import NotFound
-from ..marks import ViewerMark
-from ..scan_documents import StoredPage, scan_json, scan_row, viewer_page
-from ..scan_formats import BY_CONTENT_TYPE
-from ..tiles import PageSource
+from ..marks.register import ViewerMark
+from ..scans.case_scans import StoredPage, scan_json, scan_row, viewer_page
+from ..scans.formats import BY_CONTENT_TYPE
+from ..scans.tiles import PageSource
 from .routing import Api, account_of, act_of, json_response, path_int
 
 api = Api()

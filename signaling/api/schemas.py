@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalog import ITEM_SCHEMA, MATERIAL_SCHEMA
-from ..jurisdictions import UNIT_KINDS
-from ..roles import Role
-from ..workflow import Action
+from ..access.jurisdictions import UNIT_KINDS
+from ..access.roles import Role
+from ..cases.workflow import Action
+from ..catalog.items import ITEM_SCHEMA, MATERIAL_SCHEMA
 
 
 def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:

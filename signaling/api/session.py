@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from ..accounts import LockoutPolicy, account_from_row, end_session, load_login, record_login, verify_password
-from ..acts import Act
+from ..access.accounts import LockoutPolicy, account_from_row, end_session, load_login, record_login, verify_password
+from ..access.jurisdictions import get_unit
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
+from ..audit.acts import Act
 from ..config import Settings
 from ..exceptions import AccountLocked, NotAuthenticated
-from ..jurisdictions import get_unit
 from . import schemas
 from .routing import SESSION_COOKIE, TOKEN, Api, account_of, act_of, body_of, json_response
 

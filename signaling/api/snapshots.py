@@ -10,15 +10,15 @@ from aiohttp import web
 
 from recordings import NoPictureThere
 
-from ..acts import Act
 from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, SCAN_WORKERS
-from ..cases import load_case
+from ..audit.acts import Act
+from ..calls.snapshots import live_still, record_snapshot, recording_still, snapshot_case
+from ..calls.stored_recordings import recording_for_replay
+from ..cases.handling import load_case
 from ..exceptions import Conflict, InvalidInput
-from ..marks import Marked, new_mark
-from ..recorded import recording_for_replay
-from ..sealed_stream import open_sealed
-from ..snapshots import live_still, record_snapshot, recording_still, snapshot_case
-from ..watermarking import marked_still
+from ..marks.pictures import marked_still
+from ..marks.register import Marked, new_mark
+from ..scans.sealed_stream import open_sealed
 from . import schemas
 from .routing import Api, act_of, body_of, json_response, path_int
 

@@ -9,11 +9,11 @@ import re
 
 from aiohttp import web
 
+from ..access.roles import Account
 from ..appkeys import CLOCK, DATABASE, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
 from ..exceptions import InvalidInput
-from ..roles import Account
-from ..upload_store import ChunkCut
-from ..uploads import check_offset, load_upload, record_chunk, start_upload
+from ..scans.upload_store import ChunkCut
+from ..scans.uploads import check_offset, load_upload, record_chunk, start_upload
 from . import schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int
 

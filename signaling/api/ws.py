@@ -14,15 +14,15 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
-from ..accounts import session_account
+from ..access.accounts import session_account
+from ..access.roles import Account
 from ..appkeys import CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
-from ..callcenter import CallCenter
-from ..calls import ringing_calls
-from ..clients import Client
+from ..calls.call_records import ringing_calls
+from ..calls.callcenter import CallCenter
+from ..calls.clients import Client
+from ..calls.ice_servers import ice_servers_for
 from ..exceptions import CunnengError, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from ..media.exceptions import MediaError
-from ..roles import Account
-from ..turn import ice_servers_for
 from .routing import Api
 from .schemas import obj, text
 from .validation import validate_body

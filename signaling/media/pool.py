@@ -20,7 +20,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ..background import BackgroundTasks
+from protocol.tasks import BackgroundTasks
+
 from .config import MediaConfig
 from .exceptions import CallAlreadyOpen, CallNotFound, MediaWorkerLost
 from .outbox import Outbox, Send, call_ended_message

@@ -25,7 +25,7 @@ from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add, uint16_gt
 
-from signaling.background import BackgroundTasks
+from protocol.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 

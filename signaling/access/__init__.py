@@ -1,0 +1,1 @@
+"""Who may do what where: accounts and sessions, roles, jurisdictions (units), authorization."""

@@ -1,0 +1,298 @@
+"""办件: opening cases, moving them through the workflow, and reading them back."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from recordings import StoredObject
+
+from ..access.authz import authorize, case_filter
+from ..access.jurisdictions import get_unit, village_chain
+from ..access.roles import Account, Role
+from ..audit.acts import Act
+from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item
+from ..config import CHINA_TZ
+from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document
+from ..exceptions import Conflict, InvalidInput, NotFound
+from ..storage.database import first, insert, rows
+from .deadlines import add_working_days
+from .joint_review import (
+    OPEN_CASE_STATES,
+    decide_review,
+    review_rows,
+    reviews_after_supplement,
+    reviews_block_approval,
+    send_to_departments,
+)
+from .villagers import citizen_id, villager_for_case
+from .workflow import APPROVER_ACTIONS, RUNNING_STATES, STATE_NAMES, Action, State, allowed_actions, next_state
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def load_case(db: sqlite_utils.Database, case_id: int) -> tuple[dict[str, Any], list[str]]:
+    """The case row and the units it was sent to, or NotFound."""
+    case = first(db, "select * from cases where id = ?", [case_id])
+    if case is None:
+        raise NotFound("找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
+    units = [r["unit_id"] for r in rows(db, "select unit_id from case_reviews where case_id = ?", [case_id])]
+    return case, units
+
+
+def authorized_case(
+    db: sqlite_utils.Database, account: Account, case_id: int, permission: str
+) -> dict[str, Any]:
+    """The case, once the account is known to hold permission on it."""
+    case, units = load_case(db, case_id)
+    authorize(account, permission, case, units)
+    return case
+
+
+def open_case(
+    db: sqlite_utils.Database, act: Act, body: dict[str, Any], holidays: frozenset[str]
+) -> dict[str, Any]:
+    """A village clerk opens a case (受理) for a villager and an item or a 一件事 bundle."""
+    authorize(act.actor, "case.open")
+    items, bundle_code = _requested_items(db, body)
+    village, town, district = village_chain(db, act.actor.unit_id)
+    villager = villager_for_case(db, act, body["villager"], village["id"])
+    level = max((item["level"] for item in items), key=LEVEL_RANK.__getitem__)
+    handler = district if level == "district" else town
+    days = max(item["time_limit_days"] for item in items)
+    row = {
+        "number": _next_number(db, district["id"], act.at),
+        "village_id": village["id"], "town_id": town["id"], "district_id": district["id"],
+        "villager_id": villager["id"], "item_codes": json.dumps([i["code"] for i in items]),
+        "bundle_code": bundle_code, "level": level, "handler_unit_id": handler["id"],
+        "state": str(State.RECEIVED), "opened_by": act.actor.id, "opened_at": act.when,
+        "due_at": add_working_days(act.at, days, holidays).isoformat(), "updated_at": act.when,
+    }
+    case_id = insert(db, "cases", row)
+    act.log(db, "case_opened", case_id, {
+        "number": row["number"], "items": [i["code"] for i in items], "bundle": bundle_code,
+        "handler_unit_id": handler["id"], "due_at": row["due_at"],
+    })
+    return case_detail(db, act.actor, case_id, act.at)
+
+
+def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    if bool(body.get("item_code")) == bool(body.get("bundle_code")):
+        raise InvalidInput("请选择一个事项或一个“一件事”套餐(二选一)。", "Give item_code or bundle_code, not both.")
+    if body.get("bundle_code"):
+        bundle = get_bundle(db, body["bundle_code"])
+        return bundle["items"], bundle["code"]
+    return [get_item(db, body["item_code"])], None
+
+
+def _next_number(db: sqlite_utils.Database, district_id: str, at: datetime) -> str:
+    """办件编号: district, local date, and a daily serial, e.g. ZH-20261123-0007."""
+    prefix = f"{district_id.upper()}-{at.astimezone(CHINA_TZ):%Y%m%d}-"
+    last = first(db, "select number from cases where number like ? order by number desc limit 1", [prefix + "%"])
+    serial = int(last["number"].rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{serial:04d}"
+
+
+def is_overdue(case: dict[str, Any], now: datetime) -> bool:
+    """限时办结: past its due time while the time limit runs."""
+    return case["state"] in RUNNING_STATES and datetime.fromisoformat(case["due_at"]) < now
+
+
+def list_cases(
+    db: sqlite_utils.Database, account: Account, now: datetime, state: str | None = None,
+    overdue_only: bool = False, limit: int = 200, narrowed: tuple[str, list[Any]] = ("1 = 1", []),
+) -> list[dict[str, Any]]:
+    """The cases the account may see (narrowed by an SQL condition), newest first, each flagged when overdue."""
+    authorize(account, "case.list")
+    where, params = case_filter(account)
+    where = f"{where} and ({narrowed[0]})"
+    params = [*params, *narrowed[1]]
+    if state:
+        where += " and cases.state = ?"
+        params = [*params, state]
+    found = rows(
+        db,
+        "select cases.*, villagers.name as villager_name, units.name as village_name from cases"
+        " join villagers on villagers.id = cases.villager_id join units on units.id = cases.village_id"
+        f" where {where} order by cases.opened_at desc, cases.id desc limit ?",
+        [*params, limit],
+    )
+    summaries = [_summary(db, case, now) for case in found]
+    return [s for s in summaries if s["overdue"]] if overdue_only else summaries
+
+
+def _summary(db: sqlite_utils.Database, case: dict[str, Any], now: datetime) -> dict[str, Any]:
+    items = [get_item(db, code) for code in json.loads(case["item_codes"])]
+    return {
+        "id": case["id"], "number": case["number"], "state": case["state"],
+        "state_name": STATE_NAMES[State(case["state"])],
+        "villager_name": case["villager_name"], "village_id": case["village_id"],
+        "village_name": case["village_name"], "town_id": case["town_id"], "district_id": case["district_id"],
+        "handler_unit_id": case["handler_unit_id"],
+        "items": [{"code": i["code"], "name": i["name"], "title": i["title"]} for i in items],
+        "bundle_code": case["bundle_code"], "opened_at": case["opened_at"], "due_at": case["due_at"],
+        "overdue": is_overdue(case, now), "problem": bool(case["problem"]), "hold": hold_of(case),
+    }
+
+
+def hold_of(case: dict[str, Any]) -> dict[str, Any] | None:
+    """保全: why and since when the case is on legal hold, or None."""
+    if not case["held_at"]:
+        return None
+    return {"reason": case["hold_reason"], "at": case["held_at"], "by": case["held_by"]}
+
+
+def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: datetime) -> dict[str, Any]:
+    """Everything about one case that its viewer needs, with the actions open to them."""
+    case = authorized_case(db, account, case_id, "case.view")
+    villager = first(db, "select * from villagers where id = ?", [case["villager_id"]]) or {}
+    items = [get_item(db, code) for code in json.loads(case["item_codes"])]
+    citizen = citizen_id(villager["id_number"])
+    full_id = account.role in (Role.VILLAGE_CLERK, Role.TOWN_APPROVER, Role.DISTRICT_APPROVER)
+    return {
+        **_summary(db, {**case, "villager_name": villager["name"],
+                        "village_name": get_unit(db, case["village_id"])["name"]}, now),
+        "level": case["level"],
+        "handler_unit_name": get_unit(db, case["handler_unit_id"])["name"],
+        "villager": {
+            "name": villager["name"], "phone": villager["phone"],
+            "id_number": citizen.number if full_id else citizen.masked,
+        },
+        "items": items,
+        "materials": combined_materials(items),
+        "supplement": json.loads(case["supplement"]) if case["supplement"] else None,
+        "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
+        "decided_at": case["decided_at"], "decision_note": case["decision_note"],
+        "closed_at": case["closed_at"], "closed_how": case["closed_how"],
+        "rating": case["rating"], "rating_comment": case["rating_comment"],
+        "reviews": review_rows(db, case_id),
+        "actions": _actions_for(account, case, review_rows(db, case_id)),
+    }
+
+
+def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, Any]:
+    """The case detail, with the view written to the audit log."""
+    detail = case_detail(db, act.actor, case_id, act.at)
+    act.log(db, "case_viewed", case_id)
+    return detail
+
+
+def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str, Any]]) -> list[str]:
+    """What this account may do with the case now: workflow actions, and "review" for a department."""
+    if account.role is Role.DEPARTMENT_REVIEWER:
+        sent_here = any(r["unit_id"] == account.unit_id for r in reviews)
+        return ["review"] if sent_here and case["state"] in OPEN_CASE_STATES else []
+    is_handler = account.role in (Role.TOWN_APPROVER, Role.DISTRICT_APPROVER) and (
+        account.unit_id == case["handler_unit_id"]
+    )
+    is_village = account.role is Role.VILLAGE_CLERK and account.unit_id == case["village_id"]
+    return [
+        str(action) for action in allowed_actions(State(case["state"]))
+        if (is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS)
+    ]
+
+
+def check_transition(
+    db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check role, state and the action's own rules: the case and the changes it would make."""
+    permission = "case.decide" if action in APPROVER_ACTIONS else "case.village_act"
+    case = authorized_case(db, act.actor, case_id, permission)
+    target = next_state(State(case["state"]), action)
+    changes: dict[str, Any] = {"state": str(target), "updated_at": act.when}
+    changes.update(_action_fields(db, act, case, action, body))
+    return case, changes
+
+
+def plan_decision(
+    db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any], base_url: str
+) -> PlannedDocument | None:
+    """The document a decision will issue, once the decision is known to be allowed."""
+    case, _ = check_transition(db, act, case_id, action, body)
+    return plan_document(db, act, case, action, body, base_url)
+
+
+def transition(
+    db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any],
+    issued: tuple[PlannedDocument, StoredObject] | None = None,
+) -> dict[str, Any]:
+    """Apply one workflow action (with the document it issued), checked again as it is written."""
+    case, changes = check_transition(db, act, case_id, action, body)
+    if action is Action.SUBMIT_SUPPLEMENT:
+        reviews_after_supplement(db, case_id)
+    db.table("cases").update(case_id, changes)
+    logged = {k: v for k, v in changes.items() if k not in ("updated_at", "supplement") and v is not None}
+    if body.get("note"):
+        logged["note"] = body["note"]
+    if "supplement" in changes:
+        logged["materials"] = json.loads(changes["supplement"])
+    act.log(db, f"case_{action}", case_id, {"from": case["state"], **logged})
+    detail = case_detail(db, act.actor, case_id, act.at)
+    if issued is not None:
+        detail["issued_document"] = public_document(record_document(db, act, case_id, *issued))
+    return detail
+
+
+def _action_fields(
+    db: sqlite_utils.Database, act: Act, case: dict[str, Any], action: Action, body: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns an action sets besides the state, after checking its body (writes nothing)."""
+    decided = {"decided_by": act.actor.id, "decided_at": act.when, "decision_note": body.get("note") or None}
+    if action is Action.APPROVE:
+        reviews_block_approval(db, case["id"])
+        return decided
+    if action is Action.REQUEST_SUPPLEMENT:
+        return {**decided, "supplement": json.dumps(body["materials"], ensure_ascii=False)}
+    if action is Action.REFUSE:
+        return {**decided, "refusal_reason": body["reason"].strip()}
+    if action is Action.SET_PENDING:
+        return {**decided, "pending_until": _promised_date(body["until"], act.at).isoformat()}
+    if action is Action.CLOSE:
+        return {"closed_at": act.when, "closed_how": body["handover"]}
+    return {}
+
+
+def _promised_date(raw: str, now: datetime) -> date:
+    try:
+        promised = date.fromisoformat(raw)
+    except ValueError:
+        promised = None
+    if promised is None or promised < now.astimezone(CHINA_TZ).date():
+        raise InvalidInput(
+            "承诺办结日期应为今天或以后的日期(格式 2026-12-01)。", "until must be a date, today or later."
+        )
+    return promised
+
+
+def send_case_to_departments(
+    db: sqlite_utils.Database, act: Act, case_id: int, unit_ids: list[str]
+) -> dict[str, Any]:
+    """联审: the handling window asks departments for their opinion."""
+    case = authorized_case(db, act.actor, case_id, "case.send_review")
+    send_to_departments(db, act, case, unit_ids)
+    return case_detail(db, act.actor, case_id, act.at)
+
+
+def decide_case_review(
+    db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    """A department reviewer records its department's opinion on the case."""
+    case = authorized_case(db, act.actor, case_id, "case.review_decide")
+    decide_review(db, act, case, body)
+    return case_detail(db, act.actor, case_id, act.at)
+
+
+def rate_case(
+    db: sqlite_utils.Database, act: Act, case_id: int, score: int, comment: str
+) -> dict[str, Any]:
+    """好差评: the villager's 1–5 rating of a closed case, recorded once by the village window."""
+    case = authorized_case(db, act.actor, case_id, "case.village_act")
+    if case["state"] != State.CLOSED:
+        raise Conflict("办件办结后才能评价。", "Only a closed case can be rated.")
+    if case["rating"] is not None:
+        raise Conflict("该办件已经评价过了。", "This case was rated already.")
+    db.table("cases").update(case_id, {"rating": score, "rating_comment": comment, "rated_at": act.when})
+    act.log(db, "case_rated", case_id, {"score": score, "comment": comment})
+    return case_detail(db, act.actor, case_id, act.at)

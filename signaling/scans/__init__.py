@@ -1,0 +1,1 @@
+"""扫描件: chunked resumable uploads, intake, decoding and checking, renditions and Deep Zoom tiles."""

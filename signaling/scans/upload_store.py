@@ -1,0 +1,146 @@
+"""Scans being received: each upload's confirmed chunks, sealed with the archive key, in a private directory.
+
+Partial uploads are encrypted too: a villager's ID card must not sit on disk in clear for the
+day an abandoned upload is kept, nor across a restart the CLI resumes after. Each chunk is
+one sealed file (AES-GCM, authenticated), named by its SHA-256, which is also the per-chunk
+check the client sends. On disk, below ``data/uploads/`` (mode 0700):
+
+    <upload id>/objects/<2 hex>/<chunk SHA-256>    confirmed chunks
+    <upload id>/tmp/<random>.part                  the chunk being received
+
+A chunk is renamed into place only once complete and fsynced; the directory is removed
+when the upload completes, is refused, or expires. Chunks in flight together are
+confirmed in order (chunk_order.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from aiohttp import StreamReader
+
+from recordings import Archive, StoredObject
+
+from ..exceptions import DigestMismatch, InvalidInput
+from .chunk_order import ChunkOrder
+from .sealed_stream import open_sealed
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+READ_BLOCK = 1 << 20  # bytes read from the socket before each encrypted write
+
+
+class ChunkCut(Exception):
+    """The connection ended before the chunk's last byte: nothing of it is kept."""
+
+
+class UploadStore:
+    """The directory of unfinished uploads."""
+
+    def __init__(self, root: Path, key: bytes) -> None:
+        self.root = root
+        self._key = key
+        self._receiving: set[asyncio.Task[object]] = set()
+        self._closing = False
+        self.order = ChunkOrder()
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def _chunks(self, upload_id: str) -> Archive:
+        if not UPLOAD_ID.fullmatch(upload_id):
+            raise ValueError(f"not an upload id: {upload_id[:40]!r}")
+        return Archive.open(self.root / upload_id, self._key)
+
+    async def receive(
+        self, upload_id: str, body: StreamReader, length: int, sha256: str, workers: Executor
+    ) -> StoredObject:
+        """Stream one chunk from the request to disk, encrypting as it comes; check its SHA-256."""
+        async with self._interruptible(upload_id):
+            stored = await self._receive(upload_id, body, length, workers)
+        if stored.digest != sha256:
+            raise DigestMismatch(
+                "这一段数据在传输中出错(校验值不符),请重新发送这一段。",
+                f"The chunk's SHA-256 is {stored.digest}, not {sha256}: send it again.",
+                code="chunk_digest_mismatch",
+            )
+        return stored
+
+    async def wait_turn(self, upload_id: str, offset: int, confirmed: Callable[[], Awaitable[int]]) -> None:
+        """Until the chunks before this one are confirmed (chunk_order.py)."""
+        async with self._interruptible(upload_id):
+            await self.order.wait_turn(upload_id, offset, confirmed)
+
+    @asynccontextmanager
+    async def _interruptible(self, upload_id: str) -> AsyncIterator[None]:
+        """Work on a chunk that a shutdown cancels at once (interrupt)."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._receiving.add(task)  # before any await, so interrupt() cannot miss it
+        try:
+            if self._closing:
+                raise ChunkCut(f"{upload_id}: the server is shutting down")
+            yield
+        finally:
+            self._receiving.discard(task)
+
+    async def _receive(self, upload_id: str, body: StreamReader, length: int, workers: Executor) -> StoredObject:
+        loop = asyncio.get_running_loop()
+        chunks = await loop.run_in_executor(workers, self._chunks, upload_id)
+        writer = chunks.writer()
+        writing: asyncio.Future[int] | None = None  # one block encrypting while the next arrives
+        try:
+            left = length
+            while left:
+                try:
+                    block = await body.readexactly(min(READ_BLOCK, left))
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    raise ChunkCut(f"{upload_id}: the chunk ended {left} bytes early") from None
+                if writing is not None:
+                    await writing
+                writing = loop.run_in_executor(workers, writer.write, block)
+                left -= len(block)
+            if writing is not None:
+                await writing
+            return await loop.run_in_executor(workers, writer.commit)
+        finally:
+            if writing is not None:
+                await asyncio.gather(writing, return_exceptions=True)  # the writer is not shared by threads
+            await loop.run_in_executor(workers, writer.abort)
+
+    def interrupt(self) -> int:
+        """Stop receiving chunks (the server is shutting down): their senders resume after the restart."""
+        self._closing = True
+        for task in self._receiving:
+            task.cancel()
+        return len(self._receiving)
+
+    def open(self, upload_id: str, digests: list[str]) -> BinaryIO:
+        """The received bytes, in order, as one stream."""
+        chunks = self._chunks(upload_id)
+        readers = []
+        try:
+            for digest in digests:
+                readers.append(chunks.reader(digest))
+        except BaseException:
+            for reader in readers:
+                reader.close()
+            raise
+        return open_sealed(readers)
+
+    def discard(self, upload_id: str) -> None:
+        """Remove everything received for the upload."""
+        if not UPLOAD_ID.fullmatch(upload_id):
+            raise InvalidInput("上传编号无效。", "Invalid upload id.")
+        shutil.rmtree(self.root / upload_id, ignore_errors=True)
+
+    def upload_ids(self) -> list[str]:
+        """Every upload that has a directory here."""
+        return [p.name for p in self.root.iterdir() if p.is_dir() and UPLOAD_ID.fullmatch(p.name)]
