@@ -29,3 +29,9 @@ async def decide(
     status, pdf = await clerk.get_bytes(f"/api/documents/{documents[0]['id']}/file")
     assert status == 200 and pdf.startswith(b"%PDF")
     return clerk, documents[0], pdf
+
+
+def flip_content_byte(pdf: bytes) -> bytes:
+    """The document with one bit changed inside the page content, which every signature covers."""
+    at = pdf.index(b"stream") + 20
+    return pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1:]
