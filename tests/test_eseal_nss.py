@@ -82,7 +82,7 @@ async def test_pdfsig_trusts_every_signature_when_the_root_is_imported(
     server: RunningServer, tmp_path: Path, reviews: tuple[str, ...], signatures: int
 ) -> None:
     _, _, pdf = await decide(server, "approve", {}, reviews=reviews)
-    database = nss_database(root_pem(server), tmp_path / "nss")
+    database = await asyncio.to_thread(nss_database, root_pem(server), tmp_path / "nss")
     verdicts = await asyncio.to_thread(pdfsig, pdf, database, tmp_path / "signed.pdf")
     assert verdicts == [Verdict(VALID, TRUSTED)] * signatures
     assert await asyncio.to_thread(cunneng_verify, pdf, server.data_dir, tmp_path / "v.pdf") == 0
@@ -93,7 +93,7 @@ async def test_pdfsig_and_cunneng_verify_both_fail_a_tampered_approval(
 ) -> None:
     _, _, pdf = await decide(server, "approve", {})
     tampered = flip_content_byte(pdf)
-    database = nss_database(root_pem(server), tmp_path / "nss")
+    database = await asyncio.to_thread(nss_database, root_pem(server), tmp_path / "nss")
     (verdict,) = await asyncio.to_thread(pdfsig, tampered, database, tmp_path / "tampered.pdf")
     assert verdict.signature != VALID
     assert await asyncio.to_thread(cunneng_verify, tampered, server.data_dir,
@@ -118,7 +118,7 @@ async def test_upgrade_reissues_unit_certificates_and_old_documents_still_verify
         assert len(unit_certificates) == 3
         assert all(certificates.has_unit_purposes(x509.load_pem_x509_certificate(path.read_bytes()))
                    for path in unit_certificates)
-        database = nss_database(root_pem(upgraded), tmp_path / "nss")
+        database = await asyncio.to_thread(nss_database, root_pem(upgraded), tmp_path / "nss")
         # NSS never trusts the old certificates; our own verifiers still vouch for them
         old = await asyncio.to_thread(pdfsig, old_pdf, database, tmp_path / "old.pdf")
         assert [verdict.signature for verdict in old] == [VALID] * 3 and TRUSTED not in {
