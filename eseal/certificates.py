@@ -8,10 +8,16 @@ from datetime import datetime, timedelta
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID, ObjectIdentifier
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-# Adobe's "document signing" extended key usage, which PDF readers look for on signers.
+# Adobe's "document signing" extended key usage, which Adobe Reader looks for on signers.
 ADOBE_DOC_SIGNING = ObjectIdentifier("1.2.840.113583.1.1.5")
+# id-kp-documentSigning (RFC 9336), the standard purpose newer verifiers look for.
+DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+# A unit certificate names every purpose a common verifier needs. NSS (pdfsig, LibreOffice,
+# Okular, Evince) trusts a PDF signer only when emailProtection is among them: checked with
+# pdfsig, Adobe's or RFC 9336's alone give "Unknown issue with Certificate" (issue #26).
+UNIT_PURPOSES = (ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING, ADOBE_DOC_SIGNING)
 ROOT_LIFETIME = timedelta(days=20 * 365)
 UNIT_LIFETIME = timedelta(days=5 * 365)
 # Verifiers read crl.pem directly, so a revocation is seen at once whatever nextUpdate says;
@@ -64,6 +70,15 @@ def unit_of(certificate: x509.Certificate) -> UnitIdentity:
     )
 
 
+def has_unit_purposes(certificate: x509.Certificate) -> bool:
+    """Whether a unit certificate names every purpose of UNIT_PURPOSES (older ones lack some)."""
+    try:
+        purposes = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return False
+    return set(UNIT_PURPOSES) <= set(purposes)
+
+
 def _key_usage(*, signing: bool) -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=signing, content_commitment=signing, key_encipherment=False,
@@ -93,7 +108,7 @@ def build_unit_certificate(
     root: x509.Certificate, root_key: ec.EllipticCurvePrivateKey,
     unit_key: ec.EllipticCurvePrivateKey, unit: UnitIdentity, now: datetime,
 ) -> x509.Certificate:
-    """A unit's signing certificate: digitalSignature + nonRepudiation, Adobe docSigning."""
+    """A unit's signing certificate: digitalSignature + nonRepudiation, every UNIT_PURPOSES."""
     public = unit_key.public_key()
     organization = root.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
     return (
@@ -104,7 +119,7 @@ def build_unit_certificate(
         .not_valid_after(min(now + UNIT_LIFETIME, root.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(signing=True), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ADOBE_DOC_SIGNING]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage(list(UNIT_PURPOSES)), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),

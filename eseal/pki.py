@@ -30,7 +30,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from .certificates import CRL_LIFETIME, UnitIdentity, build_crl, build_root, build_unit_certificate, new_key, unit_of
+from .certificates import (
+    CRL_LIFETIME,
+    UnitIdentity,
+    build_crl,
+    build_root,
+    build_unit_certificate,
+    has_unit_purposes,
+    new_key,
+    unit_of,
+)
 from .exceptions import AuthorityMissing, KeyUnwrapFailed
 from .keystore import load_or_create_master_key, unwrap_private_key, wrap_private_key, write_atomically
 
@@ -116,7 +125,8 @@ class CertificateAuthority:
     @classmethod
     def open(cls, directory: Path, secret: bytes, *, organization: str = "村能办",
              clock: Clock = utc_now) -> CertificateAuthority:
-        """The CA in directory, creating its root on first start; secret unwraps the keys."""
+        """The CA in directory, creating its root on first start and re-issuing unit
+        certificates an older release made; secret unwraps the keys."""
         cert_path, key_path = directory / ROOT_CERT, directory / ROOT_KEY
         if not cert_path.exists():
             _create_root(directory, secret, organization, clock())
@@ -126,6 +136,7 @@ class CertificateAuthority:
         root_key = _load_key(key_path, secret, "root")
         authority = cls(directory, secret, root, root_key, clock)
         authority.current_crl()
+        authority._reissue_outdated()
         return authority
 
     @property
@@ -189,6 +200,21 @@ class CertificateAuthority:
         if path.exists():
             return dict(json.loads(path.read_bytes()))
         return {"crl_number": 0, "revoked": {}}
+
+    def _reissue_outdated(self) -> None:
+        """Give each unit whose certificate lacks one of UNIT_PURPOSES a new one (issue #26).
+
+        The old certificates are superseded, not revoked: every signed PDF carries its own
+        signer's certificate, so documents signed before the upgrade still verify.
+        """
+        with self._lock:
+            for path in sorted((self.directory / "units").glob("*/cert.pem")):
+                certificate = x509.load_pem_x509_certificate(path.read_bytes())
+                if not has_unit_purposes(certificate):
+                    unit = unit_of(certificate)
+                    logger.info("unit %s: certificate %x lacks today's purposes, re-issuing",
+                                unit.unit_id, certificate.serial_number)
+                    self._units[unit.unit_id] = self._issue(unit)
 
     def _unit_dir(self, unit_id: str) -> Path:
         return self.directory / "units" / unit_slug(unit_id)

@@ -17,29 +17,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from eseal import open_authority
 
-from .support import ApiClient, RunningServer, in_pieces, open_demo_case
-
-
-async def decide(
-    server: RunningServer, action: str, body: dict[str, Any], reviews: tuple[str, ...] = ()
-) -> tuple[ApiClient, dict[str, Any], bytes]:
-    """A clerk opens a case, the town window decides; the clerk downloads the issued document."""
-    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
-    case = await open_demo_case(clerk)
-    path = f"/api/cases/{case['id']}"
-    await approver.post(f"{path}/actions/start_review", {})
-    if reviews:
-        await approver.post(f"{path}/reviews", {"departments": list(reviews)})
-        for unit in reviews:
-            reviewer = await server.login({"zh-hrss": "dept-hrss", "zh-civil": "dept-civil"}[unit])
-            assert (await reviewer.post(f"{path}/review", {"decision": "approve"})).status == 200
-    reply = await approver.post(f"{path}/actions/{action}", body)
-    assert reply.status == 200, reply.body
-    documents = (await clerk.get(f"{path}/documents")).body
-    assert len(documents) == 1
-    status, pdf = await clerk.get_bytes(f"/api/documents/{documents[0]['id']}/file")
-    assert status == 200 and pdf.startswith(b"%PDF")
-    return clerk, documents[0], pdf
+from .decision_support import decide, flip_content_byte
+from .support import RunningServer, in_pieces
 
 
 def pyhanko_statuses(server: RunningServer, pdf: bytes) -> list[Any]:
@@ -70,9 +49,7 @@ async def test_approval_is_signed_by_the_handling_window(server: RunningServer, 
 
 async def test_one_changed_byte_breaks_the_signature(server: RunningServer) -> None:
     _, _, pdf = await decide(server, "approve", {})
-    at = pdf.index(b"stream") + 20  # inside the page content, which the signature covers
-    tampered = pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1:]
-    statuses = await asyncio.to_thread(pyhanko_statuses, server, tampered)
+    statuses = await asyncio.to_thread(pyhanko_statuses, server, flip_content_byte(pdf))
     assert not statuses[0].intact
 
 

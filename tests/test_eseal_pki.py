@@ -24,6 +24,7 @@ from eseal import (
 Pki = tuple[Path, bytes, CertificateAuthority]  # directory, master key, the CA
 TOWN = UnitIdentity("town-weizi", "昭化区卫子镇人民政府")
 ADOBE_DOC_SIGNING = x509.ObjectIdentifier("1.2.840.113583.1.1.5")
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # RFC 9336
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,8 @@ def test_unit_certificate_names_the_unit_and_allows_document_signing(pki: Pki) -
     usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
     assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
     purposes = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    assert list(purposes) == [ADOBE_DOC_SIGNING]
+    assert set(purposes) == {ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING,
+                             ADOBE_DOC_SIGNING}
     assert ExtendedKeyUsageOID.SERVER_AUTH not in purposes
     certificate.verify_directly_issued_by(authority.root)
 
