@@ -1,7 +1,7 @@
 """`make bench`: the figures users feel, in one table, each against its target.
 
     scripts/netns-run .venv/bin/python -m bench [--smoke] [--output FILE]
-    .venv/bin/python -m bench --markdown bench/results/table-<time>.json   # README rows
+    .venv/bin/python -m bench --markdown bench/results/table-<time>.json   # docs/benchmarks.md rows
 
 Every figure that has a baseline is a ratio against that baseline measured in the same
 run, because these machines are shared and noisy. The table is printed and written as
@@ -196,7 +196,7 @@ async def run(smoke: bool) -> dict[str, Any]:
 
 
 def markdown(table: dict[str, Any]) -> str:
-    """The table as README rows, to paste under the run's date, cores and load."""
+    """The table as docs/benchmarks.md rows, to paste under the run's date, cores and load."""
     lines = ["| figure | measured | baseline | target | |", "|---|---|---|---|---|"]
     for row in map(lambda found: Figure(**found), table["figures"]):
         lines.append(f"| {row.name} | {row.measured:.3g} {row.unit} | {row.baseline or '—'} | {row.target} "
@@ -208,7 +208,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: check every benchmark runs")
     parser.add_argument("--output", type=Path, help="where to write the JSON")
-    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a table written before as README rows")
+    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a table written before as docs/benchmarks.md rows")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))

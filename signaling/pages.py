@@ -151,7 +151,7 @@ def landing_html(page_sets: list[PageSet]) -> str:
 
 
 def pages_api(page_sets: list[PageSet]) -> Api:
-    """The page routes, declared like the API's so README and OpenAPI list them too."""
+    """The page routes, declared like the API's so docs/api.md and OpenAPI list them too."""
     api = Api()
     landing = landing_html(page_sets)
 

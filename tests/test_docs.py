@@ -1,4 +1,5 @@
-"""Docs cannot drift: every command has --help, every route is in OpenAPI and the README."""
+"""Docs cannot drift: every command has --help and is in the README, every route is in OpenAPI and
+docs/api.md, every page of docs/ is linked from the README, and the README stays short."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from signaling.cli import build_parser
 
 from .support import RunningServer
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text()
+API_DOC = (ROOT / "docs" / "api.md").read_text()
+README_LIMIT = 12 * 1024  # what a newcomer reads first; the manual is in docs/
 
 
 def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -47,8 +51,22 @@ ENDPOINTS = [(e.method, e.documented_path) for api in all_apis() for e in api.en
 
 
 @pytest.mark.parametrize("method,path", ENDPOINTS)
-def test_every_route_is_in_the_readme(method: str, path: str) -> None:
-    assert re.search(rf"`{method} {re.escape(path)}`", README), f"{method} {path} missing from README"
+def test_every_route_is_in_the_api_doc(method: str, path: str) -> None:
+    assert re.search(rf"`{method} {re.escape(path)}`", API_DOC), f"{method} {path} missing from docs/api.md"
+
+
+def test_the_readme_is_short_and_links_every_doc() -> None:
+    assert len(README.encode()) <= README_LIMIT
+    assert README.startswith("# cunneng")
+    assert "make serve" in README.split("\n```", 2)[1] and "make test" in README.split("\n```", 2)[1]
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        assert f"](docs/{doc.name})" in README, f"docs/{doc.name} is not linked from the README"
+
+
+@pytest.mark.parametrize("doc", sorted((ROOT / "docs").glob("*.md")), ids=lambda path: path.name)
+def test_every_link_between_docs_leads_somewhere(doc: Path) -> None:
+    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text()):
+        assert (doc.parent / target).exists(), f"{doc.name} links to {target}, which does not exist"
 
 
 async def test_every_route_is_in_openapi(server: RunningServer) -> None:

@@ -1,6 +1,6 @@
 """Sending a scan to the server in chunks, resuming after every cut from the last confirmed byte.
 
-The protocol (see the README's Scans section): announce the file (name, size, SHA-256,
+The protocol (see docs/scans.md): announce the file (name, size, SHA-256,
 material) → the server answers an upload id, its chunk size and how much it already has;
 send each chunk with its own SHA-256, several at once (as many as the server's
 `chunks_in_flight`: one chunk's sealing and commit at the server overlap the next one's

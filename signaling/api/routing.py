@@ -26,7 +26,7 @@ ACCOUNT = web.RequestKey("account", Account)
 BODY = web.RequestKey("body", object)
 TOKEN = web.RequestKey("token", str)
 SESSION_COOKIE = "cunneng_session"
-# aiohttp's `{name:regex}` path parameter; OpenAPI and the README write it `{name}`.
+# aiohttp's `{name:regex}` path parameter; OpenAPI and docs/api.md write it `{name}`.
 PATTERNED_PARAM = re.compile(r"{(\w+):[^{}]+}")
 
 
@@ -52,7 +52,7 @@ class Endpoint:
 
     @property
     def documented_path(self) -> str:
-        """The path as OpenAPI and the README write it (and aiohttp's canonical form)."""
+        """The path as OpenAPI and docs/api.md write it (and aiohttp's canonical form)."""
         return PATTERNED_PARAM.sub(r"{\1}", self.path)
 
 
