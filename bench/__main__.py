@@ -208,7 +208,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: check every benchmark runs")
     parser.add_argument("--output", type=Path, help="where to write the JSON")
-    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a table written before as docs/benchmarks.md rows")
+    parser.add_argument("--markdown", type=Path, metavar="JSON",
+                        help="print a table written before as docs/benchmarks.md rows")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))
