@@ -19,6 +19,11 @@ async def test_a_bundle_is_one_case_with_one_set_of_materials(server: RunningSer
     assert len(case["items"]) >= 5 and case["bundle_code"] == "B-SHYJS"
     names = [m["name"] for m in case["materials"]]
     assert len(names) == len(set(names))  # each material asked for once
+    asked: dict[str, int] = {}  # what the bundle's items ask for, each name at its largest count
+    for item in case["items"]:
+        for material in (await clerk.get(f"/api/items/{item['code']}")).body["materials"]:
+            asked[material["name"]] = max(asked.get(material["name"], 0), material["count"])
+    assert {m["name"]: m["count"] for m in case["materials"]} == asked
     assert case["level"] == "district" and case["handler_unit_id"] == "zh"
 
 

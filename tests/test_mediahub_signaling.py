@@ -33,12 +33,29 @@ RED = (220, 30, 30)
 BLUE = (30, 30, 220)
 
 
+def given_to_hub(hub: MediaHub, call_id: str, participant_id: str) -> list[tuple[str, str, int]]:
+    """The remote candidates the hub holds for a participant, as (type, address, port)."""
+    participant = hub._room(call_id).participant(participant_id)
+    ice = participant.pc.getTransceivers()[0].receiver.transport.transport
+    return [(candidate.type, candidate.ip, candidate.port) for candidate in ice.getRemoteCandidates()]
+
+
+def gathered_by(peer: ClientPeer) -> list[tuple[str, str, int]]:
+    ice = peer.pc.getTransceivers()[0].sender.transport.transport
+    return [(candidate.type, candidate.ip, candidate.port) for candidate in ice.iceGatherer.getLocalCandidates()]
+
+
 async def test_trickled_candidates_connect_like_a_browser(hub: MediaHub, board: Any) -> None:
     await hub.open_call("c1")
     village = await join(hub, board, "c1", "village", RED, trickle=True)
     approver = await join(hub, board, "c1", "approver", BLUE, trickle=True)
     await approver.wait_for_frames("village", 5)
     await village.wait_for_frames("approver", 5)
+    # ICE also connects on candidates the hub learns from the client's checks ("prflx"): the
+    # hub must hold the very host candidates the client trickled
+    for peer in (village, approver):
+        trickled = gathered_by(peer)
+        assert trickled and set(trickled) <= set(given_to_hub(hub, "c1", peer.participant_id))
 
 
 async def test_offer_names_publish_mids_and_every_other_participant(
