@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "pages"
 SEVERE = {"serious", "critical"}
 MIN_TEXT_PX = 18
 MIN_TARGET_PX = 44
+GONE = "(left the page)"
 
 # The page's visible texts, each element with its own (direct) text once; marks them for the DevTools query.
 MARK_TEXTS = """() => {
@@ -93,7 +95,10 @@ async def drawn_fonts(page: Page, count: int) -> list[list[str]]:
         fonts = []
         for index in range(count):
             node = await cdp.send("DOM.querySelector", {"nodeId": root, "selector": f'[data-glyph-check="{index}"]'})
-            used = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+            try:
+                used = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+            except PlaywrightError:  # the element left the page meanwhile (a live page redraws)
+                used = {"fonts": [{"familyName": GONE}]}
             fonts.append([font["familyName"] for font in used["fonts"]])
     finally:
         await cdp.detach()
@@ -110,6 +115,8 @@ async def text_problems(page: Page) -> list[str]:
     charsets = font_charsets()
     problems = []
     for shown, families in zip(texts, fonts):
+        if families == [GONE]:
+            continue
         covered = [charsets.get(family, frozenset()) for family in families]
         missing = sorted({c for c in shown["text"] if not any(ord(c) in points for points in covered)})
         if missing:
