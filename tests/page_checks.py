@@ -57,7 +57,8 @@ SMALL_TARGETS = """(least) => {
         "button, .button, input:not([type=hidden]), select, textarea, nav a, [role=button]");
     for (const control of controls) {
         if (!control.checkVisibility({ visibilityProperty: true })) continue;
-        const target = ["checkbox", "radio", "file"].includes(control.type) ? control.closest("label") || control : control;
+        const labelled = ["checkbox", "radio", "file"].includes(control.type);
+        const target = labelled ? control.closest("label") || control : control;
         const box = target.getBoundingClientRect();
         if (box.width === 0 && box.height === 0) continue;
         if (box.height < least - 0.5 || box.width < least - 0.5) {

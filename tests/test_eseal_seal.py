@@ -109,7 +109,8 @@ def test_a_seal_reads_as_an_official_seal_and_the_date_is_printed_under_it(unit_
     assert not any(overlaps(p.box, a.box) for p in purpose for a in arc)
 
     # Under the seal, outside it: the unit's name and the date, as the document's signature line.
-    below = "".join(c.text for c in characters if cy + radius < c.y < cy + 2.5 * radius and abs(c.x - cx) < radius * 1.2)
+    below = "".join(c.text for c in characters
+                    if cy + radius < c.y < cy + 2.5 * radius and abs(c.x - cx) < radius * 1.2)
     assert below.startswith(unit_name) and "2026年11月23日" in below
 
 

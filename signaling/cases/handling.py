@@ -14,7 +14,7 @@ from ..access.roles import Account, Role
 from ..audit.acts import Act
 from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item
 from ..config import CHINA_TZ
-from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document
+from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document, supplement_wording
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..storage.database import first, insert, rows
 from .deadlines import add_working_days
@@ -68,7 +68,8 @@ def open_case(
         "village_id": village["id"], "town_id": town["id"], "district_id": district["id"],
         "villager_id": villager["id"], "item_codes": json.dumps([i["code"] for i in items]),
         "bundle_code": bundle_code, "collected": json.dumps(collected, ensure_ascii=False),
-        "level": level, "handler_unit_id": handler["id"], "state": str(State.RECEIVED), "opened_by": act.actor.id, "opened_at": act.when,
+        "level": level, "handler_unit_id": handler["id"], "state": str(State.RECEIVED),
+        "opened_by": act.actor.id, "opened_at": act.when,
         "due_at": add_working_days(act.at, days, holidays).isoformat(), "updated_at": act.when,
     }
     case_id = insert(db, "cases", row)
@@ -175,6 +176,7 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "items": items,
         "materials": _with_collected(combined_materials(items), case["collected"]),
         "supplement": json.loads(case["supplement"]) if case["supplement"] else None,
+        "supplement_notice": supplement_wording(db, case),
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
