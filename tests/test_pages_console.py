@@ -84,19 +84,49 @@ async def test_a_department_reviewer_gives_an_opinion_in_a_joint_review(users: U
     reviewer = await users.open("/console/", "dept-hrss")
     await reviewer.locator(f"a.card[data-case='{case['id']}']").click()
     await reviewer.get_by_role("button", name="不同意").click()
+    await users.look(reviewer, "opinion-form")
     await reviewer.get_by_role("button", name="提交不同意意见").click()
     await expect(reviewer.get_by_role("alert")).to_contain_text("不同意时请写明理由。")  # the API's own words
     await reviewer.locator("form[data-form=review_refuse] textarea").fill("缴费年限证明不全")
     await reviewer.get_by_role("button", name="提交不同意意见").click()
     await expect(reviewer.locator(".reviews li[data-unit='zh-hrss']")).to_contain_text("不同意")
 
-    await approver.reload()
-    opinion = approver.locator(".reviews li[data-unit='zh-hrss']")
+    opinion = approver.locator(".reviews li[data-unit='zh-hrss']")  # pushed to the town's open page: no reload
     await expect(opinion).to_contain_text("缴费年限证明不全")
-    await approver.get_by_role("button", name="批准 Approve", exact=True).click()
-    await approver.get_by_role("button", name="确认批准").click()
-    await expect(approver.get_by_role("alert")).to_contain_text("联审部门尚未全部同意")
     await expect(approver.locator("ol.timeline")).to_contain_text("部门审核意见")
+    await expect(approver.locator(".waiting-departments")).to_contain_text("联审部门全部同意后才能批准")
+    await expect(approver.get_by_role("button", name="批准 Approve", exact=True)).to_have_count(0)
+    await users.look(approver, "waiting-for-departments")
+
+
+async def test_every_console_showing_a_case_follows_what_others_do_to_it(users: Users) -> None:
+    """#23: 15 s after 民政局 agreed, 人社局's page still said 审核中; reviewers saw an empty 审批决定;
+    批准 was offered before every department agreed, and refused with half-width punctuation."""
+    server = users.server
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    town = await server.login("town-yb")
+    await town.post(f"/api/cases/{case['id']}/actions/start_review", {})
+    await town.post(f"/api/cases/{case['id']}/reviews", {"departments": ["zh-hrss", "zh-civil"]})
+    approver = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    hrss = await users.open(f"/console/#/case/{case['id']}", "dept-hrss")
+    await expect(hrss.locator(".opinion h2")).to_contain_text("昭化区人力资源和社会保障局的审核意见")
+    await expect(hrss.locator(".decisions")).to_have_count(0)  # a reviewer decides nothing: no empty 审批决定
+    await expect(approver.get_by_role("button", name="批准 Approve", exact=True)).to_have_count(0)
+    refused = await town.post(f"/api/cases/{case['id']}/actions/approve", {})
+    assert refused.status == 409
+    assert "联审部门尚未全部同意：" in refused.body["message"] and "（审核中）" in refused.body["message"]
+    assert not set(":(),;") & set(refused.body["message"])  # full-width punctuation in Chinese
+
+    await hrss.get_by_role("button", name="同意").first.click()
+    await hrss.get_by_role("button", name="确认同意").click()
+    civil = await server.login("dept-civil")
+    assert (await civil.post(f"/api/cases/{case['id']}/review", {"decision": "approve"})).status == 200
+    for page in (approver, hrss):  # both open pages redraw at once, nobody reloads
+        await expect(page.locator(".reviews li[data-unit='zh-civil']")).to_contain_text("同意", timeout=5000)
+        await expect(page.locator("ol.timeline li[data-action=review_decided]")).to_have_count(2)
+    await approver.get_by_role("button", name="批准 Approve", exact=True).click()  # offered once all agreed
+    await approver.get_by_role("button", name="确认批准").click()
+    await expect(hrss.locator(".case-state")).to_contain_text("已批准", timeout=5000)
 
 
 async def test_the_ledger_link_downloads_the_cases_as_csv(users: Users) -> None:
