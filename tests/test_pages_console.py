@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
 from .browser import Users
-from .support import open_demo_case
+from .support import ApiClient, open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -18,7 +20,19 @@ async def state_is(page: Page, state_name: str) -> None:
     await expect(page.locator(".case-state .state")).to_contain_text(state_name)
 
 
-async def test_a_supplement_round_trip_between_the_town_and_the_village(users: Users) -> None:
+async def signed_text(client: ApiClient, case_id: int, kind: str, tmp_path: Path) -> str:
+    """The text of the case's signed document of that kind, as pdftotext reads it, spaces taken out."""
+    documents = (await client.get(f"/api/cases/{case_id}/documents")).body
+    found = next(document for document in documents if document["kind"] == kind)
+    status, pdf = await client.get_bytes(f"/api/documents/{found['id']}/file")
+    assert status == 200
+    (tmp_path / "signed.pdf").write_bytes(pdf)
+    shown = subprocess.run(["pdftotext", str(tmp_path / "signed.pdf"), "-"], capture_output=True, text=True,
+                           check=True, timeout=30).stdout
+    return "".join(shown.split())
+
+
+async def test_a_supplement_round_trip_between_the_town_and_the_village(users: Users, tmp_path: Path) -> None:
     server = users.server
     clerk_api = await server.login("clerk-yb1")
     late = await open_demo_case(clerk_api)  # 我要办养老保险, one working day
@@ -50,6 +64,10 @@ async def test_a_supplement_round_trip_between_the_town_and_the_village(users: U
     await clerk.get_by_role("link", name="打印资料补充回执清单").click()
     await expect(clerk.locator(".receipt h1")).to_have_text("资料补充回执清单")
     await expect(clerk.locator(".receipt tbody tr")).to_have_count(len(missing))
+    signed = await signed_text(clerk_api, late["id"], "supplement_receipt", tmp_path)
+    for sentence in (".notice-opening", ".notice-closing"):  # the page and the signed list say it in one text
+        assert "".join((await clerk.locator(f".receipt {sentence}").inner_text()).split()) in signed
+    await users.look(clerk, "receipt")
     await clerk.get_by_role("link", name="返回办件").click()
     await clerk.get_by_role("button", name="材料已补齐").click()
     await state_is(clerk, "审查中")

@@ -106,6 +106,11 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
 
     await approver.get_by_role("button", name="关闭").click()
     await expect(approver.locator(".scan-dialog[open]")).to_have_count(0)
+    await approver.reload()  # the timeline as it stands now, the thumbnails' marks included
+    received = approver.locator("ol.timeline li[data-action=document_uploaded]")
+    await expect(received).to_contain_text("户口簿.jpg")  # the scan's entry names the file
+    marked = approver.locator("ol.timeline li[data-action=document_watermarked]").first
+    await expect(marked).to_have_class(re.compile("quiet"))  # an internal record, not bold like a decision
     document = (await (await server.login("town-yb")).get(f"/api/cases/{case['id']}/documents")).body[0]
     assert document["sha256"] == sha256_of(scan) and document["material"] == "户口簿"
     assert sha256_of(scan) in archived(server.data_dir)
