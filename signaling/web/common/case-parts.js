@@ -59,7 +59,8 @@ export function materialForm(material) {
 
 /** The materials of a case (已收 where the clerk had them), or as a checklist ticked while collecting them. */
 export function materialList(materials, { checklist = false } = {}) {
-  return h("ul", { class: "materials" }, materials.map((material) => h("li", { "data-collected": material.collected },
+  return h("ul", { class: "materials" }, materials.map((material) => h("li",
+    { "data-collected": String(Boolean(material.collected)) },
     h(checklist ? "label" : "span", {},
       checklist ? h("input", { type: "checkbox", name: "collected", value: material.name }) : null,
       material.name,
