@@ -65,10 +65,6 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
     assert (await row.locator("progress").bounding_box() or {"height": 0})["height"] >= 36  # 2 rem, as asked
     await users.look(village, "uploaded")
     await expect(row.locator(".percent")).to_have_text("100%")
-    seen = await village.evaluate("window.rowStates")
-    checking = [entry for entry in seen if entry[0] == "checking"]
-    assert checking and checking[0][1] < 100, seen  # the server's check starts its own progress, not a full bar
-    assert all("服务器正在核对" in text for _, _, text in checking)
     assert cut.is_set()
     assert int(await row.get_attribute("data-resumed-at") or 0) > 0, "resumed from the confirmed chunk, not from 0"
 
@@ -104,6 +100,10 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
         assert asyncio.get_running_loop().time() < deadline, f"no full-resolution tile among {tiles}"
         await asyncio.sleep(0.1)
 
+    seen = await village.evaluate("window.rowStates")
+    checking = [entry for entry in seen if entry[0] == "checking"]
+    assert checking and checking[0][1] < 100, seen  # the server's check starts its own progress, not a full bar
+    assert all("服务器正在核对" in text for _, _, text in checking)
     await approver.get_by_role("button", name="关闭").click()
     await expect(approver.locator(".scan-dialog[open]")).to_have_count(0)
     await approver.reload()  # the timeline as it stands now, the thumbnails' marks included
