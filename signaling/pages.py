@@ -38,7 +38,9 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
 }
+FAVICON = WEB_DIR / "common" / "favicon.ico"  # browsers ask for /favicon.ico on every page
 # Pages load only their own files and talk only to their own server.
 PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
@@ -159,8 +161,13 @@ def pages_api(page_sets: list[PageSet]) -> Api:
         headers = {"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
         return web.Response(text=landing, content_type="text/html", headers=headers)
 
+    async def favicon(request: web.Request) -> web.StreamResponse:
+        return file_response(FAVICON)
+
     api.route("GET", "/", "首页 Landing page: choose a window", tag="pages", public=True,
               produces="text/html")(start_page)
+    api.route("GET", "/favicon.ico", "网站图标 The pages' icon (村)", tag="pages", public=True,
+              produces="image/x-icon")(favicon)
     for page_set in [COMMON, *page_sets]:
         api.route("GET", f"{page_set.prefix}{{path:.*}}", f"{page_set.title} {page_set.title_en}: static files",
                   tag="pages", public=True, produces="*/*")(directory_handler(page_set))

@@ -130,3 +130,15 @@ async def test_case_numbers_run_per_day(server: RunningServer) -> None:
     clerk = await server.login("clerk-yb1")
     first, second = await open_demo_case(clerk), await open_demo_case(clerk)
     assert first["number"] == "ZH-20261123-0001" and second["number"] == "ZH-20261123-0002"
+
+
+async def test_the_materials_ticked_as_collected_are_kept_and_only_the_cases_own(server: RunningServer) -> None:
+    clerk = await server.login("clerk-yb1")
+    villager = {"id_number": VALID_ID, "name": "王大山", "phone": "13800001111"}
+    refused = await clerk.post("/api/cases", {"villager": villager, "item_code": "T-RS-001", "collected": ["结婚证"]})
+    assert refused.status == 400 and refused.body["message"] == "这些不是所办事项的材料：结婚证。"
+    assert (await clerk.get("/api/cases")).body == []  # nothing half-opened
+    reply = await clerk.post("/api/cases", {"villager": villager, "item_code": "T-RS-001", "collected": ["户口簿"]})
+    assert reply.status == 201, reply.body
+    kept = (await (await server.login("town-yb")).get(f"/api/cases/{reply.body['id']}")).body
+    assert {m["name"]: m["collected"] for m in kept["materials"]} == {"居民身份证": False, "户口簿": True}

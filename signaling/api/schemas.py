@@ -54,6 +54,8 @@ OPEN_CASE = obj(
     villager=VILLAGER,
     item_code=text("事项编码", 32),
     bundle_code=text("一件事编码", 32),
+    collected={"type": "array", "title": "已收齐的材料", "maxItems": 60, "uniqueItems": True,
+               "items": text("材料名称", 100)},
 )
 
 SUPPLEMENT_MATERIAL = {

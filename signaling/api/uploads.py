@@ -49,10 +49,11 @@ async def start(request: web.Request) -> web.StreamResponse:
     return json_response(reply)
 
 
-@api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed", tag="scans")
+@api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed, and while "
+           "it checks a completed upload, how far the check has got", tag="scans")
 async def progress(request: web.Request) -> web.StreamResponse:
     upload = await request.app[DATABASE].read(load_upload, account_of(request), request.match_info["upload_id"])
-    return json_response(upload.public())
+    return json_response({**upload.public(), "check": request.app[SCAN_INTAKE].checking(upload.id)})
 
 
 @api.route("PUT", "/api/uploads/{upload_id}/chunks/{offset}",

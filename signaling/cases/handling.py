@@ -14,7 +14,7 @@ from ..access.roles import Account, Role
 from ..audit.acts import Act
 from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item, item_titles
 from ..config import CHINA_TZ
-from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document
+from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document, supplement_wording
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..storage.database import first, insert, rows
 from .deadlines import add_working_days
@@ -62,20 +62,32 @@ def open_case(
     level = max((item["level"] for item in items), key=LEVEL_RANK.__getitem__)
     handler = district if level == "district" else town
     days = max(item["time_limit_days"] for item in items)
+    collected = _collected_materials(items, body.get("collected", []))
     row = {
         "number": _next_number(db, district["id"], act.at),
         "village_id": village["id"], "town_id": town["id"], "district_id": district["id"],
         "villager_id": villager["id"], "item_codes": json.dumps([i["code"] for i in items]),
-        "bundle_code": bundle_code, "level": level, "handler_unit_id": handler["id"],
-        "state": str(State.RECEIVED), "opened_by": act.actor.id, "opened_at": act.when,
+        "bundle_code": bundle_code, "collected": json.dumps(collected, ensure_ascii=False),
+        "level": level, "handler_unit_id": handler["id"], "state": str(State.RECEIVED),
+        "opened_by": act.actor.id, "opened_at": act.when,
         "due_at": add_working_days(act.at, days, holidays).isoformat(), "updated_at": act.when,
     }
     case_id = insert(db, "cases", row)
     act.log(db, "case_opened", case_id, {
         "number": row["number"], "items": [i["code"] for i in items], "bundle": bundle_code,
-        "handler_unit_id": handler["id"], "due_at": row["due_at"],
+        "handler_unit_id": handler["id"], "due_at": row["due_at"], "collected": collected,
     })
     return case_detail(db, act.actor, case_id, act.at)
+
+
+def _collected_materials(items: list[dict[str, Any]], ticked: list[str]) -> list[str]:
+    """The materials the clerk ticked as collected, each one of the case's own."""
+    listed = {material["name"] for material in combined_materials(items)}
+    unknown = [name for name in ticked if name not in listed]
+    if unknown:
+        raise InvalidInput(f"这些不是所办事项的材料：{'、'.join(unknown)}。",
+                           f"Not materials of the chosen items: {', '.join(unknown)}.")
+    return ticked
 
 
 def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
@@ -133,6 +145,7 @@ def _summary(case: dict[str, Any], items: list[dict[str, Any]], now: datetime) -
         "handler_unit_id": case["handler_unit_id"],
         "items": [{"code": i["code"], "name": i["name"], "title": i["title"]} for i in items],
         "bundle_code": case["bundle_code"], "opened_at": case["opened_at"], "due_at": case["due_at"],
+        "closed_at": case["closed_at"],
         "overdue": is_overdue(case, now), "problem": bool(case["problem"]), "hold": hold_of(case),
     }
 
@@ -162,8 +175,9 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
             "id_number": citizen.number if full_id else citizen.masked,
         },
         "items": items,
-        "materials": combined_materials(items),
+        "materials": _with_collected(combined_materials(items), case["collected"]),
         "supplement": json.loads(case["supplement"]) if case["supplement"] else None,
+        "supplement_notice": supplement_wording(db, case),
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
@@ -171,6 +185,12 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "reviews": reviews,
         "actions": _actions_for(account, case, reviews),
     }
+
+
+def _with_collected(materials: list[dict[str, Any]], collected: str | None) -> list[dict[str, Any]]:
+    """The case's materials, each saying whether the village window had it when the case was opened."""
+    have = set(json.loads(collected or "[]"))
+    return [{**material, "collected": material["name"] in have} for material in materials]
 
 
 def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, Any]:
@@ -181,7 +201,8 @@ def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, An
 
 
 def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str, Any]]) -> list[str]:
-    """What this account may do with the case now: workflow actions, and "review" for a department."""
+    """What this account may do with the case now: workflow actions (approve only once every department
+    of a joint review agreed), and "review" for a department."""
     if account.role is Role.DEPARTMENT_REVIEWER:
         sent_here = any(r["unit_id"] == account.unit_id for r in reviews)
         return ["review"] if sent_here and case["state"] in OPEN_CASE_STATES else []
@@ -189,9 +210,11 @@ def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str,
         account.unit_id == case["handler_unit_id"]
     )
     is_village = account.role is Role.VILLAGE_CLERK and account.unit_id == case["village_id"]
+    departments_waiting = any(r["state"] != "approved" for r in reviews)  # 联审: approval waits for all
     return [
         str(action) for action in allowed_actions(State(case["state"]))
-        if (is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS)
+        if ((is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS))
+        and not (action is Action.APPROVE and departments_waiting)
     ]
 
 

@@ -153,6 +153,7 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "villager_id": int,
             "item_codes": str,
             "bundle_code": str,
+            "collected": str,  # JSON: the materials the village window ticked as collected when opening
             "level": str,
             "handler_unit_id": str,
             "state": str,
