@@ -30,7 +30,8 @@ from .api import (
     uploads,
     ws,
 )
-from .api.errors import error_middleware
+from .api.errors import error_middleware, quiet_client_mistakes
+from .api.headers import security_headers
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
@@ -185,6 +186,8 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     # /village → /village/: a clerk typing the address without the slash still finds the page.
     slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
     app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
+    app.on_response_prepare.append(security_headers)
+    quiet_client_mistakes()
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)

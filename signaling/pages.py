@@ -39,11 +39,6 @@ CONTENT_TYPES = {
     ".json": "application/json; charset=utf-8",
     ".svg": "image/svg+xml",
 }
-# Pages load only their own files and talk only to their own server.
-PAGE_POLICY = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 @dataclass(frozen=True)
@@ -117,12 +112,13 @@ def _not_found(relative: str) -> NotFound:
 
 
 def file_response(path: Path) -> web.FileResponse:
-    """The file with revalidation headers (ETag and Last-Modified come from FileResponse)."""
-    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    """The file with revalidation headers (ETag and Last-Modified come from FileResponse).
+
+    Its security headers (the page policy, nosniff) are added to every response in one place (api/headers.py).
+    """
+    headers = {"Cache-Control": "no-cache"}
     if path.suffix in CONTENT_TYPES:
         headers["Content-Type"] = CONTENT_TYPES[path.suffix]
-    if path.suffix == ".html":
-        headers["Content-Security-Policy"] = PAGE_POLICY
     return web.FileResponse(path, headers=headers)
 
 
@@ -156,8 +152,7 @@ def pages_api(page_sets: list[PageSet]) -> Api:
     landing = landing_html(page_sets)
 
     async def start_page(request: web.Request) -> web.StreamResponse:
-        headers = {"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
-        return web.Response(text=landing, content_type="text/html", headers=headers)
+        return web.Response(text=landing, content_type="text/html", headers={"Cache-Control": "no-cache"})
 
     api.route("GET", "/", "首页 Landing page: choose a window", tag="pages", public=True,
               produces="text/html")(start_page)

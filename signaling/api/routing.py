@@ -19,7 +19,7 @@ from ..access.roles import Account
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
 from ..audit.acts import Act
 from ..exceptions import InvalidInput, NotAuthenticated, PayloadTooLarge
-from .validation import validate_body
+from .validation import parse_json, validate_body
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ACCOUNT = web.RequestKey("account", Account)
@@ -136,11 +136,7 @@ async def read_json(request: web.Request, schema: dict[str, Any]) -> Any:
     """The request body parsed as JSON and checked against schema."""
     limit = request.app[SETTINGS].max_body_bytes
     too_large = PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
-    raw = await read_body(request, limit, too_large)
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidInput("请求内容不是有效的 JSON。", "The request body is not valid JSON.", code="malformed_json")
+    body = parse_json(await read_body(request, limit, too_large))
     validate_body(body, schema)
     return body
 
@@ -167,11 +163,14 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=lambda v: json.dumps(v, ensure_ascii=False))
 
 
+ASCII_ID = re.compile(r"[0-9]{1,12}")
+
+
 def path_int(request: web.Request, name: str) -> int:
-    """An integer path parameter, or InvalidInput."""
+    """An integer path parameter: 1 to 12 ASCII digits (never ², ١ or other Unicode digits), or InvalidInput."""
     raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 12:
-        raise InvalidInput(f"编号「{raw}」不是有效的数字。", f"{name} must be a number.")
+    if not ASCII_ID.fullmatch(raw):
+        raise InvalidInput(f"编号「{raw[:20]}」不是有效的数字。", f"{name} must be a number (digits 0-9).")
     return int(raw)
 
 

@@ -15,7 +15,7 @@ from ..storage.database import first, insert
 if TYPE_CHECKING:
     import sqlite_utils
 
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")  # ASCII digits only
 
 
 def citizen_id(raw: str, today: date | None = None) -> CitizenId:
