@@ -34,6 +34,7 @@ from .api.errors import error_middleware, quiet_client_mistakes
 from .api.headers import security_headers
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
+from .api.proxy import trusted_proxy_middleware
 from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit.acts import Act
@@ -185,7 +186,8 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     """The whole server for these settings; tests pass their own clock."""
     # /village → /village/: a clerk typing the address without the slash still finds the page.
     slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
-    app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(middlewares=[trusted_proxy_middleware, slash, error_middleware],
+                          client_max_size=settings.max_body_bytes)
     app.on_response_prepare.append(security_headers)
     quiet_client_mistakes()
     app[SETTINGS] = settings

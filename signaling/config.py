@@ -27,6 +27,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""  # base URL printed on guides and certificates; default from the request
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For/-Proto are believed
     load_demo: bool = True
     session_hours: float = 12.0
     max_failed_logins: int = 5
