@@ -50,6 +50,7 @@ class Settings:
     scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB
     scan_max_pages: int = 100
     upload_chunk_bytes: int = 2 * 1024 * 1024
+    upload_account_max_bytes: int = 1024 * 1024 * 1024  # what one account's unfinished uploads may announce
     upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
     tile_cache_mb: int = 512  # decoded pages and encoded tiles kept in memory for the viewer
 
