@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from datetime import date
 
 from aiohttp import web
-from PIL import Image, UnidentifiedImageError
 
 from ..access.authz import authorize
 from ..appkeys import CLOCK, DATABASE, SCAN_WORKERS
 from ..cases.search import CaseQuery, search_cases
 from ..cases.workflow import State
-from ..exceptions import InvalidInput, PayloadTooLarge
+from ..exceptions import ImageTooLarge, InvalidInput, PayloadTooLarge
 from ..marks.register import trace_leak
 from ..retention.holds import hold_case, release_case
+from ..scans.images import DECODE_ERRORS, NotAPicture, TooManyPixels, picture_header
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, read_body
 
@@ -97,6 +97,8 @@ async def release(request: web.Request) -> web.StreamResponse:
 
 
 MAX_TRACE_BYTES = 40 * 1024 * 1024
+# An A4 page at 600 dpi is 35 megapixels; the hidden id survives halving a larger picture first.
+MAX_TRACE_PIXELS = 40_000_000
 
 
 @api.route("POST", "/api/trace", "泄露溯源 Read the hidden id of a leaked picture (body = the image) and say whom "
@@ -116,10 +118,14 @@ def hidden_id(data: bytes) -> int | None:
     from watermark import find_mark  # numpy, loaded by the first trace (idle memory, #9)
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with picture_header(io.BytesIO(data), MAX_TRACE_PIXELS) as image:
             image.load()
             found = find_mark(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except TooManyPixels as large:
+        zh, en = large.words()
+        raise ImageTooLarge(f"{zh}。请把图片缩小到一半后再上传(缩小后仍能读出水印)。",
+                            f"Too large to trace: {en}. Halve it first (the mark survives).") from None
+    except (NotAPicture, *DECODE_ERRORS):
         raise InvalidInput("这不是可读的图片(请上传 JPEG 或 PNG)。", "This is not a readable picture (JPEG or PNG).",
                            code="unreadable_image") from None
     return found.mark_id if found else None
