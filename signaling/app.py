@@ -51,6 +51,7 @@ from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
 from .storage.database import Database
+from .storage.private_files import private_directory, private_file
 from .storage.schema import create_tables
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ def open_database(settings: Settings, checking_only: bool = False) -> tuple[Data
     A checker (audit verify) must not move the audit head forward, or it would vouch for
     whatever rows it finds, forged ones included.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(settings.data_dir)
+    private_file(settings.database_path)
     audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
     database = Database(settings.database_path, [create_tables])
     if not checking_only:

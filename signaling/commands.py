@@ -23,6 +23,7 @@ from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
 from .retention.purge import policy_of, purge_expired
+from .storage.private_files import keep_files_private
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -141,6 +142,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    keep_files_private()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
     refusal = cannot_listen(settings.host, settings.port)
@@ -185,6 +187,7 @@ def listen_refusal(host: str, port: int, error: OSError) -> str:
 
 
 def run_user_add(args: argparse.Namespace) -> int:
+    keep_files_private()
     password = args.password or getpass.getpass("密码 Password: ")
     database, audit = open_database(Settings(data_dir=args.data_dir))
     try:
@@ -241,6 +244,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
 
 
 def run_retention_purge(args: argparse.Namespace) -> int:
+    keep_files_private()
     if missing_database(args.data_dir):
         return 2
     settings = Settings(data_dir=args.data_dir, recording_retention_days=args.recording_retention_days,
