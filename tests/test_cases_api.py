@@ -130,3 +130,21 @@ async def test_case_numbers_run_per_day(server: RunningServer) -> None:
     clerk = await server.login("clerk-yb1")
     first, second = await open_demo_case(clerk), await open_demo_case(clerk)
     assert first["number"] == "ZH-20261123-0001" and second["number"] == "ZH-20261123-0002"
+
+
+async def test_a_ledger_cell_never_becomes_a_formula(server: RunningServer) -> None:
+    """A name typed as =HYPERLINK(…) ran when the ledger was opened in a spreadsheet (#17)."""
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    formula = '=HYPERLINK("http://e.vil")'
+    reply = await clerk.post("/api/cases", {
+        "villager": {"id_number": VALID_ID, "name": formula, "phone": "13800001111"}, "item_code": "T-RS-001"})
+    assert reply.status == 201, reply.body
+    path = f"/api/cases/{reply.body['id']}"
+    for action in ("start_review", "approve"):
+        await approver.post(f"{path}/actions/{action}", {})
+    await clerk.post(f"{path}/actions/close", {"handover": "printed"})
+    await clerk.post(f"{path}/rating", {"score": 5, "comment": "@SUM(1+1)*cmd|' /C calc'!A0"})
+    ledger = await approver.get("/api/ledger.csv?unit=zh-yb&from=2026-11-23&to=2026-11-23")
+    row = list(csv.reader(io.StringIO(ledger.body.lstrip("\ufeff"))))[1]
+    assert row[3] == "'" + formula and row[-1].startswith("'@")
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
