@@ -2,8 +2,11 @@
 
 A clerk sees its village's cases; a town approver its town's villages; a district approver
 its district; a department reviewer only cases sent to its department; an auditor reads
-everything and changes nothing; an admin manages units, accounts and the catalog. The one
-exception for both: an auditor or an admin may put any case on legal hold and release it.
+everything and changes nothing in how a case is handled; an admin manages units, accounts
+and the catalog. Two exceptions: an auditor or an admin may put any case on legal hold and
+release it, and an auditor (like an approver who sees the case) may take a still of a
+replayed recording — evidence-taking: it is kept with the case as a snapshot document,
+watermarked for the auditor and logged (`snapshot_taken`), and changes no state.
 A case the caller may not see answers 404, so its existence does not leak.
 """
 
@@ -48,6 +51,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
     "case.snapshot": (APPROVERS | REVIEWERS, Scope.SEES),
+    "recording.snapshot": (AUDITORS | APPROVERS, Scope.SEES),  # evidence from a replay, kept and logged
     "case.hold": (AUDITORS | ADMINS, Scope.ANY_CASE),
     "call.request": (CLERK, Scope.OWN_VILLAGE),
     "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),

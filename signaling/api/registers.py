@@ -9,7 +9,7 @@ from aiohttp import web
 from ..access.authz import authorize
 from ..appkeys import DATABASE
 from ..cases.ledger import export_ledger
-from ..cases.villagers import look_up_villager
+from ..cases.villagers import look_up_villager, not_yet_known
 from ..exceptions import InvalidInput
 from .routing import Api, QueryParam, act_of, json_response
 
@@ -17,11 +17,14 @@ api = Api()
 
 
 @api.route("GET", "/api/villagers/{id_number}",
-           "查找群众 A villager's stored data by ID number, to reuse it (village clerk)", tag="cases")
+           "查找群众 A villager's stored data by ID number, to reuse it (any village clerk of the county; "
+           "every look-up is logged)", tag="cases")
 async def villager(request: web.Request) -> web.StreamResponse:
     act = act_of(request)
     authorize(act.actor, "villager.lookup")
     found = await request.app[DATABASE].run(look_up_villager, act, request.match_info["id_number"])
+    if found is None:
+        raise not_yet_known()  # after the look-up was logged (a raised error would roll the log back)
     return json_response(found)
 
 

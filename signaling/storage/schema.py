@@ -121,6 +121,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("village_id", "units", "id")],
     )
     db.table("villagers").create_index(["id_number"], unique=True, if_not_exists=True)
+    # What a villager's data was before a clerk changed it (cases/villagers.py): nothing is overwritten unseen.
+    table(
+        db,
+        "villager_history",
+        {"id": int, "villager_id": int, "field": str, "old_value": str, "new_value": str, "changed_by": int,
+         "changed_at": str},
+        pk="id",
+        foreign_keys=[("villager_id", "villagers", "id"), ("changed_by", "accounts", "id")],
+    )
     _create_case_tables(db)
     _create_document_table(db)
     _create_call_tables(db)
