@@ -207,3 +207,16 @@ async def next_of(socket: aiohttp.ClientWebSocketResponse, kind: str) -> dict[st
     while (message := await socket.receive_json(timeout=10))["type"] != kind:
         pass
     return dict(message)
+
+
+@pytest.mark.parametrize("query", [
+    "/api/ledger.csv?unit=zh-yb-01&from=9999-12-31&to=9999-12-31",  # the day after overflowed
+    "/api/ledger.csv?unit=zh-yb-01&from=0001-01-01&to=2026-12-31",
+    "/api/ledger.csv?unit=zh-yb-01&to=2026-12-31",
+    "/api/search/cases?to=9999-12-31",
+    "/api/search/cases?from=0001-01-01",
+])
+async def test_dates_beyond_any_case_are_refused(server: RunningServer, query: str) -> None:
+    clerk = await server.login("clerk-yb1")
+    reply = await clerk.get(query)
+    assert reply.status == 400 and reply.body["error"] == "invalid_input", reply.body

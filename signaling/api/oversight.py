@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Mapping
-from datetime import date
 
 from aiohttp import web
 
@@ -18,7 +17,17 @@ from ..marks.register import trace_leak
 from ..retention.holds import hold_case, release_case
 from ..scans.images import DECODE_ERRORS, NotAPicture, TooManyPixels, picture_header
 from . import schemas
-from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, read_body
+from .routing import (
+    Api,
+    QueryParam,
+    account_of,
+    act_of,
+    body_of,
+    json_response,
+    optional_query_date,
+    path_int,
+    read_body,
+)
 
 api = Api()
 
@@ -50,22 +59,13 @@ def case_query(params: Mapping[str, str]) -> CaseQuery:
         raise InvalidInput(f"未知的办件状态「{state}」。", f"Unknown state {state}.")
     query = CaseQuery(
         unit=params.get("unit") or None, item=params.get("item") or None,
-        opened_from=optional_date(params.get("from"), "from"), opened_to=optional_date(params.get("to"), "to"),
+        opened_from=optional_query_date(params, "from"), opened_to=optional_query_date(params, "to"),
         state=state, problem=optional_flag(params.get("problem"), "problem"),
         held=optional_flag(params.get("held"), "held"), number=params.get("number") or None,
     )
     if query.opened_from and query.opened_to and query.opened_to < query.opened_from:
         raise InvalidInput("结束日期不能早于开始日期。", "'to' is before 'from'.")
     return query
-
-
-def optional_date(raw: str | None, name: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"参数 {name} 应为日期,例如 2026-11-01。", f"{name} must be a date like 2026-11-01.")
 
 
 def optional_flag(raw: str | None, name: str) -> bool | None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
@@ -172,6 +174,33 @@ def path_int(request: web.Request, name: str) -> int:
     if not ASCII_ID.fullmatch(raw):
         raise InvalidInput(f"编号「{raw[:20]}」不是有效的数字。", f"{name} must be a number (digits 0-9).")
     return int(raw)
+
+
+# Cases are opened in this era; a date beyond it is a typo or a probe (9999-12-31 + 1 day overflows).
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def optional_query_date(query: Mapping[str, str], name: str) -> date | None:
+    """A YYYY-MM-DD query parameter between 2000 and 2999, None when absent; else InvalidInput."""
+    raw = query.get(name, "")
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidInput(f"参数 {name} 应为 2000 至 2999 年间的日期,例如 2026-11-01。",
+                           f"{name} must be a date like 2026-11-01, in the years 2000 to 2999.")
+    return day
+
+
+def query_date(query: Mapping[str, str], name: str) -> date:
+    """A required YYYY-MM-DD query parameter (as optional_query_date)."""
+    day = optional_query_date(query, name)
+    if day is None:
+        raise InvalidInput(f"缺少参数 {name}(日期,例如 2026-11-01)。", f"{name} is required: a date like 2026-11-01.")
+    return day
 
 
 def public_base(request: web.Request) -> str:
