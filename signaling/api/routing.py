@@ -190,7 +190,7 @@ def optional_query_date(query: Mapping[str, str], name: str) -> date | None:
     except ValueError:
         day = None
     if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise InvalidInput(f"参数 {name} 应为 2000 至 2999 年间的日期,例如 2026-11-01。",
+        raise InvalidInput(f"参数 {name} 应为日期(2000 至 2999 年间),例如 2026-11-01。",
                            f"{name} must be a date like 2026-11-01, in the years 2000 to 2999.")
     return day
 
