@@ -34,7 +34,7 @@ from aiohttp import StreamReader
 
 from recordings import Archive, StoredObject
 
-from ..exceptions import DigestMismatch, InvalidInput
+from ..exceptions import CunnengError, DigestMismatch, InvalidInput
 from .chunk_order import ChunkOrder
 from .sealed_stream import open_sealed
 
@@ -46,6 +46,15 @@ READ_BLOCK = 1 << 20  # bytes read from the socket before each encrypted write
 
 class ChunkCut(Exception):
     """The connection ended before the chunk's last byte: nothing of it is kept."""
+
+
+async def _kept(digest: str, confirmed: Callable[[], Awaitable[set[str]]]) -> bool:
+    """Whether a confirmed chunk has this content; when that cannot be told (the upload is gone), keep it:
+    completion or expiry removes the upload's directory anyway."""
+    try:
+        return digest in await confirmed()
+    except CunnengError:
+        return True
 
 
 def require_digest(stored: StoredObject, sha256: str) -> None:
@@ -93,7 +102,7 @@ class UploadStore:
                      workers: Executor) -> None:
         """The chunk is refused: delete its content unless a confirmed or pending chunk has it too."""
         async with self._guards[upload_id]:
-            if self._release(upload_id, digest) or digest in await confirmed():
+            if self._release(upload_id, digest) or await _kept(digest, confirmed):
                 return
             loop = asyncio.get_running_loop()
             chunks = await loop.run_in_executor(workers, self._chunks, upload_id)
