@@ -93,10 +93,11 @@ def registered_page_sets() -> list[PageSet]:
 def page_file(directory: Path, relative: str) -> Path:
     """The file under directory that a request names ('' is index.html), or NotFound.
 
-    Hidden files and anything outside the directory (.., symlinks out) are not served.
+    Hidden files, names with a NUL (no file has one; the OS refuses it) and anything outside the
+    directory (.., symlinks out) are not served.
     """
     parts = [part for part in relative.split("/") if part]
-    if any(part.startswith(".") for part in parts):
+    if any(part.startswith(".") or "\x00" in part for part in parts):
         raise _not_found(relative)
     root = directory.resolve()
     path = root.joinpath(*parts).resolve()
@@ -108,7 +109,8 @@ def page_file(directory: Path, relative: str) -> Path:
 
 
 def _not_found(relative: str) -> NotFound:
-    return NotFound(f"找不到页面文件「{relative}」。", f"No page file {relative}.")
+    shown = relative.replace("\x00", "")[:200]
+    return NotFound(f"找不到页面文件「{shown}」。", f"No page file {shown}.")
 
 
 def file_response(path: Path) -> web.FileResponse:
