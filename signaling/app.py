@@ -93,7 +93,7 @@ def first_start(database: Database, audit: AuditLog, settings: Settings, clock: 
     if not settings.load_demo:
         return ""
     just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))
-    accounts = database.run_sync(enabled_demo_accounts)
+    accounts = database.read_sync(enabled_demo_accounts)
     return demo_table(accounts, just_created) if accounts else ""
 
 

@@ -218,7 +218,7 @@ def run_units(args: argparse.Namespace) -> int:
         return 2
     database, _ = open_database(Settings(data_dir=args.data_dir), checking_only=True)
     try:
-        units = database.run_sync(list_units)
+        units = database.read_sync(list_units)
     finally:
         database.close_sync()
     for unit in units:
@@ -232,8 +232,8 @@ def run_audit_verify(args: argparse.Namespace) -> int:
         return 2
     database, audit = open_database(Settings(data_dir=args.data_dir), checking_only=True)
     try:
-        count = database.run_sync(lambda db: db.table("audit_events").count)
-        problem = database.run_sync(audit.verify_chain)
+        count = database.read_sync(lambda db: db.table("audit_events").count)
+        problem = database.read_sync(audit.verify_chain)
     finally:
         database.close_sync()
     if problem is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from pathlib import Path
@@ -85,7 +86,7 @@ def test_a_package_describing_its_pages_wrongly_is_refused(described: Any, probl
 
 async def test_every_module_a_page_imports_is_served(server: RunningServer) -> None:
     client = server.anonymous()
-    for page_set in [COMMON, *registered_page_sets()]:
+    for page_set in [COMMON, *await asyncio.to_thread(registered_page_sets)]:
         for script in page_set.directory.rglob("*.js"):
             base = page_set.prefix + str(script.parent.relative_to(page_set.directory)) + "/"
             for target in IMPORT.findall(script.read_text("utf-8")):

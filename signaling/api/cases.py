@@ -48,7 +48,7 @@ async def list_(request: web.Request) -> web.StreamResponse:
     state = request.query.get("state") or None
     if state is not None and state not in {str(s) for s in State}:
         raise InvalidInput(f"未知的办件状态「{state}」。", f"Unknown state {state}.")
-    found = await request.app[DATABASE].run(
+    found = await request.app[DATABASE].read(
         list_cases, account_of(request), request.app[CLOCK](), state, request.query.get("overdue") == "1"
     )
     return json_response(found)

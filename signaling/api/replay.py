@@ -16,7 +16,7 @@ api = Api()
 @api.route("GET", "/api/cases/{case_id}/recordings", "通话录像 The case's call recordings, one file per party",
            tag="recordings")
 async def recordings_of_case(request: web.Request) -> web.StreamResponse:
-    found = await request.app[DATABASE].run(case_recordings, account_of(request), path_int(request, "case_id"))
+    found = await request.app[DATABASE].read(case_recordings, account_of(request), path_int(request, "case_id"))
     return json_response(found)
 
 

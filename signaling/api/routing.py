@@ -112,7 +112,7 @@ async def authenticate(request: web.Request) -> Account:
     token = request_token(request)
     if not token:
         raise NotAuthenticated("请先登录。", "Please log in first.")
-    account = await request.app[DATABASE].run(session_account, token, request.app[CLOCK]())
+    account = await request.app[DATABASE].read(session_account, token, request.app[CLOCK]())
     request[ACCOUNT] = account
     request[TOKEN] = token
     return account

@@ -34,7 +34,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     body, app = body_of(request), request.app
     now, settings = app[CLOCK](), app[SETTINGS]
     address = request.remote or ""
-    candidate = await app[DATABASE].run(load_login, body["username"], address, now)
+    candidate = await app[DATABASE].read(load_login, body["username"], address, now)
     password_ok = await asyncio.get_running_loop().run_in_executor(
         None, verify_password, body["password"], candidate.password_hash
     )
@@ -64,5 +64,5 @@ async def logout(request: web.Request) -> web.StreamResponse:
 @api.route("GET", "/api/me", "当前账号 The signed-in account and its unit", tag="session")
 async def me(request: web.Request) -> web.StreamResponse:
     account = account_of(request)
-    unit = await request.app[DATABASE].run(get_unit, account.unit_id)
+    unit = await request.app[DATABASE].read(get_unit, account.unit_id)
     return json_response({**account.public(), "unit": unit})

@@ -52,7 +52,7 @@ async def start(request: web.Request) -> web.StreamResponse:
 
 @api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed", tag="scans")
 async def progress(request: web.Request) -> web.StreamResponse:
-    upload = await request.app[DATABASE].run(load_upload, account_of(request), request.match_info["upload_id"])
+    upload = await request.app[DATABASE].read(load_upload, account_of(request), request.match_info["upload_id"])
     return json_response(upload.public())
 
 
@@ -63,7 +63,7 @@ async def progress(request: web.Request) -> web.StreamResponse:
 async def chunk(request: web.Request) -> web.StreamResponse:
     app, account = request.app, account_of(request)
     upload_id, offset = request.match_info["upload_id"], path_int(request, "offset")
-    upload = await app[DATABASE].run(load_upload, account, upload_id)
+    upload = await app[DATABASE].read(load_upload, account, upload_id)
     check_offset(upload, offset)
     expected = upload.expected_length(offset)
     if request.content_length != expected:
@@ -95,11 +95,11 @@ async def chunk(request: web.Request) -> web.StreamResponse:
 
 
 async def confirmed_bytes(app: web.Application, account: Account, upload_id: str) -> int:
-    return (await app[DATABASE].run(load_upload, account, upload_id)).received
+    return (await app[DATABASE].read(load_upload, account, upload_id)).received
 
 
 async def confirmed_chunks(app: web.Application, account: Account, upload_id: str) -> set[str]:
-    return set((await app[DATABASE].run(load_upload, account, upload_id)).chunks)
+    return set((await app[DATABASE].read(load_upload, account, upload_id)).chunks)
 
 
 @api.route("POST", "/api/uploads/{upload_id}/complete",

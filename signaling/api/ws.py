@@ -122,7 +122,7 @@ async def _hello(request: web.Request, socket: web.WebSocketResponse) -> Account
         first = parse_json(await socket.receive_str(timeout=HELLO_SECONDS))
         if not isinstance(first, dict) or first.get("type") != "hello" or not isinstance(first.get("token"), str):
             raise NotAuthenticated("请先发送 hello 和登录令牌。", "Send hello with the session token first.")
-        return await request.app[DATABASE].run(session_account, first["token"], request.app[CLOCK]())
+        return await request.app[DATABASE].read(session_account, first["token"], request.app[CLOCK]())
     except (asyncio.TimeoutError, TypeError, InvalidInput, NotAuthenticated) as error:
         reason = error.message_en if isinstance(error, CunnengError) else "hello expected"
         await socket.close(code=CLOSE_UNAUTHENTICATED, message=reason.encode()[:120])
@@ -131,7 +131,7 @@ async def _hello(request: web.Request, socket: web.WebSocketResponse) -> Account
 
 async def _welcome(app: web.Application, client: Client) -> dict[str, Any]:
     settings, account = app[SETTINGS], client.account
-    queue = await app[DATABASE].run(ringing_calls, account)
+    queue = await app[DATABASE].read(ringing_calls, account)
     return {
         "type": "welcome", "account": account.public(),
         "ice_servers": ice_servers_for(settings.ice_servers, settings.turn_secret, account.username,

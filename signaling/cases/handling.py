@@ -12,7 +12,7 @@ from ..access.authz import authorize, case_filter
 from ..access.jurisdictions import get_unit, village_chain
 from ..access.roles import Account, Role
 from ..audit.acts import Act
-from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item
+from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item, item_titles
 from ..config import CHINA_TZ
 from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document
 from ..exceptions import Conflict, InvalidInput, NotFound
@@ -119,12 +119,12 @@ def list_cases(
         f" where {where} order by cases.opened_at desc, cases.id desc limit ?",
         [*params, limit],
     )
-    summaries = [_summary(db, case, now) for case in found]
+    titles = item_titles(db, {code for case in found for code in json.loads(case["item_codes"])})
+    summaries = [_summary(case, [titles[code] for code in json.loads(case["item_codes"])], now) for case in found]
     return [s for s in summaries if s["overdue"]] if overdue_only else summaries
 
 
-def _summary(db: sqlite_utils.Database, case: dict[str, Any], now: datetime) -> dict[str, Any]:
-    items = [get_item(db, code) for code in json.loads(case["item_codes"])]
+def _summary(case: dict[str, Any], items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     return {
         "id": case["id"], "number": case["number"], "state": case["state"],
         "state_name": STATE_NAMES[State(case["state"])],
@@ -151,9 +151,10 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
     items = [get_item(db, code) for code in json.loads(case["item_codes"])]
     citizen = citizen_id(villager["id_number"])
     full_id = account.role in (Role.VILLAGE_CLERK, Role.TOWN_APPROVER, Role.DISTRICT_APPROVER)
+    reviews = review_rows(db, case_id)
     return {
-        **_summary(db, {**case, "villager_name": villager["name"],
-                        "village_name": get_unit(db, case["village_id"])["name"]}, now),
+        **_summary({**case, "villager_name": villager["name"],
+                    "village_name": get_unit(db, case["village_id"])["name"]}, items, now),
         "level": case["level"],
         "handler_unit_name": get_unit(db, case["handler_unit_id"])["name"],
         "villager": {
@@ -167,8 +168,8 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
         "rating": case["rating"], "rating_comment": case["rating_comment"],
-        "reviews": review_rows(db, case_id),
-        "actions": _actions_for(account, case, review_rows(db, case_id)),
+        "reviews": reviews,
+        "actions": _actions_for(account, case, reviews),
     }
 
 

@@ -55,7 +55,7 @@ class ScanIntake:
 
     async def complete(self, act: Act, upload_id: str) -> dict[str, Any]:
         """The stored document; a retry while completion runs waits for the same result."""
-        upload = await self._database.run(load_upload, act.actor, upload_id)
+        upload = await self._database.read(load_upload, act.actor, upload_id)
         running = self._running.get(upload_id)
         if running is None:
             running = asyncio.ensure_future(self._complete(act, upload))
@@ -65,7 +65,7 @@ class ScanIntake:
 
     async def _complete(self, act: Act, upload: Upload) -> dict[str, Any]:
         if upload.state == COMPLETE and upload.document_id is not None:
-            return await self._database.run(scan_json, upload.document_id)
+            return await self._database.read(scan_json, upload.document_id)
         if upload.state != RECEIVING:
             raise Conflict("该上传已经结束,请重新上传。", f"The upload is {upload.state}.",
                            code=f"upload_{upload.state}")
@@ -117,7 +117,7 @@ class ScanIntake:
     async def expire(self, act: Act, max_age: timedelta) -> list[str]:
         """Drop uploads untouched for max_age, and any received bytes no live upload owns."""
         expired = await self._database.run(expire_uploads, act.at - max_age)
-        live = await self._database.run(live_upload_ids)
+        live = await self._database.read(live_upload_ids)
         loop = asyncio.get_running_loop()
         for upload_id in await loop.run_in_executor(self._workers, self._store.upload_ids):
             if upload_id not in live:
