@@ -20,8 +20,8 @@ PAGE = """<!doctype html>
 <h1>电子文件核验 <span class="en">Verify a signed document</span></h1>
 {registered}
 <div class="box">
-<p>选择收到的 PDF 文件,系统会核对电子签章是否有效、文件签署后有没有被改动。<br>
-<span class="en">Choose the PDF: the server checks its signatures and whether it changed since signing.</span></p>
+<label for="file">选择收到的 PDF 文件，系统会核对电子签章是否有效、文件签署后有没有被改动。<br>
+<span class="en">Choose the PDF: the server checks its signatures and whether it changed since signing.</span></label>
 <input type="file" id="file" accept="application/pdf">
 </div>
 <div id="result" aria-live="polite"></div>
@@ -33,8 +33,8 @@ def verify_page(registered: dict[str, Any] | None, code: str) -> str:
     facts = ""
     if registered is not None:
         facts = (
-            f"<div class='box'><p>核验码 {escape(code)} 对应:{escape(registered['kind_name'])},"
-            f"办件编号 {escape(registered['case_number'])},签发时间 {escape(registered['issued_at'][:16])}。</p>"
+            f"<div class='box'><p>核验码 {escape(code)} 对应：{escape(registered['kind_name'])}，"
+            f"办件编号 {escape(registered['case_number'])}，签发时间 {escape(registered['issued_at'][:16])}。</p>"
             f"<p class='en'>SHA-256 {escape(registered['sha256'])}</p></div>"
         )
     elif code:
