@@ -56,7 +56,7 @@ class Participant:
         self._publish = {kind: self.pc.addTransceiver(kind, direction="recvonly") for kind in KINDS}
         for kind, transceiver in self._publish.items():
             transceiver.setCodecPreferences(config.codec_preferences(kind))
-        self.publication = Publication(call_id, participant_id, label, self._publish, sink)
+        self.publication = Publication(call_id, participant_id, label, self._publish, config.video_codec, sink)
         self._offer_pending = False
         self._renegotiate = False
         self._offered: list[tuple[Slot, Publication]] = []
@@ -123,7 +123,7 @@ class Participant:
             kind: {**meter.snapshot(), **measured["received_rtp"].get(kind, {})}
             for kind, meter in self.publication.meters.items()
         }
-        forwarded = sum(t.frames_forwarded for s in self.slots for t in s.tracks.values())
+        forwarded = sum(t.frames_forwarded for s in self.slots for t in s.streams.values())
         bandwidth = self.publication.bandwidth
         return {
             "participant_id": self.participant_id,
