@@ -9,6 +9,7 @@ run of packets with one timestamp, ending at the marker bit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,8 +41,13 @@ class MediaFrame:
         """A fresh av.Packet for one consumer, so no consumer sees another's changes."""
         packet = av.Packet(self.data)
         packet.pts = self.pts
-        packet.time_base = Fraction(1, self.clock_rate)
+        packet.time_base = _time_base(self.clock_rate)
         return packet
+
+
+@functools.cache
+def _time_base(clock_rate: int) -> Fraction:
+    return Fraction(1, clock_rate)
 
 
 def is_keyframe(codec: str, data: bytes) -> bool:

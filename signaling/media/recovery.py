@@ -61,7 +61,7 @@ class RecoveringRelay:
         self._asked: dict[int, tuple[float, float, int]] = {}  # seq: (first asked, last asked, times)
         self._next: int | None = None  # the publisher's sequence number to let through next
         self._held: dict[int, RtpPacket] = {}
-        self._held_since: float | None = None  # nothing through since, though a packet is missing
+        self._held_since: float | None = None  # no frame through since, though a packet is missing
         self._awaiting_keyframe = False
         self._dropped = 0  # sequence numbers given up so far: later packets go out this much lower
         self._released: list[Released] = []
@@ -94,7 +94,8 @@ class RecoveringRelay:
         seq = packet.sequence_number
         self._released.append((packet, uint16_add(seq, -self._dropped), self._starts_keyframe(packet)))
         self._next = uint16_add(seq, 1)
-        self._held_since = None
+        if packet.marker:
+            self._held_since = None  # a frame went through: the picture moved
 
     def _release_ready(self) -> None:
         while self._next in self._held:
@@ -120,9 +121,9 @@ class RecoveringRelay:
             self._ask_again(ssrc, due)
 
     def _hopeless(self) -> bool:
-        """A gap aiortc no longer asks about, a full hold, or nothing through for too long.
+        """A gap aiortc no longer asks about, a full hold, or no frame through for too long.
 
-        Timed from the last packet through, not per packet: a run of losses recovered one
+        Timed from the last frame through, not per packet: a run of losses recovered one
         by one holds the picture as long as they all take.
         """
         if self._next not in self._missing or len(self._held) >= HOLD_CAPACITY:
