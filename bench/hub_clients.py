@@ -92,6 +92,9 @@ class LoadPeer:
         return {
             # everything the peer puts on the wire: SRTP, SRTCP and DTLS of its one bundled transport
             "bytes_sent": sum(e.bytesSent for e in stats.values() if e.type == "transport"),
+            # datagrams to and from the hub: the hub handles as many, the other way round
+            "packets_sent": sum(e.packetsSent for e in stats.values() if e.type == "transport"),
+            "packets_received": sum(e.packetsReceived for e in stats.values() if e.type == "transport"),
             "video_frames_sent": self.video._index,
             "received": {owner: {"frames": a.frames, "late": a.late} for owner, a in self.arrivals.items()},
         }
@@ -111,6 +114,10 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
         if request.get("command") == "report":
             found = {pid: await peer.report() for pid, peer in peers.items()}
             print(json.dumps({"report": found}), flush=True)
+        elif request["message"]["type"] == "call-ended":  # the soak's calls come and go
+            ended = peers.pop(request["participant_id"], None)
+            if ended is not None:
+                await ended.pc.close()
         elif request["message"]["type"] == "offer":
             peer = peers.setdefault(request["participant_id"], LoadPeer(video, audio))
             sdp = await peer.answer(request["message"])
