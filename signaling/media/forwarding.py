@@ -4,8 +4,8 @@ Each slot's sender (aiortc's RTCRtpSender) keeps what it does for any stream —
 sender reports, answering receiver reports, routing the subscriber's feedback — but sends
 no media of its own: its track never yields (`IdleTrack`). The publication hands every
 packet it lets through to `ForwardedStream.send`, which rewrites the header for this
-connection (rtpwriter.py), keeps it for retransmission and sends it through the
-connection's DTLS transport (SRTP). The sender's retransmissions answer from that history.
+connection (rtpwriter.py), keeps it for retransmission and sends it encrypted (SRTP) on
+the connection (srtp_path.py). The sender's retransmissions answer from that history.
 
 A video stream starts at a keyframe, so a subscriber never gets packets it cannot decode,
 and numbers its packets on without a hole when it restarts; when the slot changes
@@ -27,6 +27,7 @@ from aiortc.utils import uint16_add
 
 from .framing import MediaKind
 from .rtpwriter import History, RtpWriter
+from .srtp_path import send_srtp_now
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,8 @@ class ForwardedStream:
         sender = self._sender
         assert sender is not None
         try:
-            await sender.transport._send_rtp(data)
+            if not send_srtp_now(sender.transport, data):
+                await sender.transport._send_rtp(data)
         except ConnectionError:
             return  # the subscriber's connection is closing
         self._packets += 1
@@ -184,7 +186,7 @@ class ForwardedStream:
         try:
             await self._sender.transport._send_rtp(data)
         except ConnectionError:
-            pass
+            pass  # the subscriber's connection is closing
 
     def _restart_stream(self) -> None:
         self._restart = True
