@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("server CPU per recorded 2-party call, RTP forwarding", "hub CPU per packet in and out",
            "village uplink, 1 approver", "village uplink, 3 approver", "server CPU per recorded call",
@@ -15,6 +17,7 @@ FIGURES = ("server CPU per recorded 2-party call, RTP forwarding", "hub CPU per 
            "server memory idle", "scan transfer", "watermark visible + invisible", "watermark extract")
 
 
+@pytest.mark.timeout(480)  # every benchmark, and the frame path's calls beside ours
 def test_the_benchmark_table_runs_and_every_figure_is_measured(tmp_path: Path) -> None:
     output = tmp_path / "table.json"
     run = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(output)], cwd=ROOT,
