@@ -46,7 +46,7 @@ from village_client.consult import Party
 from village_client.tracks import PatternCamera
 
 from .figures import save_results
-from .weaklink_figures import call_figures, table
+from .weaklink_figures import call_figures, markdown, table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_CANNOT = 3
@@ -214,7 +214,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a short call and small scans: check it runs")
     parser.add_argument("--output", type=Path, help="where to write the JSON (default bench/results/)")
+    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a run written before as README rows")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
     why_not = missing_powers()
     if why_not is not None:
         print(f"bench-weaklink: {why_not}; nothing measured", file=sys.stderr)

@@ -126,3 +126,35 @@ def table(found: dict[str, Any]) -> str:
                                                       f"({100 * n['dropped'] / max(n['seen'], 1):.1f} %)"
                                                       for way, n in found["call"]["udp"].items()))
     return "\n".join(lines)
+
+
+def markdown(found: dict[str, Any]) -> str:
+    """A saved run's links side by side, as README rows."""
+    runs = found["links"]
+    head = " | ".join(f"{r['link']['rate_kbit']} kbit/s, {r['link']['udp_loss_percent']} % lost" for r in runs)
+    rows = [f"| figure | {head} | target |", "|---|" + "---|" * len(runs) + "---|"]
+
+    def row(name: str, cell: Any, target: str) -> None:
+        rows.append(f"| {name} | " + " | ".join(cell(r["figures"]) for r in runs) + f" | {target} |")
+
+    row("video at the approver (15 fps sent); worst second", lambda f: f"{f['call']['fps']:.1f} fps; "
+        f"{f['call']['lowest_fps_in_a_second']}", "—")
+    row("freezes over 1 s / over 2 s; longest gap", lambda f: f"{f['call']['freezes_over_1s']} / "
+        f"{f['call']['freezes_over_2s']}; {f['call']['longest_gap_s']:.2f} s", "none over 1 s at 2 Mbit/s, 2 s below")
+    row("sound: gaps over 0.5 s; longest", lambda f: f"{f['call']['audio_gaps_over_half_s']}; "
+        f"{f['call']['longest_audio_gap_s']:.2f} s", "none")
+    row("village sends, median before / during / after the scan (kbit/s)",
+        lambda f: " / ".join(f"{p['village_kbps']:.0f}" for p in f["phases"].values()), "—")
+    row("the hub's target (REMB), same stretches", lambda f: " / ".join(f"{p['hub_target_kbps']:.0f}"
+                                                                         for p in f["phases"].values()), "—")
+    row("video during the scan; its longest gap", lambda f: f"{f['phases']['during scan']['fps']:.1f} fps; "
+        f"{f['phases']['during scan']['longest_gap_s']:.2f} s", "—")
+    row("scan during the call: size, time, link alone", lambda f: f"{f['scan']['bytes'] / 1e6:.1f} MB in "
+        f"{f['scan']['seconds']:.0f} s ({f['scan']['link_alone_s']:.0f} s)", "—")
+    row("scan stored intact", lambda f: "yes" if f["scan"]["intact"] else "**NO**", "yes")
+    row("NACKs repeated; gaps given up; keyframes asked", lambda f: f"{f['nacks_repeated']}; "
+        f"{f['frames_given_up']}; {f['keyframe_requests']}", "—")
+    row("21 MB, no call: ours ÷ one plain upload", lambda f: "—" if f["transfer"] is None else
+        f"{f['transfer']['ours_to_plain']:.2f} ({f['transfer']['ours_s']:.0f} s against "
+        f"{f['transfer']['plain_s']:.0f} s)", "≥ 0.95 at 2 Mbit/s")
+    return "\n".join(rows)
