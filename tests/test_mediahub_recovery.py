@@ -1,4 +1,4 @@
-"""Loss recovery at the hub's video relay: a lost packet is asked for again, and given up in time.
+"""Loss recovery at the hub's relays: a lost video packet is asked for again and given up in time; sound goes on.
 
 Packets go through aiortc's own NackGenerator first, as in its receiver, then into the
 hub's relay; the relay's clock is moved by the test, so no test waits. What the relay lets
@@ -12,6 +12,7 @@ from aiortc.rtcrtpreceiver import NackGenerator
 from aiortc.rtp import RtpPacket
 
 from signaling.media.recovery import GIVE_UP_AFTER, RecoveringRelay
+from signaling.media.relay import PassingRelay
 
 PACKETS_PER_FRAME = 3
 TICKS_PER_FRAME = 6000  # 15 fps at 90 kHz
@@ -141,3 +142,13 @@ async def test_asking_again_waits_longer_once_retransmissions_are_seen_to_take_l
             stream.arrive(first - 8, every=0.05)
     assert 0.2 < stream.relay.recovery_time < 0.35
     assert stream.skips == 0 and stream.frames == list(range(9))
+
+
+async def test_sound_is_numbered_on_across_packets_lost_before_the_hub() -> None:
+    relay = PassingRelay()
+    through: list[tuple[int, int]] = []
+    for seq in (65533, 65534, 1, 2, 0, 5, 6):  # 65535 and 3, 4 lost; 0 comes after 2: too late
+        relay.add(RtpPacket(payload_type=111, sequence_number=seq, timestamp=seq * 960, ssrc=9))
+        through += [(packet.sequence_number, number) for packet, number, _ in relay.take()]
+    assert [seq for seq, _ in through] == [65533, 65534, 1, 2, 5, 6]
+    assert [number for _, number in through] == [65533, 65534, 65535, 0, 1, 2]  # no hole to wait for

@@ -10,7 +10,8 @@ done, the packets the relay let through are handed to `forward`, which rewrites 
 them to each subscriber (forwarding.py).
 
 Each packet leaves with a sequence number of the relay's own: the publisher's, shifted
-down by every packet the relay gave up, so a subscriber never sees a hole it would wait for.
+down by every packet the relay gave up (video) or that never reached the hub (sound), so a
+subscriber never sees a hole it would wait for in vain.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 
 from aiortc import RTCRtpReceiver
 from aiortc.rtp import RtpPacket
+from aiortc.utils import uint16_add, uint16_gt
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +47,27 @@ class Relay(Protocol):
 
 
 class PassingRelay:
-    """Audio: every packet goes on as it comes (Opus frames are independent; no NACK)."""
+    """Audio: every packet goes on as it comes, numbered on across the packets lost before the hub.
+
+    Sound is never retransmitted, so a packet missing on the publisher's side is missing
+    for good: passing its gap on would only make each subscriber wait for it (aiortc's
+    audio jitter buffer for 16 packets, 0.32 s) before concealing it. A packet older than
+    one already let through comes too late to be played and is dropped.
+    """
 
     def __init__(self) -> None:
+        self._next: int | None = None
+        self._dropped = 0
         self._released: list[Released] = []
 
     def add(self, packet: RtpPacket) -> tuple[bool, None]:
-        self._released.append((packet, packet.sequence_number, True))
+        seq = packet.sequence_number
+        if self._next is not None and seq != self._next:
+            if not uint16_gt(seq, self._next):
+                return False, None
+            self._dropped = uint16_add(self._dropped, uint16_add(seq, -self._next))
+        self._next = uint16_add(seq, 1)
+        self._released.append((packet, uint16_add(seq, -self._dropped), True))
         return False, None
 
     def take(self) -> list[Released]:
