@@ -27,6 +27,7 @@ from .api import (
     scans,
     session,
     snapshots,
+    trust,
     uploads,
     ws,
 )
@@ -48,6 +49,8 @@ from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
+from .serving.https import add_https
+from .serving.https_only import transport_security
 from .storage.database import Database
 from .storage.schema import create_tables
 
@@ -55,7 +58,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
+    uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api,
 ]
 
 
@@ -190,6 +193,9 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
+    if settings.tls:
+        add_https(app, settings)
+    app.on_response_prepare.append(transport_security)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)
     app[EVENTS] = CaseEvents()

@@ -6,8 +6,10 @@ import argparse
 import errno
 import getpass
 import logging
+import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -17,12 +19,17 @@ from recordings import Archive, load_or_create_key
 from .access.accounts import create_account, hash_password
 from .access.jurisdictions import KIND_NAMES, list_units
 from .access.roles import SYSTEM, Role
+from .api.meta import VERSION
 from .app import create_app, open_database
 from .audit.acts import Act
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
 from .retention.purge import policy_of, purge_expired
+from .serving.https import HTTPS
+from .serving.options import add_https_options, https_refusal, https_settings, https_summary
+
+logger = logging.getLogger("cunneng")
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +61,7 @@ def register(commands: Commands) -> None:
                        help="seconds without a call after which the media workers stop, to start again when"
                             " the next call rings; 0 keeps them running (env CUNNENG_MEDIA_IDLE_STOP; default 600)")
     add_retention_days(serve)
+    add_https_options(serve, port_number)
     serve.set_defaults(func=run_serve)
 
     users = commands.add_group("user", "manage accounts")
@@ -131,29 +139,37 @@ def settings_from(args: argparse.Namespace) -> Settings:
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
-        document_retention_days=args.document_retention_days,
+        document_retention_days=args.document_retention_days, **https_settings(args),
     )
 
 
 def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
-    refusal = cannot_listen(settings.host, settings.port)
+    refusal = https_refusal(settings) or cannot_listen(settings.host, settings.port)
+    if not refusal and settings.http_redirect_port is not None:
+        refusal = cannot_listen(settings.host, settings.http_redirect_port)
     if refusal:
         print(refusal, file=sys.stderr)
         return 1
+    app = create_app(settings)
+    scheme = "https" if settings.tls else "http"
+    started = time.monotonic()
 
     def serving(_: str) -> None:
-        print(f"cunneng 村能办: data in {settings.data_dir.resolve()}, serving http://{settings.host}:{settings.port}/",
-              flush=True)
+        logger.info("cunneng 村能办 %s started: pid %d, data in %s, serving %s://%s:%d/ (%s), %d media worker(s)",
+                    VERSION, os.getpid(), settings.data_dir.resolve(), scheme, settings.host, settings.port,
+                    https_summary(settings), settings.media_workers)
 
     try:
-        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=serving)
+        web.run_app(app, host=settings.host, port=settings.port, print=serving,
+                    ssl_context=app[HTTPS].context if settings.tls else None)
     except OSError as error:  # taken between the check and the start
         if error.errno != errno.EADDRINUSE:
             raise
         print(listen_refusal(settings.host, settings.port, error), file=sys.stderr)
         return 1
+    logger.info("cunneng 村能办 stopped: pid %d, after %.0f s", os.getpid(), time.monotonic() - started)
     return 0
 
 
