@@ -179,17 +179,19 @@ class CertificateAuthority:
             self._units[unit.unit_id] = credentials
             return credentials
 
-    def server_credentials(self, names: Sequence[str]) -> ServerCredentials:
+    def server_credentials(self, names: Sequence[str], now: datetime | None = None) -> ServerCredentials:
         """The HTTPS certificate for names (host names and addresses), issued now when there is
-        none yet, or it covers other names, comes from another root or ends within RENEW_BEFORE."""
-        wanted = canonical_names(names)
+        none yet, or it covers other names, comes from another root or ends within RENEW_BEFORE.
+
+        `now` is the serving program's clock, when it keeps its own."""
+        wanted, now = canonical_names(names), now or self._clock()
         folder = self.directory / SERVER_DIR
         with self._lock:
             current = self._load_server(folder)
-            if current is not None and self._server_still_good(current.certificate, wanted):
+            if current is not None and self._server_still_good(current.certificate, wanted, now):
                 return current
             key = new_key()
-            certificate = build_server_certificate(self.root, self._root_key, key, wanted, self._clock())
+            certificate = build_server_certificate(self.root, self._root_key, key, wanted, now)
             write_atomically(folder / "key.json", wrap_private_key(key, self._secret, "server"), mode=0o600)
             write_atomically(folder / "cert.pem", _pem(certificate))
             logger.info("issued HTTPS certificate %x for %s, valid until %s", certificate.serial_number,
@@ -207,9 +209,9 @@ class CertificateAuthority:
             return None
         return ServerCredentials(certificate, key) if key.public_key() == certificate.public_key() else None
 
-    def _server_still_good(self, certificate: x509.Certificate, names: list[str]) -> bool:
+    def _server_still_good(self, certificate: x509.Certificate, names: list[str], now: datetime) -> bool:
         return (server_names(certificate) == set(names) and certificate.issuer == self.root.subject
-                and certificate.not_valid_after_utc - self._clock() > RENEW_BEFORE)
+                and certificate.not_valid_after_utc - now > RENEW_BEFORE)
 
     def trust_anchors(self) -> TrustAnchors:
         """The root and a fresh CRL, for verifying documents in the server."""

@@ -29,8 +29,8 @@ from cryptography import x509
 from eseal import CertificateAuthority
 from eseal.certificates import server_names
 
-from ..appkeys import AUTHORITY, SETTINGS
-from ..config import Settings
+from ..appkeys import AUTHORITY, CLOCK, SETTINGS
+from ..config import Clock, Settings
 from .https_only import redirect_ctx
 
 logger = logging.getLogger(__name__)
@@ -66,8 +66,8 @@ class Prepared:
 class HttpsCertificate:
     """The TLS context of the HTTPS site and the certificate in it."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings, self.clock = settings, clock
         self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.context.minimum_version = ssl.TLSVersion.TLSv1_2
         self.certificate: x509.Certificate | None = None
@@ -94,7 +94,7 @@ class HttpsCertificate:
         """The certificate to serve when it is not the one in use: renewed, re-issued or re-read (blocking)."""
         if self.settings.tls_cert is not None and self.settings.tls_key is not None:
             return self._county_files(self.settings.tls_cert, self.settings.tls_key)
-        credentials = authority.server_credentials(certificate_names(self.settings))
+        credentials = authority.server_credentials(certificate_names(self.settings), self.clock())
         if credentials.certificate == self.certificate:
             return None
         return _in_memory(credentials.certificate_pem() + credentials.key_pem(), credentials.certificate)
@@ -140,7 +140,7 @@ async def https_ctx(app: web.Application) -> AsyncIterator[None]:
 def add_https(app: web.Application, settings: Settings) -> None:
     """Serve HTTPS with this certificate (the caller's site takes `app[HTTPS].context`), and plain HTTP
     on `http_redirect_port` only as a redirect."""
-    app[HTTPS] = HttpsCertificate(settings)
+    app[HTTPS] = HttpsCertificate(settings, app[CLOCK])
     app.cleanup_ctx.append(https_ctx)
     if settings.http_redirect_port is not None:
         app.cleanup_ctx.append(redirect_ctx)
