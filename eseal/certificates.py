@@ -171,8 +171,9 @@ def server_names(certificate: x509.Certificate) -> set[str]:
 def build_server_certificate(
     root: x509.Certificate, root_key: ec.EllipticCurvePrivateKey,
     server_key: ec.EllipticCurvePrivateKey, names: Sequence[str], now: datetime,
+    lifetime: timedelta = SERVER_LIFETIME,
 ) -> x509.Certificate:
-    """The HTTPS server's certificate for `names` (the first is its CN): serverAuth only."""
+    """A TLS server's certificate for `names` (the first is its CN): serverAuth only."""
     public = server_key.public_key()
     return (
         x509.CertificateBuilder()
@@ -180,7 +181,7 @@ def build_server_certificate(
         .issuer_name(root.subject)
         .public_key(public).serial_number(x509.random_serial_number())
         .not_valid_before(now - CLOCK_SKEW)
-        .not_valid_after(min(now + SERVER_LIFETIME, root.not_valid_after_utc))
+        .not_valid_after(min(now + lifetime, root.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from .certificates import (
     CRL_LIFETIME,
+    SERVER_LIFETIME,
     UnitIdentity,
     build_crl,
     build_root,
@@ -190,13 +191,21 @@ class CertificateAuthority:
             current = self._load_server(folder)
             if current is not None and self._server_still_good(current.certificate, wanted, now):
                 return current
-            key = new_key()
-            certificate = build_server_certificate(self.root, self._root_key, key, wanted, now)
-            write_atomically(folder / "key.json", wrap_private_key(key, self._secret, "server"), mode=0o600)
-            write_atomically(folder / "cert.pem", _pem(certificate))
-            logger.info("issued HTTPS certificate %x for %s, valid until %s", certificate.serial_number,
-                        ", ".join(wanted), certificate.not_valid_after_utc.date())
-            return ServerCredentials(certificate, key)
+            issued = self.issue_server_certificate(wanted, now=now)
+            write_atomically(folder / "key.json", wrap_private_key(issued.private_key, self._secret, "server"),
+                             mode=0o600)
+            write_atomically(folder / "cert.pem", issued.certificate_pem())
+            return issued
+
+    def issue_server_certificate(self, names: Sequence[str], lifetime: timedelta = SERVER_LIFETIME,
+                                 now: datetime | None = None) -> ServerCredentials:
+        """A new TLS server certificate for names, kept nowhere (for another service, such as the TURN relay)."""
+        key = new_key()
+        certificate = build_server_certificate(self.root, self._root_key, key, canonical_names(names),
+                                               now or self._clock(), lifetime)
+        logger.info("issued TLS server certificate %x for %s, valid until %s", certificate.serial_number,
+                    ", ".join(canonical_names(names)), certificate.not_valid_after_utc.date())
+        return ServerCredentials(certificate, key)
 
     def _load_server(self, folder: Path) -> ServerCredentials | None:
         if not ((folder / "cert.pem").exists() and (folder / "key.json").exists()):
