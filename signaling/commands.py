@@ -17,9 +17,11 @@ from aiohttp import web
 from recordings import Archive, load_or_create_key
 
 from .access.accounts import create_account, hash_password
-from .access.jurisdictions import KIND_NAMES, list_units
+from .access.jurisdictions import KIND_NAMES, UNIT_KINDS, create_unit, list_units
 from .access.roles import SYSTEM, Role
+from .api import schemas
 from .api.meta import VERSION
+from .api.validation import validate_body
 from .app import create_app, open_database
 from .audit.acts import Act
 from .cli import Commands
@@ -73,6 +75,18 @@ def register(commands: Commands) -> None:
     add.add_argument("--unit", required=True, help="unit id, e.g. zh-yb-01 (`cunneng units` lists them)")
     add.add_argument("--password", help="the password (asked for when not given)")
     add.set_defaults(func=run_user_add)
+
+    unit = commands.add_group("unit", "manage units: the district, its towns and villages, departments")
+    add_unit = unit.add_parser(
+        "add", help="add a unit", description="Add a unit under its parent: the district first, then its towns,"
+        " their villages, and departments under the district or a town.")
+    add_data_dir(add_unit)
+    add_unit.add_argument("unit_id", help="a short id in lower case, e.g. zh-yb-01")
+    add_unit.add_argument("--name", required=True, help="its name, e.g. 元坝镇泉坝村")
+    add_unit.add_argument("--kind", required=True, choices=UNIT_KINDS)
+    add_unit.add_argument("--parent", help="the parent unit's id (not for the district)")
+    add_unit.add_argument("--dept-code", help="for a department: its kind in the catalog (GET /api/departments)")
+    add_unit.set_defaults(func=run_unit_add)
 
     units = commands.add_parser("units", help="list the units (jurisdictions and departments) and their ids",
                                 description="List every unit: its id (for `user add --unit`), kind, name and parent.")
@@ -210,6 +224,23 @@ def run_user_add(args: argparse.Namespace) -> int:
     finally:
         database.close_sync()
     print(f"ok: {account.username} ({account.role}, {account.unit_id})")
+    return 0
+
+
+def run_unit_add(args: argparse.Namespace) -> int:
+    given = {"id": args.unit_id, "name": args.name, "kind": args.kind, "parent_id": args.parent,
+             "dept_code": args.dept_code}
+    unit = {key: value for key, value in given.items() if value}
+    database, audit = open_database(Settings(data_dir=args.data_dir))
+    try:
+        validate_body(unit, schemas.UNIT)
+        added = database.run_sync(create_unit, Act(SYSTEM, system_clock(), audit), unit)
+    except CunnengError as error:
+        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
+        return 1
+    finally:
+        database.close_sync()
+    print(f"ok: {added['id']} ({KIND_NAMES[added['kind']]} {added['kind']}) {added['name']}")
     return 0
 
 
