@@ -11,6 +11,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -30,6 +31,7 @@ from .exceptions import CunnengError
 from .retention.purge import policy_of, purge_expired
 from .serving.https import HTTPS
 from .serving.options import add_https_options, https_refusal, https_settings, https_summary
+from .storage.private_files import keep_files_private
 
 logger = logging.getLogger("cunneng")
 
@@ -52,6 +54,10 @@ def register(commands: Commands) -> None:
     serve.add_argument("--public-url", default=env_default("public_url", ""),
                        help="base URL printed on guides and certificates (env CUNNENG_PUBLIC_URL)")
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo jurisdiction and accounts")
+    serve.add_argument("--trusted-proxy", action="append", default=list(env_list("trusted_proxies")),
+                       help="address of a reverse proxy (HTTPS in front of cunneng) whose X-Forwarded-For and"
+                            " X-Forwarded-Proto are believed; repeatable"
+                            " (env CUNNENG_TRUSTED_PROXIES, comma-separated)")
     serve.add_argument("--ice-server", action="append", default=list(env_list("ice_servers")),
                        help="STUN/TURN URL handed to clients; repeatable (env CUNNENG_ICE_SERVERS, comma-separated)")
     serve.add_argument("--turn-secret", default=env_default("turn_secret", ""),
@@ -150,6 +156,7 @@ def add_retention_days(parser: argparse.ArgumentParser) -> None:
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
+        trusted_proxies=tuple(args.trusted_proxy),
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
@@ -158,6 +165,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    keep_files_private()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
     refusal = https_refusal(settings) or cannot_listen(settings.host, settings.port)
@@ -210,38 +218,46 @@ def listen_refusal(host: str, port: int, error: OSError) -> str:
 
 
 def run_user_add(args: argparse.Namespace) -> int:
-    password = args.password or getpass.getpass("密码 Password: ")
-    database, audit = open_database(Settings(data_dir=args.data_dir))
     try:
-        password_hash = hash_password(password)
-        act = Act(SYSTEM, system_clock(), audit)
-        account = database.run_sync(
-            create_account, act, args.username, args.name, Role(args.role), args.unit, password_hash
-        )
+        password_hash = hash_password(args.password or getpass.getpass("密码 Password: "))
     except CunnengError as error:
-        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
-        return 1
-    finally:
-        database.close_sync()
-    print(f"ok: {account.username} ({account.role}, {account.unit_id})")
-    return 0
+        return refused(error)
+
+    def add(db: Any, act: Act) -> str:
+        account = create_account(db, act, args.username, args.name, Role(args.role), args.unit, password_hash)
+        return f"{account.username} ({account.role}, {account.unit_id})"
+    return change_as_system(args.data_dir, add)
 
 
 def run_unit_add(args: argparse.Namespace) -> int:
     given = {"id": args.unit_id, "name": args.name, "kind": args.kind, "parent_id": args.parent,
              "dept_code": args.dept_code}
     unit = {key: value for key, value in given.items() if value}
-    database, audit = open_database(Settings(data_dir=args.data_dir))
-    try:
+
+    def add(db: Any, act: Act) -> str:
         validate_body(unit, schemas.UNIT)
-        added = database.run_sync(create_unit, Act(SYSTEM, system_clock(), audit), unit)
+        added = create_unit(db, act, unit)
+        return f"{added['id']} ({KIND_NAMES[added['kind']]} {added['kind']}) {added['name']}"
+    return change_as_system(args.data_dir, add)
+
+
+def change_as_system(data_dir: Path, change: Callable[[Any, Act], str]) -> int:
+    """A change from the command line, logged as the system's; prints `ok: …` (0) or the refusal (1)."""
+    keep_files_private()
+    database, audit = open_database(Settings(data_dir=data_dir))
+    try:
+        done = database.run_sync(change, Act(SYSTEM, system_clock(), audit))
     except CunnengError as error:
-        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
-        return 1
+        return refused(error)
     finally:
         database.close_sync()
-    print(f"ok: {added['id']} ({KIND_NAMES[added['kind']]} {added['kind']}) {added['name']}")
+    print(f"ok: {done}")
     return 0
+
+
+def refused(error: CunnengError) -> int:
+    print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
+    return 1
 
 
 def missing_database(data_dir: Path) -> bool:
@@ -283,6 +299,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
 
 
 def run_retention_purge(args: argparse.Namespace) -> int:
+    keep_files_private()
     if missing_database(args.data_dir):
         return 2
     settings = Settings(data_dir=args.data_dir, recording_retention_days=args.recording_retention_days,

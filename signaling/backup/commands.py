@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from ..cli import Commands
 from ..commands import add_data_dir
 from ..config import system_clock
+from ..storage.private_files import keep_files_private
 from .making import BackupRefused, keys_warning, make_backup
 from .restoring import restore_backup
-
-PRIVATE_UMASK = 0o077  # what a backup or restore writes is the server user's alone, as the data directory is
 
 
 def register(commands: Commands) -> None:
@@ -40,7 +38,7 @@ def register(commands: Commands) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    os.umask(PRIVATE_UMASK)
+    keep_files_private()
     try:
         report = make_backup(args.data_dir, args.dest, args.keys_to, system_clock())
     except BackupRefused as refused:
@@ -52,7 +50,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    os.umask(PRIVATE_UMASK)
+    keep_files_private()
     try:
         report = restore_backup(args.src, args.data_dir, args.keys_from)
     except BackupRefused as refused:

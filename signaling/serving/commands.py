@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import ssl
 import sys
 from datetime import timedelta
@@ -16,6 +15,7 @@ from ..calls.turn_check import TurnAnswer, check_turn
 from ..cli import Commands
 from ..commands import add_data_dir
 from ..config import env_default, env_list, system_clock
+from ..storage.private_files import keep_files_private
 
 EXIT_NOTHING_TO_CHECK = 2
 
@@ -67,7 +67,7 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_tls_issue(args: argparse.Namespace) -> int:
-    os.umask(0o077)
+    keep_files_private()
     if not (args.data_dir / "pki" / "root-ca.pem").is_file():
         print(f"错误 error: {args.data_dir} 中没有本地证书机构 (no local CA in {args.data_dir}: check --data-dir,"
               " or start the server once)", file=sys.stderr)
