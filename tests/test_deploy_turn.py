@@ -157,6 +157,7 @@ async def test_a_village_without_udp_holds_a_recorded_call_through_the_tls_relay
         await expect(clerk.locator(".call-status")).to_contain_text("通话中", timeout=MEDIA_WAIT_MS)
         village_id = str((await (await live_server.login("clerk-yb1")).get("/api/me")).body["id"])
         await approver.wait_for_video(village_id, frames=10, timeout=MEDIA_WAIT_MS / 1000)
+        live_since = time.monotonic()
 
         pair = await selected_pair(clerk)
         assert pair["local"]["type"] == "relay" and pair["local"]["relayProtocol"] == "tls", pair
@@ -168,8 +169,8 @@ async def test_a_village_without_udp_holds_a_recorded_call_through_the_tls_relay
         await expect(clerk.locator("li.upload")).to_have_attribute("data-state", "done", timeout=60_000)
 
         frames = approver.received_from(village_id).video_frames
-        await asyncio.sleep(HOLD_SECONDS - 5)  # the call has run a while already
-        assert approver.received_from(village_id).video_frames > frames + 100  # the village's video kept coming
+        await asyncio.sleep(max(5.0, HOLD_SECONDS - (time.monotonic() - live_since)))  # the call holds
+        assert approver.received_from(village_id).video_frames > frames + 50  # the village's video kept coming
         assert (await selected_pair(clerk))["local"]["type"] == "relay"
         await clerk.get_by_role("button", name="挂断").click()
         await approver.wait_ended()
