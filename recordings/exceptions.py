@@ -49,6 +49,10 @@ class JournalInUse(RecordingsError):
     """Another recorder or recovery still holds this live journal's lock."""
 
 
+class WorkDirClaimed(RecordingsError):
+    """A running server (or another recovery) holds the recordings' work directory."""
+
+
 class UnrecoverableRecording(RecordingsError):
     """A live journal holds no decodable media, so nothing can be archived from it."""
 

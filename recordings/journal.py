@@ -13,6 +13,10 @@ record that is incomplete or fails authentication. A killed process loses nothin
 written; against a power cut the journal is fsynced every FSYNC_INTERVAL seconds (on the
 writer thread, never on the event loop). The file is flock'ed while written, so
 start-up recovery never touches a journal a running recorder still owns.
+
+The work directory itself is claimed (flock on OWNER_LOCK) by the one process that
+registers what it holds — the server — so a second server, or recovery by hand, cannot
+archive a call behind its back.
 """
 
 from __future__ import annotations
@@ -29,7 +33,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from recordings.exceptions import JournalInUse, NotASealedFile, UnrecoverableRecording
+from recordings.exceptions import (
+    JournalInUse,
+    NotASealedFile,
+    UnrecoverableRecording,
+    WorkDirClaimed,
+)
 from recordings.keys import MasterKey
 
 logger = logging.getLogger(__name__)
@@ -41,11 +50,49 @@ NONCE_SIZE = 12
 _LENGTH = struct.Struct("<I")
 _MAX_RECORD = 64 << 20
 FSYNC_INTERVAL = 5.0
+OWNER_LOCK = "owner.lock"
 
 
 def leftover_journals(work_dir: Path) -> list[Path]:
     """The journals in a recorder's work_dir; at start-up, what a crash left to recover."""
     return sorted(work_dir.glob(f"*{SUFFIX}")) if work_dir.is_dir() else []
+
+
+def unowned_journals(work_dir: Path) -> list[Path]:
+    """The journals no running recorder holds: what a crashed process left, ready to archive."""
+    found = []
+    for path in leftover_journals(work_dir):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # archived meanwhile
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            found.append(path)
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(fd)
+    return found
+
+
+class WorkDirClaim:
+    """The lock of the one process that registers a work directory's recordings (the server)."""
+
+    def __init__(self, work_dir: Path) -> None:
+        work_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._fd = os.open(work_dir / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise WorkDirClaimed(f"{work_dir} is in use by a running cunneng server"
+                                 " (or another recovery)") from None
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 def _aad(file_id: bytes, index: int) -> bytes:

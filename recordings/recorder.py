@@ -34,8 +34,9 @@ import av
 from recordings.archive import Archive
 from recordings.codecs import codec_for
 from recordings.exceptions import RecorderClosed
-from recordings.finalize import RecordedFile, finalize_journals
+from recordings.finalize import finalize_journals
 from recordings.party_writer import Arrival, PartyIdentity, PartyWriter
+from recordings.receipts import RecordedFile
 
 logger = logging.getLogger(__name__)
 

@@ -37,9 +37,10 @@ from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit.acts import Act
 from .audit.chain import AuditLog
-from .calls.archive_recording import recording_spec, recover_leftover_recordings
+from .calls.adoption import RecordingAdoption
+from .calls.archive_recording import recording_spec
+from .calls.call_records import close_calls_left_open
 from .calls.callcenter import CallCenter
-from .calls.stored_recordings import register_recordings
 from .cases.events import CaseEvents
 from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
@@ -124,20 +125,12 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-async def recover_recordings(app: web.Application) -> None:
-    """Finish the recordings a crash left behind (up to the crash) and register them."""
-    settings = app[SETTINGS]
-    files = await asyncio.get_running_loop().run_in_executor(
-        None, recover_leftover_recordings, app[ARCHIVE], settings.recording_work_dir
-    )
-    if files:
-        act = Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG])
-        await app[DATABASE].run(register_recordings, act, files)
-        logger.warning("recovered %d recordings left by a crash", len(files))
-
-
 async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Live calls and the media hub (in this process, or over worker processes)."""
+    """Live calls and the media hub (in this process, or over worker processes).
+
+    At start, what the last run left is settled first: recordings a crash left are archived
+    and registered, and the calls it left open end (reason server_restarted).
+    """
     settings = app[SETTINGS]
     center = CallCenter(app[DATABASE], app[AUDIT_LOG], app[CLOCK], settings, app[EVENTS])
 
@@ -152,12 +145,20 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     if settings.record_calls:
         center.recording = recording_spec(settings)
-        await recover_recordings(app)
+        center.adoption = RecordingAdoption(app[DATABASE], app[AUDIT_LOG], app[ARCHIVE],
+                                            settings.recording_work_dir, app[CLOCK],
+                                            settings.recording_adopt_seconds)
+        await center.adoption.start()
+    closed = await app[DATABASE].run(close_calls_left_open, Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG]))
+    if closed:
+        logger.warning("ended %d calls the previous run left open (server_restarted)", len(closed))
     await center.media.start()
     app[CALL_CENTER] = center
     yield
     await center.close()
     await center.media.close()
+    if center.adoption is not None:
+        await center.adoption.stop()
 
 
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:

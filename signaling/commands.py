@@ -13,6 +13,7 @@ from pathlib import Path
 from aiohttp import web
 
 from recordings import Archive, load_or_create_key
+from recordings.exceptions import WorkDirClaimed
 
 from .access.accounts import create_account, hash_password
 from .access.jurisdictions import KIND_NAMES, list_units
@@ -149,6 +150,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     try:
         web.run_app(create_app(settings), host=settings.host, port=settings.port, print=serving)
+    except WorkDirClaimed:
+        print(f"错误 error: 另一个服务器正在使用数据目录 {settings.data_dir} "
+              f"(another cunneng server is running on this data directory)", file=sys.stderr)
+        return 1
     except OSError as error:  # taken between the check and the start
         if error.errno != errno.EADDRINUSE:
             raise

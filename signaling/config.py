@@ -36,6 +36,7 @@ class Settings:
     turn_secret: str = ""
     turn_ttl_seconds: int = 6 * 3600
     record_calls: bool = True  # every case call is recorded by the server
+    recording_adopt_seconds: float = 5.0  # how often recordings archived without the server are registered
     media_workers: int = 0  # 0: media in the server process; N: spread calls over N worker processes
     media_idle_stop_seconds: float = 0.0  # workers stop after this long without a call (0: they always run)
     ring_seconds: float = 60.0  # an unanswered call gives up (无人接听) after this long
