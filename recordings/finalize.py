@@ -11,7 +11,7 @@ server registers the recording whichever process finalized it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import av
@@ -24,7 +24,7 @@ from recordings.exceptions import (
     RecordingsError,
     UnrecoverableRecording,
 )
-from recordings.journal import JournalReader, unowned_journals
+from recordings.journal import JournalReader, JournalWriter, unowned_journals
 from recordings.receipts import RecordedFile, write_receipt
 
 logger = logging.getLogger(__name__)
@@ -32,9 +32,15 @@ logger = logging.getLogger(__name__)
 UNRECOVERABLE_SUFFIX = ".unrecoverable"
 
 
-def finalize_journal(archive: Archive, path: Path, recovered: bool = False) -> RecordedFile:
-    """Store a journal's recording in the archive, write its receipt, then delete the journal."""
-    journal = JournalReader(path, archive.master_key)
+def finalize_journal(archive: Archive, source: Path | JournalWriter, recovered: bool = False) -> RecordedFile:
+    """Store a journal's recording in the archive, write its receipt, then delete the journal.
+
+    `source` is a finished writer (its lock passes on) or the path of a journal left behind.
+    """
+    if isinstance(source, JournalWriter):
+        path, journal = source.path, source.reader(archive.master_key)
+    else:
+        path, journal = source, JournalReader(source, archive.master_key)
     try:
         with archive.writer() as writer:
             duration = _remux(journal, writer, journal.description["format"])
@@ -55,20 +61,21 @@ def finalize_journal(archive: Archive, path: Path, recovered: bool = False) -> R
     return recorded
 
 
-def finalize_journals(archive: Archive, paths: list[Path], recovered: bool = False
+def finalize_journals(archive: Archive, sources: Sequence[Path | JournalWriter], recovered: bool = False
                       ) -> list[RecordedFile]:
     """Finalize each journal; one that fails is logged and kept aside, never deleted."""
     recorded = []
-    for path in paths:
+    for source in sources:
+        path = source.path if isinstance(source, JournalWriter) else source
         try:
-            recorded.append(finalize_journal(archive, path, recovered))
+            recorded.append(finalize_journal(archive, source, recovered))
         except JournalInUse as exc:
             logger.info("%s", exc)
         except (UnrecoverableRecording, NotASealedFile) as exc:
             logger.error("%s: kept as %s", exc, UNRECOVERABLE_SUFFIX)
             path.rename(path.with_suffix(UNRECOVERABLE_SUFFIX))
         except (RecordingsError, av.FFmpegError, OSError):
-            logger.exception("%s: could not be archived; left for the next start-up", path.name)
+            logger.exception("%s: could not be archived; left for recovery", path.name)
     return recorded
 
 

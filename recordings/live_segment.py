@@ -45,8 +45,8 @@ class LiveSegment:
     ) -> None:
         self.path = path
         self.description = description
-        self._journal = JournalWriter(path, master, description)
-        self._container = av.open(self._journal, "w", format=description["format"],
+        self.journal = JournalWriter(path, master, description)
+        self._container = av.open(self.journal, "w", format=description["format"],
                                   options=LIVE_OPTIONS)
         self._streams = {codec.kind: self._add_stream(codec, video_size) for codec in codecs}
         self._codecs = {codec.kind: codec for codec in codecs}
@@ -78,11 +78,11 @@ class LiveSegment:
         self._container.mux(packet)
 
     def close(self) -> None:
-        """End the file (last cluster out) and release the journal."""
+        """End the file (last cluster out); the journal stays locked until it is archived."""
         try:
             self._container.close()
         finally:
-            self._journal.finish()
+            self.journal.finish()
         if self.dropped:
             logger.warning("%s: dropped %d frames that went back in time",
                            self.description["call_id"], self.dropped)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from recordings.archive import Archive
-from recordings.finalize import recover_leftovers
+from recordings.finalize import finalize_journals, recover_leftovers
 from recordings.journal import JournalWriter
 from recordings.keys import MasterKey
-from recordings.receipts import read_receipts
 from recordings.party_writer import PartyIdentity, PartyWriter
+from recordings.receipts import read_receipts
 from recordings.recorder import CallRecorder
 
 from .recording_media import (
@@ -90,7 +90,8 @@ async def test_a_journal_archived_twice_is_stored_once(tmp_path: Path) -> None:
     feed_writer(writer, interleave(as_hub_frames("video", "vp8", encode_video("vp8", 2.0), 0.0, 1),
                                    as_hub_frames("audio", "opus", encode_tone(2.0), 0.0, 2)))
     [journal] = writer.close()
-    shutil.copy(journal, work_dir / "left-by-a-crash.live")
+    journal.release()  # as a crash does
+    shutil.copy(journal.path, work_dir / "left-by-a-crash.live")
 
     first, second = recover_leftovers(archive, work_dir)
 
@@ -113,6 +114,23 @@ async def test_recovery_leaves_the_journal_of_a_running_call_alone(tmp_path: Pat
     assert recorded.duration == pytest.approx(2.0, abs=1.0)
 
 
+async def test_recovery_leaves_a_finished_segment_of_a_running_call_alone(tmp_path: Path) -> None:
+    """A camera switched on late ends the first segment mid-call: it stays the recorder's until archived."""
+    archive = Archive.open(tmp_path / "archive", secrets.token_bytes(32))
+    work_dir = tmp_path / "live"
+    work_dir.mkdir()
+    writer = PartyWriter(PartyIdentity("call-1", "village", "村窗口"), archive.master_key, work_dir,
+                         stream_wait=1.0)
+    feed_writer(writer, as_hub_frames("audio", "opus", encode_tone(3.0), 0.0, 2))
+    feed_writer(writer, as_hub_frames("video", "vp8", encode_video("vp8", 2.0), 3.0, 1))
+    assert len(writer.journals) == 2
+
+    assert recover_leftovers(archive, work_dir) == []
+
+    stored = finalize_journals(archive, writer.close())
+    assert [(f.segment, f.codecs, f.recovered) for f in stored] == [(0, ("opus",), False), (1, ("vp8",), False)]
+
+
 @pytest.mark.parametrize("content", ["garbage", "another key"])
 async def test_a_journal_that_cannot_be_read_is_kept_aside(tmp_path: Path, content: str) -> None:
     work_dir = tmp_path / "live"
@@ -120,7 +138,7 @@ async def test_a_journal_that_cannot_be_read_is_kept_aside(tmp_path: Path, conte
     if content == "garbage":
         (work_dir / "x.live").write_bytes(os.urandom(5000))
     else:
-        JournalWriter(work_dir / "x.live", MasterKey(secrets.token_bytes(32)), {}).finish()
+        JournalWriter(work_dir / "x.live", MasterKey(secrets.token_bytes(32)), {}).release()
     archive = Archive.open(tmp_path / "archive", secrets.token_bytes(32))
 
     assert recover_leftovers(archive, work_dir) == []
