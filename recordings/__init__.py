@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import lazy_loader
 
 from recordings.archive import Archive, StoredObject
-from recordings.exceptions import NoPictureThere
+from recordings.exceptions import DamagedStoredFile, NoPictureThere
 from recordings.journal import WorkDirClaim, leftover_journals, unowned_journals
 from recordings.keys import key_from_text, load_or_create_key
 from recordings.receipts import RecordedFile, discard_receipt, read_receipts
@@ -43,6 +43,7 @@ __all__ = [
     "RECORDING",
     "Archive",
     "CallRecorder",
+    "DamagedStoredFile",
     "PartyRecorder",
     "RecordedFile",
     "RetentionPolicy",

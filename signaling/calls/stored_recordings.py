@@ -78,16 +78,16 @@ def case_recordings(db: sqlite_utils.Database, account: Account, case_id: int) -
     return [public_recording(row) for row in found]
 
 
-def recording_for_replay(
-    db: sqlite_utils.Database, act: Act, recording_id: int, starting: bool = True
-) -> dict[str, Any]:
-    """A recording the account may replay; the start of a replay is logged (seeks within it are not)."""
+def recording_for_replay(db: sqlite_utils.Database, account: Account, recording_id: int) -> dict[str, Any]:
+    """A recording the account may replay."""
     row = first(db, "select * from recordings where id = ? and deleted_at is null", [recording_id])
     if row is None:
         raise NotFound("找不到该录像,或已过保存期限。", "No such recording, or its retention period has ended.")
     case, review_units = load_case(db, row["case_id"])
-    authorize(act.actor, "case.replay", case, review_units)
-    if starting:
-        act.log(db, "recording_replayed", row["case_id"],
-                {"recording_id": recording_id, "call_id": row["call_id"]})
+    authorize(account, "case.replay", case, review_units)
     return row
+
+
+def log_replay(db: sqlite_utils.Database, act: Act, row: dict[str, Any]) -> None:
+    """回放录像: a replay starts (seeks within it are not logged; its stored file proved readable)."""
+    act.log(db, "recording_replayed", row["case_id"], {"recording_id": row["id"], "call_id": row["call_id"]})
