@@ -29,6 +29,7 @@ from pyhanko.sign.validation.status import (
 from pyhanko_certvalidator import ValidationContext
 
 from .certificates import unit_of
+from .documents import AuditAnchor
 from .exceptions import UnreadablePdf
 from .pki import TrustAnchors
 from .signing import to_asn1
@@ -120,6 +121,20 @@ def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = No
         or trust.crl.next_update_utc < (moment or datetime.now(timezone.utc)))
     return VerificationReport(tuple(reports), revocation_checked=trust.crl is not None,
                               trust_problems=("stale_crl",) if stale else ())
+
+
+def audit_anchor_of(data: bytes) -> AuditAnchor | None:
+    """The audit log's head the document was issued at (its Keywords), or None; verify_pdf
+    says whether those bytes are the signed ones."""
+    if data.lstrip()[:5] != b"%PDF-":
+        raise UnreadablePdf("not a PDF file (no %PDF- header)")
+    try:
+        trailer = PdfFileReader(io.BytesIO(data), strict=False).trailer_view
+        info = trailer["/Info"] if "/Info" in trailer else {}
+        keywords = str(info["/Keywords"]) if "/Keywords" in info else ""
+    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
+        raise UnreadablePdf(f"unreadable PDF: {error}") from None
+    return AuditAnchor.from_keywords(keywords)
 
 
 def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature]:

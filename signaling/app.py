@@ -37,6 +37,7 @@ from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit.acts import Act
 from .audit.chain import AuditLog
+from .audit.checkpoints import Checkpoints
 from .calls.adoption import RecordingAdoption
 from .calls.archive_recording import recording_spec
 from .calls.call_records import close_calls_left_open
@@ -125,6 +126,19 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def checkpoints_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Signed audit checkpoints, kept apart: at start, every interval when the chain moved, at shutdown."""
+    settings = app[SETTINGS]
+    checkpoints = Checkpoints(app[DATABASE], app[AUTHORITY], settings.checkpoints_dir, app[CLOCK],
+                              settings.audit_checkpoint_seconds)
+    task = asyncio.create_task(checkpoints.run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await checkpoints.write()
+
+
 async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     """Live calls and the media hub (in this process, or over worker processes).
 
@@ -191,6 +205,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
+    app.cleanup_ctx.append(checkpoints_ctx)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)
     app[EVENTS] = CaseEvents()

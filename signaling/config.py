@@ -52,6 +52,8 @@ class Settings:
     upload_chunk_bytes: int = 2 * 1024 * 1024
     upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
     tile_cache_mb: int = 512  # decoded pages and encoded tiles kept in memory for the viewer
+    audit_checkpoint_dir: Path | None = None  # signed audit checkpoints; data_dir/audit-checkpoints when None
+    audit_checkpoint_seconds: float = 600.0  # a checkpoint this often when the chain moved (and at start and stop)
 
     @property
     def database_path(self) -> Path:
@@ -65,6 +67,11 @@ class Settings:
     def recording_work_dir(self) -> Path:
         """Live recordings (encrypted journals) while calls run; a crash's leftovers are finished at start."""
         return self.data_dir / "recording-work"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        """Where signed audit checkpoints are added: best a disk or share the administrator does not control."""
+        return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"
 
     @property
     def archive_dir(self) -> Path:
