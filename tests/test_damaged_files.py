@@ -18,10 +18,10 @@ from recordings.sealed_file import CHUNK_OVERHEAD, CHUNK_SIZE, HEADER_SIZE, NONC
 from signaling.appkeys import DATABASE
 from signaling.storage.database import rows
 
-from .call_support import recorded_call
 from .scan_samples import small_scan
 from .scan_support import uploader
 from .support import ApiClient, RunningServer, open_demo_case, start_server
+from .test_retention import recorded_case
 
 MIB = 1 << 20
 
@@ -117,14 +117,9 @@ async def test_a_damaged_thumbnail_or_preview_says_file_damaged(tmp_path: Path) 
 
 
 async def test_a_damaged_recording_is_refused_and_not_logged_as_replayed(server: RunningServer) -> None:
-    clerk = await server.login("clerk-yb1")
-    case = await open_demo_case(clerk)
-    village, approver, _ = await recorded_call(server.base, case["id"], 3.0)
-    await village.close()
-    await approver.close()
+    case, [recording, _] = await recorded_case(server, await server.login("clerk-yb1"), 3.0)
     auditor = await server.login("auditor")
-    recording = (await auditor.get(f"/api/cases/{case['id']}/recordings")).body[0]
-    damage(server, recording["sha256"], 0)
+    damage(server, recording["digest"], 0)
     before = len(await actions(server, case["id"]))
 
     media = f"/api/recordings/{recording['id']}/media"
