@@ -41,7 +41,11 @@ class TrialResult:
     kind: str
     media_seconds: float
     recordings: list[dict[str, Any]] = field(default_factory=list)
-    losses: list[float] = field(default_factory=list)  # per recording: media before the kill that is missing
+    # per recording: media its party's camera had captured by the kill that the recording lacks
+    losses: list[float] = field(default_factory=list)
+    # the same counted from the kill's wall time: a sender that stalled under load (same process
+    # as the test) adds its stall here, though the server never had those frames to lose
+    wall_losses: list[float] = field(default_factory=list)
     call: dict[str, Any] = field(default_factory=dict)  # the killed call as the API lists it afterwards
     ended_told: dict[str, Any] = field(default_factory=dict)  # what a party in or back to the call was told
     called_again: bool = False
@@ -57,7 +61,7 @@ def media_children(pid: int) -> list[int]:
 def last_video_time(webm: bytes) -> float:
     """Media time of the last decodable video frame of a recording."""
     last = -1.0
-    with av.open(io.BytesIO(webm)) as container:
+    with av.open(io.BytesIO(webm), "r") as container:
         for frame in container.decode(video=0):
             last = float(frame.time or 0.0)
     return last
@@ -77,6 +81,8 @@ async def kill_trial(data_dir: Path, kind: str, media_seconds: float = 4.0) -> T
         killed_at = time.time()
         for pid in _targets(kind, served.process.pid, workers):
             os.kill(pid, signal.SIGKILL)
+        captured = {party.account_id: party.video.captured_until for party in (village, approver)
+                    if isinstance(party.video, PatternCamera)}
         orphans = [pid for pid in workers if kind == "server"]
         result = TrialResult(kind, media_seconds)
         if kind == "worker":
@@ -89,7 +95,9 @@ async def kill_trial(data_dir: Path, kind: str, media_seconds: float = 4.0) -> T
             result.ended_told = await _come_back(served.base, village.call_id or "")
         result.recordings = await _wait_registered(served.base, case_id, 2, timeout=60)
         result.registered_after = time.time() - killed_at
-        result.losses = await _losses(served.base, result.recordings, killed_at)
+        ends = await _recorded_until(served.base, result.recordings)
+        result.losses = [round(captured[party] - end, 3) for party, end in ends]
+        result.wall_losses = [round(killed_at - end, 3) for _, end in ends]
         result.call = await _the_call(served.base, case_id, village.call_id or "")
         result.called_again = await _call_again(served.base, case_id)
         return result
@@ -158,16 +166,16 @@ async def _wait_registered(base: str, case_id: int, count: int, timeout: float) 
         await auditor.close()
 
 
-async def _losses(base: str, recordings: list[dict[str, Any]], killed_at: float) -> list[float]:
-    """Per recording: the kill's wall time minus the wall time of its last decodable frame."""
+async def _recorded_until(base: str, recordings: list[dict[str, Any]]) -> list[tuple[str, float]]:
+    """Per recording, its party and the wall-clock moment its last decodable frame shows (replayed via the API)."""
     auditor = await ServerConnection.login(base, "auditor", PASSWORD)
     try:
-        losses = []
+        ends = []
         for recording in recordings:
             webm = await auditor.download(f"/api/recordings/{recording['id']}/media")
             started = datetime.fromisoformat(recording["started_at"]).timestamp()
-            losses.append(round(killed_at - (started + last_video_time(webm)), 3))
-        return losses
+            ends.append((recording["party_id"], started + last_video_time(webm)))
+        return ends
     finally:
         await auditor.close()
 
