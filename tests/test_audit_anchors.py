@@ -12,6 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from .support import start_server
 from .test_audit import busy_server, events, verify
 
@@ -91,6 +93,8 @@ async def test_an_issued_document_pins_the_log_even_when_every_file_on_the_serve
     certificate.write_bytes(pdf)
     anchor = audit_anchor_of(pdf)
     assert anchor is not None and anchor.seq < last_seq(data)
+    printed = "".join(pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range().split())
+    assert f"审计链第{anchor.seq}条{anchor.hash}" in printed  # on the paper, not only in the metadata
     held = verify(data, "--document", str(certificate))
     assert held.returncode == 0 and f"document 审批决定书.pdf (#{anchor.seq})" in held.stdout, held.stdout
 
