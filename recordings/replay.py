@@ -28,7 +28,7 @@ from recordings.sealed_file import SealedReader
 logger = logging.getLogger(__name__)
 
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
-VERIFY_AHEAD = 8 << 20  # a replay's range is checked this far before the headers go out
+VERIFY_AHEAD = 2 << 20  # a replay's range is checked this far before the headers go out (a seek reads it twice)
 Starting = Callable[[], Awaitable[None]]
 Damaged = Callable[[Exception], Awaitable[None]]
 
