@@ -24,7 +24,9 @@ from .documents import (
     RefusalNotice,
     Signatory,
     SupplementReceipt,
+    items_phrase,
     mask_id_number,
+    supplement_notice,
 )
 from .exceptions import (
     AlreadySigned,
@@ -66,8 +68,9 @@ __all__ = [
     "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
     "RefusalNotice", "Seal", "SignatureReport", "Signatory", "SupplementReceipt",
     "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
-    "VerificationReport", "approval_pdf", "audit_anchor_of", "load_or_create_master_key", "mask_id_number",
+    "VerificationReport", "approval_pdf", "audit_anchor_of", "items_phrase", "load_or_create_master_key",
+    "mask_id_number",
     "open_authority",
-    "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf",
+    "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf", "supplement_notice",
     "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
 ]

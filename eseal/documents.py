@@ -136,3 +136,17 @@ class PendingPromise:
 
 
 Document = ApprovalNotice | SupplementReceipt | RefusalNotice | PendingPromise
+
+
+def items_phrase(case: CaseFacts) -> str:
+    """What the applicant applied for, as the documents name it: “X”事项, or the 一件事 with its count."""
+    if case.bundle_name:
+        return f"“{case.bundle_name}”（共 {len(case.item_names)} 个事项）"
+    return "“" + "”“".join(case.item_names) + "”事项"
+
+
+def supplement_notice(case: CaseFacts, count: int) -> tuple[str, str]:
+    """资料补充回执清单's words before and after the list: one text for the signed PDF and the printed page."""
+    opening = (f"你申请办理的{items_phrase(case)}，经审查，尚需补充以下材料。"
+               "现一次性告知如下，请补齐后交村便民服务窗口，我们收到后继续办理：")
+    return opening, f"以上共 {count} 项，为需补充的全部材料，不再要求补充其他材料。"

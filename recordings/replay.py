@@ -18,6 +18,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 
 from aiohttp import hdrs, web
 
@@ -68,13 +69,14 @@ def _error(status: int, code: str, message: str, message_en: str,
 
 
 async def serve_stored_file(request: web.Request, archive: Archive, digest: str,
-                            content_type: str = "video/webm", *, starting: Starting = _nothing,
-                            damaged: Damaged = _log_damage, verify_ahead: int | None = VERIFY_AHEAD
-                            ) -> web.StreamResponse:
+                            content_type: str = "video/webm", disposition: str | None = None, *,
+                            starting: Starting = _nothing, damaged: Damaged = _log_damage,
+                            verify_ahead: int | None = VERIFY_AHEAD) -> web.StreamResponse:
     """Answer a GET/HEAD for an archived file: 200, or 206 for a Range, 416 for a bad one.
 
-    `verify_ahead=None` checks the whole range before answering (documents: small, and
-    printed from what is sent).
+    `disposition` is its Content-Disposition, e.g. `attachment; …` for a download that must
+    never open as a page of the server's origin. `verify_ahead=None` checks the whole range
+    before answering (documents: small, and printed from what is sent).
     """
     loop = asyncio.get_running_loop()
     try:
@@ -85,9 +87,20 @@ async def serve_stored_file(request: web.Request, archive: Archive, digest: str,
     except DamagedStoredFile as error:
         return await _refused(damaged, error)
     try:
-        return await _stream(request, reader, content_type, starting, damaged, verify_ahead)
+        return await _stream(request, reader, Delivery(content_type, disposition, starting, damaged, verify_ahead))
     finally:
         reader.close()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one answer goes out: its type and disposition, what happens just before, or on damage."""
+
+    content_type: str
+    disposition: str | None
+    starting: Starting
+    damaged: Damaged
+    verify_ahead: int | None
 
 
 async def _refused(damaged: Damaged, error: Exception) -> web.Response:
@@ -96,12 +109,13 @@ async def _refused(damaged: Damaged, error: Exception) -> web.Response:
                   "The stored file is damaged and cannot be read.")
 
 
-async def _stream(request: web.Request, reader: SealedReader, content_type: str, starting: Starting,
-                  damaged: Damaged, verify_ahead: int | None) -> web.StreamResponse:
+async def _stream(request: web.Request, reader: SealedReader, delivery: Delivery) -> web.StreamResponse:
     etag = f'"{reader.digest}"'
     headers: dict[str, str] = {hdrs.ACCEPT_RANGES: "bytes", hdrs.ETAG: etag,
-                               hdrs.CONTENT_TYPE: content_type,
+                               hdrs.CONTENT_TYPE: delivery.content_type,
                                hdrs.CACHE_CONTROL: "private, no-store"}
+    if delivery.disposition:
+        headers[hdrs.CONTENT_DISPOSITION] = delivery.disposition
     range_header = request.headers.get(hdrs.RANGE)
     if request.headers.get(hdrs.IF_RANGE, etag) != etag:
         range_header = None  # the client's copy is another file: send this one whole
@@ -113,12 +127,12 @@ async def _stream(request: web.Request, reader: SealedReader, content_type: str,
                       "The requested byte range is not satisfiable.",
                       {hdrs.CONTENT_RANGE: f"bytes */{reader.size}", hdrs.ACCEPT_RANGES: "bytes"})
     start, stop = byte_range or (0, reader.size)
-    checked = stop if verify_ahead is None else min(stop, start + verify_ahead)
+    checked = stop if delivery.verify_ahead is None else min(stop, start + delivery.verify_ahead)
     try:
         await asyncio.get_running_loop().run_in_executor(None, reader.check_range, start, checked)
     except DamagedStoredFile as error:
-        return await _refused(damaged, error)
-    await starting()
+        return await _refused(delivery.damaged, error)
+    await delivery.starting()
     response = web.StreamResponse(status=200 if byte_range is None else 206, headers=headers)
     if byte_range is not None:
         response.headers[hdrs.CONTENT_RANGE] = f"bytes {start}-{stop - 1}/{reader.size}"
@@ -129,7 +143,7 @@ async def _stream(request: web.Request, reader: SealedReader, content_type: str,
             await _send_plaintext(response, reader.iter_range(start, stop))
         except DamagedStoredFile as error:
             _cut(request)
-            await damaged(error)
+            await delivery.damaged(error)
             return response
     await response.write_eof()
     return response

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -92,6 +93,25 @@ class ApiClient:
         return await self.request("PUT", path, json=json)
 
 
+class Lifecycle:
+    """How many servers of this process are starting or stopping right now.
+
+    A server may read and write its files on the loop then, as `cunneng serve` does before it
+    serves; the blocking guard (conftest.py) checks serving.
+    """
+
+    changing = 0
+
+
+@contextmanager
+def starting_or_stopping() -> Iterator[None]:
+    Lifecycle.changing += 1
+    try:
+        yield
+    finally:
+        Lifecycle.changing -= 1
+
+
 @dataclass
 class RunningServer:
     """A real cunneng server on 127.0.0.1, with its data directory and clock."""
@@ -113,18 +133,20 @@ class RunningServer:
 
     async def close(self) -> None:
         await self.session.close()
-        await self.runner.cleanup()
+        with starting_or_stopping():
+            await self.runner.cleanup()
 
 
 async def start_server(data_dir: Path, clock: FakeClock | None = None, port: int = 0,
                        **settings: Any) -> RunningServer:
     """Start the whole server on a loopback port (a free one unless given, e.g. to restart in place)."""
     clock = clock or FakeClock()
-    app = create_app(Settings(data_dir=data_dir, **settings), clock=clock)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
+    with starting_or_stopping():
+        app = create_app(Settings(data_dir=data_dir, **settings), clock=clock)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
     port = runner.addresses[0][1]
     return RunningServer(f"http://127.0.0.1:{port}", data_dir, clock, runner, aiohttp.ClientSession(), app)
 

@@ -1,4 +1,9 @@
-"""Issue 4 in Chromium: a scan sent from the village page, through a cut, opens in the approver's viewer."""
+"""Issue 4 in Chromium: a scan sent from the village page, through a cut, opens in the approver's viewer.
+
+#23: the scan reaches the console by the server's push (no polling), opens large with its buttons
+in one row, loses its 新 flag once opened; the village's bar is as tall as asked and shows the
+server's check instead of sitting at 100 %.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,15 @@ from .test_scans_slow_link import CUT_COST, CUT_EVERY, cut_every
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PAGE_SIZE = (2480, 3508)  # A4 at 300 dpi: a few chunks of 2 MiB
+# Every change of the upload's row, as [state, bar value, status text], in window.rowStates.
+WATCH_THE_ROW = """() => {
+    window.rowStates = [];
+    new MutationObserver(() => {
+        const row = document.querySelector("li.upload");
+        if (row) window.rowStates.push([row.dataset.state, row.querySelector("progress").value,
+                                        row.querySelector(".status").textContent]);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+}"""
 
 
 async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer(
@@ -32,6 +46,8 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
     scan = save(scan_page(PAGE_SIZE, grain=8), tmp_path / "户口簿.jpg", "JPEG", quality=97)
     approver = await users.open(f"/console/#/case/{case['id']}", "town-yb")
     await expect(approver.locator(".scans .note")).to_contain_text("还没有发来扫描件")
+    asked: list[str] = []  # the console asking for the case's documents again (polling)
+    approver.on("request", lambda request: asked.append(request.url) if request.url.endswith("/documents") else None)
 
     village = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
     cut = asyncio.Event()
@@ -45,9 +61,12 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
 
     await village.route(re.compile(r".*/api/uploads/.*/chunks/\d+$"), cut_the_second_chunk)
     await village.locator("select[name=material]").select_option("户口簿")
+    await village.evaluate(WATCH_THE_ROW)
     await village.locator("input[name=scans]").set_input_files(scan)
     row = village.locator("li.upload")
     await expect(row).to_have_attribute("data-state", "done", timeout=30_000)
+    assert (await row.locator("progress").bounding_box() or {"height": 0})["height"] >= 36  # 2 rem, as asked
+    await users.look(village, "uploaded")
     await expect(row.locator(".percent")).to_have_text("100%")
     assert cut.is_set()
     assert int(await row.get_attribute("data-resumed-at") or 0) > 0, "resumed from the confirmed chunk, not from 0"
@@ -60,12 +79,22 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
 
     approver.on("response", remember)
     thumb = approver.locator("li.thumb .thumb-button")
-    await expect(thumb).to_have_count(1, timeout=15_000)  # arrives while the console is open
+    await expect(thumb).to_have_count(1, timeout=3_000)  # pushed the moment it is stored
+    assert asked == [], "the console polled for documents"
     await expect(thumb.locator(".thumb-material")).to_have_text("户口簿")
+    await expect(thumb.locator(".flag.new")).to_be_visible()
     assert await thumb.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 226
     await thumb.click()
-    canvas = approver.locator(".viewer-canvas")
+    canvas = approver.locator(".scan-dialog[open] .viewer-canvas")
     await expect(canvas).to_have_attribute("data-tiles-loaded", re.compile(r"^[1-9]\d*$"))
+    await expect(thumb.locator(".flag.new")).to_have_count(0)  # opened: no longer new
+    window = approver.viewport_size or {"width": 0, "height": 0}
+    shown = await approver.locator(".scan-dialog").bounding_box()
+    assert shown and shown["width"] > 0.9 * window["width"] and shown["height"] > 0.85 * window["height"]
+    tools = await approver.locator(".viewer-tools > *").evaluate_all(
+        "items => items.map((item) => Math.round(item.getBoundingClientRect().top))")
+    assert max(tools) - min(tools) < 20, tools  # one row of buttons
+    await users.look(approver, "scan-viewer")
     deepest = DeepZoom(*PAGE_SIZE).max_level
     for _ in range(4):
         await approver.locator("button[data-control=zoom-in]").click()
@@ -74,6 +103,17 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
         assert asyncio.get_running_loop().time() < deadline, f"no full-resolution tile among {tiles}"
         await asyncio.sleep(0.1)
 
+    seen = await village.evaluate("window.rowStates")
+    checking = [entry for entry in seen if entry[0] == "checking"]
+    assert checking and checking[0][1] < 100, seen  # the server's check starts its own progress, not a full bar
+    assert all("服务器正在核对" in text for _, _, text in checking)
+    await approver.get_by_role("button", name="关闭").click()
+    await expect(approver.locator(".scan-dialog[open]")).to_have_count(0)
+    await approver.reload()  # the timeline as it stands now, the thumbnails' marks included
+    received = approver.locator("ol.timeline li[data-action=document_uploaded]")
+    await expect(received).to_contain_text("户口簿.jpg")  # the scan's entry names the file
+    marked = approver.locator("ol.timeline li[data-action=document_watermarked]").first
+    await expect(marked).to_have_class(re.compile("quiet"))  # an internal record, not bold like a decision
     document = (await (await server.login("town-yb")).get(f"/api/cases/{case['id']}/documents")).body[0]
     assert document["sha256"] == sha256_of(scan) and document["material"] == "户口簿"
     assert sha256_of(scan) in archived(server.data_dir)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from eseal import UnreadablePdf
+from eseal import CertificateAuthority, UnreadablePdf
 from recordings import serve_stored_file
 
 from ..access.roles import Role
@@ -25,6 +25,10 @@ from ..scans.case_scans import downloaded_scan
 from ..scans.formats import BY_CONTENT_TYPE
 from ..scans.tiles import PageSource
 from .damage import report_damage
+
+if TYPE_CHECKING:
+    from eseal import VerificationReport
+
 from .routing import (
     Api,
     QueryParam,
@@ -43,7 +47,7 @@ MAX_VERIFY_BYTES = 20 * 1024 * 1024
 @api.route("GET", "/api/cases/{case_id}/documents", "办件文件 The case's scans and issued documents",
            tag="documents")
 async def documents(request: web.Request) -> web.StreamResponse:
-    found = await request.app[DATABASE].run(case_documents, account_of(request), path_int(request, "case_id"))
+    found = await request.app[DATABASE].read(case_documents, account_of(request), path_int(request, "case_id"))
     return json_response(found)
 
 
@@ -53,15 +57,22 @@ async def documents(request: web.Request) -> web.StreamResponse:
 async def document_file(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     database = app[DATABASE]
-    row = await database.run(document_for_download, act.actor, path_int(request, "document_id"))
+    row = await database.read(document_for_download, act.actor, path_int(request, "document_id"))
     if served_as_stored(row, act):
         return await serve_stored_file(
-            request, app[ARCHIVE], row["digest"], row["content_type"], verify_ahead=None,
+            request, app[ARCHIVE], row["digest"], row["content_type"], disposition(row), verify_ahead=None,
             starting=lambda: database.run(log_download, act, row), damaged=lambda error: report_damage(request, error))
     marked_copy = {SNAPSHOT_KIND: snapshot_for_viewer, SCAN: marked_scan}.get(row["kind"], marked_issued)
     response = await marked_copy(request, act, row)
     await database.run(log_download, act, row)
     return response
+
+
+def disposition(row: dict[str, Any]) -> str | None:
+    """What a user sent (a scan: a PDF may carry script) or what was signed downloads, never opens as a
+    page of this origin; a snapshot, a PNG the server made, opens in a tab (every non-page response is
+    sandboxed anyway, api/headers.py)."""
+    return None if row["kind"] == SNAPSHOT_KIND else content_disposition(row["filename"])
 
 
 def served_as_stored(row: dict[str, Any], act: Act) -> bool:
@@ -122,8 +133,15 @@ async def root_certificate(request: web.Request) -> web.StreamResponse:
            public=True, produces="text/html")
 async def verify_code(request: web.Request) -> web.StreamResponse:
     code = request.match_info["code"][:64]
-    registered = await request.app[DATABASE].run(registered_document, code)
+    registered = await request.app[DATABASE].read(registered_document, code)
     return web.Response(text=verify_page(registered, code), content_type="text/html")
+
+
+def verify_with(authority: CertificateAuthority, data: bytes) -> VerificationReport:
+    """Verify against the CA's root and CRL as they are on disk now (blocking: run it in a thread)."""
+    from eseal import verify_pdf  # pyHanko, loaded by the first verification (idle memory, #9)
+
+    return verify_pdf(data, authority.trust_anchors())
 
 
 @api.route("POST", "/api/verify", "核验 Verify a PDF's signatures offline against the local CA (public)",
@@ -133,14 +151,11 @@ async def verify(request: web.Request) -> web.StreamResponse:
                            PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB."))
     if not data:
         raise InvalidInput("请选择要核验的 PDF 文件。", "Send the PDF to verify as the request body.")
-    from eseal import verify_pdf  # pyHanko, loaded by the first verification (idle memory, #9)
-
-    trust = request.app[AUTHORITY].trust_anchors()
     try:
-        report = await asyncio.get_running_loop().run_in_executor(None, verify_pdf, data, trust)
+        report = await asyncio.to_thread(verify_with, request.app[AUTHORITY], data)
     except UnreadablePdf:
         raise InvalidInput("这不是可读的 PDF 文件。", "This is not a readable PDF file.", code="unreadable_pdf")
-    registered = await request.app[DATABASE].run(
+    registered = await request.app[DATABASE].read(
         registered_document, request.query.get("code", ""), hashlib.sha256(data).hexdigest()
     )
     return json_response({"report": report.as_json(), "registered": registered})

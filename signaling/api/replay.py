@@ -17,7 +17,7 @@ api = Api()
 @api.route("GET", "/api/cases/{case_id}/recordings", "通话录像 The case's call recordings, one file per party",
            tag="recordings")
 async def recordings_of_case(request: web.Request) -> web.StreamResponse:
-    found = await request.app[DATABASE].run(case_recordings, account_of(request), path_int(request, "case_id"))
+    found = await request.app[DATABASE].read(case_recordings, account_of(request), path_int(request, "case_id"))
     return json_response(found)
 
 
@@ -26,7 +26,7 @@ async def recordings_of_case(request: web.Request) -> web.StreamResponse:
            tag="recordings", produces="video/webm")
 async def recording_media(request: web.Request) -> web.StreamResponse:
     database = request.app[DATABASE]
-    row = await database.run(recording_for_replay, account_of(request), path_int(request, "recording_id"))
+    row = await database.read(recording_for_replay, account_of(request), path_int(request, "recording_id"))
 
     async def starting() -> None:
         if starts_replay(request):

@@ -100,7 +100,7 @@ class Checkpoints:
 
     async def write(self) -> None:
         """A checkpoint of the chain's head now, unless the last one already says it."""
-        head = await self._database.run(chain_head)
+        head = await self._database.read(chain_head)
         if head is None or head == self._written:
             return
         checkpoint = Checkpoint(*head, self._clock().isoformat())

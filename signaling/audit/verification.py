@@ -44,7 +44,7 @@ def document_anchor(path: Path, trust: TrustAnchors) -> tuple[Anchor | None, str
 
 def verify_audit(settings: Settings, database: Database, audit: AuditLog, documents: list[Path]) -> AuditVerdict:
     """Walk the chain and check it against the checkpoints and the given documents (blocking)."""
-    verdict = AuditVerdict(events=database.run_sync(lambda db: db.table("audit_events").count))
+    verdict = AuditVerdict(events=database.read_sync(lambda db: db.table("audit_events").count))
     pki = settings.data_dir / PKI_DIR
     if pki.is_dir():
         trust = TrustAnchors.from_pki_dir(pki)
@@ -55,7 +55,7 @@ def verify_audit(settings: Settings, database: Database, audit: AuditLog, docume
             verdict.problems += [problem] if problem else []
     elif documents:
         verdict.problems.append(f"no local CA in {pki}: the documents cannot be checked")
-    broken = database.run_sync(audit.verify_chain, verdict.anchors)
+    broken = database.read_sync(audit.verify_chain, verdict.anchors)
     if broken is not None:
         verdict.problems.insert(0, str(broken))
     return verdict

@@ -30,6 +30,7 @@ from eseal import (
     Signatory,
     SupplementReceipt,
     UnitIdentity,
+    supplement_notice,
 )
 from recordings import Archive, StoredObject
 
@@ -98,6 +99,14 @@ def plan_document(
         verify_code=code, verify_url=f"{base_url.rstrip('/')}/verify/{code}",
         audit_anchor=AuditAnchor(*head) if head else None,
     )
+
+
+def supplement_wording(db: sqlite_utils.Database, case: dict[str, Any]) -> dict[str, str] | None:
+    """The 资料补充回执清单's sentences as the signed list words them, for the page that prints it."""
+    if not case["supplement"]:
+        return None
+    opening, closing = supplement_notice(_case_facts(db, case), len(json.loads(case["supplement"])))
+    return {"opening": opening, "closing": closing}
 
 
 def _case_facts(db: sqlite_utils.Database, case: dict[str, Any]) -> CaseFacts:

@@ -6,6 +6,7 @@ import { sha256 as jsSha256 } from "./vendor/js-sha256/sha256.min.mjs";
 
 const HASH_SLICE = 4 * 1024 * 1024;
 const CHUNK_TIMEOUT_MS = 120000;
+const CHECK_POLL_MS = 600;
 // One chunk at a time, each about CHUNK_SECONDS of sending at the rate the link confirmed the
 // last ones at: a cut loses at most that chunk, seconds of sending on any link (never 2 MiB).
 const CHUNK_SECONDS = 1;
@@ -57,8 +58,8 @@ function putChunk(uploadId, offset, blob, chunkDigest, onSent) {
 }
 
 /**
- * Upload file to the case under material; report({phase, done, total, resumedAt}) tells the page
- * how far it got. Resolves to the stored document; rejects with an ApiError the server gave
+ * Upload file to the case under material; report({phase, done, total, resumedAt, check}) tells
+ * the page how far it got (check: the server's {step, step_number, steps, done, total} once sent). Resolves to the stored document; rejects with an ApiError the server gave
  * for a file it will not take. Cuts are retried for as long as the page stays open.
  */
 export async function sendScan(caseId, file, material, report) {
@@ -71,8 +72,30 @@ export async function sendScan(caseId, file, material, report) {
     return upload.document;
   }
   await sendChunks(upload, file, report);
-  report({ phase: "checking", done: file.size, total: file.size });
-  return (await persist(report, () => post(`/api/uploads/${upload.id}/complete`))).document;
+  report({ phase: "checking", check: null });
+  const watching = watchCheck(upload.id, report);
+  try {
+    return (await persist(report, () => post(`/api/uploads/${upload.id}/complete`))).document;
+  } finally {
+    watching.stop();
+  }
+}
+
+/** While the server checks the file: ask how far it got, every little while, and tell the page. */
+function watchCheck(uploadId, report) {
+  let timer = null;
+  let stopped = false;
+  const ask = async () => {
+    try {
+      const { check } = await get(`/api/uploads/${uploadId}`);
+      if (!stopped && check) report({ phase: "checking", check });
+    } catch {
+      // a missed look is made up by the next one; the completion itself is what counts
+    }
+    if (!stopped) timer = setTimeout(ask, CHECK_POLL_MS);
+  };
+  timer = setTimeout(ask, CHECK_POLL_MS / 2);
+  return { stop: () => { stopped = true; clearTimeout(timer); } };
 }
 
 /** Bytes for the next chunk: about CHUNK_SECONDS at `rate` (bytes/s), within what the server takes. */

@@ -61,6 +61,17 @@ export const EVENTS = {
   case_released: ["解除保全", "Hold released"],
 };
 
+/** Events the system keeps for its own record (views, downloads, watermarks): shown small and plain. */
+export const QUIET_EVENTS = new Set(["case_viewed", "document_downloaded", "document_viewed", "document_watermarked",
+  "snapshot_viewed", "chat_watermarked", "mark_traced"]);
+
+/** What an event adds about a file: the material and the file's name (a scan, a snapshot, an issued document). */
+export function fileDetail(detail) {
+  const name = detail.filename ? `文件：${detail.filename}` : "";
+  return [detail.material ? `材料：${detail.material === "other" ? "其他材料" : detail.material}` : "", name]
+    .filter(Boolean);
+}
+
 export const REVIEW_STATES = {
   reviewing: ["审核中", "Reviewing"],
   approved: ["同意", "Agrees"],
