@@ -17,7 +17,7 @@ from aiortc import RTCIceCandidate, RTCPeerConnection, RTCSessionDescription
 from aiortc.exceptions import InvalidAccessError, InvalidStateError, OperationError
 from aiortc.sdp import SessionDescription, candidate_from_sdp
 
-from signaling.background import BackgroundTasks
+from protocol.tasks import BackgroundTasks
 
 from .config import MediaConfig
 from .exceptions import (

@@ -29,7 +29,7 @@ from aiortc import clock
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
 from aiortc.rtp import is_rtcp
 
-from signaling.background import BackgroundTasks
+from protocol.tasks import BackgroundTasks
 
 logger = logging.getLogger(__name__)
 
