@@ -39,7 +39,7 @@ from .exceptions import (
     UnreadablePdf,
 )
 from .keystore import load_or_create_master_key
-from .pki import CertificateAuthority, TrustAnchors, UnitCredentials, open_authority
+from .pki import CertificateAuthority, ServerCredentials, TrustAnchors, UnitCredentials, open_authority
 
 if TYPE_CHECKING:
     from .rendering import (
@@ -66,7 +66,7 @@ __all__ = [
     "AlreadySigned", "ApprovalNotice", "AuditAnchor", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
     "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
     "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
-    "RefusalNotice", "Seal", "SignatureReport", "Signatory", "SupplementReceipt",
+    "RefusalNotice", "Seal", "ServerCredentials", "SignatureReport", "Signatory", "SupplementReceipt",
     "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
     "VerificationReport", "approval_pdf", "audit_anchor_of", "items_phrase", "load_or_create_master_key",
     "mask_id_number",

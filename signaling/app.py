@@ -21,12 +21,14 @@ from .api import (
     catalog,
     documents,
     meta,
+    metrics,
     oversight,
     registers,
     replay,
     scans,
     session,
     snapshots,
+    trust,
     uploads,
     ws,
 )
@@ -52,6 +54,9 @@ from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
+from .serving.https import add_https
+from .serving.https_only import transport_security
+from .serving.metrics import METRICS, ServerMetrics
 from .storage.database import Database
 from .storage.private_files import private_directory, private_file
 from .storage.schema import create_tables
@@ -60,7 +65,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
+    uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api, metrics.api,
 ]
 
 
@@ -212,6 +217,11 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
+    if settings.tls:
+        add_https(app, settings)
+    app.on_response_prepare.append(transport_security)
+    app[METRICS] = ServerMetrics()
+    app.on_response_prepare.append(app[METRICS].count_response)
     app.cleanup_ctx.append(checkpoints_ctx)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)

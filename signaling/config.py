@@ -28,6 +28,12 @@ class Settings:
     port: int = 8080
     public_url: str = ""  # base URL printed on guides and certificates; default from the request
     trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For/-Proto are believed
+    tls: bool = False  # serve HTTPS (browsers give a page on the county network the camera only then)
+    tls_names: tuple[str, ...] = ()  # host names and addresses the local CA's certificate covers
+    tls_cert: Path | None = None  # a certificate the county already has (PEM chain), instead of the local CA's
+    tls_key: Path | None = None  # its private key (PEM)
+    http_redirect_port: int | None = None  # plain HTTP here only redirects to HTTPS
+    tls_check_seconds: float = 12 * 3600.0  # how often the certificate is renewed (or re-read) when due
     load_demo: bool = True
     session_hours: float = 12.0
     max_failed_logins: int = 5
