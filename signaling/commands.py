@@ -15,7 +15,9 @@ from typing import Any, Callable
 
 from aiohttp import web
 
+from eseal import EsealError
 from recordings import Archive, load_or_create_key
+from recordings.exceptions import WorkDirClaimed
 
 from .access.accounts import create_account, hash_password
 from .access.jurisdictions import KIND_NAMES, UNIT_KINDS, create_unit, list_units
@@ -25,6 +27,7 @@ from .api.meta import VERSION
 from .api.validation import validate_body
 from .app import create_app, open_database
 from .audit.acts import Act
+from .audit.verification import verify_audit
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
@@ -70,6 +73,7 @@ def register(commands: Commands) -> None:
                             " the next call rings; 0 keeps them running (env CUNNENG_MEDIA_IDLE_STOP; default 600)")
     add_retention_days(serve)
     add_https_options(serve, port_number)
+    add_checkpoints_dir(serve)
     serve.set_defaults(func=run_serve)
 
     users = commands.add_group("user", "manage accounts")
@@ -101,8 +105,14 @@ def register(commands: Commands) -> None:
 
     audit = commands.add_group("audit", "the audit log")
     verify = audit.add_parser("verify", help="check the audit chain",
-                              description="Walk the audit chain and name the first altered, inserted or missing event.")
+                              description="Walk the audit chain and name the first altered, inserted or missing event;"
+                                          " check its end against the head file, the signed checkpoints and any issued"
+                                          " document given (each prints the head it was issued at).")
     add_data_dir(verify)
+    add_checkpoints_dir(verify)
+    verify.add_argument("--document", type=Path, action="append", default=[], metavar="FILE.pdf",
+                        help="an issued document (signed PDF) whose printed audit head the log must still hold;"
+                             " repeatable")
     verify.set_defaults(func=run_audit_verify)
 
     retention = commands.add_group("retention", "retention (保存期限) of recordings and documents")
@@ -142,6 +152,13 @@ def idle_seconds(raw: str) -> float:
     return seconds
 
 
+def add_checkpoints_dir(parser: argparse.ArgumentParser) -> None:
+    raw = env_default("audit_checkpoints", "")
+    parser.add_argument("--audit-checkpoints", type=Path, default=Path(raw) if raw else None, metavar="DIR",
+                        help="where signed audit checkpoints are kept, best a disk or share the administrator does"
+                             " not control (env CUNNENG_AUDIT_CHECKPOINTS; default DATA_DIR/audit-checkpoints)")
+
+
 def add_retention_days(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recording-retention-days", type=whole_days,
                         default=env_default("recording_retention_days", "30"),
@@ -160,7 +177,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
-        document_retention_days=args.document_retention_days, **https_settings(args),
+        document_retention_days=args.document_retention_days, audit_checkpoint_dir=args.audit_checkpoints,
+        **https_settings(args),
     )
 
 
@@ -186,6 +204,10 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         web.run_app(app, host=settings.host, port=settings.port, print=serving,
                     ssl_context=app[HTTPS].context if settings.tls else None)
+    except WorkDirClaimed:
+        print(f"错误 error: 另一个服务器正在使用数据目录 {settings.data_dir} "
+              f"(another cunneng server is running on this data directory)", file=sys.stderr)
+        return 1
     except OSError as error:  # taken between the check and the start
         if error.errno != errno.EADDRINUSE:
             raise
@@ -285,16 +307,24 @@ def run_units(args: argparse.Namespace) -> int:
 def run_audit_verify(args: argparse.Namespace) -> int:
     if missing_database(args.data_dir):
         return 2
-    database, audit = open_database(Settings(data_dir=args.data_dir), checking_only=True)
+    settings = Settings(data_dir=args.data_dir, audit_checkpoint_dir=args.audit_checkpoints)
+    database, audit = open_database(settings, checking_only=True)
     try:
-        count = database.read_sync(lambda db: db.table("audit_events").count)
-        problem = database.read_sync(audit.verify_chain)
+        verdict = verify_audit(settings, database, audit, args.document)
+    except (OSError, EsealError) as error:
+        print(f"错误 error: {error}", file=sys.stderr)
+        return 2
     finally:
         database.close_sync()
-    if problem is not None:
-        print(f"FAIL {problem}")
+    if verdict.problems:
+        for problem in verdict.problems:
+            print(f"FAIL {problem}")
         return 1
-    print(f"ok: {count} events, chain intact")
+    vouching = [f"{anchor.source} (#{anchor.seq})" for anchor in verdict.anchors]
+    head = audit.read_head()
+    vouching += [f"the head file (#{head[0]})"] if head else []
+    print(f"ok: {verdict.events} events, chain intact; its end checked against "
+          f"{len(vouching)} records: {'; '.join(vouching[-3:]) or 'none'}")
     return 0
 
 

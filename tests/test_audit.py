@@ -12,9 +12,9 @@ import pytest
 from .support import RunningServer, open_demo_case
 
 
-def verify(data_dir: Path) -> subprocess.CompletedProcess[str]:
+def verify(data_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "signaling.cli", "audit", "verify", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "signaling.cli", "audit", "verify", "--data-dir", str(data_dir), *options],
         capture_output=True, text=True, timeout=60,
     )
 

@@ -118,6 +118,11 @@ class ServerConnection:
         self._arrived.set()
 
     @property
+    def closed(self) -> bool:
+        """The signaling socket is gone (the server closed it, or died)."""
+        return self.socket is None or self.socket.closed
+
+    @property
     def close_reason(self) -> tuple[int | None, str]:
         """How the server closed the socket, if it did."""
         if self.socket is None:

@@ -51,7 +51,7 @@ async def recording_snapshot(request: web.Request) -> web.StreamResponse:
     from recordings import still_at  # PyAV, loaded by the first replay still (idle memory, #9)
 
     app, act = request.app, act_of(request)
-    recording = await app[DATABASE].run(recording_for_replay, act, path_int(request, "recording_id"), False)
+    recording = await app[DATABASE].read(recording_for_replay, act.actor, path_int(request, "recording_id"))
     case, review_units = await app[DATABASE].read(load_case, recording["case_id"])
     authorize(act.actor, "recording.snapshot", case, review_units)
     seconds = float(body_of(request)["at"])
