@@ -28,6 +28,7 @@ from .api import (
     scans,
     session,
     snapshots,
+    statistics,
     trust,
     uploads,
     ws,
@@ -57,6 +58,7 @@ from .scans.service import interrupt_uploads, scans_ctx
 from .serving.https import add_https
 from .serving.https_only import transport_security
 from .serving.metrics import METRICS, ServerMetrics
+from .statistics.rollup import catch_up, keeper
 from .storage.database import Database
 from .storage.private_files import private_directory, private_file
 from .storage.schema import create_tables
@@ -66,6 +68,7 @@ logger = logging.getLogger(__name__)
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
     uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api, metrics.api,
+    statistics.api,
 ]
 
 
@@ -84,6 +87,7 @@ def open_database(settings: Settings, checking_only: bool = False) -> tuple[Data
     private_file(settings.database_path)
     audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
     database = Database(settings.database_path, [create_tables])
+    database.add_closing_hook(keeper(settings.holidays))
     if not checking_only:
         database.add_commit_hook(audit.write_head)
     return database, audit
@@ -97,6 +101,7 @@ def first_start(database: Database, audit: AuditLog, settings: Settings, clock: 
     """
     act = Act(SYSTEM, clock(), audit)
     database.run_sync(seed_catalog, act, packaged_catalog())
+    database.run_sync(catch_up)  # a database from before the statistics: summed once
     if not settings.load_demo:
         return ""
     just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))

@@ -60,6 +60,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "document.view": (CASE_READERS, Scope.SEES),
     "villager.lookup": (CLERK, Scope.NONE),
     "ledger.export": (CLERK | APPROVERS | REVIEWERS | AUDITORS, Scope.NONE),
+    "statistics.read": (CLERK | APPROVERS | REVIEWERS | AUDITORS | ADMINS, Scope.NONE),
     "audit.read": (AUDITORS, Scope.NONE),
     "mark.trace": (AUDITORS | ADMINS, Scope.NONE),
     "unit.manage": (ADMINS, Scope.NONE),
@@ -82,6 +83,16 @@ def case_filter(account: Account) -> tuple[str, list[Any]]:
     if role is Role.AUDITOR:
         return "1 = 1", []
     return "0 = 1", []
+
+
+def figures_root(account: Account) -> str | None:
+    """The unit whose subtree the account's statistics may cover (None: every unit).
+
+    The line case_filter draws: a clerk its village, a town approver its town, a district
+    approver its district, a reviewer its department, an auditor everything; an admin, who
+    sees no case, the sums of its district's (figures name no villager).
+    """
+    return None if account.role is Role.AUDITOR else account.unit_id
 
 
 def sees_case(account: Account, case: Mapping[str, Any], review_units: Iterable[str]) -> bool:

@@ -80,6 +80,7 @@ class Database:
         self._db: sqlite_utils.Database | None = None
         self._schemas = schemas
         self._commit_hooks: list[CommitHook] = []
+        self._closing_hooks: list[CommitHook] = []
         self._reader_local = threading.local()
         self._reader_connections: list[sqlite_utils.Database] = []
         self._reader_lock = threading.Lock()
@@ -87,6 +88,14 @@ class Database:
     def add_commit_hook(self, hook: CommitHook) -> None:
         """Call hook(db) on the database thread after every committed transaction."""
         self._commit_hooks.append(hook)
+
+    def add_closing_hook(self, hook: CommitHook) -> None:
+        """Call hook(db) at the end of every write transaction, inside it, before it commits.
+
+        What the hook writes (the statistics kept current from the rows just changed) commits
+        or rolls back with the transaction that caused it.
+        """
+        self._closing_hooks.append(hook)
 
     async def run(
         self, fn: Callable[Concatenate[sqlite_utils.Database, P], T], *args: P.args, **kwargs: P.kwargs
@@ -106,6 +115,8 @@ class Database:
         db.execute("BEGIN IMMEDIATE")
         try:
             result = fn(db, *args, **kwargs)
+            for closing in self._closing_hooks:
+                closing(db)
         except BaseException:
             db.conn.rollback()
             raise

@@ -36,6 +36,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "dept_code": str,
             "seal_digest": str,
             "created_at": str,
+            "retired_at": str,  # 撤销: kept for the cases and accounts it had; no new account is bound to it
         },
         pk="id",
         not_null={"name", "kind"},
@@ -52,6 +53,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "password_hash": str,
             "disabled": int,
             "created_at": str,
+            "last_login_at": str,
         },
         pk="id",
         foreign_keys=[("unit_id", "units", "id")],
@@ -95,10 +97,18 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "time_limit_days": int,
             "guide": str,
             "updated_at": str,
+            "retired_at": str,  # 停办: no new case may ask for it; the cases that did keep it
         },
         pk="code",
         not_null={"name", "title", "level"},
     )
+    # 事项变更记录: each version an admin replaced or retired, whole, with who and when (catalog/items.py)
+    table(
+        db, "item_history",
+        {"id": int, "code": str, "change": str, "before": str, "changed_by": int, "changed_at": str},
+        pk="id",
+    )
+    db.table("item_history").create_index(["code", "id"], if_not_exists=True)
     table(
         db,
         "bundles",
@@ -135,6 +145,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     _create_call_tables(db)
     _create_scan_tables(db)
     _create_mark_table(db)
+    _create_statistics_tables(db)
     table(
         db,
         "audit_events",
@@ -321,3 +332,49 @@ def _create_mark_table(db: sqlite_utils.Database) -> None:
     )
     db.table("marks").create_index(["account_id", "what", "document_id", "page", "day"], if_not_exists=True)
     db.table("marks").create_index(["case_id"], if_not_exists=True)
+
+
+# Which rows mark a case's statistics stale: the case, its reviews, its calls and its scans.
+STATISTICS_TRIGGERS = {
+    "cases": ("insert", "new.id"), "case_reviews": ("insert", "new.case_id"),
+    "calls": ("insert", "new.case_id"), "documents": ("insert", "new.case_id"),
+}
+
+
+def _create_statistics_tables(db: sqlite_utils.Database) -> None:
+    """工作量统计 (statistics/): each case's facts, and the figures summed per period, unit, item and approver.
+
+    Triggers list the cases a transaction touched in stat_dirty; the statistics hook turns
+    them into facts and sums before the same transaction commits (statistics/rollup.py).
+    """
+    table(db, "stat_dirty", {"case_id": int}, pk="case_id")
+    table(
+        db, "stat_cases",
+        {"case_id": int, "facts": str, "running": int, "due_at": str, "bad": int, "rated_day": str,
+         "village_id": str},
+        pk="case_id",
+    )
+    db.table("stat_cases").create_index(["running", "due_at"], if_not_exists=True)
+    db.table("stat_cases").create_index(["bad", "rated_day"], if_not_exists=True)
+    db.table("stat_cases").create_index(["village_id"], if_not_exists=True)
+    counters = {name: int for name in STAT_COUNTERS}
+    table(
+        db, "stat_rollup",
+        {"kind": str, "unit_id": str, "item_code": str, "approver_id": int, "period": str, **counters,
+         **{name: str for name in STAT_HISTOGRAMS}},
+        pk=("kind", "unit_id", "item_code", "approver_id", "period"),
+    )
+    for name, (event, case_id) in STATISTICS_TRIGGERS.items():
+        for when in (event, "update"):
+            db.execute(
+                f"create trigger if not exists stat_{name}_{when} after {when} on {name}"
+                f" begin insert or ignore into stat_dirty (case_id) values ({case_id}); end"
+            )
+
+
+# The counters and histograms (JSON objects) of stat_rollup; statistics/rollup.py fills them.
+STAT_COUNTERS = (
+    "opened", "approved", "refused", "awaiting_supplement", "in_progress", "late", "supplemented",
+    "decided", "closed", "rated", "rating_sum", "bad", "calls", "calls_held", "call_seconds", "scans",
+)
+STAT_HISTOGRAMS = ("handling_days", "call_minutes", "call_hours")
