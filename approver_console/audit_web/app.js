@@ -5,6 +5,7 @@ import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { startRouter } from "/common/router.js";
 import { startSession } from "/common/session.js";
+import { showStatistics } from "/common/statistics.js";
 import { showAuditedCase } from "./case-view.js";
 import { showSearch } from "./search.js";
 import { showTrace } from "./trace.js";
@@ -13,13 +14,15 @@ startSession({
   title: "审计回放",
   titleEn: "Audit console",
   roles: ["auditor"],
-  onReady: ({ main, nav }) => {
+  onReady: ({ account, main, nav }) => {
     replace(nav, h("a", { href: "#/" }, bi("查找办件", "Find cases")),
-      h("a", { href: "#/trace" }, bi("泄露溯源", "Trace a leak")));
+      h("a", { href: "#/trace" }, bi("泄露溯源", "Trace a leak")),
+      h("a", { href: "#/statistics" }, bi("工作量统计", "Statistics")));
     startRouter(main, {
       "/": (screen) => showSearch(screen),
       "/case/:id": (screen, { id }) => showAuditedCase(screen, id),
       "/trace": (screen) => showTrace(screen),
+      "/statistics": (screen) => showStatistics(screen, account),
     });
   },
 });

@@ -5,6 +5,7 @@ import { bi } from "/common/i18n.js";
 import { startRouter } from "/common/router.js";
 import { startSession } from "/common/session.js";
 import { pageSignaling } from "/common/signaling.js";
+import { showStatistics } from "/common/statistics.js";
 import { showLedger } from "./ledger.js";
 import { showLiveCase } from "./live-case.js";
 import { showQueue } from "./queue.js";
@@ -25,11 +26,13 @@ startSession({
     pageSignaling().start();
     replace(nav,
       h("a", { href: "#/" }, bi("办件队列", "Queue")),
-      h("a", { href: "#/ledger" }, bi("台账导出", "Ledger")));
+      h("a", { href: "#/ledger" }, bi("台账导出", "Ledger")),
+      h("a", { href: "#/statistics" }, bi("工作量统计", "Statistics")));
     startRouter(main, {
       "/": (screen) => showQueue(screen, account),
       "/case/:id": (screen, { id }) => showLiveCase(screen, id, account),
       "/ledger": (screen) => showLedger(screen, account),
+      "/statistics": (screen) => showStatistics(screen, account),
     });
   },
 });

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..access.authz import authorize, figures_root
-from ..access.jurisdictions import KIND_NAMES, get_unit, units_within
+from ..access.jurisdictions import KIND_NAMES, get_unit, list_units, units_within
 from ..access.roles import Account
 from ..catalog.items import get_item
 from ..exceptions import Forbidden, InvalidInput
@@ -81,6 +81,14 @@ def scope_of(db: sqlite_utils.Database, account: Account, query: StatsQuery) -> 
     return Scope(roots, within, by)
 
 
+def unit_choices(db: sqlite_utils.Database, account: Account) -> list[dict[str, Any]]:
+    """The units the account may ask about, parents before children, for the page's unit filter."""
+    root = figures_root(account)
+    visible = None if root is None else units_within(db, root)
+    return [{"id": u["id"], "name": u["name"], "kind": u["kind"], "parent_id": u["parent_id"]}
+            for u in list_units(db) if visible is None or u["id"] in visible]
+
+
 def _default_group(units: dict[str, str], roots: list[str]) -> str:
     """Each scope's next level down: a district's towns, a town's villages; a village or department itself."""
     kind = units[roots[0]] if roots else "district"
@@ -117,6 +125,7 @@ def figures(db: sqlite_utils.Database, account: Account, query: StatsQuery, now:
                      **measures(per_period[key], overdue["periods"].get(key, 0))} for key in sorted(per_period)],
         "call_hours": _call_hours(total),
         "bad_comments": _bad_comments(db, scope, query),
+        "unit_choices": unit_choices(db, account),
     }
 
 
