@@ -1,4 +1,4 @@
-"""approver_console: the county side's pages — the approver console and the auditor console.
+"""approver_console: the county side's pages — the approver console, the auditor console and the administration.
 
 Served by signaling through the ``cunneng.pages`` entry points (pyproject.toml); nothing here
 is imported by the server. The e-seal the approvers sign with is the `eseal` library.
@@ -22,4 +22,13 @@ AUDIT_WEB = {
     "title": "审计回放",
     "title_en": "Audit console",
     "order": 30,
+}
+
+# 系统管理 (the admin: accounts, units, items, seals, statistics), at /admin/.
+ADMIN_WEB = {
+    "prefix": "/admin/",
+    "directory": str(Path(__file__).parent / "admin_web"),
+    "title": "系统管理",
+    "title_en": "Administration",
+    "order": 40,
 }

@@ -72,12 +72,7 @@ def create_account(
     role: Role, unit_id: str, password_hash: str,
 ) -> Account:
     """Add an account bound to a unit of the kind its role requires."""
-    unit = get_unit(db, unit_id)
-    if unit["kind"] != ROLE_UNIT_KIND[role]:
-        raise InvalidInput(
-            f"角色 {role} 只能绑定到{ROLE_UNIT_KIND[role]}类单位,「{unit['name']}」不是。",
-            f"Role {role} must be bound to a {ROLE_UNIT_KIND[role]} unit.",
-        )
+    _check_binding(db, role, unit_id)
     if first(db, "select id from accounts where username = ?", [username]):
         raise Conflict(f"用户名「{username}」已被使用。", f"Username {username} is taken.")
     row = {
@@ -90,11 +85,56 @@ def create_account(
     return account_from_row({**row, "id": account_id})
 
 
+def _check_binding(db: sqlite_utils.Database, role: Role, unit_id: str) -> None:
+    """A role is bound to a unit of its kind (a clerk to a village, …), never to a retired unit."""
+    unit = get_unit(db, unit_id)
+    if unit["kind"] != ROLE_UNIT_KIND[role]:
+        raise InvalidInput(
+            f"角色 {role} 只能绑定到{ROLE_UNIT_KIND[role]}类单位,「{unit['name']}」不是。",
+            f"Role {role} must be bound to a {ROLE_UNIT_KIND[role]} unit.",
+        )
+    if unit["retired_at"]:
+        raise InvalidInput(f"单位「{unit['name']}」已撤销，不能再绑定账号。", f"Unit {unit_id} is retired.")
+
+
 def list_accounts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Every account, without its password hash."""
+    """Every account, without its password hash, with when it last logged in."""
     return rows(
-        db, "select id, username, display_name, role, unit_id, disabled, created_at from accounts order by id",
+        db, "select id, username, display_name, role, unit_id, disabled, created_at, last_login_at"
+        " from accounts order by id",
     )
+
+
+ACCOUNT_FIELDS = ("display_name", "role", "unit_id", "disabled")
+
+
+def change_account(db: sqlite_utils.Database, act: Act, account_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Rename, move to another role or unit, disable or enable an account; its sessions end unless renamed only.
+
+    An admin cannot disable or demote itself: the county would be left without a way in.
+    """
+    before = first(db, "select * from accounts where id = ?", [account_id])
+    if before is None:
+        raise NotFound("找不到该账号。", "No such account.")
+    if account_id == act.actor.id and (changes.get("disabled") or changes.get("role", Role.ADMIN) != Role.ADMIN):
+        raise Conflict("不能停用自己的账号或改变自己的角色。", "You cannot disable or demote your own account.")
+    after = {**before, **{k: v for k, v in changes.items() if k in ACCOUNT_FIELDS}}
+    after["disabled"] = int(bool(after["disabled"]))
+    if (after["role"], after["unit_id"]) != (before["role"], before["unit_id"]):
+        _check_binding(db, Role(after["role"]), after["unit_id"])
+    changed = {k: after[k] for k in ACCOUNT_FIELDS if after[k] != before[k]}
+    if not changed:
+        return _listed(db, account_id)
+    db.table("accounts").update(account_id, changed)
+    if set(changed) - {"display_name"}:
+        db.execute("delete from sessions where account_id = ?", [account_id])
+    act.log(db, "account_changed", detail={"account_id": account_id, "username": before["username"],
+                                           "before": {k: before[k] for k in changed}, "after": changed})
+    return _listed(db, account_id)
+
+
+def _listed(db: sqlite_utils.Database, account_id: int) -> dict[str, Any]:
+    return next(a for a in list_accounts(db) if a["id"] == account_id)
 
 
 @dataclass(frozen=True)
@@ -137,6 +177,7 @@ def record_login(
                                          detail={"username": account.username, "address": candidate.address})
         return None, "", locked
     forget_failures(db, candidate.username, candidate.address)
+    db.table("accounts").update(account.id, {"last_login_at": now.isoformat()})
     token = secrets.token_urlsafe(32)
     db.table("sessions").insert({
         "token_hash": token_hash(token), "account_id": account.id, "created_at": now.isoformat(),

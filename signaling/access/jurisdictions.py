@@ -36,6 +36,8 @@ def create_unit(db: sqlite_utils.Database, act: Act, unit: dict[str, Any]) -> di
     if first(db, "select id from units where id = ?", [unit["id"]]):
         raise Conflict(f"单位编号「{unit['id']}」已存在。", f"Unit {unit['id']} exists already.")
     parent_id = unit.get("parent_id") or None
+    if parent_id and get_unit(db, parent_id)["retired_at"]:
+        raise InvalidInput("上级单位已撤销，不能在其下新建单位。", "The parent unit is retired.")
     if kind == "district":
         if parent_id:
             raise InvalidInput("区是最高一级,不能有上级单位。", "A district has no parent unit.")
@@ -99,3 +101,32 @@ def set_unit_seal(db: sqlite_utils.Database, act: Act, unit_id: str, digest: str
     get_unit(db, unit_id)
     db.table("units").update(unit_id, {"seal_digest": digest})
     act.log(db, "unit_seal_uploaded", detail={"unit_id": unit_id, "sha256": digest})
+
+
+def change_unit(db: sqlite_utils.Database, act: Act, unit_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Rename a unit, or retire (撤销) it: its cases and history stay, no new account or unit is bound to it.
+
+    A unit is retired only once nothing active hangs on it (units below it, enabled accounts).
+    """
+    before = get_unit(db, unit_id)
+    update: dict[str, Any] = {k: changes[k] for k in ("name", "name_en") if k in changes and changes[k] != before[k]}
+    if "retired" in changes and bool(changes["retired"]) != bool(before["retired_at"]):
+        if changes["retired"]:
+            _check_retirable(db, before)
+        update["retired_at"] = act.when if changes["retired"] else None
+    if update:
+        db.table("units").update(unit_id, update)
+        act.log(db, "unit_changed", detail={"unit_id": unit_id, "before": {k: before[k] for k in update},
+                                            "after": update})
+    return get_unit(db, unit_id)
+
+
+def _check_retirable(db: sqlite_utils.Database, unit: dict[str, Any]) -> None:
+    below = first(db, "select name from units where parent_id = ? and retired_at is null", [unit["id"]])
+    if below:
+        raise Conflict(f"「{unit['name']}」下还有单位「{below['name']}」，请先撤销下级单位。",
+                       "Retire the units below it first.")
+    account = first(db, "select display_name from accounts where unit_id = ? and disabled = 0", [unit["id"]])
+    if account:
+        raise Conflict(f"「{unit['name']}」还有在用账号「{account['display_name']}」，请先停用或调到其他单位。",
+                       "Disable or move its accounts first.")

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from eseal import InvalidSealImage
 
-from ..access.accounts import create_account, hash_password, list_accounts, set_password
+from ..access.accounts import change_account, create_account, hash_password, list_accounts, set_password
 from ..access.authz import authorize
-from ..access.jurisdictions import create_unit, list_units, set_unit_seal
+from ..access.jurisdictions import change_unit, create_unit, list_units, set_unit_seal
 from ..access.roles import Role
 from ..appkeys import ARCHIVE, DATABASE
 from ..catalog.items import list_departments
@@ -38,6 +38,15 @@ async def add_unit(request: web.Request) -> web.StreamResponse:
     return json_response(unit, status=201)
 
 
+@api.route("PATCH", "/api/units/{unit_id}", "修改或撤销单位 Rename a unit, or retire it (admin)",
+           tag="jurisdictions", body=schemas.UNIT_CHANGE)
+async def edit_unit(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "unit.manage")
+    unit = await request.app[DATABASE].run(change_unit, act_of(request), request.match_info["unit_id"],
+                                           body_of(request))
+    return json_response(unit)
+
+
 @api.route("GET", "/api/departments", "部门类别 Department kinds of the catalog", tag="jurisdictions")
 async def departments(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_departments))
@@ -59,6 +68,15 @@ async def add_account(request: web.Request) -> web.StreamResponse:
         Role(body["role"]), body["unit_id"], password_hash,
     )
     return json_response(account.public(), status=201)
+
+
+@api.route("PATCH", "/api/accounts/{account_id}", "修改账号 Rename, change role or unit, disable or enable "
+           "an account (admin)", tag="accounts", body=schemas.ACCOUNT_CHANGE)
+async def edit_account(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "account.manage")
+    account = await request.app[DATABASE].run(change_account, act_of(request), path_int(request, "account_id"),
+                                              body_of(request))
+    return json_response(account)
 
 
 @api.route("POST", "/api/accounts/{account_id}/password", "重置密码 Reset a password (admin)",

@@ -7,7 +7,16 @@ from aiohttp import web
 from ..access.authz import authorize
 from ..appkeys import DATABASE
 from ..catalog.guide import guide_html
-from ..catalog.items import get_bundle, get_item, list_bundles, list_departments, list_items, save_item
+from ..catalog.items import (
+    get_bundle,
+    get_item,
+    item_history,
+    list_bundles,
+    list_departments,
+    list_items,
+    retire_item,
+    save_item,
+)
 from ..exceptions import InvalidInput, NotFound
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, public_base
@@ -15,13 +24,15 @@ from .routing import Api, QueryParam, account_of, act_of, body_of, json_response
 api = Api()
 
 
-@api.route("GET", "/api/items", "事项清单 The item catalog", tag="catalog",
-           query=(QueryParam("level", "village | town | district"),))
+@api.route("GET", "/api/items", "事项清单 The item catalog (without the retired items unless asked)", tag="catalog",
+           query=(QueryParam("level", "village | town | district"),
+                  QueryParam("retired", "1: the retired (停办) items too")))
 async def items(request: web.Request) -> web.StreamResponse:
     level = request.query.get("level") or None
     if level not in (None, "village", "town", "district"):
         raise InvalidInput("层级只能是 village、town 或 district。", "level must be village, town or district.")
-    return json_response(await request.app[DATABASE].read(list_items, level))
+    retired = request.query.get("retired", "") == "1"
+    return json_response(await request.app[DATABASE].read(list_items, level, retired))
 
 
 @api.route("GET", "/api/items/{code}", "事项详情 One item", tag="catalog")
@@ -37,6 +48,21 @@ async def put_item(request: web.Request) -> web.StreamResponse:
     if body["code"] != request.match_info["code"]:
         raise InvalidInput("地址中的事项编码与内容中的不一致。", "The code in the path and the body differ.")
     return json_response(await request.app[DATABASE].run(save_item, act_of(request), body))
+
+
+@api.route("PATCH", "/api/items/{code}", "停办或恢复事项 Retire an item, or offer it again (admin)",
+           tag="catalog", body=schemas.ITEM_RETIREMENT)
+async def retire(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "catalog.manage")
+    return json_response(await request.app[DATABASE].run(
+        retire_item, act_of(request), request.match_info["code"], body_of(request)["retired"]))
+
+
+@api.route("GET", "/api/items/{code}/history", "事项变更记录 Earlier versions of an item, newest first (admin)",
+           tag="catalog")
+async def history(request: web.Request) -> web.StreamResponse:
+    authorize(account_of(request), "catalog.manage")
+    return json_response(await request.app[DATABASE].read(item_history, request.match_info["code"]))
 
 
 @api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog")

@@ -48,6 +48,19 @@ ACCOUNT = obj(
 
 PASSWORD = obj(["password"], password=text("密码", 128))
 
+ACCOUNT_CHANGE = obj(
+    [],
+    display_name=name("姓名", 32),
+    role={"type": "string", "title": "角色", "enum": [str(r) for r in Role]},
+    unit_id=text("所属单位", 32),
+    disabled={"type": "boolean", "title": "停用"},
+)
+
+UNIT_CHANGE = obj([], name=name("单位名称", 64), name_en=name("英文名称", 128, 0),
+                  retired={"type": "boolean", "title": "撤销"})
+
+ITEM_RETIREMENT = obj(["retired"], retired={"type": "boolean", "title": "停办"})
+
 VILLAGER = obj(
     ["id_number"],
     id_number=text("身份证号码", 18, 15),

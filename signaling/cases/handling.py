@@ -95,8 +95,14 @@ def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[l
         raise InvalidInput("请选择一个事项或一个“一件事”套餐(二选一)。", "Give item_code or bundle_code, not both.")
     if body.get("bundle_code"):
         bundle = get_bundle(db, body["bundle_code"])
-        return bundle["items"], bundle["code"]
-    return [get_item(db, body["item_code"])], None
+        items, code = bundle["items"], bundle["code"]
+    else:
+        items, code = [get_item(db, body["item_code"])], None
+    retired = [item["name"] for item in items if item["retired_at"]]
+    if retired:
+        raise InvalidInput(f"事项「{'、'.join(retired)}」已停办，不能再受理。", "The item is no longer offered.",
+                           code="item_retired")
+    return items, code
 
 
 def _next_number(db: sqlite_utils.Database, district_id: str, at: datetime) -> str:

@@ -136,9 +136,11 @@ def item_titles(db: sqlite_utils.Database, codes: set[str]) -> dict[str, dict[st
     return {item["code"]: item for item in found}
 
 
-def list_items(db: sqlite_utils.Database, level: str | None = None) -> list[dict[str, Any]]:
-    """The catalog, optionally one level only."""
-    where, params = ("where level = ?", [level]) if level else ("", [])
+def list_items(db: sqlite_utils.Database, level: str | None = None, retired: bool = False) -> list[dict[str, Any]]:
+    """The catalog, optionally one level only; the retired items only when asked for (the admin)."""
+    conditions = [c for c, wanted in (("level = ?", level), ("retired_at is null", not retired)) if wanted]
+    params = [level] if level else []
+    where = f"where {' and '.join(conditions)}" if conditions else ""
     return [item_from_row(r) for r in rows(db, f"select * from items {where} order by code", params)]
 
 
@@ -162,10 +164,40 @@ def list_departments(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 def save_item(db: sqlite_utils.Database, act: Act, item: dict[str, Any]) -> dict[str, Any]:
     """Create or replace an item (admin)."""
     _check_departments(db, item)
-    existed = first(db, "select code from items where code = ?", [item["code"]]) is not None
+    before = first(db, "select * from items where code = ?", [item["code"]])
+    if before is not None:
+        _keep_version(db, act, before, "updated")
     db.table("items").upsert(item_row(item, act.when), pk="code")
-    act.log(db, "item_updated" if existed else "item_created", detail={"code": item["code"]})
+    act.log(db, "item_updated" if before else "item_created", detail={"code": item["code"]})
     return get_item(db, item["code"])
+
+
+def retire_item(db: sqlite_utils.Database, act: Act, code: str, retired: bool) -> dict[str, Any]:
+    """停办 an item (no new case may ask for it; the cases that did keep it), or offer it again."""
+    before = first(db, "select * from items where code = ?", [code])
+    if before is None:
+        get_item(db, code)  # NotFound
+    elif bool(before["retired_at"]) != retired:
+        _keep_version(db, act, before, "retired" if retired else "reinstated")
+        db.table("items").update(code, {"retired_at": act.when if retired else None, "updated_at": act.when})
+        act.log(db, "item_retired" if retired else "item_reinstated", detail={"code": code})
+    return get_item(db, code)
+
+
+def _keep_version(db: sqlite_utils.Database, act: Act, before: dict[str, Any], change: str) -> None:
+    """事项变更记录: the version being replaced, whole, with who changed it and when."""
+    db.table("item_history").insert({"code": before["code"], "change": change,
+                                     "before": json.dumps(item_from_row(before), ensure_ascii=False),
+                                     "changed_by": act.actor.id, "changed_at": act.when})
+
+
+def item_history(db: sqlite_utils.Database, code: str) -> list[dict[str, Any]]:
+    """Each earlier version of an item, newest first, with who replaced it."""
+    get_item(db, code)
+    found = rows(db, "select item_history.*, accounts.display_name as changed_by_name from item_history"
+                     " left join accounts on accounts.id = item_history.changed_by where code = ? order by id desc",
+                 [code])
+    return [{**entry, "before": json.loads(entry["before"])} for entry in found]
 
 
 def _check_departments(db: sqlite_utils.Database, item: dict[str, Any]) -> None:
