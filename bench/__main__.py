@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import call_setup, scan_transport, watermark_bench
+from . import call_setup, scan_transport, statistics_speed, watermark_bench
 from .figures import save_results
 from .frame_path import FramePathUnavailable, frame_path_tree, run_frame_path_load
 from .hub_load import Load, run_load
@@ -189,6 +189,15 @@ async def scan_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
                    "one plain aiohttp upload, no hashing, encryption or fsync")], found
 
 
+async def statistics_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
+    """The slowest statistics request at county scale (#20)."""
+    found = await statistics_speed.measure(smoke)
+    slowest = found["slowest_median_s"]
+    return [Figure(f"statistics request, {found['cases']} cases and {found['calls']} calls, slowest median",
+                   slowest, "s", "≤ 0.5", slowest <= 0.5,
+                   f"slowest single {found['slowest_single_s']:.3f} s: {found['slowest_path']}")], found
+
+
 def watermark_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
     timing = watermark_bench.measure_timing(smoke)
     mark, extract = float(timing["mark_ms"]) / 1000, float(timing["extract_ms"]) / 1000
@@ -223,7 +232,7 @@ async def run(smoke: bool) -> dict[str, Any]:
     watch = asyncio.create_task(machine_load(load))
     steps = {"forwarding": lambda: forwarding_figures(sizes), "hub": lambda: hub_figures(sizes),
              "setup": lambda: setup_figures(sizes),
-             "scan": lambda: scan_figures(smoke)}
+             "scan": lambda: scan_figures(smoke), "statistics": lambda: statistics_figures(smoke)}
     for name, step in steps.items():
         found_rows, details[name] = await step()
         rows.extend(found_rows)

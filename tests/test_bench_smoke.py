@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("server CPU per recorded 2-party call, RTP forwarding", "hub CPU per packet in and out",
            "village uplink, 1 approver", "village uplink, 3 approver", "server CPU per recorded call",
            "recorded calls held", "recording's own cost", "server memory added per active call", "call setup, median",
-           "server memory idle", "scan transfer", "watermark visible + invisible", "watermark extract")
+           "server memory idle", "scan transfer", "watermark visible + invisible", "watermark extract",
+           "statistics request")
 
 
 def in_history(commit: str) -> bool:

@@ -151,12 +151,17 @@ def _add_to_row(db: sqlite_utils.Database, key: Key, delta: Tally) -> None:
 
 
 def store_facts(db: sqlite_utils.Database, facts: dict[int, Facts]) -> None:
-    db.table("stat_cases").upsert_all(
-        ({"case_id": case_id, "facts": json.dumps(f, ensure_ascii=False), "running": f["running"],
-          "due_at": f["due_at"], "bad": int(f["rating"] is not None and f["rating"] <= BAD_RATING),
-          "rated_day": f["rated"], "village_id": f["units"][0]} for case_id, f in facts.items()),
-        pk="case_id",
-    )
+    db.conn.executemany(
+        "insert or replace into stat_cases (case_id, facts, running, due_at, bad, rated_day, village_id)"
+        " values (?, ?, ?, ?, ?, ?, ?)",
+        ((case_id, json.dumps(f, ensure_ascii=False), f["running"], f["due_at"],
+          int(f["rating"] is not None and f["rating"] <= BAD_RATING), f["rated"], f["units"][0])
+         for case_id, f in facts.items()))
+
+
+ROLLUP_COLUMNS = ("kind", "unit_id", "item_code", "approver_id", "period", *STAT_COUNTERS, *STAT_HISTOGRAMS)
+INSERT_ROLLUP = (f"insert into stat_rollup ({', '.join(ROLLUP_COLUMNS)})"
+                 f" values ({', '.join('?' * len(ROLLUP_COLUMNS))})")
 
 
 def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
@@ -164,7 +169,8 @@ def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
     ids = [r["id"] for r in rows(db, "select id from cases order by id")]
     db.execute("delete from stat_cases")
     db.execute("delete from stat_rollup")
-    store_facts(db, facts_of(db, ids, holidays))
+    for start in range(0, len(ids), REBUILD_ABOVE):  # a batch of facts in memory at a time
+        store_facts(db, facts_of(db, ids[start:start + REBUILD_ABOVE], holidays))
     levels = {r["id"]: r["kind"] for r in rows(db, "select id, kind from units")}
     for level in (("district", "department"), ("town",), ("village",)):
         sums: dict[Key, Tally] = {}
@@ -175,7 +181,7 @@ def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
                     sums[key] = tally
                 else:
                     known.merge(tally)
-        db.table("stat_rollup").insert_all((tally.row(key) for key, tally in sums.items()), batch_size=2000)
+        db.conn.executemany(INSERT_ROLLUP, (list(tally.row(key).values()) for key, tally in sums.items()))
 
 
 def catch_up(db: sqlite_utils.Database) -> int:
