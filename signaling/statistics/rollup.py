@@ -147,7 +147,7 @@ def _add_to_row(db: sqlite_utils.Database, key: Key, delta: Tally) -> None:
                      " and period = ?", list(key))
     tally = Tally.from_row(found[0]) if found else Tally()
     tally.merge(delta)
-    db.table("stat_rollup").upsert(tally.row(key), pk=("kind", "unit_id", "item_code", "approver_id", "period"))
+    db.conn.execute(f"insert or replace {INTO_ROLLUP}", list(tally.row(key).values()))
 
 
 def store_facts(db: sqlite_utils.Database, facts: dict[int, Facts]) -> None:
@@ -160,8 +160,7 @@ def store_facts(db: sqlite_utils.Database, facts: dict[int, Facts]) -> None:
 
 
 ROLLUP_COLUMNS = ("kind", "unit_id", "item_code", "approver_id", "period", *STAT_COUNTERS, *STAT_HISTOGRAMS)
-INSERT_ROLLUP = (f"insert into stat_rollup ({', '.join(ROLLUP_COLUMNS)})"
-                 f" values ({', '.join('?' * len(ROLLUP_COLUMNS))})")
+INTO_ROLLUP = f"into stat_rollup ({', '.join(ROLLUP_COLUMNS)}) values ({', '.join('?' * len(ROLLUP_COLUMNS))})"
 
 
 def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
@@ -181,7 +180,7 @@ def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
                     sums[key] = tally
                 else:
                     known.merge(tally)
-        db.conn.executemany(INSERT_ROLLUP, (list(tally.row(key).values()) for key, tally in sums.items()))
+        db.conn.executemany(f"insert {INTO_ROLLUP}", (list(tally.row(key).values()) for key, tally in sums.items()))
 
 
 def catch_up(db: sqlite_utils.Database) -> int:
