@@ -22,9 +22,10 @@ from ..catalog.items import get_item
 from ..exceptions import Forbidden, InvalidInput
 from ..storage.database import rows
 from ..storage.schema import STAT_COUNTERS as COUNTERS
+from ..storage.schema import STAT_HISTOGRAMS
 from .facts import Facts
 from .periods import Period, period_key, period_label, stored_key, stored_kind, stored_range, whole_periods
-from .rollup import Key, Tally
+from .rollup import Tally
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -34,6 +35,7 @@ GROUPS = (*UNIT_GROUPS, "item", "approver")
 GROUP_NAMES = {**KIND_NAMES, "item": "事项", "approver": "审批人"}
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MAX_COMMENTS = 100
+GROUP_HISTOGRAMS = ("handling_days", "call_minutes")  # a group's medians; calls by hour only for the whole
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,9 @@ def figures(db: sqlite_utils.Database, account: Account, query: StatsQuery, now:
     kind = stored_kind(query.period).value
     item = query.item or ""
     groups = _group_sums(db, scope, kind, item, first, last)
-    whole = _read(db, kind, scope.roots, "= ?", [item], "= 0", first, last)
     per_period: dict[str, Tally] = {}
-    for (_, _, _, _, stored), tally in whole:
+    for stored, tally in _sums(db, "period", kind, scope.roots, "= ?", [item], "= 0", first, last,
+                               STAT_HISTOGRAMS).items():
         per_period.setdefault(period_key(query.period, stored), Tally()).merge(tally)
     total = Tally()
     for tally in per_period.values():
@@ -133,37 +135,39 @@ def _group_sums(db: sqlite_utils.Database, scope: Scope, kind: str, item: str, f
                 last: str) -> dict[str, Tally]:
     """The sums over the range of each group: the units of a kind, the items, or the approvers."""
     if scope.by in UNIT_GROUPS:
-        units = [u for u in scope.visible if _kind(db, u) == scope.by]
-        found = _read(db, kind, units, "= ?", [item], "= 0", first, last)
-        position = 1
-    elif scope.by == "item":
-        found = _read(db, kind, scope.roots, "= ?" if item else "!= ''", [item] if item else [], "= 0", first, last)
-        position = 2
-    else:
-        found = _read(db, kind, scope.roots, "= ''", [], "!= 0", first, last)
-        position = 3
-    sums: dict[str, Tally] = {}
-    for key, tally in found:
-        sums.setdefault(str(key[position]), Tally()).merge(tally)
-    return sums
+        kinds = {r["id"]: r["kind"] for r in rows(db, "select id, kind from units")}
+        units = [u for u in scope.visible if kinds[u] == scope.by]
+        return _sums(db, "unit_id", kind, units, "= ?", [item], "= 0", first, last)
+    if scope.by == "item":
+        return _sums(db, "item_code", kind, scope.roots, "= ?" if item else "!= ''", [item] if item else [], "= 0",
+                     first, last)
+    return _sums(db, "approver_id", kind, scope.roots, "= ''", [], "!= 0", first, last)
 
 
-def _kind(db: sqlite_utils.Database, unit: str) -> str:
-    return str(get_unit(db, unit)["kind"])
-
-
-def _read(db: sqlite_utils.Database, kind: str, units: Iterable[str], item: str, item_params: list[str],
-          approver: str, first: str, last: str) -> list[tuple[Key, Tally]]:
-    """The stored sums of these units, item and approver condition, over the stored periods first to last."""
+def _sums(db: sqlite_utils.Database, by: str, kind: str, units: Iterable[str], item: str, item_params: list[str],
+          approver: str, first: str, last: str, histograms: Iterable[str] = GROUP_HISTOGRAMS) -> dict[str, Tally]:
+    """The stored sums of these units, item and approver condition over the stored periods first to last, added
+    up per value of the column `by` — by SQLite (the counters summed, the histograms' buckets through json_each)."""
     units = sorted(units)
     if not units:
-        return []
-    marks = ",".join("?" * len(units))
-    found = db.query(
-        f"select * from stat_rollup where kind = ? and unit_id in ({marks}) and item_code {item}"
-        f" and approver_id {approver} and period between ? and ?", [kind, *units, *item_params, first, last])
-    return [((r["kind"], r["unit_id"], r["item_code"], r["approver_id"], r["period"]), Tally.from_row(r))
-            for r in found]
+        return {}
+    where = (f"kind = ? and unit_id in ({','.join('?' * len(units))}) and item_code {item} and approver_id {approver}"
+             " and period between ? and ?")
+    params = [kind, *units, *item_params, first, last]
+    sums: dict[str, Tally] = {}
+    counters = ", ".join(f"sum({name})" for name in COUNTERS)
+    for group, *counts in db.execute(f"select {by}, {counters} from stat_rollup where {where} group by {by}", params):
+        tally = sums[str(group)] = Tally()
+        tally.counts = [int(count or 0) for count in counts]
+    for name in histograms:
+        found = db.execute(f"select {by}, bucket.key, sum(bucket.value) from stat_rollup, json_each({name}) bucket"
+                           f" where {where} group by {by}, bucket.key", params)
+        for group, bucket, count in found:
+            histogram = sums[str(group)].histograms.get(name)
+            if histogram is None:
+                histogram = sums[str(group)].histograms[name] = Counter()
+            histogram[bucket] = int(count)
+    return sums
 
 
 def measures(tally: Tally, running_overdue: int = 0) -> dict[str, Any]:
