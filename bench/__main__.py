@@ -192,10 +192,12 @@ async def scan_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
 async def statistics_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
     """The slowest statistics request at county scale (#20)."""
     found = await statistics_speed.measure(smoke)
-    slowest = found["slowest_median_s"]
-    return [Figure(f"statistics request, {found['cases']} cases and {found['calls']} calls, slowest median",
-                   slowest, "s", "≤ 0.5", slowest <= 0.5,
-                   f"slowest single {found['slowest_single_s']:.3f} s: {found['slowest_path']}")], found
+    slowest, cpu = found["slowest_median_s"], found["costliest_cpu_s"]
+    scale = f"{found['cases']} cases and {found['calls']} calls"
+    return [Figure(f"statistics request, {scale}, slowest median", slowest, "s", "≤ 0.5", slowest <= 0.5,
+                   f"slowest single {found['slowest_single_s']:.3f} s: {found['slowest_path']}"),
+            Figure(f"statistics request, {scale}, CPU of the costliest (median)", cpu, "s", "≤ 0.5", cpu <= 0.5,
+                   found["costliest_path"])], found
 
 
 def watermark_figures(smoke: bool) -> tuple[list[Figure], dict[str, Any]]:
