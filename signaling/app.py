@@ -101,7 +101,7 @@ def first_start(database: Database, audit: AuditLog, settings: Settings, clock: 
     """
     act = Act(SYSTEM, clock(), audit)
     database.run_sync(seed_catalog, act, packaged_catalog())
-    database.run_sync(catch_up)  # a database from before the statistics: summed once
+    database.run_sync(catch_up, settings.holidays)  # a database from before the statistics, or new holidays
     if not settings.load_demo:
         return ""
     just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))

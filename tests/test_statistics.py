@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -13,7 +14,7 @@ from signaling.appkeys import DATABASE
 from signaling.statistics.rollup import rebuild
 
 from .stats_fixture import BAD_COMMENT, build
-from .support import RunningServer
+from .support import RunningServer, start_server
 
 NOVEMBER = "period=month&from=2026-11-01&to=2026-11-30"
 
@@ -131,3 +132,21 @@ async def test_bad_filters_are_refused_with_a_reason(server: RunningServer) -> N
         assert reply.status == status and said in reply.body["message"], (query, reply.body)
     assert (await auditor.get("/api/statistics.csv?table=nope")).status == 400
     assert (await auditor.get("/api/statistics.pdf?period=year")).status == 400
+
+
+async def test_new_holidays_recount_the_handling_days_at_the_next_start(tmp_path: Path) -> None:
+    """B was decided on Thursday after a Monday opening: 3 working days, 2 once Tuesday is a holiday."""
+    first = await start_server(tmp_path / "data")
+    try:
+        await build(first)
+        before = (await (await first.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
+    finally:
+        await first.close()
+    again = await start_server(tmp_path / "data", first.clock, holidays=frozenset({"2026-11-24"}))
+    try:
+        after = (await (await again.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
+    finally:
+        await again.close()
+    assert (before["handling_days_median"], before["handling_days_p90"]) == (1.5, 2.7)
+    assert (after["handling_days_median"], after["handling_days_p90"]) == (1.0, 1.8)
+    assert after["opened"] == before["opened"] == 4

@@ -183,8 +183,14 @@ def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
         db.conn.executemany(f"insert {INTO_ROLLUP}", (list(tally.row(key).values()) for key, tally in sums.items()))
 
 
-def catch_up(db: sqlite_utils.Database) -> int:
-    """Mark the cases that have no statistics yet (a database from before them); the hook sums them."""
+def catch_up(db: sqlite_utils.Database, holidays: frozenset[str]) -> int:
+    """Mark the cases the hook must sum at start: those without statistics yet (a database from
+    before them), or all of them when the holidays changed (their handling days with them)."""
+    calendar = json.dumps(sorted(holidays))
+    known = db.execute("select value from stat_meta where key = 'holidays'").fetchone()
+    if known is not None and known[0] != calendar:
+        db.execute("insert or ignore into stat_dirty (case_id) select id from cases")
+    db.execute("insert or replace into stat_meta (key, value) values ('holidays', ?)", [calendar])
     db.execute("insert or ignore into stat_dirty (case_id) select id from cases"
                " where id not in (select case_id from stat_cases)")
     return int(db.execute("select count(*) from stat_dirty").fetchone()[0])

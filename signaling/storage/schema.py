@@ -348,6 +348,7 @@ def _create_statistics_tables(db: sqlite_utils.Database) -> None:
     them into facts and sums before the same transaction commits (statistics/rollup.py).
     """
     table(db, "stat_dirty", {"case_id": int}, pk="case_id")
+    table(db, "stat_meta", {"key": str, "value": str}, pk="key")  # what the sums were made with (the holidays)
     table(
         db, "stat_cases",
         {"case_id": int, "facts": str, "running": int, "due_at": str, "bad": int, "rated_day": str,
