@@ -13,7 +13,6 @@ from ..config import CHINA_TZ
 from ..exceptions import InvalidInput
 from ..statistics.figures import GROUPS, StatsQuery, figures
 from ..statistics.periods import Period
-from ..statistics.report import report_pdf
 from ..statistics.tables import TABLE_NAMES, csv_text, tables
 from .routing import Api, QueryParam, act_of, content_disposition, json_response, optional_query_date
 
@@ -86,6 +85,9 @@ async def statistics_csv(request: web.Request) -> web.StreamResponse:
                   QueryParam("from", "a day of the month or quarter (default: today)"),
                   *(p for p in FILTERS if p.name in ("unit", "item", "by"))))
 async def statistics_pdf(request: web.Request) -> web.StreamResponse:
+    # reportlab, loaded by the first report (idle memory, #9)
+    from ..statistics.report import report_pdf
+
     act = act_of(request)
     day = optional_query_date(request.query, "from") or act.at.astimezone(CHINA_TZ).date()
     one_period = {**request.query, "from": day.isoformat(), "to": day.isoformat()}
