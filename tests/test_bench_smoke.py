@@ -24,7 +24,7 @@ def in_history(commit: str) -> bool:
     return subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", commit], capture_output=True).returncode == 0
 
 
-@pytest.mark.timeout(480)  # every benchmark, and the frame path's calls beside ours
+@pytest.mark.timeout(540)  # every benchmark, and the frame path's calls beside ours
 def test_the_benchmark_table_runs_and_every_figure_is_measured(tmp_path: Path) -> None:
     output = tmp_path / "table.json"
     run = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(output)], cwd=ROOT,
