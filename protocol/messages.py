@@ -8,7 +8,68 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
-from .words import CallEndReason, CallState, HubMessage, MediaEndReason, MediaState, ParticipantState, ServerMessage
+from .words import (
+    CallEndReason,
+    CallState,
+    ClientMessage,
+    HubMessage,
+    MediaEndReason,
+    MediaState,
+    ParticipantState,
+    ServerMessage,
+)
+
+# --- a page or headless client to the server (each may carry a "ref", echoed by an error) --------
+
+
+class Hello(TypedDict):
+    type: Literal[ClientMessage.HELLO]
+    token: str
+
+
+class CallRequest(TypedDict):
+    type: Literal[ClientMessage.CALL_REQUEST]
+    case_id: int
+    ref: NotRequired[str]
+
+
+class CallStep(TypedDict):
+    """call.accept, call.join, call.hangup and media.stats name only the call."""
+
+    type: Literal[ClientMessage.CALL_ACCEPT, ClientMessage.CALL_JOIN, ClientMessage.CALL_HANGUP,
+                  ClientMessage.MEDIA_STATS]
+    call_id: str
+    ref: NotRequired[str]
+
+
+class MediaAnswer(TypedDict):
+    type: Literal[ClientMessage.MEDIA_ANSWER]
+    call_id: str
+    sdp: str
+    ref: NotRequired[str]
+
+
+class MediaCandidate(TypedDict):
+    """A trickled ICE candidate {"candidate", "sdpMid", "sdpMLineIndex"}; None ends them."""
+
+    type: Literal[ClientMessage.MEDIA_CANDIDATE]
+    call_id: str
+    candidate: dict[str, Any] | None
+    ref: NotRequired[str]
+
+
+class ChatSend(TypedDict):
+    type: Literal[ClientMessage.CHAT_SEND]
+    call_id: str
+    text: str
+    ref: NotRequired[str]
+
+
+class Ping(TypedDict):
+    type: Literal[ClientMessage.PING]
+
+
+ClientMessageBody = Hello | CallRequest | CallStep | MediaAnswer | MediaCandidate | ChatSend | Ping
 
 # --- the server to a page or headless client ---------------------------------------------------
 
