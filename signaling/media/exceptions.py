@@ -6,6 +6,8 @@ exception class whether the call runs in-process or in a worker.
 
 from __future__ import annotations
 
+from protocol.words import MediaEndReason
+
 
 class MediaError(Exception):
     """Base class: `code` is the stable error code sent to clients."""
@@ -74,7 +76,7 @@ class InvalidMediaConfig(MediaError):
 
 
 class MediaWorkerLost(MediaError):
-    code = "media_worker_lost"
+    code: str = MediaEndReason.MEDIA_WORKER_LOST  # the reason its calls end with
     message_zh = "媒体服务进程异常退出，通话已结束"
 
 
