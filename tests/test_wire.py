@@ -24,8 +24,11 @@ from protocol.words import (
     ServerMessage,
 )
 from signaling.api.ws import HANDLERS, MESSAGES
+from signaling.calls.callcenter import ended_message
 from signaling.media.hub import MediaHub
 from signaling.media.protocol import OPERATIONS
+from signaling.storage.database import Database, first, insert
+from signaling.storage.schema import create_tables
 
 ROOT = Path(__file__).parent.parent
 PAGE_DIRS = ["signaling/web/common", "village_client/web", "approver_console/web", "approver_console/audit_web"]
@@ -118,3 +121,15 @@ def test_every_client_message_is_handled_by_the_signaling_socket() -> None:
 def test_every_hub_operation_is_a_method_of_the_hub() -> None:
     methods = {name for name, _ in inspect.getmembers(MediaHub, inspect.iscoroutinefunction)}
     assert set(HubOperation) <= methods and OPERATIONS == set(HubOperation)
+
+
+async def test_a_call_a_lost_worker_ended_before_24_ends_with_todays_word(tmp_path: Path) -> None:
+    """An older server wrote "media-worker-lost"; the next start renames it, so call.ended says it the one way."""
+    older = Database(tmp_path / "cunneng.db", [create_tables])
+    await older.run(insert, "calls", {"id": "c1", "state": "ended", "end_reason": "media-worker-lost", "duration": 3.0})
+    await older.close()
+    database = Database(tmp_path / "cunneng.db", [create_tables])
+    call = await database.read(first, "select * from calls where id = 'c1'")
+    await database.close()
+    assert call is not None
+    assert ended_message(call)["reason"] == CallEndReason.MEDIA_WORKER_LOST == call["end_reason"]
