@@ -79,6 +79,7 @@ class CaseEvent(StrEnum):
     CASE_UPDATED = "case_updated"
     DOCUMENT_ISSUED = "document_issued"
     SCAN_ADDED = "scan_added"
+    SNAPSHOT_TAKEN = "snapshot_taken"
     CALL_ACCEPTED = "call_accepted"
     CALL_ENDED = "call_ended"
     CALL_UNANSWERED = "call_unanswered"

@@ -13,6 +13,8 @@ import aiohttp
 from protocol.messages import ClientMessageBody, Hello
 from protocol.words import ClientMessage, ServerMessage
 
+from .server_options import trusting_session
+
 logger = logging.getLogger(__name__)
 
 Match = Callable[[dict[str, Any]], bool]
@@ -46,8 +48,7 @@ class ServerConnection:
 
         `trust`: what an https:// server's certificate must chain to, when not the system's roots
         (the county's root, say)."""
-        connector = aiohttp.TCPConnector(ssl=trust) if trust is not None else None
-        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), connector=connector)
+        session = trusting_session(trust, aiohttp.ClientTimeout(total=60))
         try:
             async with session.post(f"{base_url.rstrip('/')}/api/login",
                                     json={"username": username, "password": password}) as reply:

@@ -8,12 +8,10 @@ import { h, replace } from "/common/dom.js";
 import { whileShown } from "/common/emitter.js";
 import { bi } from "/common/i18n.js";
 import { pageSignaling } from "/common/signaling.js";
-import { CaseEvent, ServerMessage } from "/common/wire.js";
-import { showCase } from "./case-view.js";
+import { ServerMessage } from "/common/wire.js";
+import { CALL_EVENTS, showCase } from "./case-view.js";
 import { ringsHere, takeAnswer } from "./ringing.js";
 import { snapshotButton } from "./snapshot.js";
-
-const CALL_EVENTS = [CaseEvent.CALL_ACCEPTED, CaseEvent.CALL_ENDED, CaseEvent.CALL_UNANSWERED, CaseEvent.CALL_CANCELLED];
 
 export async function showLiveCase(screen, id, account) {
   let area = null;
