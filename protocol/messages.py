@@ -103,7 +103,9 @@ class CallAnswered(TypedDict):
     by: str
 
 
-class Participant(TypedDict):
+class CallMember(TypedDict):
+    """A party of a live call as call.participants lists it."""
+
     account_id: int
     name: str
     role: str
@@ -114,7 +116,7 @@ class Participant(TypedDict):
 class CallParticipants(TypedDict):
     type: Literal[ServerMessage.CALL_PARTICIPANTS]
     call_id: str
-    participants: list[Participant]
+    participants: list[CallMember]
 
 
 class CallEnded(TypedDict):

@@ -18,9 +18,9 @@ from protocol.messages import (
     CallAnswered,
     CallEnded,
     CallIncoming,
+    CallMember,
     CallParticipants,
     HubMessageBody,
-    Participant,
     PresenceMessage,
 )
 from protocol.tasks import BackgroundTasks
@@ -59,7 +59,7 @@ class Member:
     client: Client | None
     grace: asyncio.TimerHandle | None = None
 
-    def public(self) -> Participant:
+    def public(self) -> CallMember:
         return {"account_id": self.account.id, "name": self.account.display_name,
                 "role": str(self.account.role), "unit_id": self.account.unit_id,
                 "state": ParticipantState.CONNECTED if self.client else ParticipantState.RECONNECTING}
