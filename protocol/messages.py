@@ -74,6 +74,14 @@ ClientMessageBody = Hello | CallRequest | CallStep | MediaAnswer | MediaCandidat
 # --- the server to a page or headless client ---------------------------------------------------
 
 
+class ErrorBody(TypedDict):
+    """The one error shape of every API answer (an error's as_json())."""
+
+    error: str
+    message: str
+    message_en: str
+
+
 class Welcome(TypedDict):
     type: Literal[ServerMessage.WELCOME]
     account: dict[str, Any]
@@ -138,13 +146,10 @@ class PresenceMessage(TypedDict):
     units: dict[str, list[dict[str, Any]]]
 
 
-class ErrorMessage(TypedDict):
+class ErrorMessage(ErrorBody):
     """A message that failed: nothing changed; `ref` names it."""
 
     type: Literal[ServerMessage.ERROR]
-    error: str
-    message: str
-    message_en: str
     ref: Any
 
 
@@ -188,6 +193,25 @@ class MediaEnded(TypedDict):
 
 
 HubMessageBody = MediaOffer | MediaStateMessage | MediaEnded
+
+
+class HubRequest(TypedDict):
+    """The server asks a media worker: a HubOperation, or a WorkerControl, with its arguments."""
+
+    id: int
+    op: str
+    args: dict[str, Any]
+
+
+class HubReply(TypedDict):
+    """A worker's answer to one request: the result, or the error (error, message, message_en)."""
+
+    id: int | None
+    ok: bool
+    result: NotRequired[Any]
+    error: NotRequired[str]
+    message: NotRequired[str]
+    message_en: NotRequired[str]
 
 
 class WorkerEvent(TypedDict):

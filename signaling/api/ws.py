@@ -171,7 +171,8 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
                 return
             raise
     except (CunnengError, MediaError) as error:
-        client.send({"type": ServerMessage.ERROR, **error.as_json(), "ref": ref})
+        answer: ErrorMessage = {"type": ServerMessage.ERROR, **error.as_json(), "ref": ref}
+        client.send(answer)
     except Exception:
         logger.exception("account %s: message failed", client.account.id)
         client.send(_error("internal", "服务器内部错误,请重试。", "Internal server error.", ref))

@@ -6,6 +6,7 @@ exception class whether the call runs in-process or in a worker.
 
 from __future__ import annotations
 
+from protocol.messages import ErrorBody
 from protocol.words import MediaEndReason
 
 
@@ -20,7 +21,7 @@ class MediaError(Exception):
         self.message_en = message_en
         self.message = message_zh or self.message_zh
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> ErrorBody:
         """The error shape every API of cunneng answers with."""
         return {"error": self.code, "message": self.message, "message_en": self.message_en}
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from protocol.messages import HubReply
 from protocol.words import HubOperation
 
 from .exceptions import MediaError, UnknownOperation
@@ -51,7 +52,7 @@ def decode(line: bytes) -> dict[str, Any]:
     return message
 
 
-async def reply_to(hub: MediaHub, request: dict[str, Any]) -> dict[str, Any]:
+async def reply_to(hub: MediaHub, request: dict[str, Any]) -> HubReply:
     """The reply line for one request; an unexpected error is logged and reported."""
     request_id = request.get("id")
     try:

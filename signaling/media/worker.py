@@ -14,7 +14,7 @@ import socket
 import sys
 from typing import Any
 
-from protocol.messages import HubMessageBody, WorkerEvent
+from protocol.messages import HubMessageBody, HubReply, WorkerEvent
 from protocol.words import WorkerControl
 
 from .config import MediaConfig
@@ -57,7 +57,8 @@ class WorkerServer:
         args = request.get("args", {})
         logging.getLogger("signaling").setLevel(int(args.get("log_level", logging.WARNING)))
         self._hub = MediaHub(MediaConfig.from_json(args["config"]), self.emit)
-        self._writer.write(encode({"id": request.get("id"), "ok": True, "result": None}))
+        configured: HubReply = {"id": request.get("id"), "ok": True, "result": None}
+        self._writer.write(encode(configured))
 
     async def _handle(self, request: dict[str, Any]) -> None:
         assert self._hub is not None, "the pool configures a worker before using it"

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, cast
 
-from protocol.messages import WorkerEvent
+from protocol.messages import HubRequest, WorkerEvent
 from protocol.words import WorkerControl
 
 from .exceptions import MediaWorkerLost, MediaWorkerTimeout, error_from_json
@@ -78,7 +78,8 @@ class WorkerProcess:
         request_id = next(self._ids)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        self._writer.write(encode({"id": request_id, "op": op, "args": args}))
+        sent: HubRequest = {"id": request_id, "op": op, "args": args}
+        self._writer.write(encode(sent))
         try:
             async with asyncio.timeout(self._timeout):
                 return await future
