@@ -12,6 +12,8 @@ from typing import Any
 import aiohttp
 from aiortc import MediaStreamTrack
 
+from protocol.words import CallEndReason, ServerMessage
+
 from .connection import ServerError
 from .consult import CallRefused, Party
 from .server_options import untrusted_server_words
@@ -21,7 +23,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNANSWERED, EXIT_DROPPED = 0, 1, 2, 3, 4
 Printer = Callable[[str], None]
 STATUS_EVERY = 5.0  # seconds between the lines saying what arrived
 WATCH_EVERY = 0.2  # how soon a dropped call is noticed
-ENDED_NORMALLY = ("hung_up", "left")  # someone hung up; any other end of an answered call is a drop
+# Someone hung up; any other end of an answered call is a drop.
+ENDED_NORMALLY = (CallEndReason.HUNG_UP, CallEndReason.LEFT)
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,10 @@ async def _hold(party: Party, options: CallOptions, out: Printer) -> int:
         out(f"无法发起视频 call refused: {error.error.get('message')} {error.error.get('message_en')}")
         return EXIT_REFUSED
     out(f"calling: call {call_id} is ringing at the town/district window")
+    outcomes = (ServerMessage.CALL_ACCEPTED, ServerMessage.CALL_ENDED)
     answered = await party.connection.wait_for(
-        lambda m: m.get("call_id") == call_id and m.get("type") in ("call.accepted", "call.ended"), 120, "answer")
-    if answered["type"] == "call.ended":
+        lambda m: m.get("call_id") == call_id and m.get("type") in outcomes, 120, "answer")
+    if answered["type"] == ServerMessage.CALL_ENDED:
         out("无人接听 no one answered")
         return EXIT_UNANSWERED
     out(f"connected: answered by {answered['by']}")

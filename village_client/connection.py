@@ -10,6 +10,9 @@ from typing import Any
 
 import aiohttp
 
+from protocol.messages import ClientMessageBody, Hello
+from protocol.words import ClientMessage, ServerMessage
+
 from .server_options import trusting_session
 
 logger = logging.getLogger(__name__)
@@ -78,12 +81,13 @@ class ServerConnection:
         """Open the WebSocket, say hello, and return the welcome (ICE servers, queue)."""
         url = self.base_url.replace("http", "ws", 1) + "/ws"
         self.socket = await self.session.ws_connect(url, heartbeat=20)
-        await self.socket.send_json({"type": "hello", "token": self.token})
+        hello: Hello = {"type": ClientMessage.HELLO, "token": self.token}
+        await self.socket.send_json(hello)
         self._reader = asyncio.ensure_future(self._read())
-        self.welcome = await self.expect("welcome")
+        self.welcome = await self.expect(ServerMessage.WELCOME)
         return self.welcome
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: ClientMessageBody) -> None:
         assert self.socket is not None, "open_signaling first"
         await self.socket.send_json(message)
 

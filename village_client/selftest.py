@@ -26,6 +26,7 @@ from cryptography import x509
 
 from eseal import TrustAnchors, verify_pdf
 from protocol.idnumber import check_character
+from protocol.words import CaseEvent, ServerMessage
 
 from .consult import Party
 from .sample_scan import write_sample_scan
@@ -92,13 +93,13 @@ async def open_case(test: Selftest) -> None:
 async def place_call(test: Selftest) -> None:
     assert test.village is not None and test.approver is not None
     test.call_id = await test.village.place_call(test.case["id"])
-    await test.approver.connection.expect("call.incoming", timeout=STEP_TIMEOUT, call_id=test.call_id)
+    await test.approver.connection.expect(ServerMessage.CALL_INCOMING, timeout=STEP_TIMEOUT, call_id=test.call_id)
 
 
 async def answer(test: Selftest) -> None:
     assert test.approver is not None and test.village is not None
     await test.approver.accept(test.call_id)
-    await test.village.connection.expect("call.accepted", timeout=STEP_TIMEOUT, call_id=test.call_id)
+    await test.village.connection.expect(ServerMessage.CALL_ACCEPTED, timeout=STEP_TIMEOUT, call_id=test.call_id)
 
 
 async def video_both_ways(test: Selftest) -> None:
@@ -119,8 +120,8 @@ async def scan_during_call(test: Selftest) -> None:
         _, sent = await asyncio.to_thread(file_digest, path)
         uploader = ScanUploader(connection.session, test.server, connection.token, patience=STEP_TIMEOUT)
         await uploader.upload(test.case["id"], path)
-    told = await test.approver.connection.expect("case.event", timeout=STEP_TIMEOUT, event="scan_added",
-                                                 case_id=test.case["id"])
+    told = await test.approver.connection.expect(ServerMessage.CASE_EVENT, timeout=STEP_TIMEOUT,
+                                                 event=CaseEvent.SCAN_ADDED, case_id=test.case["id"])
     if told["document"]["sha256"] != sent:
         raise RuntimeError(f"the approver was told of SHA-256 {told['document']['sha256']}, the village sent {sent}")
 
@@ -132,7 +133,7 @@ async def certificate(test: Selftest) -> None:
     await test.approver.connection.api("POST", f"{case_path}/actions/start_review", {})
     await test.approver.connection.api("POST", f"{case_path}/actions/approve", {})
     issued = await test.village.connection.wait_for(
-        lambda m: m.get("type") == "case.event" and m.get("event") == "document_issued"
+        lambda m: m.get("type") == ServerMessage.CASE_EVENT and m.get("event") == CaseEvent.DOCUMENT_ISSUED
         and m.get("case_id") == test.case["id"], STEP_TIMEOUT, "the certificate")
     pdf = await test.village.connection.download(f"/api/documents/{issued['document']['id']}/file")
     root = await test.village.connection.download("/verify/ca.pem")

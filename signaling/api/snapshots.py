@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.words import CaseEvent
 from recordings import NoPictureThere
 
 from ..access.authz import authorize
@@ -77,6 +78,6 @@ async def kept_snapshot(request: web.Request, act: Act, case: dict[str, Any], sh
                                          loop.run_in_executor(app[SCAN_WORKERS], archive.put, [shown]))
     document = await app[DATABASE].run(record_snapshot, act, case, shows, mark, clean, stored)
     _, review_units = await app[DATABASE].read(load_case, case["id"])
-    app[EVENTS].publish(case["id"], {"type": "snapshot_taken", "document": document},
+    app[EVENTS].publish(case["id"], {"type": CaseEvent.SNAPSHOT_TAKEN, "document": document},
                         case_audience(case, review_units))  # the others' case views show it at once
     return json_response({"document": document, "image_url": f"/api/documents/{document['id']}/file"}, status=201)
