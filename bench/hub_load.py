@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from protocol.messages import HubMessageBody
 from recordings import load_or_create_key
 from signaling.calls.archive_recording import recording_spec
 from signaling.config import Settings
@@ -149,7 +150,7 @@ async def _measure(load: Load, recording: dict[str, Any] | None, clients: int, c
             stack.push_async_callback(process.stop)
         client_of = {pid: processes[calls.index(call) % len(processes)] for pid, call in call_of.items()}
 
-        async def send(call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+        async def send(call_id: str, participant_id: str, message: HubMessageBody) -> None:
             await client_of[participant_id].send({"participant_id": participant_id, "message": message})
 
         pool = await stack.enter_async_context(MediaWorkerPool(MediaConfig(), send, workers=load.workers))

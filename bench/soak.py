@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from protocol.messages import HubMessageBody
 from recordings import load_or_create_key
 from signaling.calls.archive_recording import recording_spec
 from signaling.config import Settings
@@ -44,7 +45,7 @@ async def soak(calls: int, settled_after: int) -> dict[str, Any]:
         client = await ClientProcess.start(save_clips(Path(temp) / "clips.pickle"))
         call_of: dict[str, str] = {}
 
-        async def send(call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+        async def send(call_id: str, participant_id: str, message: HubMessageBody) -> None:
             await client.send({"participant_id": participant_id, "message": message})
 
         try:

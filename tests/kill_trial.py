@@ -24,6 +24,7 @@ from typing import Any
 
 import av
 
+from protocol.words import ClientMessage
 from village_client.connection import ServerConnection
 from village_client.consult import CallRefused, Party
 from village_client.tracks import PatternCamera
@@ -148,7 +149,7 @@ async def _come_back(base: str, call_id: str) -> dict[str, Any]:
     """The village window signs in again and asks to rejoin its call, as its page does after a drop."""
     party = await Party.sign_in(base, "clerk-yb1", PASSWORD)
     try:
-        await party.connection.send({"type": "call.join", "call_id": call_id})
+        await party.connection.send({"type": ClientMessage.CALL_JOIN, "call_id": call_id})
         return await party.connection.wait_for(
             lambda m: m.get("type") in ("call.ended", "error"), 15, "the old call's fate")
     finally:
