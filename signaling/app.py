@@ -16,6 +16,7 @@ from .access.accounts import hash_password
 from .access.roles import SYSTEM
 from .api import (
     admin,
+    calendar,
     calls,
     cases,
     catalog,
@@ -41,6 +42,7 @@ from .calls.archive_recording import recording_spec, recover_leftover_recordings
 from .calls.callcenter import CallCenter
 from .calls.stored_recordings import register_recordings
 from .cases.events import CaseEvents
+from .cases.holidays import seed_calendars
 from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, enabled_demo_accounts, seed_demo
@@ -54,8 +56,8 @@ from .storage.schema import create_tables
 logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
-    meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
+    meta.api, session.api, admin.api, catalog.api, calendar.api, cases.api, registers.api, documents.api,
+    replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
 ]
 
 
@@ -86,6 +88,7 @@ def first_start(database: Database, audit: AuditLog, settings: Settings, clock: 
     """
     act = Act(SYSTEM, clock(), audit)
     database.run_sync(seed_catalog, act, packaged_catalog())
+    database.run_sync(seed_calendars, act)
     if not settings.load_demo:
         return ""
     just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))

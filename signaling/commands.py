@@ -1,10 +1,11 @@
-"""signaling's commands: `serve`, `user add`, `audit verify`, `retention purge`."""
+"""signaling's commands: `serve`, `user add`, `audit verify`, `retention purge`, `holidays load`."""
 
 from __future__ import annotations
 
 import argparse
 import errno
 import getpass
+import json
 import logging
 import socket
 import sys
@@ -19,6 +20,7 @@ from .access.jurisdictions import KIND_NAMES, list_units
 from .access.roles import SYSTEM, Role
 from .app import create_app, open_database
 from .audit.acts import Act
+from .cases.holidays import load_calendar
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
@@ -86,6 +88,15 @@ def register(commands: Commands) -> None:
     add_retention_days(purge)
     purge.add_argument("--dry-run", action="store_true", help="list what would be deleted and change nothing")
     purge.set_defaults(func=run_retention_purge)
+
+    holidays = commands.add_group("holidays", "the yearly calendar of holidays and 调休 working days (节假日安排)")
+    load = holidays.add_parser(
+        "load", help="load one year's calendar file (replaces that year)",
+        description="Load a year's holidays and 调休 working days from a JSON file (the format of"
+                    " signaling/cases/data/holidays/2026.json); the year's earlier calendar is replaced.")
+    add_data_dir(load)
+    load.add_argument("file", type=Path, help="the calendar file, e.g. 2027.json")
+    load.set_defaults(func=run_holidays_load)
 
 
 def whole_days(raw: str) -> int:
@@ -248,4 +259,25 @@ def run_retention_purge(args: argparse.Namespace) -> int:
     finally:
         database.close_sync()
     print("\n".join(report.lines()))
+    return 0
+
+
+def run_holidays_load(args: argparse.Namespace) -> int:
+    if missing_database(args.data_dir):
+        return 2
+    try:
+        calendar = json.loads(args.file.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"错误 error: 读不了节假日文件 cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    database, audit = open_database(Settings(data_dir=args.data_dir))
+    try:
+        year = database.run_sync(load_calendar, Act(SYSTEM, system_clock(), audit), calendar)
+    except CunnengError as error:
+        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
+        return 1
+    finally:
+        database.close_sync()
+    print(f"ok: {year['year']} — {len(year['holidays'])} holidays 放假,"
+          f" {len(year['workdays'])} working weekend days 调休上班")
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
@@ -44,7 +44,6 @@ class Settings:
     document_retention_days: int = 90  # scans and issued documents are deleted this long after they were stored
     retention_first_run_seconds: float = 60.0  # the first purge, shortly after start
     retention_interval_seconds: float = 3600.0  # then one every hour
-    holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
     pki_passphrase: str = ""  # wraps the CA's private keys; a key file under keys/ when empty
     scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB
     scan_max_pages: int = 100

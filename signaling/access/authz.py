@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "unit.manage": (ADMINS, Scope.NONE),
     "account.manage": (ADMINS, Scope.NONE),
     "catalog.manage": (ADMINS, Scope.NONE),
+    "calendar.manage": (ADMINS, Scope.NONE),
 }
 
 

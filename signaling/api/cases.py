@@ -9,7 +9,7 @@ from aiohttp import web
 
 from recordings import StoredObject
 
-from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS, SETTINGS
+from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS
 from ..audit.chain import case_timeline
 from ..cases.events import case_audience
 from ..cases.handling import (
@@ -36,8 +36,7 @@ api = Api()
 @api.route("POST", "/api/cases", "受理办件 Open a case for a villager (village clerk)",
            tag="cases", body=schemas.OPEN_CASE)
 async def open_(request: web.Request) -> web.StreamResponse:
-    holidays = request.app[SETTINGS].holidays
-    case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request), holidays)
+    case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request))
     return json_response(case, status=201)
 
 

@@ -17,7 +17,8 @@ from ..config import CHINA_TZ
 from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document, supplement_wording
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..storage.database import first, insert, rows
-from .deadlines import add_working_days
+from .deadlines import WorkCalendar, add_working_days, due_after_wait, due_soon
+from .holidays import work_calendar
 from .joint_review import (
     OPEN_CASE_STATES,
     decide_review,
@@ -51,9 +52,7 @@ def authorized_case(
     return case
 
 
-def open_case(
-    db: sqlite_utils.Database, act: Act, body: dict[str, Any], holidays: frozenset[str]
-) -> dict[str, Any]:
+def open_case(db: sqlite_utils.Database, act: Act, body: dict[str, Any]) -> dict[str, Any]:
     """A village clerk opens a case (受理) for a villager and an item or a 一件事 bundle."""
     authorize(act.actor, "case.open")
     items, bundle_code = _requested_items(db, body)
@@ -70,7 +69,7 @@ def open_case(
         "bundle_code": bundle_code, "collected": json.dumps(collected, ensure_ascii=False),
         "level": level, "handler_unit_id": handler["id"], "state": str(State.RECEIVED),
         "opened_by": act.actor.id, "opened_at": act.when,
-        "due_at": add_working_days(act.at, days, holidays).isoformat(), "updated_at": act.when,
+        "due_at": add_working_days(act.at, days, work_calendar(db)).isoformat(), "updated_at": act.when,
     }
     case_id = insert(db, "cases", row)
     act.log(db, "case_opened", case_id, {
@@ -112,6 +111,11 @@ def is_overdue(case: dict[str, Any], now: datetime) -> bool:
     return case["state"] in RUNNING_STATES and datetime.fromisoformat(case["due_at"]) < now
 
 
+def _is_due_soon(case: dict[str, Any], now: datetime, calendar: WorkCalendar) -> bool:
+    """即将超期: the time limit runs and ends within one working day."""
+    return case["state"] in RUNNING_STATES and due_soon(case["due_at"], now, calendar)
+
+
 def list_cases(
     db: sqlite_utils.Database, account: Account, now: datetime, state: str | None = None,
     overdue_only: bool = False, limit: int = 200, narrowed: tuple[str, list[Any]] = ("1 = 1", []),
@@ -132,11 +136,16 @@ def list_cases(
         [*params, limit],
     )
     titles = item_titles(db, {code for case in found for code in json.loads(case["item_codes"])})
-    summaries = [_summary(case, [titles[code] for code in json.loads(case["item_codes"])], now) for case in found]
+    calendar = work_calendar(db)
+    summaries = [_summary(case, [titles[code] for code in json.loads(case["item_codes"])], now, calendar)
+                 for case in found]
     return [s for s in summaries if s["overdue"]] if overdue_only else summaries
 
 
-def _summary(case: dict[str, Any], items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+def _summary(
+    case: dict[str, Any], items: list[dict[str, Any]], now: datetime, calendar: WorkCalendar
+) -> dict[str, Any]:
+    overdue = is_overdue(case, now)
     return {
         "id": case["id"], "number": case["number"], "state": case["state"],
         "state_name": STATE_NAMES[State(case["state"])],
@@ -146,7 +155,8 @@ def _summary(case: dict[str, Any], items: list[dict[str, Any]], now: datetime) -
         "items": [{"code": i["code"], "name": i["name"], "title": i["title"]} for i in items],
         "bundle_code": case["bundle_code"], "opened_at": case["opened_at"], "due_at": case["due_at"],
         "closed_at": case["closed_at"],
-        "overdue": is_overdue(case, now), "problem": bool(case["problem"]), "hold": hold_of(case),
+        "overdue": overdue, "due_soon": _is_due_soon(case, now, calendar), "waited_days": case["waited_days"] or 0,
+        "clock_stopped": case["clock_stopped_at"] is not None, "problem": bool(case["problem"]), "hold": hold_of(case),
     }
 
 
@@ -167,7 +177,7 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
     reviews = review_rows(db, case_id)
     return {
         **_summary({**case, "villager_name": villager["name"],
-                    "village_name": get_unit(db, case["village_id"])["name"]}, items, now),
+                    "village_name": get_unit(db, case["village_id"])["name"]}, items, now, work_calendar(db)),
         "level": case["level"],
         "handler_unit_name": get_unit(db, case["handler_unit_id"])["name"],
         "villager": {
@@ -267,8 +277,11 @@ def _action_fields(
     if action is Action.APPROVE:
         reviews_block_approval(db, case["id"])
         return decided
-    if action is Action.REQUEST_SUPPLEMENT:
-        return {**decided, "supplement": json.dumps(body["materials"], ensure_ascii=False)}
+    if action is Action.REQUEST_SUPPLEMENT:  # the clock stops until the villager brings them
+        return {**decided, "supplement": json.dumps(body["materials"], ensure_ascii=False),
+                "clock_stopped_at": act.when}
+    if action is Action.SUBMIT_SUPPLEMENT:
+        return _clock_restarted(db, act, case)
     if action is Action.REFUSE:
         return {**decided, "refusal_reason": body["reason"].strip()}
     if action is Action.SET_PENDING:
@@ -276,6 +289,12 @@ def _action_fields(
     if action is Action.CLOSE:
         return {"closed_at": act.when, "closed_how": body["handover"]}
     return {}
+
+
+def _clock_restarted(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> dict[str, Any]:
+    """The materials arrived: the due time moves on by the working days waited."""
+    due_at, waited = due_after_wait(case["due_at"], case["clock_stopped_at"], act.at, work_calendar(db))
+    return {"due_at": due_at, "clock_stopped_at": None, "waited_days": (case["waited_days"] or 0) + waited}
 
 
 def _promised_date(raw: str, now: datetime) -> date:

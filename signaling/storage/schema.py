@@ -115,6 +115,12 @@ def create_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("villagers").create_index(["id_number"], unique=True, if_not_exists=True)
     _create_case_tables(db)
+    # 节假日安排 (cases/holidays.py): each loaded year's holidays and 调休 working days
+    table(
+        db, "calendar_days",
+        {"day": str, "year": int, "kind": str, "name": str, "source": str, "provisional": int, "loaded_at": str},
+        pk="day",
+    )
     _create_document_table(db)
     _create_call_tables(db)
     _create_scan_tables(db)
@@ -160,6 +166,8 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "opened_by": int,
             "opened_at": str,
             "due_at": str,
+            "clock_stopped_at": str,  # 限时办结: when the case began waiting for the villager's materials
+            "waited_days": int,  # working days the clock stood still, all waits together
             "supplement": str,
             "refusal_reason": str,
             "pending_until": str,
