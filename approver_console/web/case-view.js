@@ -5,7 +5,7 @@ import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewLi
 import { keep, showCaseScreen } from "/common/case-screen.js";
 import { h } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
-import { decisionPanel } from "./decisions.js";
+import { decisionPanel } from "/common/decisions.js";
 import { departmentOpinionPanel, sendToDepartmentsPanel } from "./joint-review.js";
 import { scansPanel } from "./scans-panel.js";
 import { caseSnapshots } from "./snapshot.js";

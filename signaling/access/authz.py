@@ -1,6 +1,6 @@
 """Authorization, enforced in one place: who may do what, and which cases each account sees.
 
-A clerk sees its village's cases; a town approver its town's villages; a district approver
+A clerk sees its village's cases and decides those of village-level items (村级直接办); a town approver its town's villages; a district approver
 its district; a department reviewer only cases sent to its department; an auditor reads
 everything and changes nothing; an admin manages units, accounts and the catalog. The one
 exception for both: an auditor or an admin may put any case on legal hold and release it.
@@ -41,7 +41,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.list": (CASE_READERS, Scope.NONE),
     "case.view": (CASE_READERS, Scope.SEES),
     "case.timeline": (CASE_READERS, Scope.SEES),
-    "case.decide": (APPROVERS, Scope.HANDLER),
+    "case.decide": (APPROVERS | CLERK, Scope.HANDLER),  # a clerk decides only village-level cases (村级直接办)
     "case.village_act": (CLERK, Scope.OWN_VILLAGE),
     "case.send_review": (APPROVERS, Scope.HANDLER),
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),

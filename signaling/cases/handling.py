@@ -59,7 +59,7 @@ def open_case(db: sqlite_utils.Database, act: Act, body: dict[str, Any]) -> dict
     village, town, district = village_chain(db, act.actor.unit_id)
     villager = villager_for_case(db, act, body["villager"], village["id"])
     level = max((item["level"] for item in items), key=LEVEL_RANK.__getitem__)
-    handler = district if level == "district" else town
+    handler = {"village": village, "town": town, "district": district}[level]  # 村级直接办: the village decides
     days = max(item["time_limit_days"] for item in items)
     collected = _collected_materials(items, body.get("collected", []))
     row = {
@@ -216,8 +216,8 @@ def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str,
     if account.role is Role.DEPARTMENT_REVIEWER:
         sent_here = any(r["unit_id"] == account.unit_id for r in reviews)
         return ["review"] if sent_here and case["state"] in OPEN_CASE_STATES else []
-    is_handler = account.role in (Role.TOWN_APPROVER, Role.DISTRICT_APPROVER) and (
-        account.unit_id == case["handler_unit_id"]
+    is_handler = account.role in (Role.TOWN_APPROVER, Role.DISTRICT_APPROVER, Role.VILLAGE_CLERK) and (
+        account.unit_id == case["handler_unit_id"]  # a village-level case's handler is the village itself
     )
     is_village = account.role is Role.VILLAGE_CLERK and account.unit_id == case["village_id"]
     departments_waiting = any(r["state"] != "approved" for r in reviews)  # 联审: approval waits for all

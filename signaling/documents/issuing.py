@@ -20,6 +20,7 @@ from eseal import (
     CaseFacts,
     CertificateAuthority,
     Document,
+    GeneratedSeal,
     Issuance,
     Material,
     PendingPromise,
@@ -62,6 +63,7 @@ class Signer:
     unit_name: str
     approver_name: str
     seal_digest: str | None
+    seal_purpose: str = "审批专用章"  # the line under the star of a generated seal
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,19 @@ def _case_facts(db: sqlite_utils.Database, case: dict[str, Any]) -> CaseFacts:
 
 def _handler(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> Signer:
     unit = get_unit(db, case["handler_unit_id"])
+    if unit["kind"] == "village":  # 村级直接办: the village's own key and 村（社区）电子印章
+        return Signer(unit["id"], village_committee(db, unit), act.actor.display_name, unit.get("seal_digest"),
+                      "电子印章")
     return Signer(unit["id"], unit["name"], act.actor.display_name, unit.get("seal_digest"))
+
+
+def village_committee(db: sqlite_utils.Database, village: dict[str, Any]) -> str:
+    """The name a village signs under: 元坝镇泉坝村民委员会, 元坝镇河东社区居民委员会."""
+    town = get_unit(db, village["parent_id"])["name"]
+    name = village["name"]
+    if name.endswith("社区"):
+        return f"{town}{name}居民委员会"
+    return f"{town}{name.removesuffix('村')}村民委员会"
 
 
 def _signers(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> tuple[Signer, ...]:
@@ -160,7 +174,8 @@ def issue_pdf(plan: PlannedDocument, authority: CertificateAuthority, archive: A
 
     signatories = tuple(
         Signatory(s.unit_id, s.unit_name, s.approver_name,
-                  uploaded_seal(archive.read(s.seal_digest)) if s.seal_digest else None)
+                  uploaded_seal(archive.read(s.seal_digest)) if s.seal_digest
+                  else GeneratedSeal(s.unit_name, s.seal_purpose))
         for s in plan.signers
     )
     pdf = render_document(document_of(plan, signatories))

@@ -3,6 +3,7 @@
 import { post } from "/common/api.js";
 import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewList, stateBadge } from "/common/case-parts.js";
 import { keep, showCaseScreen } from "/common/case-screen.js";
+import { decisionPanel } from "/common/decisions.js";
 import { h, replace } from "/common/dom.js";
 import { bi, named } from "/common/i18n.js";
 import { ACTIONS, HANDOVERS } from "/common/names.js";
@@ -32,6 +33,7 @@ function caseContent(kase, redraw, scans, documentSlot) {
     h("p", { class: "case-state" }, stateBadge(kase.state), " ", overdueFlag(kase)),
     decisionBox(kase),
     documentSlot,
+    keep(decisionPanel(kase, redraw), `decision ${kase.state} ${kase.actions}`), // 村级直接办: decided here
     keep(villageActions(kase, redraw), `actions ${kase.state} ${kase.actions}`),
     waitingNote(kase),
     kase.state === "supplement_requested"
@@ -47,7 +49,7 @@ function caseContent(kase, redraw, scans, documentSlot) {
 
 /** While the window decides: whose turn it is. */
 function waitingNote(kase) {
-  if (!["received", "under_review"].includes(kase.state)) return null;
+  if (!["received", "under_review"].includes(kase.state) || decidedHere(kase)) return null;
   return h("p", { class: "note" }, bi(`正在等待${kase.handler_unit_name}窗口审查。`, "Waiting for the approver."));
 }
 
@@ -77,4 +79,9 @@ function villageActions(kase, redraw) {
     h("h2", {}, bi("下一步", "Next step")),
     kase.actions.includes("close") ? h("p", {}, bi("结果已打印或交给群众后，点下面的按钮办结：", "Close once the result is handed over:")) : null,
     buttons, slot.element);
+}
+
+/** 村级直接办: a village-level case is accepted and decided at this window, with the village's own seal. */
+export function decidedHere(kase) {
+  return kase.handler_unit_id === kase.village_id;
 }

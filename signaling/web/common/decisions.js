@@ -1,10 +1,11 @@
-// The handling window's decisions: start review, approve, ask for materials, refuse, promise a date.
+// The handling window's decisions: start review, approve, ask for materials, refuse, promise a date —
+// at the town or district console, and at the village window for village-level items (村级直接办).
 
-import { post } from "/common/api.js";
-import { h } from "/common/dom.js";
-import { todayInChina } from "/common/format.js";
-import { bi, named } from "/common/i18n.js";
-import { ACTIONS, REVIEW_STATES } from "/common/names.js";
+import { post } from "./api.js";
+import { h } from "./dom.js";
+import { todayInChina } from "./format.js";
+import { bi, named } from "./i18n.js";
+import { ACTIONS, REVIEW_STATES } from "./names.js";
 import { actionForm, chooser } from "./forms.js";
 import { supplementFields } from "./supplement-form.js";
 
