@@ -1,6 +1,7 @@
 """Authorization, enforced in one place: who may do what, and which cases each account sees.
 
-A clerk sees its village's cases and decides those of village-level items (村级直接办); a town approver its town's villages; a district approver
+A clerk sees its village's cases and decides those of village-level items (村级直接办); a town
+approver its town's villages; a district approver
 its district; a department reviewer only cases sent to its department; an auditor reads
 everything and changes nothing; an admin manages units, accounts and the catalog. The one
 exception for both: an auditor or an admin may put any case on legal hold and release it.
