@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import expect
 
 from .browser import Users
-from .support import open_demo_case
+from .support import VALID_ID, open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -39,3 +39,23 @@ async def test_a_case_due_within_a_working_day_is_flagged_on_both_windows(users:
         card = page.locator(f".card[data-case='{case['id']}']")
         await expect(card.locator(".flag.due-soon")).to_have_text("即将超期Due soon")
         await expect(card).to_have_class("card due-soon")
+
+
+async def test_a_bundle_offers_its_optional_items_and_asks_for_each_document_once(users: Users) -> None:
+    page = await users.open("/village/#/new", "clerk-yb1")
+    await page.locator("input[name=id_number]").fill(VALID_ID)
+    await page.locator("input[name=name]").fill("王大山")
+    await page.locator("input[name=phone]").fill("13800001111")
+    await page.locator("input[name=search]").fill("后事")
+    await page.locator("button.choice[data-code='B-SHYJS']").click()
+    checklist = page.locator(".chosen input[name=collected]")
+    await expect(checklist).to_have_count(7)
+    await expect(page.get_by_role("checkbox", name="办事家属居民身份证")).to_have_count(1)
+    await page.locator("input[name=optional_item][value='D-CL-002']").check()
+    await expect(page.get_by_role("checkbox", name="残疾人证（交回）")).to_have_count(1)
+    await users.look(page, "bundle-optional-items")
+    await page.get_by_role("button", name="受理").click()
+    await expect(page.locator("h1")).to_contain_text("残疾")
+    opened = (await (await users.server.login("clerk-yb1")).get("/api/cases")).body[0]
+    assert "D-CL-002" in [item["code"] for item in opened["items"]]
+    assert "D-ZR-002" not in [item["code"] for item in opened["items"]]

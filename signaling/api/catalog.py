@@ -7,7 +7,15 @@ from aiohttp import web
 from ..access.authz import authorize
 from ..appkeys import DATABASE
 from ..catalog.guide import guide_html
-from ..catalog.items import get_bundle, get_item, list_bundles, list_departments, list_items, save_item
+from ..catalog.items import (
+    bundle_for_case,
+    get_bundle,
+    get_item,
+    list_bundles,
+    list_departments,
+    list_items,
+    save_item,
+)
 from ..exceptions import InvalidInput, NotFound
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, public_base
@@ -42,6 +50,15 @@ async def put_item(request: web.Request) -> web.StreamResponse:
 @api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog")
 async def bundles(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_bundles))
+
+
+@api.route("GET", "/api/bundles/{code}", "一件事详情 A bundle, its items (optional ones marked) and the one set of"
+           " materials for the items chosen", tag="catalog",
+           query=(QueryParam("items", "comma-separated item codes chosen (default: the items that always apply)"),))
+async def bundle(request: web.Request) -> web.StreamResponse:
+    raw = request.query.get("items")
+    chosen = [code for code in raw.split(",") if code] if raw is not None else None
+    return json_response(await request.app[DATABASE].read(bundle_for_case, request.match_info["code"], chosen))
 
 
 @api.route("GET", "/guide/{code}", "办事指南 Printable guide page with a QR code (public)",

@@ -54,6 +54,8 @@ OPEN_CASE = obj(
     villager=VILLAGER,
     item_code=text("事项编码", 32),
     bundle_code=text("一件事编码", 32),
+    items={"type": "array", "title": "选办的事项（一件事中有情况才办的事项）", "maxItems": 20, "uniqueItems": True,
+           "items": text("事项编码", 32)},
     collected={"type": "array", "title": "已收齐的材料", "maxItems": 60, "uniqueItems": True,
                "items": text("材料名称", 100)},
 )
@@ -67,7 +69,10 @@ MATERIAL_LIST = {"type": "array", "title": "需补充的材料", "minItems": 1, 
 
 ACTION_BODIES: dict[Action, dict[str, Any]] = {
     Action.START_REVIEW: obj([]),
-    Action.APPROVE: obj([], note=text("备注", 500, 0)),
+    Action.APPROVE: obj([], note=text("备注", 500, 0), refused_items={
+        "type": "array", "title": "不予办理的事项", "maxItems": 20,
+        "items": obj(["code", "reason"], code=text("事项编码", 32), reason=text("不予办理的理由", 500, pattern=r"\S")),
+    }),
     Action.REQUEST_SUPPLEMENT: obj(["materials"], materials=MATERIAL_LIST, note=text("备注", 500, 0)),
     Action.REFUSE: obj(["reason"], reason=text("不予批准的理由", 1000, pattern=r"\S")),
     Action.SET_PENDING: obj(["until"], until=text("承诺办结日期", 10, 10), note=text("备注", 500, 0)),

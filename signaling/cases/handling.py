@@ -12,7 +12,7 @@ from ..access.authz import authorize, case_filter
 from ..access.jurisdictions import get_unit, village_chain
 from ..access.roles import Account, Role
 from ..audit.acts import Act
-from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item, item_titles
+from ..catalog.items import LEVEL_RANK, chosen_items, combined_materials, get_bundle, get_item, item_titles
 from ..config import CHINA_TZ
 from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document, supplement_wording
 from ..exceptions import Conflict, InvalidInput, NotFound
@@ -24,9 +24,9 @@ from .joint_review import (
     decide_review,
     review_rows,
     reviews_after_supplement,
-    reviews_block_approval,
     send_to_departments,
 )
+from .outcomes import approval_outcomes, outcome_list, refusal_outcomes
 from .villagers import citizen_id, villager_for_case
 from .workflow import APPROVER_ACTIONS, RUNNING_STATES, STATE_NAMES, Action, State, allowed_actions, next_state
 
@@ -94,7 +94,7 @@ def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[l
         raise InvalidInput("请选择一个事项或一个“一件事”套餐(二选一)。", "Give item_code or bundle_code, not both.")
     if body.get("bundle_code"):
         bundle = get_bundle(db, body["bundle_code"])
-        return bundle["items"], bundle["code"]
+        return chosen_items(bundle, body.get("items")), bundle["code"]
     return [get_item(db, body["item_code"])], None
 
 
@@ -193,7 +193,8 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
         "rating": case["rating"], "rating_comment": case["rating_comment"],
         "reviews": reviews,
-        "actions": _actions_for(account, case, reviews),
+        "item_outcomes": outcome_list(db, case),
+        "actions": _actions_for(account, case, reviews, _approvable(db, case)),
     }
 
 
@@ -210,9 +211,20 @@ def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, An
     return detail
 
 
-def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str, Any]]) -> list[str]:
+def _approvable(db: sqlite_utils.Database, case: dict[str, Any]) -> bool:
+    """Whether approval would leave an item approved once every department answered (联审)."""
+    try:
+        approval_outcomes(db, case, [])
+    except Conflict:
+        return False
+    return True
+
+
+def _actions_for(
+    account: Account, case: dict[str, Any], reviews: list[dict[str, Any]], approvable: bool
+) -> list[str]:
     """What this account may do with the case now: workflow actions (approve only once every department
-    of a joint review agreed), and "review" for a department."""
+    of a joint review answered and an item is left to approve), and "review" for a department."""
     if account.role is Role.DEPARTMENT_REVIEWER:
         sent_here = any(r["unit_id"] == account.unit_id for r in reviews)
         return ["review"] if sent_here and case["state"] in OPEN_CASE_STATES else []
@@ -220,11 +232,10 @@ def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str,
         account.unit_id == case["handler_unit_id"]  # a village-level case's handler is the village itself
     )
     is_village = account.role is Role.VILLAGE_CLERK and account.unit_id == case["village_id"]
-    departments_waiting = any(r["state"] != "approved" for r in reviews)  # 联审: approval waits for all
     return [
         str(action) for action in allowed_actions(State(case["state"]))
         if ((is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS))
-        and not (action is Action.APPROVE and departments_waiting)
+        and not (action is Action.APPROVE and not approvable)
     ]
 
 
@@ -244,8 +255,8 @@ def plan_decision(
     db: sqlite_utils.Database, act: Act, case_id: int, action: Action, body: dict[str, Any], base_url: str
 ) -> PlannedDocument | None:
     """The document a decision will issue, once the decision is known to be allowed."""
-    case, _ = check_transition(db, act, case_id, action, body)
-    return plan_document(db, act, case, action, body, base_url)
+    case, changes = check_transition(db, act, case_id, action, body)
+    return plan_document(db, act, {**case, **changes}, action, body, base_url)
 
 
 def transition(
@@ -274,16 +285,18 @@ def _action_fields(
 ) -> dict[str, Any]:
     """The columns an action sets besides the state, after checking its body (writes nothing)."""
     decided = {"decided_by": act.actor.id, "decided_at": act.when, "decision_note": body.get("note") or None}
-    if action is Action.APPROVE:
-        reviews_block_approval(db, case["id"])
-        return decided
+    if action is Action.APPROVE:  # items refused by the window or a department do not block the others
+        outcomes = approval_outcomes(db, case, body.get("refused_items", []))
+        return {**decided, "item_outcomes": json.dumps(outcomes, ensure_ascii=False)}
     if action is Action.REQUEST_SUPPLEMENT:  # the clock stops until the villager brings them
         return {**decided, "supplement": json.dumps(body["materials"], ensure_ascii=False),
                 "clock_stopped_at": act.when}
     if action is Action.SUBMIT_SUPPLEMENT:
         return _clock_restarted(db, act, case)
     if action is Action.REFUSE:
-        return {**decided, "refusal_reason": body["reason"].strip()}
+        reason = body["reason"].strip()
+        return {**decided, "refusal_reason": reason,
+                "item_outcomes": json.dumps(refusal_outcomes(case, reason), ensure_ascii=False)}
     if action is Action.SET_PENDING:
         return {**decided, "pending_until": _promised_date(body["until"], act.at).isoformat()}
     if action is Action.CLOSE:

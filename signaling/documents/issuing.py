@@ -34,6 +34,7 @@ from recordings import Archive, StoredObject
 
 from ..access.jurisdictions import get_unit
 from ..audit.acts import Act
+from ..cases.outcomes import decision_wording
 from ..cases.workflow import Action
 from ..config import CHINA_TZ
 from ..storage.database import first, insert, rows
@@ -77,6 +78,7 @@ class PlannedDocument:
     issued_on: date
     verify_code: str
     verify_url: str
+    decision: str = "准予办理"  # an approval's 审批结果, naming the items refused beside the approved ones
 
 
 def plan_document(
@@ -93,6 +95,7 @@ def plan_document(
         signers=_signers(db, act, case) if kind == "approval" else (_handler(db, act, case),),
         issued_on=act.at.astimezone(CHINA_TZ).date(),
         verify_code=code, verify_url=f"{base_url.rstrip('/')}/verify/{code}",
+        decision=decision_wording(db, case) if kind == "approval" else "",
     )
 
 
@@ -155,7 +158,7 @@ def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Do
     issuance = Issuance(issued_on=plan.issued_on, signatories=signatories, verify_url=plan.verify_url,
                         footer=f"核验码 {plan.verify_code}")
     if plan.kind == "approval":
-        return ApprovalNotice(plan.facts, issuance)
+        return ApprovalNotice(plan.facts, issuance, plan.decision)
     if plan.kind == "supplement_receipt":
         materials = tuple(
             Material(m["name"], FORMS.get(m.get("form", ""), "原件"), m.get("count", 1), m.get("note", ""))

@@ -95,7 +95,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     table(
         db,
         "bundles",
-        {"code": str, "name": str, "name_en": str, "title": str, "items": str, "guide": str},
+        {"code": str, "name": str, "name_en": str, "title": str, "items": str, "optional": str, "guide": str},
         pk="code",
     )
     table(
@@ -170,6 +170,7 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "waited_days": int,  # working days the clock stood still, all waits together
             "supplement": str,
             "refusal_reason": str,
+            "item_outcomes": str,  # JSON: each item's outcome once decided (一件事: one refusal blocks no other)
             "pending_until": str,
             "decided_by": int,
             "decided_at": str,

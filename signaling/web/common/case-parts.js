@@ -97,10 +97,19 @@ export function decisionBox(kase) {
   if (kase.state === "approved" || kase.state === "closed") { // the state badge above already names it
     return h("div", { class: `decision ${kase.state}` },
       h("h2", {}, bi("审批结果", "Decision")),
+      itemOutcomes(kase),
       kase.decided_at ? h("p", {}, `批准时间：${formatDateTime(kase.decided_at)}`) : null,
       kase.closed_at ? h("p", {}, `办结时间：${formatDateTime(kase.closed_at)}`) : null);
   }
   return null;
+}
+
+/** 一件事: each item's outcome when not all items went the same way. */
+function itemOutcomes(kase) {
+  const outcomes = kase.item_outcomes || [];
+  if (!outcomes.some((o) => o.outcome === "refused") || outcomes.every((o) => o.outcome === "refused")) return null;
+  return h("ul", { class: "item-outcomes" }, outcomes.map((o) => h("li", { "data-item": o.code, "data-outcome": o.outcome },
+    h("strong", {}, o.name), "：", o.outcome_name, o.reason ? `（${o.reason}）` : "")));
 }
 
 /** 联审: every department's opinion, seen by every party of the case. */
