@@ -31,7 +31,8 @@ async def test_a_known_villager_is_not_typed_again(server: RunningServer) -> Non
     clerk = await server.login("clerk-yb1")
     await open_demo_case(clerk)
     found = await clerk.get(f"/api/villagers/{VALID_ID}")
-    assert found.body == {"name": "王大山", "phone": "13800001111", "id_number": VALID_ID}
+    assert found.body == {"name": "王大山", "phone": "13800001111", "id_number": VALID_ID, "gender": "男",
+                          "ethnicity": None, "hukou_place": None, "residence": None, "hukou_type": None}
     again = await clerk.post("/api/cases", {"villager": {"id_number": VALID_ID}, "item_code": "V-RS-001"})
     assert again.status == 201, again.body
     assert again.body["villager"]["name"] == "王大山"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.async_api import expect
 
 from .browser import Users
+from .scan_samples import small_scan
+from .scan_support import uploader
 from .support import VALID_ID, open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -59,3 +63,34 @@ async def test_a_bundle_offers_its_optional_items_and_asks_for_each_document_onc
     opened = (await (await users.server.login("clerk-yb1")).get("/api/cases")).body[0]
     assert "D-CL-002" in [item["code"] for item in opened["items"]]
     assert "D-ZR-002" not in [item["code"] for item in opened["items"]]
+
+
+async def test_a_known_villagers_basic_data_fills_in_and_a_scan_is_reused_in_one_click(
+    users: Users, tmp_path: Path
+) -> None:
+    server = users.server
+    clerk_api = await server.login("clerk-yb1")
+    opened = await clerk_api.post("/api/cases", {"item_code": "T-RS-001", "villager": {
+        "id_number": VALID_ID, "name": "王大山", "phone": "13800001111", "ethnicity": "汉族",
+        "hukou_type": "农业家庭户口"}})
+    sent = await uploader(server, clerk_api).upload(opened.body["id"], small_scan(tmp_path / "hukou.jpg"),
+                                                    material="户口簿")
+    page = await users.open("/village/#/new", "clerk-yb1")
+    await page.locator("input[name=id_number]").fill(VALID_ID)
+    await expect(page.locator("input[name=ethnicity]")).to_have_value("汉族")
+    await expect(page.locator("select[name=hukou_type]")).to_have_value("农业家庭户口")
+    await page.locator("input[name=residence]").fill("泉坝村3组12号")
+    await page.locator("input[name=search]").fill("临时救助")
+    await page.locator("button.choice[data-code='T-MZ-002']").click()
+    await page.get_by_role("button", name="受理").click()
+    await expect(page.locator("h1")).to_contain_text("临时救助")
+    earlier = page.locator(".earlier-scans")
+    await expect(earlier).to_contain_text(opened.body["number"])
+    await users.look(page, "earlier-scans")
+    await earlier.locator(f"button.use-earlier[data-document='{sent.document['id']}']").click()
+    await expect(earlier.locator("button.use-earlier")).to_contain_text("已使用")
+    second = (await clerk_api.get("/api/cases")).body[0]
+    town = await users.open(f"/console/#/case/{second['id']}", "town-yb")
+    await expect(town.locator(".thumb .first-taken")).to_contain_text(opened.body["number"])
+    history = (await clerk_api.get(f"/api/villagers/{VALID_ID}/history")).body
+    assert [(h["field"], h["old_value"], h["new_value"]) for h in history] == [("residence", None, "泉坝村3组12号")]

@@ -9,9 +9,10 @@ from aiohttp import web
 from ..access.authz import authorize
 from ..appkeys import DATABASE
 from ..cases.ledger import export_ledger
-from ..cases.villagers import look_up_villager
+from ..cases.villagers import edit_villager, look_up_villager, villager_changes
 from ..exceptions import InvalidInput
-from .routing import Api, QueryParam, act_of, json_response
+from . import schemas
+from .routing import Api, QueryParam, act_of, body_of, json_response
 
 api = Api()
 
@@ -23,6 +24,25 @@ async def villager(request: web.Request) -> web.StreamResponse:
     authorize(act.actor, "villager.lookup")
     found = await request.app[DATABASE].run(look_up_villager, act, request.match_info["id_number"])
     return json_response(found)
+
+
+@api.route("PUT", "/api/villagers/{id_number}",
+           "修改群众基础信息 Correct a villager's basic data; each old value kept in the history (village clerk)",
+           tag="cases", body=schemas.VILLAGER_EDIT)
+async def edit(request: web.Request) -> web.StreamResponse:
+    act = act_of(request)
+    authorize(act.actor, "villager.lookup")
+    found = await request.app[DATABASE].run(edit_villager, act, request.match_info["id_number"], body_of(request))
+    return json_response(found)
+
+
+@api.route("GET", "/api/villagers/{id_number}/history",
+           "群众信息修改记录 Every change of a villager's basic data: field, old, new, who, when (village clerk)",
+           tag="cases")
+async def history(request: web.Request) -> web.StreamResponse:
+    act = act_of(request)
+    authorize(act.actor, "villager.lookup")
+    return json_response(await request.app[DATABASE].run(villager_changes, act, request.match_info["id_number"]))
 
 
 def query_date(request: web.Request, name: str) -> date:

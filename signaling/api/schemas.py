@@ -42,12 +42,16 @@ ACCOUNT = obj(
 
 PASSWORD = obj(["password"], password=text("密码", 128))
 
-VILLAGER = obj(
-    ["id_number"],
-    id_number=text("身份证号码", 18, 15),
-    name=text("姓名", 30),
-    phone=text("联系电话", 20, 0),
-)
+VILLAGER_PROFILE: dict[str, Any] = {
+    "phone": text("联系电话", 20, 0),
+    "ethnicity": text("民族", 10, 0, pattern="^$|族$"),
+    "hukou_place": text("户籍地", 100, 0),
+    "residence": text("现居地", 100, 0),
+    "hukou_type": {"type": "string", "title": "户口类别", "enum": ["", "农业家庭户口", "非农业家庭户口", "居民家庭户口",
+                                                               "集体户口"]},
+}
+VILLAGER = obj(["id_number"], id_number=text("身份证号码", 18, 15), name=text("姓名", 30), **VILLAGER_PROFILE)
+VILLAGER_EDIT = obj([], **VILLAGER_PROFILE)
 
 OPEN_CASE = obj(
     ["villager"],
@@ -110,6 +114,9 @@ RECORDING_SNAPSHOT = obj(["at"], at={"type": "number", "title": "录像中的时
 RELEASE = obj(["reason"], reason=text("解除保全的理由", 500, pattern=r"\S"))
 
 ITEM = ITEM_SCHEMA
+
+REUSE_SCAN = obj(["document_id"], document_id={"type": "integer", "title": "以前的扫描件", "minimum": 1},
+                 material=text("材料名称", 100, 0))
 
 START_UPLOAD = obj(
     ["filename", "size", "sha256"],

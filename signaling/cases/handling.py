@@ -27,7 +27,7 @@ from .joint_review import (
     send_to_departments,
 )
 from .outcomes import approval_outcomes, outcome_list, refusal_outcomes
-from .villagers import citizen_id, villager_for_case
+from .villagers import BASIC_DATA, citizen_id, villager_for_case
 from .workflow import APPROVER_ACTIONS, RUNNING_STATES, STATE_NAMES, Action, State, allowed_actions, next_state
 
 if TYPE_CHECKING:
@@ -183,6 +183,7 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "villager": {
             "name": villager["name"], "phone": villager["phone"],
             "id_number": citizen.number if full_id else citizen.masked,
+            **({field: villager[field] for field in BASIC_DATA} if full_id else {}),
         },
         "items": items,
         "materials": _with_collected(combined_materials(items), case["collected"]),

@@ -84,16 +84,22 @@ def clean_filename(raw: str) -> str:
     return name[:200] or "scan"
 
 
+def material_to_file(db: sqlite_utils.Database, case: dict[str, Any], material: str | None) -> str:
+    """The material a scan is filed as on an open case: one of its own, or other."""
+    if case["state"] == State.CLOSED:
+        raise Conflict("办件已办结,不能再上传材料。", "The case is closed: no more scans.")
+    material = material or OTHER_MATERIAL
+    if material not in case_materials(db, case):
+        raise InvalidInput(f"「{material}」不是本办件的申请材料。", f"{material!r} is not a material of this case.")
+    return material
+
+
 def start_upload(
     db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any], chunk_size: int, max_bytes: int
 ) -> dict[str, Any]:
     """Begin (or find again) the upload of a file to a case; a file the case has already is done at once."""
     case = authorized_case(db, act.actor, case_id, "document.upload")
-    if case["state"] == State.CLOSED:
-        raise Conflict("办件已办结,不能再上传材料。", "The case is closed: no more scans.")
-    material = body.get("material") or OTHER_MATERIAL
-    if material not in case_materials(db, case):
-        raise InvalidInput(f"「{material}」不是本办件的申请材料。", f"{material!r} is not a material of this case.")
+    material = material_to_file(db, case, body.get("material"))
     if body["size"] > max_bytes:
         raise ScanTooLarge(f"文件太大,上限为 {max_bytes // (1024 * 1024)} MB。",
                            f"Files may have at most {max_bytes} bytes.")

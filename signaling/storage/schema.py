@@ -105,7 +105,12 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "id": int,
             "id_number": str,
             "name": str,
+            "gender": str,  # 性别, read from the ID number
             "phone": str,
+            "ethnicity": str,  # 民族
+            "hukou_place": str,  # 户籍地
+            "residence": str,  # 现居地
+            "hukou_type": str,  # 户口类别
             "village_id": str,
             "created_at": str,
             "updated_at": str,
@@ -114,6 +119,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("village_id", "units", "id")],
     )
     db.table("villagers").create_index(["id_number"], unique=True, if_not_exists=True)
+    # What a villager's data was before a clerk changed it (cases/villagers.py): nothing is overwritten unseen.
+    table(
+        db,
+        "villager_history",
+        {"id": int, "villager_id": int, "field": str, "old_value": str, "new_value": str, "changed_by": int,
+         "changed_at": str},
+        pk="id",
+        foreign_keys=[("villager_id", "villagers", "id"), ("changed_by", "accounts", "id")],
+    )
     _create_case_tables(db)
     # 节假日安排 (cases/holidays.py): each loaded year's holidays and 调休 working days
     table(
@@ -237,6 +251,7 @@ def _create_document_table(db: sqlite_utils.Database) -> None:
             "verify_code": str,
             "signed_by": str,
             "source_digest": str,  # a snapshot's clean still, re-marked for each other viewer; never served
+            "source_document_id": int,  # 材料一次提交: attached from the villager's earlier case, first taken there
             "deleted_at": str,
         },
         pk="id",
