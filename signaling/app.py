@@ -28,6 +28,7 @@ from .api import (
     scans,
     session,
     snapshots,
+    status,
     uploads,
     ws,
 )
@@ -35,7 +36,18 @@ from .api.errors import error_middleware
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.routing import Api
-from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
+from .appkeys import (
+    ARCHIVE,
+    AUDIT_LOG,
+    AUTHORITY,
+    CALL_CENTER,
+    CLOCK,
+    DATABASE,
+    EVENTS,
+    NOTICE_COURIER,
+    SETTINGS,
+    STATUS_THROTTLE,
+)
 from .audit.acts import Act
 from .audit.chain import AuditLog
 from .calls.archive_recording import recording_spec, recover_leftover_recordings
@@ -47,6 +59,8 @@ from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, enabled_demo_accounts, seed_demo
 from .media import MediaConfig, MediaWorkerPool
+from .notices.courier import NoticeCourier, SmsGateway
+from .notices.status import StatusThrottle
 from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
@@ -57,7 +71,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, calendar.api, cases.api, registers.api, documents.api,
-    replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
+    replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api, status.api,
 ]
 
 
@@ -176,6 +190,23 @@ async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def notices_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The courier taking queued notices to the county's SMS gateway, when one is configured."""
+    settings = app[SETTINGS]
+    if not settings.sms_gateway_url:
+        yield
+        return
+    courier = NoticeCourier(app[DATABASE], app[AUDIT_LOG], app[CLOCK],
+                            SmsGateway(settings.sms_gateway_url, settings.sms_gateway_secret),
+                            settings.notice_poll_seconds, settings.notice_retry_seconds)
+    app[NOTICE_COURIER] = courier
+    task = asyncio.create_task(courier.run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def close_sockets(app: web.Application) -> None:
     """On shutdown, close every signaling socket, so no handler keeps the server waiting."""
     if CALL_CENTER in app:
@@ -195,6 +226,8 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(authority_ctx)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)
+    app.cleanup_ctx.append(notices_ctx)
+    app[STATUS_THROTTLE] = StatusThrottle()
     app[EVENTS] = CaseEvents()
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(scans_ctx)

@@ -55,6 +55,11 @@ def register(commands: Commands) -> None:
     serve.add_argument("--media-idle-stop", type=idle_seconds, default=env_default("media_idle_stop", "600"),
                        help="seconds without a call after which the media workers stop, to start again when"
                             " the next call rings; 0 keeps them running (env CUNNENG_MEDIA_IDLE_STOP; default 600)")
+    serve.add_argument("--sms-gateway-url", default=env_default("sms_gateway_url", ""),
+                       help="the county's SMS gateway: each notice is POSTed there as JSON; without one, notices"
+                            " are the village window's call list (env CUNNENG_SMS_GATEWAY_URL)")
+    serve.add_argument("--sms-gateway-secret", default=env_default("sms_gateway_secret", ""),
+                       help="HMAC-SHA256 key signing each notice's POST (env CUNNENG_SMS_GATEWAY_SECRET)")
     add_retention_days(serve)
     serve.set_defaults(func=run_serve)
 
@@ -143,6 +148,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
         document_retention_days=args.document_retention_days,
+        sms_gateway_url=args.sms_gateway_url, sms_gateway_secret=args.sms_gateway_secret,
     )
 
 

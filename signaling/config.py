@@ -49,6 +49,10 @@ class Settings:
     scan_max_pages: int = 100
     upload_chunk_bytes: int = 2 * 1024 * 1024
     upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
+    sms_gateway_url: str = ""  # the county's SMS gateway; without one, notices are the village's call list
+    sms_gateway_secret: str = ""  # HMAC key of each notice's POST (X-Cunneng-Signature)
+    notice_poll_seconds: float = 30.0  # the courier looks for notices due again this often
+    notice_retry_seconds: float = 60.0  # first wait after a failed send, doubling up to an hour
     tile_cache_mb: int = 512  # decoded pages and encoded tiles kept in memory for the viewer
 
     @property

@@ -94,3 +94,33 @@ async def test_a_known_villagers_basic_data_fills_in_and_a_scan_is_reused_in_one
     await expect(town.locator(".thumb .first-taken")).to_contain_text(opened.body["number"])
     history = (await clerk_api.get(f"/api/villagers/{VALID_ID}/history")).body
     assert [(h["field"], h["old_value"], h["new_value"]) for h in history] == [("residence", None, "泉坝村3组12号")]
+
+
+async def test_the_villager_gets_a_receipt_with_the_due_date_and_hears_back(users: Users) -> None:
+    server = users.server
+    case = await open_demo_case(await server.login("clerk-yb1"), "T-MZ-002")
+    page = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
+    await page.locator("a.acceptance-receipt").click()
+    receipt = page.locator(".receipt.acceptance")
+    await expect(receipt.locator("h1")).to_have_text("受理回执")
+    await expect(receipt).to_contain_text(case["number"])
+    await expect(receipt.locator(".due")).to_contain_text("2026年11月30日 前办结")
+    await expect(receipt.locator(".next")).to_contain_text("元坝镇窗口审查")
+    qr = receipt.locator("img.status-qr")
+    await expect(qr).to_be_visible()
+    assert await qr.evaluate("(img) => img.decode().then(() => img.naturalWidth > 0)")  # the server's QR drawn
+    await users.look(page, "acceptance-receipt")
+    await page.get_by_role("link", name="电话通知").click()
+    call = page.locator("ul.calls li")
+    await expect(call).to_have_count(1)
+    await expect(call).to_contain_text("受理通知")
+    await expect(call).to_contain_text("13800001111")
+    await call.get_by_role("button", name="已打电话告知").click()
+    await expect(page.locator("ul.calls li")).to_have_count(0)
+
+    villager = await users.open(f"/status?case={case['number']}")  # the QR code's address, signed in as nobody
+    await villager.locator("input[name=id4]").fill(VALID_ID[-4:])
+    await villager.get_by_role("button", name="查询").click()
+    await expect(villager.locator(".state")).to_have_text("已受理")
+    await expect(villager.locator(".next-step")).to_contain_text("11月30日前办结")
+    await users.look(villager, "status-page")

@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "document.upload": (CLERK, Scope.OWN_VILLAGE),
     "document.view": (CASE_READERS, Scope.SEES),
     "villager.lookup": (CLERK, Scope.NONE),
+    "notice.list": (CLERK, Scope.NONE),
+    "notice.call": (CLERK, Scope.OWN_VILLAGE),
     "ledger.export": (CLERK | APPROVERS | REVIEWERS | AUDITORS, Scope.NONE),
     "audit.read": (AUDITORS, Scope.NONE),
     "mark.trace": (AUDITORS | ADMINS, Scope.NONE),

@@ -28,6 +28,7 @@ from ..documents.issuing import PlannedDocument, issue_pdf
 from ..exceptions import InvalidInput
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, public_base
+from .status import wake_courier
 from .validation import validate_body
 
 api = Api()
@@ -37,6 +38,7 @@ api = Api()
            tag="cases", body=schemas.OPEN_CASE)
 async def open_(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request))
+    wake_courier(request.app)
     return json_response(case, status=201)
 
 
@@ -77,6 +79,7 @@ async def act(request: web.Request) -> web.StreamResponse:
         issued = plan, await issue_and_store(request.app, plan)
     case = await db.run(transition, act, case_id, action, body, issued)
     announce(request.app, case, f"case_{action}")
+    wake_courier(request.app)
     return json_response(case)
 
 

@@ -16,6 +16,7 @@ from ..catalog.items import LEVEL_RANK, chosen_items, combined_materials, get_bu
 from ..config import CHINA_TZ
 from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document, supplement_wording
 from ..exceptions import Conflict, InvalidInput, NotFound
+from ..notices.outbox import local_date, queue_notice
 from ..storage.database import first, insert, rows
 from .deadlines import WorkCalendar, add_working_days, due_after_wait, due_soon
 from .holidays import work_calendar
@@ -76,6 +77,7 @@ def open_case(db: sqlite_utils.Database, act: Act, body: dict[str, Any]) -> dict
         "number": row["number"], "items": [i["code"] for i in items], "bundle": bundle_code,
         "handler_unit_id": handler["id"], "due_at": row["due_at"], "collected": collected,
     })
+    queue_notice(db, act, {**row, "id": case_id}, "accepted", f"已受理，预计{local_date(row['due_at'])}前办结。")
     return case_detail(db, act.actor, case_id, act.at)
 
 
@@ -192,7 +194,7 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
-        "rating": case["rating"], "rating_comment": case["rating_comment"],
+        "rating": case["rating"], "rating_comment": case["rating_comment"], "rated_via": case["rated_via"],
         "reviews": reviews,
         "item_outcomes": outcome_list(db, case),
         "actions": _actions_for(account, case, reviews, _approvable(db, case)),
@@ -275,10 +277,24 @@ def transition(
     if "supplement" in changes:
         logged["materials"] = json.loads(changes["supplement"])
     act.log(db, f"case_{action}", case_id, {"from": case["state"], **logged})
+    _tell_villager(db, act, {**case, **changes}, action)
     detail = case_detail(db, act.actor, case_id, act.at)
     if issued is not None:
         detail["issued_document"] = public_document(record_document(db, act, case_id, *issued))
     return detail
+
+
+def _tell_villager(db: sqlite_utils.Database, act: Act, case: dict[str, Any], action: Action) -> None:
+    """The notice the villager gets for this step (none for steps inside the windows)."""
+    if action is Action.REQUEST_SUPPLEMENT:
+        queue_notice(db, act, case, "supplement", "还需要补充材料，请按资料补充回执清单到村便民服务站补交。")
+    elif action is Action.APPROVE:
+        queue_notice(db, act, case, "ready", "已批准，请带上身份证到村便民服务站领取结果。")
+    elif action is Action.REFUSE:
+        queue_notice(db, act, case, "decision", "不予批准，请到村便民服务站了解理由。")
+    elif action is Action.SET_PENDING:
+        promised = date.fromisoformat(case["pending_until"])
+        queue_notice(db, act, case, "decision", f"已承诺在{promised.month}月{promised.day}日前办结。")
 
 
 def _action_fields(
@@ -350,6 +366,7 @@ def rate_case(
         raise Conflict("办件办结后才能评价。", "Only a closed case can be rated.")
     if case["rating"] is not None:
         raise Conflict("该办件已经评价过了。", "This case was rated already.")
-    db.table("cases").update(case_id, {"rating": score, "rating_comment": comment, "rated_at": act.when})
+    db.table("cases").update(case_id, {"rating": score, "rating_comment": comment, "rated_at": act.when,
+                                       "rated_via": "window"})
     act.log(db, "case_rated", case_id, {"score": score, "comment": comment})
     return case_detail(db, act.actor, case_id, act.at)

@@ -20,7 +20,6 @@ from eseal import (
     CaseFacts,
     CertificateAuthority,
     Document,
-    GeneratedSeal,
     Issuance,
     Material,
     PendingPromise,
@@ -173,7 +172,7 @@ def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Do
 def issue_pdf(plan: PlannedDocument, authority: CertificateAuthority, archive: Archive) -> bytes:
     """Render the document and sign it once per signer (blocking: run it in an executor)."""
     # reportlab and pyHanko, loaded by the first decision that issues a document (idle memory, #9)
-    from eseal import render_document, sign_pdf, uploaded_seal
+    from eseal import GeneratedSeal, render_document, sign_pdf, uploaded_seal
 
     signatories = tuple(
         Signatory(s.unit_id, s.unit_name, s.approver_name,

@@ -135,6 +135,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
         {"day": str, "year": int, "kind": str, "name": str, "source": str, "provisional": int, "loaded_at": str},
         pk="day",
     )
+    # 通知发件箱 (notices/outbox.py): written with the case change it announces, sent by the courier
+    table(
+        db, "notices",
+        {"id": int, "case_id": int, "kind": str, "phone": str, "text": str, "state": str, "attempts": int,
+         "next_attempt_at": str, "last_error": str, "created_at": str, "sent_at": str, "called_by": int},
+        pk="id", foreign_keys=[("case_id", "cases", "id")], defaults={"attempts": 0},
+    )
+    db.table("notices").create_index(["state", "next_attempt_at"], if_not_exists=True)
+    db.table("notices").create_index(["case_id"], if_not_exists=True)
     _create_document_table(db)
     _create_call_tables(db)
     _create_scan_tables(db)
@@ -198,6 +207,7 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "rating": int,
             "rating_comment": str,
             "rated_at": str,
+            "rated_via": str,  # window (the clerk entered it) or villager (on the status page)
             "updated_at": str,
         },
         pk="id",

@@ -31,6 +31,8 @@ function caseContent(kase, redraw, scans, documentSlot) {
     h("p", { class: "no-print" }, h("a", { href: "#/" }, bi("← 返回办件列表", "Back to the list"))),
     h("h1", {}, itemTitles(kase)),
     h("p", { class: "case-state" }, stateBadge(kase.state), " ", overdueFlag(kase)),
+    kase.state === "closed" ? null : h("p", { class: "no-print" }, h("a", { class: "button acceptance-receipt",
+      href: `#/case/${kase.id}/accepted` }, bi("打印受理回执（含查询二维码）", "Print the acceptance receipt"))),
     decisionBox(kase),
     documentSlot,
     keep(decisionPanel(kase, redraw), `decision ${kase.state} ${kase.actions}`), // 村级直接办: decided here
