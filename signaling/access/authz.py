@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.decide": (APPROVERS | CLERK, Scope.HANDLER),  # a clerk decides only village-level cases (村级直接办)
     "case.village_act": (CLERK, Scope.OWN_VILLAGE),
     "case.send_review": (APPROVERS, Scope.HANDLER),
+    "case.agency": (CLERK | APPROVERS, Scope.SEES),  # 代办 records and 去向: the village, town and district windows
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),

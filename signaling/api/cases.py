@@ -13,9 +13,11 @@ from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS
 from ..audit.chain import case_timeline
 from ..cases.events import case_audience
 from ..cases.handling import (
+    add_errand,
     authorized_case,
     decide_case_review,
     list_cases,
+    move_papers,
     open_case,
     plan_decision,
     rate_case,
@@ -126,6 +128,23 @@ async def rate(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(
         rate_case, act_of(request), path_int(request, "case_id"), body["score"], body.get("comment", "")
     )
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/errands", "上门服务/代办跑腿 Record a home visit or an errand made for"
+           " the villager", tag="cases", body=schemas.ERRAND)
+async def errand(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(add_errand, act_of(request), path_int(request, "case_id"), body_of(request))
+    announce(request.app, case, "errand_recorded")
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/custody", "材料去向 Record where the originals or the result are now",
+           tag="cases", body=schemas.CUSTODY_MOVE)
+async def custody(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(move_papers, act_of(request), path_int(request, "case_id"),
+                                           body_of(request))
+    announce(request.app, case, "custody_moved")
     return json_response(case)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..access.jurisdictions import UNIT_KINDS
 from ..access.roles import Role
+from ..cases.agency import ERRANDS, HANDOVERS, PAPERS, PLACES, RELATIONS
 from ..cases.workflow import Action
 from ..catalog.items import ITEM_SCHEMA, MATERIAL_SCHEMA
 
@@ -62,6 +63,16 @@ OPEN_CASE = obj(
            "items": text("事项编码", 32)},
     collected={"type": "array", "title": "已收齐的材料", "maxItems": 60, "uniqueItems": True,
                "items": text("材料名称", 100)},
+    agent=obj(["name", "relation"], name=text("代办人姓名", 30, pattern=r"\S"),
+              relation={"type": "string", "title": "代办人身份", "enum": list(RELATIONS)},
+              phone=text("代办人电话", 20, 0)),
+    villager_present={"type": "boolean", "title": "群众本人在场"},
+)
+
+ERRAND = obj(["kind"], kind={"type": "string", "title": "代办事项", "enum": list(ERRANDS)}, note=text("说明", 300, 0))
+CUSTODY_MOVE = obj(
+    ["what", "place"], what={"type": "string", "title": "哪些材料", "enum": list(PAPERS)},
+    place={"type": "string", "title": "去向", "enum": list(PLACES)}, note=text("说明", 300, 0),
 )
 
 SUPPLEMENT_MATERIAL = {
@@ -82,7 +93,9 @@ ACTION_BODIES: dict[Action, dict[str, Any]] = {
     Action.SET_PENDING: obj(["until"], until=text("承诺办结日期", 10, 10), note=text("备注", 500, 0)),
     Action.SUBMIT_SUPPLEMENT: obj([], note=text("备注", 500, 0)),
     Action.CLOSE: obj(
-        ["handover"], handover={"type": "string", "title": "办结方式", "enum": ["printed", "handed_over"]}
+        ["handover"], handover={"type": "string", "title": "办结方式", "enum": list(HANDOVERS)},
+        received_by=obj(["name", "relation"], name=text("领取人", 30, pattern=r"\S"),
+                        relation={"type": "string", "title": "领取人身份", "enum": ["self", *RELATIONS]}),
     ),
 }
 # Checked per action by the handler, so the error names the action's own missing field.

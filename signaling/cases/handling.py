@@ -18,6 +18,7 @@ from ..documents.issuing import PlannedDocument, plan_document, public_document,
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..notices.outbox import local_date, queue_notice
 from ..storage.database import first, insert, rows
+from .agency import agency_detail, agent_of, authorization_missing, carried_for, received_by, record_errand, record_move
 from .deadlines import WorkCalendar, add_working_days, due_after_wait, due_soon
 from .holidays import work_calendar
 from .joint_review import (
@@ -63,11 +64,15 @@ def open_case(db: sqlite_utils.Database, act: Act, body: dict[str, Any]) -> dict
     handler = {"village": village, "town": town, "district": district}[level]  # 村级直接办: the village decides
     days = max(item["time_limit_days"] for item in items)
     collected = _collected_materials(items, body.get("collected", []))
+    present = body.get("villager_present", True)
+    if not present and not body.get("agent"):
+        raise InvalidInput("群众本人不在场时，请填写代办人。", "An absent villager's case needs its 代办人.")
     row = {
         "number": _next_number(db, district["id"], act.at),
         "village_id": village["id"], "town_id": town["id"], "district_id": district["id"],
         "villager_id": villager["id"], "item_codes": json.dumps([i["code"] for i in items]),
         "bundle_code": bundle_code, "collected": json.dumps(collected, ensure_ascii=False),
+        "agent": agent_of(body), "villager_present": int(present),
         "level": level, "handler_unit_id": handler["id"], "state": str(State.RECEIVED),
         "opened_by": act.actor.id, "opened_at": act.when,
         "due_at": add_working_days(act.at, days, work_calendar(db)).isoformat(), "updated_at": act.when,
@@ -77,6 +82,8 @@ def open_case(db: sqlite_utils.Database, act: Act, body: dict[str, Any]) -> dict
         "number": row["number"], "items": [i["code"] for i in items], "bundle": bundle_code,
         "handler_unit_id": handler["id"], "due_at": row["due_at"], "collected": collected,
     })
+    if collected:  # 去向: the originals the window took are at the village
+        record_move(db, act, {"id": case_id}, "originals", "village", "受理时收取")
     queue_notice(db, act, {**row, "id": case_id}, "accepted", f"已受理，预计{local_date(row['due_at'])}前办结。")
     return case_detail(db, act.actor, case_id, act.at)
 
@@ -188,13 +195,14 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
             **({field: villager[field] for field in BASIC_DATA} if full_id else {}),
         },
         "items": items,
-        "materials": _with_collected(combined_materials(items), case["collected"]),
+        "materials": _with_collected(combined_materials(items) + carried_for(case), case["collected"]),
         "supplement": json.loads(case["supplement"]) if case["supplement"] else None,
         "supplement_notice": supplement_wording(db, case),
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
         "rating": case["rating"], "rating_comment": case["rating_comment"], "rated_via": case["rated_via"],
+        **agency_detail(db, case),
         "reviews": reviews,
         "item_outcomes": outcome_list(db, case),
         "actions": _actions_for(account, case, reviews, _approvable(db, case)),
@@ -278,10 +286,19 @@ def transition(
         logged["materials"] = json.loads(changes["supplement"])
     act.log(db, f"case_{action}", case_id, {"from": case["state"], **logged})
     _tell_villager(db, act, {**case, **changes}, action)
+    _papers_moved(db, act, case, action)
     detail = case_detail(db, act.actor, case_id, act.at)
     if issued is not None:
         detail["issued_document"] = public_document(record_document(db, act, case_id, *issued))
     return detail
+
+
+def _papers_moved(db: sqlite_utils.Database, act: Act, case: dict[str, Any], action: Action) -> None:
+    """去向 the workflow itself settles: an approval's result is at the village; closing hands it over."""
+    if action is Action.APPROVE:
+        record_move(db, act, case, "result", "village", "审批结果回传到村，打印出证")
+    elif action is Action.CLOSE and case["state"] == State.APPROVED:
+        record_move(db, act, case, "result", "villager", "办结时交付")
 
 
 def _tell_villager(db: sqlite_utils.Database, act: Act, case: dict[str, Any], action: Action) -> None:
@@ -302,6 +319,9 @@ def _action_fields(
 ) -> dict[str, Any]:
     """The columns an action sets besides the state, after checking its body (writes nothing)."""
     decided = {"decided_by": act.actor.id, "decided_at": act.when, "decision_note": body.get("note") or None}
+    if action is Action.START_REVIEW:
+        authorization_missing(db, case)
+        return {}
     if action is Action.APPROVE:  # items refused by the window or a department do not block the others
         outcomes = approval_outcomes(db, case, body.get("refused_items", []))
         return {**decided, "item_outcomes": json.dumps(outcomes, ensure_ascii=False)}
@@ -317,7 +337,9 @@ def _action_fields(
     if action is Action.SET_PENDING:
         return {**decided, "pending_until": _promised_date(body["until"], act.at).isoformat()}
     if action is Action.CLOSE:
-        return {"closed_at": act.when, "closed_how": body["handover"]}
+        villager = first(db, "select name from villagers where id = ?", [case["villager_id"]]) or {}
+        return {"closed_at": act.when, "closed_how": body["handover"],
+                "received_by": received_by(case, villager.get("name", ""), body)}
     return {}
 
 
@@ -354,6 +376,19 @@ def decide_case_review(
     """A department reviewer records its department's opinion on the case."""
     case = authorized_case(db, act.actor, case_id, "case.review_decide")
     decide_review(db, act, case, body)
+    return case_detail(db, act.actor, case_id, act.at)
+
+
+def add_errand(db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """代办: a home visit or an errand made for the villager."""
+    record_errand(db, act, authorized_case(db, act.actor, case_id, "case.agency"), body)
+    return case_detail(db, act.actor, case_id, act.at)
+
+
+def move_papers(db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """去向: where the originals or the result are now."""
+    case = authorized_case(db, act.actor, case_id, "case.agency")
+    record_move(db, act, case, body["what"], body["place"], body.get("note", ""))
     return case_detail(db, act.actor, case_id, act.at)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..access.roles import Account
 from ..audit.acts import Act
+from ..cases.agency import AUTHORIZATION
 from ..cases.handling import authorized_case
 from ..cases.workflow import State
 from ..catalog.items import combined_materials, get_item
@@ -74,7 +75,8 @@ def case_materials(db: sqlite_utils.Database, case: dict[str, Any]) -> list[str]
     items = [get_item(db, code) for code in json.loads(case["item_codes"])]
     names = [m["name"] for m in combined_materials(items)]
     supplement = json.loads(case["supplement"]) if case["supplement"] else []
-    return names + [m["name"] for m in supplement if m["name"] not in names] + [OTHER_MATERIAL]
+    carried = [AUTHORIZATION] if case["agent"] and not case["villager_present"] else []  # 代办: the signed 委托书
+    return names + [m["name"] for m in supplement if m["name"] not in names] + carried + [OTHER_MATERIAL]
 
 
 def clean_filename(raw: str) -> str:

@@ -200,6 +200,9 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "decision_note": str,
             "closed_at": str,
             "closed_how": str,
+            "received_by": str,  # JSON: who took the result at closing (name, relation)
+            "agent": str,  # JSON: the 代办人 who carried the case for the villager (name, relation, phone)
+            "villager_present": int,  # 0: carried for an absent villager, who signed a 委托书
             "problem": int,  # 问题件: set for good when a case is put on legal hold
             "held_at": str,  # legal hold (保全): while set, retention deletes nothing of the case
             "held_by": int,
@@ -211,7 +214,7 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "updated_at": str,
         },
         pk="id",
-        defaults={"problem": 0},
+        defaults={"problem": 0, "villager_present": 1},
         foreign_keys=[("villager_id", "villagers", "id"), ("village_id", "units", "id")],
     )
     db.table("cases").create_index(["number"], unique=True, if_not_exists=True)
@@ -237,6 +240,18 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("case_reviews").create_index(["case_id", "unit_id"], unique=True, if_not_exists=True)
     db.table("case_reviews").create_index(["unit_id"], if_not_exists=True)
+    # 代办 (cases/agency.py): home visits and errands, and every move of the originals and the result (去向)
+    table(
+        db, "case_errands", {"id": int, "case_id": int, "kind": str, "note": str, "by": int, "at": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("case_errands").create_index(["case_id"], if_not_exists=True)
+    table(
+        db, "custody_moves",
+        {"id": int, "case_id": int, "what": str, "place": str, "note": str, "by": int, "at": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("custody_moves").create_index(["case_id"], if_not_exists=True)
 
 
 def _create_document_table(db: sqlite_utils.Database) -> None:

@@ -3,10 +3,11 @@
 import { post } from "/common/api.js";
 import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewList, stateBadge } from "/common/case-parts.js";
 import { keep, showCaseScreen } from "/common/case-screen.js";
+import { agencyPanel } from "/common/agency-panel.js";
 import { decisionPanel } from "/common/decisions.js";
 import { h, replace } from "/common/dom.js";
 import { bi, named } from "/common/i18n.js";
-import { ACTIONS, HANDOVERS } from "/common/names.js";
+import { ACTIONS, HANDOVERS, RELATIONS } from "/common/names.js";
 import { busy, messageSlot } from "/common/notice.js";
 import { ratingPanel } from "./rating.js";
 import { uploadPanel } from "./upload-panel.js";
@@ -44,6 +45,7 @@ function caseContent(kase, redraw, scans, documentSlot) {
     scans,
     kase.state === "closed" ? keep(ratingPanel(kase, redraw), `rating ${kase.rating}`) : null,
     reviewList(kase.reviews),
+    keep(agencyPanel(kase, redraw, true), `agency ${kase.custody.length} ${kase.errands.length} ${kase.state}`),
     h("section", { class: "panel" }, h("h2", {}, bi("办件信息", "Case details")), caseFacts(kase)),
     h("section", { class: "panel" }, h("h2", {}, bi("申请材料", "Materials")), materialList(kase.materials)),
   ];
@@ -68,11 +70,13 @@ function villageActions(kase, redraw) {
     button.addEventListener("click", () => act(button, "submit_supplement", {}));
     buttons.push(button);
   }
+  let receiver = null;
   if (kase.actions.includes("close")) {
+    receiver = receiverFields(kase);
     for (const handover of Object.keys(HANDOVERS)) { // the result printed above is the main action
       const button = h("button", { type: "button", "data-action": "close", "data-handover": handover },
         named(HANDOVERS, handover));
-      button.addEventListener("click", () => act(button, "close", { handover }));
+      button.addEventListener("click", () => act(button, "close", { handover, received_by: receiver.value() }));
       buttons.push(button);
     }
   }
@@ -80,10 +84,23 @@ function villageActions(kase, redraw) {
   return h("section", { class: "panel actions no-print" },
     h("h2", {}, bi("下一步", "Next step")),
     kase.actions.includes("close") ? h("p", {}, bi("结果已打印或交给群众后，点下面的按钮办结：", "Close once the result is handed over:")) : null,
-    buttons, slot.element);
+    receiver?.element, buttons, slot.element);
 }
 
 /** 村级直接办: a village-level case is accepted and decided at this window, with the village's own seal. */
 export function decidedHere(kase) {
   return kase.handler_unit_id === kase.village_id;
+}
+
+/** 办结反馈: who received the result — the villager unless another name is given. */
+function receiverFields(kase) {
+  const name = h("input", { name: "received_name", maxlength: 30, value: kase.agent && !kase.villager_present
+    ? kase.agent.name : kase.villager.name });
+  const relation = h("select", { name: "received_relation" },
+    Object.entries(RELATIONS).map(([key, [zh]]) => h("option", { value: key }, zh)));
+  relation.value = kase.agent && !kase.villager_present ? kase.agent.relation : "self";
+  const element = h("div", { class: "inline-fields receiver" },
+    h("label", { class: "field" }, bi("领取人", "Received by"), name),
+    h("label", { class: "field" }, bi("领取人身份", "Who they are"), relation));
+  return { element, value: () => ({ name: name.value.trim() || kase.villager.name, relation: relation.value }) };
 }

@@ -7,6 +7,7 @@ import { bi } from "/common/i18n.js";
 import { busy, errorBox, messageSlot } from "/common/notice.js";
 import { go } from "/common/router.js";
 import { itemPicker } from "./item-picker.js";
+import { agentFields } from "./agent-fields.js";
 import { villagerForm } from "./villager-form.js";
 
 export async function showOpenCase(screen) {
@@ -19,6 +20,7 @@ export async function showOpenCase(screen) {
     return;
   }
   const villager = villagerForm();
+  const agent = agentFields();
   const materials = h("section", { class: "panel chosen", hidden: true });
   const slot = messageSlot();
   let chosen = null;
@@ -35,7 +37,7 @@ export async function showOpenCase(screen) {
     materials.scrollIntoView({ block: "start" });
   });
   const form = h("form", { class: "open-case", novalidate: true },
-    villager.element, picker, materials, slot.element, submit);
+    villager.element, agent.element, picker, materials, slot.element, submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!chosen) {
@@ -43,7 +45,7 @@ export async function showOpenCase(screen) {
       return;
     }
     const collected = [...materials.querySelectorAll("input[name=collected]:checked")].map((box) => box.value);
-    const body = { villager: villager.value(), collected };
+    const body = { villager: villager.value(), collected, ...agent.value() };
     if (chosen.item) body.item_code = chosen.item.code;
     else Object.assign(body, { bundle_code: chosen.bundle.code, items: chosen.items });
     const kase = await busy(submit, slot, () => post("/api/cases", body));

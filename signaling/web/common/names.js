@@ -89,4 +89,23 @@ export const LEVELS = {
 export const HANDOVERS = {
   printed: ["已打印给群众", "Printed"],
   handed_over: ["已交给群众", "Handed over"],
+  mailed: ["已邮寄", "Mailed"],
+  delivered_home: ["已送证上门", "Delivered home"],
+};
+
+// 代办: who carried the case, errands, and where its papers are (去向).
+export const RELATIONS = {
+  self: ["本人", "The villager"],
+  relative: ["亲属", "Relative"],
+  agent_worker: ["代办员", "Village agent"],
+  other: ["其他", "Other"],
+};
+export const ERRANDS = { home_visit: ["上门服务", "Home visit"], errand: ["代办跑腿", "Errand"] };
+export const PAPERS = { originals: ["材料原件", "Originals"], result: ["证照/结果", "Result"] };
+export const PLACES = {
+  village: ["在村便民服务站", "At the village"],
+  town: ["已送镇便民服务中心", "Sent to the town"],
+  district: ["在区政务服务大厅", "At the district"],
+  returned: ["已退还群众", "Returned"],
+  villager: ["已交给群众", "Handed to the villager"],
 };
