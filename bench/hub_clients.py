@@ -20,9 +20,9 @@ from typing import Any
 
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
-from signaling.media.passthrough import MediaFrame, decoder_thread_of, install_tap, tap_of
 from village_client.peer import rtc_configuration
 
+from .frame_tap import tap_frames
 from .replay import EncodedClip, ReplayTrack, load_clips
 
 LATE_SECONDS = 0.4  # later than the stream's quickest frame by this much: a visible stall
@@ -37,8 +37,8 @@ class Arrivals:
     quickest: float | None = None
     delays: list[float] = field(default_factory=list)
 
-    def add(self, frame: MediaFrame) -> None:
-        delay = time.monotonic() - frame.pts / frame.clock_rate
+    def add(self, pts: int, clock_rate: int) -> None:
+        delay = time.monotonic() - pts / clock_rate
         self.frames += 1
         self.delays.append(delay)
         self.quickest = delay if self.quickest is None else min(self.quickest, delay)
@@ -73,16 +73,16 @@ class LoadPeer:
                 transceiver.direction = "sendonly"
         for mid, transceiver in by_mid.items():
             receiver = transceiver.receiver
-            if mid in self._owner_of_mid and tap_of(receiver) is None and decoder_thread_of(receiver) is None:
-                install_tap(receiver, transceiver.kind, self._counter(str(mid)))  # type: ignore[arg-type]
+            if mid in self._owner_of_mid:  # sound is not decoded either, and not counted
+                tap_frames(receiver, self._counter(str(mid)) if transceiver.kind == "video" else _ignore)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         return str(self.pc.localDescription.sdp)
 
     def _counter(self, mid: str) -> Any:
-        def count(frame: MediaFrame) -> None:
+        def count(pts: int, clock_rate: int) -> None:
             owner = self._owner_of_mid.get(mid)
-            if frame.kind == "video" and owner is not None:
-                self.arrivals[owner].add(frame)
+            if owner is not None:
+                self.arrivals[owner].add(pts, clock_rate)
         return count
 
     async def report(self) -> dict[str, Any]:
@@ -92,9 +92,16 @@ class LoadPeer:
         return {
             # everything the peer puts on the wire: SRTP, SRTCP and DTLS of its one bundled transport
             "bytes_sent": sum(e.bytesSent for e in stats.values() if e.type == "transport"),
+            # datagrams to and from the hub: the hub handles as many, the other way round
+            "packets_sent": sum(e.packetsSent for e in stats.values() if e.type == "transport"),
+            "packets_received": sum(e.packetsReceived for e in stats.values() if e.type == "transport"),
             "video_frames_sent": self.video._index,
             "received": {owner: {"frames": a.frames, "late": a.late} for owner, a in self.arrivals.items()},
         }
+
+
+def _ignore(pts: int, clock_rate: int) -> None:
+    pass
 
 
 async def serve(video: EncodedClip, audio: EncodedClip) -> None:
@@ -107,6 +114,10 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
         if request.get("command") == "report":
             found = {pid: await peer.report() for pid, peer in peers.items()}
             print(json.dumps({"report": found}), flush=True)
+        elif request["message"]["type"] == "call-ended":  # the soak's calls come and go
+            ended = peers.pop(request["participant_id"], None)
+            if ended is not None:
+                await ended.pc.close()
         elif request["message"]["type"] == "offer":
             peer = peers.setdefault(request["participant_id"], LoadPeer(video, audio))
             sdp = await peer.answer(request["message"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
@@ -22,6 +23,7 @@ SEAL_RED = (0.86, 0.08, 0.10)
 SEAL_OPACITY = 0.88  # the text under a real seal shows through the ink
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_SIDE = 4096
+MAX_UPLOAD_PIXELS = MAX_UPLOAD_SIDE * MAX_UPLOAD_SIDE  # checked on the header, before any pixel is decoded
 EMBEDDED_SIDE = 320  # pixels: ~190 dpi at a 42 mm seal, a few tens of KB
 NARROW = 0.78  # seal characters are tall and narrow
 ASCENT = 0.88  # of the CJK font's em: where the top of a character is above its baseline
@@ -58,22 +60,42 @@ Seal = GeneratedSeal | UploadedSeal
 
 
 def uploaded_seal(data: bytes) -> UploadedSeal:
-    """Check an uploaded seal PNG and scale it down for embedding, or raise InvalidSealImage."""
+    """Check an uploaded seal PNG and scale it down for embedding, or raise InvalidSealImage.
+
+    Its size is read from the header and refused before decoding (a 30000×30000 PNG of a few
+    hundred KB would inflate to gigabytes); it must have transparency, or the seal would
+    cover the text it is stamped over with a white square.
+    """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidSealImage(f"seal image is {len(data)} bytes, at most {MAX_UPLOAD_BYTES}")
+        raise InvalidSealImage(f"the seal image has {len(data)} bytes, at most {MAX_UPLOAD_BYTES} are allowed")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG":
-                raise InvalidSealImage(f"seal image must be PNG, got {image.format}")
-            if max(image.size) > MAX_UPLOAD_SIDE:
-                raise InvalidSealImage(f"seal image {image.size} larger than {MAX_UPLOAD_SIDE} px")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limit is checked just below
+            opened = Image.open(io.BytesIO(data))
+        with opened as image:
+            _check_header(image)
             rgba = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError) as error:
-        raise InvalidSealImage(f"seal image unreadable: {error}") from None
+    except Image.DecompressionBombError:
+        raise InvalidSealImage(f"the seal image has far more than {MAX_UPLOAD_PIXELS} pixels") from None
+    except UnidentifiedImageError:
+        raise InvalidSealImage("the seal file is not a picture") from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise InvalidSealImage("the seal picture is damaged or cut short") from None
     rgba.thumbnail((EMBEDDED_SIDE, EMBEDDED_SIDE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     rgba.save(out, format="PNG", optimize=True)
     return UploadedSeal(out.getvalue())
+
+
+def _check_header(image: Image.Image) -> None:
+    """PNG, at most MAX_UPLOAD_SIDE on a side, with transparency: all read from the header."""
+    if image.format != "PNG":
+        raise InvalidSealImage(f"the seal image must be a PNG, not {image.format}")
+    width, height = image.size
+    if max(width, height) > MAX_UPLOAD_SIDE:
+        raise InvalidSealImage(f"the seal image is {width}×{height} pixels, at most {MAX_UPLOAD_SIDE} on a side")
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        raise InvalidSealImage("the seal image has no transparency (save it as a PNG with a transparent background)")
 
 
 def draw_seal(canvas: Canvas, seal: Seal, cx: float, cy: float, diameter: float) -> None:

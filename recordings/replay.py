@@ -55,8 +55,12 @@ def _error(status: int, code: str, message: str, message_en: str,
 
 
 async def serve_stored_file(request: web.Request, archive: Archive, digest: str,
-                            content_type: str = "video/webm") -> web.StreamResponse:
-    """Answer a GET/HEAD for an archived file: 200, or 206 for a Range, 416 for a bad one."""
+                            content_type: str = "video/webm", disposition: str | None = None) -> web.StreamResponse:
+    """Answer a GET/HEAD for an archived file: 200, or 206 for a Range, 416 for a bad one.
+
+    `disposition` is its Content-Disposition, e.g. `attachment; …` for a download that must
+    never open as a page of the server's origin.
+    """
     loop = asyncio.get_running_loop()
     try:
         reader = await loop.run_in_executor(None, archive.reader, digest)
@@ -68,17 +72,19 @@ async def serve_stored_file(request: web.Request, archive: Archive, digest: str,
         return _error(500, "file_damaged", "文件已损坏，无法读取",
                       "The stored file is damaged and cannot be read.")
     try:
-        return await _stream(request, reader, content_type)
+        return await _stream(request, reader, content_type, disposition)
     finally:
         reader.close()
 
 
-async def _stream(request: web.Request, reader: SealedReader, content_type: str
+async def _stream(request: web.Request, reader: SealedReader, content_type: str, disposition: str | None
                   ) -> web.StreamResponse:
     etag = f'"{reader.digest}"'
     headers: dict[str, str] = {hdrs.ACCEPT_RANGES: "bytes", hdrs.ETAG: etag,
                                hdrs.CONTENT_TYPE: content_type,
                                hdrs.CACHE_CONTROL: "private, no-store"}
+    if disposition:
+        headers[hdrs.CONTENT_DISPOSITION] = disposition
     range_header = request.headers.get(hdrs.RANGE)
     if request.headers.get(hdrs.IF_RANGE, etag) != etag:
         range_header = None  # the client's copy is another file: send this one whole

@@ -32,9 +32,11 @@ from .api import (
     uploads,
     ws,
 )
-from .api.errors import error_middleware
+from .api.errors import error_middleware, quiet_client_mistakes
+from .api.headers import security_headers
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
+from .api.proxy import trusted_proxy_middleware
 from .api.routing import Api
 from .appkeys import (
     ARCHIVE,
@@ -65,6 +67,7 @@ from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
 from .storage.database import Database
+from .storage.private_files import private_directory, private_file
 from .storage.schema import create_tables
 
 logger = logging.getLogger(__name__)
@@ -86,7 +89,8 @@ def open_database(settings: Settings, checking_only: bool = False) -> tuple[Data
     A checker (audit verify) must not move the audit head forward, or it would vouch for
     whatever rows it finds, forged ones included.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(settings.data_dir)
+    private_file(settings.database_path)
     audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
     database = Database(settings.database_path, [create_tables])
     if not checking_only:
@@ -218,7 +222,10 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     """The whole server for these settings; tests pass their own clock."""
     # /village → /village/: a clerk typing the address without the slash still finds the page.
     slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
-    app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(middlewares=[trusted_proxy_middleware, slash, error_middleware],
+                          client_max_size=settings.max_body_bytes)
+    app.on_response_prepare.append(security_headers)
+    quiet_client_mistakes()
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)

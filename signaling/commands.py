@@ -25,6 +25,7 @@ from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
 from .retention.purge import policy_of, purge_expired
+from .storage.private_files import keep_files_private
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +46,10 @@ def register(commands: Commands) -> None:
     serve.add_argument("--public-url", default=env_default("public_url", ""),
                        help="base URL printed on guides and certificates (env CUNNENG_PUBLIC_URL)")
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo jurisdiction and accounts")
+    serve.add_argument("--trusted-proxy", action="append", default=list(env_list("trusted_proxies")),
+                       help="address of a reverse proxy (HTTPS in front of cunneng) whose X-Forwarded-For and"
+                            " X-Forwarded-Proto are believed; repeatable"
+                            " (env CUNNENG_TRUSTED_PROXIES, comma-separated)")
     serve.add_argument("--ice-server", action="append", default=list(env_list("ice_servers")),
                        help="STUN/TURN URL handed to clients; repeatable (env CUNNENG_ICE_SERVERS, comma-separated)")
     serve.add_argument("--turn-secret", default=env_default("turn_secret", ""),
@@ -144,6 +149,7 @@ def add_retention_days(parser: argparse.ArgumentParser) -> None:
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
+        trusted_proxies=tuple(args.trusted_proxy),
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
@@ -153,6 +159,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    keep_files_private()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
     refusal = cannot_listen(settings.host, settings.port)
@@ -197,6 +204,7 @@ def listen_refusal(host: str, port: int, error: OSError) -> str:
 
 
 def run_user_add(args: argparse.Namespace) -> int:
+    keep_files_private()
     password = args.password or getpass.getpass("密码 Password: ")
     database, audit = open_database(Settings(data_dir=args.data_dir))
     try:
@@ -253,6 +261,7 @@ def run_audit_verify(args: argparse.Namespace) -> int:
 
 
 def run_retention_purge(args: argparse.Namespace) -> int:
+    keep_files_private()
     if missing_database(args.data_dir):
         return 2
     settings = Settings(data_dir=args.data_dir, recording_retention_days=args.recording_retention_days,

@@ -27,6 +27,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""  # base URL printed on guides and certificates; default from the request
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For/-Proto are believed
     load_demo: bool = True
     session_hours: float = 12.0
     max_failed_logins: int = 5
@@ -48,6 +49,7 @@ class Settings:
     scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB
     scan_max_pages: int = 100
     upload_chunk_bytes: int = 2 * 1024 * 1024
+    upload_account_max_bytes: int = 1024 * 1024 * 1024  # what one account's unfinished uploads may announce
     upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
     sms_gateway_url: str = ""  # the county's SMS gateway; without one, notices are the village's call list
     sms_gateway_secret: str = ""  # HMAC key of each notice's POST (X-Cunneng-Signature)

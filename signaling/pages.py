@@ -41,11 +41,6 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon",
 }
 FAVICON = WEB_DIR / "common" / "favicon.ico"  # browsers ask for /favicon.ico on every page
-# Pages load only their own files and talk only to their own server.
-PAGE_POLICY = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 @dataclass(frozen=True)
@@ -100,10 +95,11 @@ def registered_page_sets() -> list[PageSet]:
 def page_file(directory: Path, relative: str) -> Path:
     """The file under directory that a request names ('' is index.html), or NotFound.
 
-    Hidden files and anything outside the directory (.., symlinks out) are not served.
+    Hidden files, names with a NUL (no file has one; the OS refuses it) and anything outside the
+    directory (.., symlinks out) are not served.
     """
     parts = [part for part in relative.split("/") if part]
-    if any(part.startswith(".") for part in parts):
+    if any(part.startswith(".") or "\x00" in part for part in parts):
         raise _not_found(relative)
     root = directory.resolve()
     path = root.joinpath(*parts).resolve()
@@ -115,16 +111,18 @@ def page_file(directory: Path, relative: str) -> Path:
 
 
 def _not_found(relative: str) -> NotFound:
-    return NotFound(f"找不到页面文件「{relative}」。", f"No page file {relative}.")
+    shown = relative.replace("\x00", "")[:200]
+    return NotFound(f"找不到页面文件「{shown}」。", f"No page file {shown}.")
 
 
 def file_response(path: Path) -> web.FileResponse:
-    """The file with revalidation headers (ETag and Last-Modified come from FileResponse)."""
-    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    """The file with revalidation headers (ETag and Last-Modified come from FileResponse).
+
+    Its security headers (the page policy, nosniff) are added to every response in one place (api/headers.py).
+    """
+    headers = {"Cache-Control": "no-cache"}
     if path.suffix in CONTENT_TYPES:
         headers["Content-Type"] = CONTENT_TYPES[path.suffix]
-    if path.suffix == ".html":
-        headers["Content-Security-Policy"] = PAGE_POLICY
     return web.FileResponse(path, headers=headers)
 
 
@@ -158,8 +156,7 @@ def pages_api(page_sets: list[PageSet]) -> Api:
     landing = landing_html(page_sets)
 
     async def start_page(request: web.Request) -> web.StreamResponse:
-        headers = {"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
-        return web.Response(text=landing, content_type="text/html", headers=headers)
+        return web.Response(text=landing, content_type="text/html", headers={"Cache-Control": "no-cache"})
 
     async def favicon(request: web.Request) -> web.StreamResponse:
         return file_response(FAVICON)

@@ -46,7 +46,7 @@ async def test_the_town_sees_and_audits_village_decisions_but_does_not_take_them
     await clerk.post(f"{path}/actions/start_review", {})
     await clerk.post(f"{path}/actions/refuse", {"reason": "年龄未满60周岁"})
     timeline = [e["action"] for e in (await town.get(f"{path}/timeline")).body]
-    assert timeline[-2:] == ["case_refuse", "document_issued"]
+    assert [a for a in timeline if a.startswith(("case_refuse", "document_"))] == ["case_refuse", "document_issued"]
     other_village = await server.login("clerk-yb2")
     assert (await other_village.get(path)).status == 404
 

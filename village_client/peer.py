@@ -36,6 +36,7 @@ class Received:
     size: tuple[int, int] = (0, 0)
     centre: tuple[int, int, int] = (0, 0, 0)
     arrivals: list[float] = field(default_factory=list)
+    audio_arrivals: list[float] = field(default_factory=list)
 
 
 def rtc_configuration(ice_servers: list[dict[str, Any]]) -> RTCConfiguration:
@@ -117,10 +118,11 @@ class HubPeer:
 
     @staticmethod
     def _count(received: Received, frame: object) -> None:
+        now = time.monotonic()
         if not isinstance(frame, av.VideoFrame):
             received.audio_frames += 1
+            received.audio_arrivals.append(now)
             return
-        now = time.monotonic()
         received.video_frames += 1
         received.first_video_at = received.first_video_at or now
         received.arrivals.append(now)

@@ -71,7 +71,8 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
 
 
 def invalid_seal(why: str) -> InvalidInput:
-    return InvalidInput("公章图片应为不超过 2 MB 的 PNG(透明背景)。", why, code="invalid_seal")
+    return InvalidInput("公章图片应为不超过 2 MB、边长不超过 4096 像素、背景透明的 PNG 图片。", why,
+                        code="invalid_seal")
 
 
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",

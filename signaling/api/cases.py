@@ -88,10 +88,9 @@ async def act(request: web.Request) -> web.StreamResponse:
 def announce(app: web.Application, case: dict[str, Any], what: str) -> None:
     """Tell the pages of everyone who sees the case (pushed over signaling): its new state, its new document."""
     audience = case_audience(case, [review["unit_id"] for review in case["reviews"]])
-    app[EVENTS].publish(case["id"], {"type": "case_updated", "what": what, "state": case["state"]}, units=audience)
+    app[EVENTS].publish(case["id"], {"type": "case_updated", "what": what, "state": case["state"]}, audience)
     if case.get("issued_document"):
-        app[EVENTS].publish(case["id"], {"type": "document_issued", "document": case["issued_document"]},
-                            units=audience)
+        app[EVENTS].publish(case["id"], {"type": "document_issued", "document": case["issued_document"]}, audience)
 
 
 async def issue_and_store(app: web.Application, plan: PlannedDocument) -> StoredObject:

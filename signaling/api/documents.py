@@ -57,9 +57,16 @@ async def document_file(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     row = await app[DATABASE].run(document_for_download, act, path_int(request, "document_id"))
     if served_as_stored(row, act):
-        return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"])
+        return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"], disposition(row))
     marked_copy = {SNAPSHOT_KIND: snapshot_for_viewer, SCAN: marked_scan}.get(row["kind"], marked_issued)
     return await marked_copy(request, act, row)
+
+
+def disposition(row: dict[str, Any]) -> str | None:
+    """What a user sent (a scan: a PDF may carry script) or what was signed downloads, never opens as a
+    page of this origin; a snapshot, a PNG the server made, opens in a tab (every non-page response is
+    sandboxed anyway, api/headers.py)."""
+    return None if row["kind"] == SNAPSHOT_KIND else content_disposition(row["filename"])
 
 
 def served_as_stored(row: dict[str, Any], act: Act) -> bool:

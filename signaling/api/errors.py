@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from ..exceptions import CunnengError
 from .routing import Handler, json_response
@@ -37,3 +38,24 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
              "message_en": "Internal server error."},
             status=500,
         )
+
+
+class ClientMistakes(logging.Filter):
+    """aiohttp logs a request it cannot parse (a 100 kB URL, a broken header) with a traceback,
+    as if the server had failed: it is the sender's mistake, answered 400 — one line suffices."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, BadHttpMessage):
+            record.msg = f"{record.getMessage()}: {error.message or type(error).__name__}"[:300]
+            record.args, record.exc_info, record.exc_text = None, None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+CLIENT_MISTAKES = ClientMistakes()
+
+
+def quiet_client_mistakes() -> None:
+    """Install the filter on aiohttp's server logger (once, however many apps are made)."""
+    logging.getLogger("aiohttp.server").addFilter(CLIENT_MISTAKES)

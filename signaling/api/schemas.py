@@ -9,6 +9,7 @@ from ..access.roles import Role
 from ..cases.agency import ERRANDS, HANDOVERS, PAPERS, PLACES, RELATIONS
 from ..cases.workflow import Action
 from ..catalog.items import ITEM_SCHEMA, MATERIAL_SCHEMA
+from .validation import ONE_LINE
 
 
 def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
@@ -20,13 +21,18 @@ def text(title: str, max_length: int, min_length: int = 1, **extra: Any) -> dict
     return {"type": "string", "title": title, "minLength": min_length, "maxLength": max_length, **extra}
 
 
+def name(title: str, max_length: int, min_length: int = 1) -> dict[str, Any]:
+    """A name: one line (control characters are refused for every text, in parse_json)."""
+    return text(title, max_length, min_length, pattern=ONE_LINE)
+
+
 LOGIN = obj(["username", "password"], username=text("用户名", 64), password=text("密码", 128))
 
 UNIT = obj(
     ["id", "name", "kind"],
     id=text("单位编号", 32, pattern="^[a-z0-9][a-z0-9-]*$"),
-    name=text("单位名称", 64),
-    name_en=text("英文名称", 128, 0),
+    name=name("单位名称", 64),
+    name_en=name("英文名称", 128, 0),
     kind={"type": "string", "title": "单位类别", "enum": list(UNIT_KINDS)},
     parent_id=text("上级单位", 32),
     dept_code=text("部门类别", 32),
@@ -35,7 +41,7 @@ UNIT = obj(
 ACCOUNT = obj(
     ["username", "display_name", "password", "role", "unit_id"],
     username=text("用户名", 64, 2, pattern="^[A-Za-z0-9_.-]+$"),
-    display_name=text("姓名", 32),
+    display_name=name("姓名", 32),
     password=text("密码", 128),
     role={"type": "string", "title": "角色", "enum": [str(r) for r in Role]},
     unit_id=text("所属单位", 32),
@@ -51,7 +57,7 @@ VILLAGER_PROFILE: dict[str, Any] = {
     "hukou_type": {"type": "string", "title": "户口类别", "enum": ["", "农业家庭户口", "非农业家庭户口", "居民家庭户口",
                                                                "集体户口"]},
 }
-VILLAGER = obj(["id_number"], id_number=text("身份证号码", 18, 15), name=text("姓名", 30), **VILLAGER_PROFILE)
+VILLAGER = obj(["id_number"], id_number=text("身份证号码", 18, 15), name=name("姓名", 30), **VILLAGER_PROFILE)
 VILLAGER_EDIT = obj([], **VILLAGER_PROFILE)
 
 OPEN_CASE = obj(
@@ -63,7 +69,7 @@ OPEN_CASE = obj(
            "items": text("事项编码", 32)},
     collected={"type": "array", "title": "已收齐的材料", "maxItems": 60, "uniqueItems": True,
                "items": text("材料名称", 100)},
-    agent=obj(["name", "relation"], name=text("代办人姓名", 30, pattern=r"\S"),
+    agent=obj(["name", "relation"], name=name("代办人姓名", 30),
               relation={"type": "string", "title": "代办人身份", "enum": list(RELATIONS)},
               phone=text("代办人电话", 20, 0)),
     villager_present={"type": "boolean", "title": "群众本人在场"},
@@ -94,7 +100,7 @@ ACTION_BODIES: dict[Action, dict[str, Any]] = {
     Action.SUBMIT_SUPPLEMENT: obj([], note=text("备注", 500, 0)),
     Action.CLOSE: obj(
         ["handover"], handover={"type": "string", "title": "办结方式", "enum": list(HANDOVERS)},
-        received_by=obj(["name", "relation"], name=text("领取人", 30, pattern=r"\S"),
+        received_by=obj(["name", "relation"], name=name("领取人", 30),
                         relation={"type": "string", "title": "领取人身份", "enum": ["self", *RELATIONS]}),
     ),
 }

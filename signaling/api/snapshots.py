@@ -10,6 +10,7 @@ from aiohttp import web
 
 from recordings import NoPictureThere
 
+from ..access.authz import authorize
 from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, SCAN_WORKERS
 from ..audit.acts import Act
 from ..calls.snapshots import live_still, record_snapshot, recording_still, snapshot_case
@@ -51,7 +52,8 @@ async def recording_snapshot(request: web.Request) -> web.StreamResponse:
 
     app, act = request.app, act_of(request)
     recording = await app[DATABASE].run(recording_for_replay, act, path_int(request, "recording_id"), False)
-    case, _ = await app[DATABASE].read(load_case, recording["case_id"])
+    case, review_units = await app[DATABASE].read(load_case, recording["case_id"])
+    authorize(act.actor, "recording.snapshot", case, review_units)
     seconds = float(body_of(request)["at"])
     source = open_sealed([app[ARCHIVE].reader(recording["digest"])])
     try:

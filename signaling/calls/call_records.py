@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..access.authz import authorize
+from ..access.authz import authorize, may
 from ..access.jurisdictions import get_unit
 from ..access.roles import Account
 from ..audit.acts import Act
@@ -64,7 +64,7 @@ def request_call(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str,
     targets = call_targets(db, case, review_units)
     act.log(db, "call_requested", case_id, {"call_id": call["id"], "units": targets})
     return {"call": call, "case": case_brief(db, case), "targets": targets,
-            "audience": sorted(case_audience(case, review_units))}
+            "audience": case_audience(case, review_units)}
 
 
 def answer_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, Any]:
@@ -150,10 +150,10 @@ def case_calls(db: sqlite_utils.Database, account: Account, case_id: int) -> lis
 
 
 def ringing_calls(db: sqlite_utils.Database, account: Account) -> list[dict[str, Any]]:
-    """The waiting-call queue of the account's unit: calls still ringing that it is rung for."""
+    """The waiting-call queue: calls still ringing that this account may answer (so sees the case)."""
     found = []
     for call in rows(db, "select * from calls where state = 'ringing' order by requested_at"):
         case, review_units = load_case(db, call["case_id"])
-        if account.unit_id in call_targets(db, case, review_units):
+        if may(account, "call.answer", case, review_units):
             found.append({"call": call, "case": case_brief(db, case)})
     return found

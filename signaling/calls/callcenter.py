@@ -18,7 +18,7 @@ from protocol.tasks import BackgroundTasks
 from ..access.roles import SYSTEM, Account, Role
 from ..audit.acts import Act
 from ..audit.chain import AuditLog
-from ..cases.events import CaseEvents
+from ..cases.events import Audience, CaseEvents
 from ..config import Clock, Settings
 from ..exceptions import Conflict, NotFound
 from ..media import MediaWorkerPool
@@ -54,7 +54,7 @@ class LiveCall:
     case_id: int
     caller: Account
     targets: list[str]
-    audience: frozenset[str]
+    audience: Audience
     members: dict[int, Member] = field(default_factory=dict)
     ringing: asyncio.TimerHandle | None = None
     media_open: bool = False
@@ -104,7 +104,7 @@ class CallCenter:
         """The village window places a call: ring the handling window and reviewing departments."""
         placed = await self.database.run(request_call, self.act(client.account), case_id)
         call, case = placed["call"], placed["case"]
-        live = LiveCall(call["id"], case_id, client.account, placed["targets"], frozenset(placed["audience"]))
+        live = LiveCall(call["id"], case_id, client.account, placed["targets"], placed["audience"])
         self.calls[live.id] = live
         if self.media is not None:
             self.media.expect_call()
@@ -285,7 +285,7 @@ class CallCenter:
                           "participants": [m.public() for m in live.members.values()]})
 
     def _publish(self, live: LiveCall, what: str) -> None:
-        self.events.publish(live.case_id, {"type": what, "call_id": live.id}, units=live.audience)
+        self.events.publish(live.case_id, {"type": what, "call_id": live.id}, live.audience)
 
     async def close(self) -> None:
         """Server shutdown: end every live call."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from recordings import StoredObject
@@ -349,14 +349,20 @@ def _clock_restarted(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) 
     return {"due_at": due_at, "clock_stopped_at": None, "waited_days": (case["waited_days"] or 0) + waited}
 
 
+MAX_PROMISE = timedelta(days=366)
+
+
 def _promised_date(raw: str, now: datetime) -> date:
+    """承诺办结: a date from today to a year ahead (9999-12-31 is no promise)."""
     try:
         promised = date.fromisoformat(raw)
     except ValueError:
         promised = None
-    if promised is None or promised < now.astimezone(CHINA_TZ).date():
+    today = now.astimezone(CHINA_TZ).date()
+    if promised is None or not today <= promised <= today + MAX_PROMISE:
         raise InvalidInput(
-            "承诺办结日期应为今天或以后的日期(格式 2026-12-01)。", "until must be a date, today or later."
+            "承诺办结日期应在今天到一年以内(格式 2026-12-01)。",
+            f"until must be a date from today to {MAX_PROMISE.days} days ahead.",
         )
     return promised
 

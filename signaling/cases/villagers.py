@@ -1,9 +1,11 @@
 """Villagers' basic data (基础信息), stored once and reused for their next case.
 
-What the 衡阳 一门式 form shares between departments: name, ID number, 性别 (read from the ID
-number), 民族, 户籍地, 现居地, 户口类别 and the phone. A clerk may fill in or correct any of them
-but the name and ID number; nothing is overwritten unseen — each change keeps the old value in
-`villager_history` (field, old, new, who, when) and is logged.
+The rule: any village clerk of the county (one server serves one county) may look a villager
+up by ID number — a villager may come to any window — and every look-up is logged, found or
+not. What is stored is what the 衡阳 一门式 form shares between departments: name, ID number,
+性别 (read from the ID number), 民族, 户籍地, 现居地, 户口类别 and the phone. A clerk may fill in
+or correct any of them but the name and ID number; nothing is overwritten unseen — each
+change keeps the old value in `villager_history` (field, old, new, who, when) and is logged.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ PROFILE_FIELDS = ("phone", "ethnicity", "hukou_place", "residence", "hukou_type"
 BASIC_DATA = ("gender", "ethnicity", "hukou_place", "residence", "hukou_type")  # beside name, ID and phone
 FIELD_NAMES = {"phone": "联系电话", "ethnicity": "民族", "hukou_place": "户籍地", "residence": "现居地",
                "hukou_type": "户口类别"}
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")  # ASCII digits only
 
 
 def citizen_id(raw: str, today: date | None = None) -> CitizenId:
@@ -36,20 +38,25 @@ def citizen_id(raw: str, today: date | None = None) -> CitizenId:
         raise InvalidInput(wrong.message, wrong.message_en, code="invalid_id_number") from None
 
 
+def not_yet_known() -> NotFound:
+    return NotFound("系统中还没有此人的信息,请录入姓名和电话。", "No villager with this ID number yet.")
+
+
 def find_villager(db: sqlite_utils.Database, id_number: str) -> dict[str, Any]:
     """A villager by ID number, or NotFound."""
-    citizen = citizen_id(id_number)
-    row = first(db, "select * from villagers where id_number = ?", [citizen.number])
+    row = first(db, "select * from villagers where id_number = ?", [citizen_id(id_number).number])
     if row is None:
-        raise NotFound("系统中还没有此人的信息,请录入姓名和电话。", "No villager with this ID number yet.")
+        raise not_yet_known()
     return row
 
 
-def look_up_villager(db: sqlite_utils.Database, act: Act, id_number: str) -> dict[str, Any]:
-    """A clerk looks a villager up to reuse their data; the look-up is logged."""
-    found = find_villager(db, id_number)
-    act.log(db, "villager_looked_up", detail={"villager_id": found["id"]})
-    return villager_json(found)
+def look_up_villager(db: sqlite_utils.Database, act: Act, id_number: str) -> dict[str, Any] | None:
+    """A clerk looks a villager up to reuse their data (None: not known yet); every look-up is logged."""
+    citizen = citizen_id(id_number)
+    found = first(db, "select * from villagers where id_number = ?", [citizen.number])
+    act.log(db, "villager_looked_up", detail={
+        "villager_id": found["id"] if found else None, "id_number": citizen.masked, "found": found is not None})
+    return villager_json(found) if found else None
 
 
 def villager_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -104,12 +111,13 @@ def record_changes(db: sqlite_utils.Database, act: Act, row: dict[str, Any], pro
     changed = {field: value for field, value in profile.items() if value != row[field]}
     if not changed:
         return row
-    db.table("villager_history").insert_all(
-        {"villager_id": row["id"], "field": field, "old_value": row[field], "new_value": value,
-         "changed_by": act.actor.id, "changed_at": act.when} for field, value in changed.items()
-    )
+    for field, value in changed.items():
+        history_id = insert(db, "villager_history", {
+            "villager_id": row["id"], "field": field, "old_value": row[field], "new_value": value,
+            "changed_by": act.actor.id, "changed_at": act.when,
+        })
+        act.log(db, "villager_updated", detail={"villager_id": row["id"], "field": field, "history_id": history_id})
     db.table("villagers").update(row["id"], {**changed, "updated_at": act.when})
-    act.log(db, "villager_updated", detail={"villager_id": row["id"], "fields": sorted(changed)})
     return {**row, **changed}
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from recordings import Archive
 
 from ..audit.acts import Act
-from ..cases.events import CaseEvents
+from ..cases.events import Audience, CaseEvents
 from ..exceptions import Conflict, CunnengError, DigestMismatch, UploadIncomplete
 from ..storage.database import Database
 from .case_scans import StoredPage, StoredScan, add_scan_document, scan_json
@@ -141,7 +141,7 @@ class ScanIntake:
 
 def _file_document(
     db: sqlite_utils.Database, act: Act, upload: Upload, scan: StoredScan
-) -> tuple[dict[str, Any], frozenset[str]]:
+) -> tuple[dict[str, Any], Audience]:
     """One transaction: the document, its pages, the upload marked complete, the audit event."""
     document, audience = add_scan_document(db, act, upload.case_id, upload.filename, upload.material, scan)
     complete_upload(db, upload.id, document["id"], act.at)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..audit.acts import Act
-from ..cases.events import case_audience
+from ..cases.events import Audience, case_audience
 from ..cases.handling import authorized_case, load_case
 from ..documents.listing import SCAN, first_taking
 from ..exceptions import Conflict, NotFound
@@ -50,7 +50,7 @@ def earlier_scans(db: sqlite_utils.Database, account: Account, case_id: int) -> 
 
 def attach_earlier_scan(
     db: sqlite_utils.Database, act: Act, case_id: int, document_id: int, material: str | None
-) -> tuple[dict[str, Any], frozenset[str]]:
+) -> tuple[dict[str, Any], Audience]:
     """File the villager's earlier scan on this case; the new document and who sees the case."""
     case = authorized_case(db, act.actor, case_id, "document.upload")
     source = first(

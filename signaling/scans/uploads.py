@@ -96,15 +96,24 @@ def material_to_file(db: sqlite_utils.Database, case: dict[str, Any], material: 
     return material
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """The chunk size, the largest scan, and what one account's unfinished uploads may announce together."""
+
+    chunk_size: int
+    max_bytes: int
+    account_max_bytes: int
+
+
 def start_upload(
-    db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any], chunk_size: int, max_bytes: int
+    db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any], limits: UploadLimits
 ) -> dict[str, Any]:
     """Begin (or find again) the upload of a file to a case; a file the case has already is done at once."""
     case = authorized_case(db, act.actor, case_id, "document.upload")
     material = material_to_file(db, case, body.get("material"))
-    if body["size"] > max_bytes:
-        raise ScanTooLarge(f"文件太大,上限为 {max_bytes // (1024 * 1024)} MB。",
-                           f"Files may have at most {max_bytes} bytes.")
+    if body["size"] > limits.max_bytes:
+        raise ScanTooLarge(f"文件太大,上限为 {limits.max_bytes // (1024 * 1024)} MB。",
+                           f"Files may have at most {limits.max_bytes} bytes.")
     stored = first(db, "select id from documents where case_id = ? and digest = ? and deleted_at is null",
                    [case_id, body["sha256"]])
     if stored is not None:
@@ -116,14 +125,27 @@ def start_upload(
                   [case_id, body["sha256"], RECEIVING])
     if found is not None:
         return Upload.from_row(found).public()
+    refuse_beyond_account_limit(db, act.actor, body["size"], limits.account_max_bytes)
     row = {
         "id": secrets.token_urlsafe(16), "case_id": case_id, "account_id": act.actor.id,
         "filename": clean_filename(body["filename"]), "size": body["size"], "sha256": body["sha256"],
-        "material": material, "chunk_size": chunk_size, "chunks": "[]", "received": 0,
+        "material": material, "chunk_size": limits.chunk_size, "chunks": "[]", "received": 0,
         "state": RECEIVING, "document_id": None, "created_at": act.when, "updated_at": act.when,
     }
     db.table("uploads").insert(row)
     return Upload.from_row(row).public()
+
+
+def refuse_beyond_account_limit(db: sqlite_utils.Database, account: Account, size: int, limit: int) -> None:
+    """An account's unfinished uploads may not hold more than `limit` bytes on disk between them."""
+    pending = first(db, "select coalesce(sum(size), 0) as bytes from uploads where account_id = ? and state = ?",
+                    [account.id, RECEIVING])
+    if pending is not None and pending["bytes"] + size > limit:
+        raise Conflict(
+            f"未完成的上传太多(上限共 {limit // (1024 * 1024)} MB),请先传完或等待它们过期后再上传。",
+            f"Your unfinished uploads would exceed {limit} bytes: finish them first.",
+            code="too_many_unfinished_uploads",
+        )
 
 
 def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> Upload:

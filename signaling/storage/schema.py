@@ -50,17 +50,24 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "role": str,
             "unit_id": str,
             "password_hash": str,
-            "failed_logins": int,
-            "locked_until": str,
             "disabled": int,
             "created_at": str,
         },
         pk="id",
         foreign_keys=[("unit_id", "units", "id")],
         not_null={"username", "role", "unit_id", "password_hash"},
-        defaults={"failed_logins": 0, "disabled": 0},
+        defaults={"disabled": 0},
     )
     db.table("accounts").create_index(["username"], unique=True, if_not_exists=True)
+    # Failed logins per typed name and source address (access/login_throttle.py); unknown names too.
+    table(
+        db,
+        "login_failures",
+        {"username": str, "address": str, "failures": int, "locks": int, "locked_until": str,
+         "last_failed_at": str},
+        pk=("username", "address"),
+    )
+    db.table("login_failures").create_index(["last_failed_at"], if_not_exists=True)
     table(
         db,
         "sessions",
