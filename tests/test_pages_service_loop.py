@@ -152,3 +152,14 @@ async def test_a_case_carried_by_an_agent_records_who_where_and_who_received(use
     case = (await (await users.server.login("clerk-yb1")).get("/api/cases")).body[0]
     town = await users.open(f"/console/#/case/{case['id']}", "town-yb")
     await expect(town.locator(".agency ol.custody")).to_contain_text("已送镇便民服务中心")
+
+
+async def test_the_villager_withdraws_an_application_at_the_window(users: Users) -> None:
+    case = await open_demo_case(await users.server.login("clerk-yb1"), "T-MZ-002")
+    page = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
+    await page.get_by_role("button", name="群众撤回申请").click()
+    await expect(page.get_by_role("alert")).to_contain_text("撤回原因")  # the API's words: a reason is needed
+    await page.locator("input[name=withdraw_reason]").fill("群众决定暂不办理")
+    await page.get_by_role("button", name="群众撤回申请").click()
+    await expect(page.locator(".case-state")).to_contain_text("已办结")
+    await expect(page.locator(".decision.withdrawn")).to_contain_text("群众决定暂不办理")

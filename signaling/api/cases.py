@@ -65,7 +65,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
 
 @api.route("POST", "/api/cases/{case_id}/actions/{action}",
            "办件流转 Apply a workflow action: start_review, approve, request_supplement, refuse, "
-           "set_pending, submit_supplement, close", tag="cases", body=schemas.ACTION_BODY,
+           "set_pending, submit_supplement, close, withdraw", tag="cases", body=schemas.ACTION_BODY,
            body_doc=schemas.ACTION_BODY_DOC)
 async def act(request: web.Request) -> web.StreamResponse:
     name = request.match_info["action"]

@@ -98,6 +98,7 @@ ACTION_BODIES: dict[Action, dict[str, Any]] = {
     Action.REFUSE: obj(["reason"], reason=text("不予批准的理由", 1000, pattern=r"\S")),
     Action.SET_PENDING: obj(["until"], until=text("承诺办结日期", 10, 10), note=text("备注", 500, 0)),
     Action.SUBMIT_SUPPLEMENT: obj([], note=text("备注", 500, 0)),
+    Action.WITHDRAW: obj(["reason"], reason=text("撤回原因", 500, pattern=r"\S")),
     Action.CLOSE: obj(
         ["handover"], handover={"type": "string", "title": "办结方式", "enum": list(HANDOVERS)},
         received_by=obj(["name", "relation"], name=name("领取人", 30),

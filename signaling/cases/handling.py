@@ -201,6 +201,7 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
+        "withdrawal_reason": case["withdrawal_reason"],
         "rating": case["rating"], "rating_comment": case["rating_comment"], "rated_via": case["rated_via"],
         **agency_detail(db, case),
         "reviews": reviews,
@@ -336,6 +337,9 @@ def _action_fields(
                 "item_outcomes": json.dumps(refusal_outcomes(case, reason), ensure_ascii=False)}
     if action is Action.SET_PENDING:
         return {**decided, "pending_until": _promised_date(body["until"], act.at).isoformat()}
+    if action is Action.WITHDRAW:
+        return {"closed_at": act.when, "closed_how": "withdrawn", "withdrawal_reason": body["reason"].strip(),
+                "clock_stopped_at": None}
     if action is Action.CLOSE:
         villager = first(db, "select name from villagers where id = ?", [case["villager_id"]]) or {}
         return {"closed_at": act.when, "closed_how": body["handover"],

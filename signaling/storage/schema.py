@@ -208,6 +208,7 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "closed_at": str,
             "closed_how": str,
             "received_by": str,  # JSON: who took the result at closing (name, relation)
+            "withdrawal_reason": str,  # the villager withdrew the application (closed_how = withdrawn)
             "agent": str,  # JSON: the 代办人 who carried the case for the villager (name, relation, phone)
             "villager_present": int,  # 0: carried for an absent villager, who signed a 委托书
             "problem": int,  # 问题件: set for good when a case is put on legal hold

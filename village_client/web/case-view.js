@@ -80,6 +80,7 @@ function villageActions(kase, redraw) {
       buttons.push(button);
     }
   }
+  if (kase.actions.includes("withdraw")) buttons.push(withdrawal(kase, act));
   if (!buttons.length) return slot.element;
   return h("section", { class: "panel actions no-print" },
     h("h2", {}, bi("下一步", "Next step")),
@@ -103,4 +104,12 @@ function receiverFields(kase) {
     h("label", { class: "field" }, bi("领取人", "Received by"), name),
     h("label", { class: "field" }, bi("领取人身份", "Who they are"), relation));
   return { element, value: () => ({ name: name.value.trim() || kase.villager.name, relation: relation.value }) };
+}
+
+/** 撤回申请: the villager no longer wants it — the reason is asked before anything is sent. */
+function withdrawal(kase, act) {
+  const reason = h("input", { name: "withdraw_reason", maxlength: 500, placeholder: "撤回原因（必填）" });
+  const button = h("button", { type: "button", class: "danger", "data-action": "withdraw" }, named(ACTIONS, "withdraw"));
+  button.addEventListener("click", () => act(button, "withdraw", { reason: reason.value.trim() }));
+  return h("div", { class: "inline-fields withdraw" }, h("label", { class: "field" }, bi("撤回原因", "Reason"), reason), button);
 }

@@ -86,6 +86,10 @@ export function decisionBox(kase) {
     return h("div", { class: "decision supplement_requested" },
       h("h2", {}, bi("需要补充的材料", "Materials to bring")), supplementList(kase.supplement));
   }
+  if (kase.closed_how === "withdrawn") {
+    return h("div", { class: "decision withdrawn" },
+      h("h2", {}, bi("群众已撤回申请", "Withdrawn by the villager")), h("p", { class: "reason" }, kase.withdrawal_reason));
+  }
   if (kase.state === "refused" || (kase.state === "closed" && kase.refusal_reason)) {
     return h("div", { class: "decision refused" },
       h("h2", {}, bi("不予批准的理由", "Reason for refusal")), h("p", { class: "reason" }, kase.refusal_reason));

@@ -18,6 +18,7 @@ export const ACTIONS = {
   set_pending: ["承诺限时办结", "Promise a date"],
   submit_supplement: ["材料已补齐，重新提交", "Materials supplied, resubmit"],
   close: ["办结", "Close"],
+  withdraw: ["群众撤回申请", "Withdrawn by the villager"],
 };
 
 export const EVENTS = {
