@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from playwright.async_api import expect
 
@@ -163,3 +164,23 @@ async def test_the_villager_withdraws_an_application_at_the_window(users: Users)
     await page.get_by_role("button", name="群众撤回申请").click()
     await expect(page.locator(".case-state")).to_contain_text("已办结")
     await expect(page.locator(".decision.withdrawn")).to_contain_text("群众决定暂不办理")
+
+
+async def test_the_guide_booklet_prints_one_guide_a_page(users: Users) -> None:
+    """转码成册: opened from the village window, each of the 144 guides prints on its own page after the contents."""
+    window = await users.open("/village/", "clerk-yb1")
+    async with window.context.expect_page() as opened:
+        await window.get_by_role("link", name="办事指南汇编").click()
+    page = await opened.value
+    await expect(page.locator("section.guide-page")).to_have_count(145)  # 141 items, 3 bundles, the cover
+    await expect(page.locator("section.cover ol li")).to_have_count(144)
+    pdf = await page.pdf(format="A4")
+    await page.close()
+    printed = pypdfium2.PdfDocument(pdf)
+    try:
+        assert len(printed) >= 145
+        texts = [printed[n].get_textpage().get_text_range() for n in range(len(printed))]
+        with_qr = [n for n, text in enumerate(texts) if "扫码查看本指南" in text]
+        assert with_qr[0] > 0 and len(with_qr) == 144  # after the contents, each guide's QR on its own page
+    finally:
+        printed.close()

@@ -28,6 +28,7 @@ async def test_the_receipts_qr_code_opens_the_status_page_for_this_case(server: 
     assert url == f"{server.base}/status?case={case['number']}"
     page = await server.anonymous().get(url.removeprefix(server.base))
     assert page.status == 200 and f'value="{case["number"]}"' in page.body
+    assert "<style" not in page.body and "<script" not in page.body  # the pages' CSP: styles from /common/
 
 
 async def test_state_and_next_step_only_after_both_match(server: RunningServer) -> None:

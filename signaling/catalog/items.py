@@ -87,23 +87,31 @@ def packaged_catalog() -> dict[str, Any]:
 
 
 def seed_catalog(db: sqlite_utils.Database, act: Act, catalog: dict[str, Any]) -> int:
-    """Load departments, items and bundles into an empty catalog; the number of items loaded."""
-    if first(db, "select code from items limit 1"):
-        return 0
+    """Load the departments, items and bundles the database does not hold yet; the number of items added.
+
+    A catalog shipped with an upgrade (43 items grew to 昭化's 141) reaches a county already running,
+    while every item the admin edited or added stays as it is.
+    """
+    known = {table: {r["code"] for r in rows(db, f"select code from {table}")}
+             for table in ("departments", "items", "bundles")}
     db.table("departments").insert_all(
         {"code": d["code"], "name": d["name"], "name_en": d.get("name_en", "")}
-        for d in catalog["departments"]
+        for d in catalog["departments"] if d["code"] not in known["departments"]
     )
-    for item in catalog["items"]:
+    items = [item for item in catalog["items"] if item["code"] not in known["items"]]
+    for item in items:
         _check_departments(db, item)
         db.table("items").insert(item_row(item, act.when))
-    for bundle in catalog["bundles"]:
+    bundles = [bundle for bundle in catalog["bundles"] if bundle["code"] not in known["bundles"]]
+    for bundle in bundles:
         db.table("bundles").insert({**bundle, "items": json.dumps(bundle["items"]),
                                     "optional": json.dumps(bundle.get("optional", []))})
         for code in bundle["items"]:
             get_item(db, code)
-    act.log(db, "catalog_loaded", detail={"items": len(catalog["items"]), "bundles": len(catalog["bundles"])})
-    return len(catalog["items"])
+    if items or bundles:
+        act.log(db, "catalog_loaded", detail={"items": [i["code"] for i in items],
+                                               "bundles": [b["code"] for b in bundles]})
+    return len(items)
 
 
 def item_row(item: dict[str, Any], when: str) -> dict[str, Any]:
@@ -160,6 +168,13 @@ def list_bundles(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every bundle with the codes of its items and of those only done when they apply."""
     return [{**r, "items": json.loads(r["items"]), "optional": json.loads(r["optional"] or "[]")}
             for r in rows(db, "select * from bundles order by code")]
+
+
+def booklet_entries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """What the guide booklet holds: every item, by level, then every 一件事 bundle with its items."""
+    rank = {level: n for n, level in enumerate(LEVELS)}
+    items = sorted(list_items(db), key=lambda item: (rank[item["level"]], item["code"]))
+    return [*items, *(get_bundle(db, bundle["code"]) for bundle in list_bundles(db))]
 
 
 def chosen_items(bundle: dict[str, Any], chosen: list[str] | None) -> list[dict[str, Any]]:

@@ -1,4 +1,7 @@
-"""The public status page (办件进度查询) the receipt's QR code opens: plain forms, no script, large print."""
+"""The public status page (办件进度查询) the receipt's QR code opens: plain forms, no script, large print.
+
+Its style is /common/public.css and /common/status.css: the page holds no inline style or script (api/headers.py).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +12,8 @@ PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>办件进度查询 Case status</title>
-<style>
-body {{ font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 20px;
-       line-height: 1.6; max-width: 36em; margin: 1.5em auto; padding: 0 1em; color: #111; }}
-h1 {{ font-size: 1.6em; }} .en {{ color: #444; font-size: .9em; }}
-.box {{ border: 2px solid #767676; border-radius: 8px; padding: .8em 1em; margin: 1em 0; }}
-.ok {{ border-color: #17622d; background: #e3f4e8; }} .bad {{ border-color: #a4161a; background: #fde8e8; }}
-label {{ display: block; margin: .6em 0; font-weight: bold; }}
-input, textarea, button {{ font-size: 1em; min-height: 44px; padding: .2em .5em; }}
-input[type=text] {{ width: 100%; box-sizing: border-box; }}
-button {{ margin: .3em .3em .3em 0; min-width: 44px; }}
-.state {{ font-size: 1.4em; font-weight: bold; }}
-</style></head><body>
+<link rel="stylesheet" href="/common/public.css">
+<link rel="stylesheet" href="/common/status.css"></head><body class="public status">
 <h1>办件进度查询 <span class="en">Case status</span></h1>
 {body}
 </body></html>"""

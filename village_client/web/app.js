@@ -21,7 +21,8 @@ startSession({
     replace(nav,
       h("a", { href: "#/" }, bi("我村的办件", "Cases")),
       h("a", { href: "#/new" }, bi("办新事", "New case")),
-      h("a", { href: "#/calls" }, bi("电话通知", "Calls to make")));
+      h("a", { href: "#/calls" }, bi("电话通知", "Calls to make")),
+      h("a", { href: "/guide/booklet", target: "_blank" }, bi("办事指南汇编", "Guide booklet")));
     startRouter(main, {
       "/": (screen) => showCaseList(screen, account),
       "/new": (screen) => showOpenCase(screen),
