@@ -6,7 +6,7 @@ STAMP := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 SERVE_INSTALLED := $(VENV)/.installed-serve-$(STAMP)
 TEST_INSTALLED := $(VENV)/.installed-test-$(STAMP)
 
-.PHONY: serve test lint bench bench-weaklink bench-soak clean
+.PHONY: serve test lint bench bench-weaklink bench-soak bench-crash clean
 
 $(SERVE_INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-weaklink: $(TEST_INSTALLED)
 
 bench-soak: $(TEST_INSTALLED)
 	scripts/netns-run $(PY) -m bench.soak
+
+bench-crash: $(TEST_INSTALLED)
+	scripts/netns-run $(PY) -m bench.crash_loss
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCRtpTransceiver
 
-from village_client.peer import rtc_configuration
+from village_client.peer import HubPeer
 
 from .frame_tap import tap_frames
 from .replay import EncodedClip, ReplayTrack, load_clips
@@ -50,37 +50,28 @@ class Arrivals:
         self.delays.clear()
 
 
-class LoadPeer:
-    """One participant: answers the hub, sends the clip, counts what arrives."""
+class LoadPeer(HubPeer):
+    """One participant: the headless client's peer, sending the clip and counting, without
+    decoding, the video frames that arrive from each other participant."""
 
-    def __init__(self, video: EncodedClip, audio: EncodedClip) -> None:
-        self.pc = RTCPeerConnection(rtc_configuration([]))
-        self.video = ReplayTrack(video)
-        self.tracks = (ReplayTrack(audio), self.video)
+    def __init__(self, participant_id: str, video: EncodedClip, audio: EncodedClip) -> None:
+        self.clip = ReplayTrack(video)
+        super().__init__([], ReplayTrack(audio), self.clip, self._print_answer)
+        self.participant_id = participant_id
         self.arrivals: dict[str, Arrivals] = defaultdict(Arrivals)
-        self._owner_of_mid: dict[str, str] = {}
-        self._published = False
 
-    async def answer(self, offer: dict[str, Any]) -> str:
-        self._owner_of_mid = {t["mid"]: t["participant_id"] for t in offer["tracks"]}
-        await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
-        by_mid = {t.mid: t for t in self.pc.getTransceivers()}
-        if not self._published:
-            self._published = True
-            for track in self.tracks:
-                transceiver = by_mid[offer["publish"][track.kind]]
-                transceiver.sender.replaceTrack(track)
-                transceiver.direction = "sendonly"
+    async def _print_answer(self, sdp: str) -> None:
+        print(json.dumps({"participant_id": self.participant_id, "sdp": sdp}), flush=True)
+
+    def on_offer(self, offer: dict[str, Any], by_mid: dict[str, RTCRtpTransceiver]) -> None:
         for mid, transceiver in by_mid.items():
-            receiver = transceiver.receiver
-            if mid in self._owner_of_mid:  # sound is not decoded either, and not counted
-                tap_frames(receiver, self._counter(str(mid)) if transceiver.kind == "video" else _ignore)
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
-        return str(self.pc.localDescription.sdp)
+            if self.owner_of(mid) is not None:  # sound is not decoded either, and not counted
+                count = self._counter(mid) if transceiver.kind == "video" else _ignore
+                tap_frames(transceiver.receiver, count)
 
     def _counter(self, mid: str) -> Any:
         def count(pts: int, clock_rate: int) -> None:
-            owner = self._owner_of_mid.get(mid)
+            owner = self.owner_of(mid)
             if owner is not None:
                 self.arrivals[owner].add(pts, clock_rate)
         return count
@@ -95,7 +86,7 @@ class LoadPeer:
             # datagrams to and from the hub: the hub handles as many, the other way round
             "packets_sent": sum(e.packetsSent for e in stats.values() if e.type == "transport"),
             "packets_received": sum(e.packetsReceived for e in stats.values() if e.type == "transport"),
-            "video_frames_sent": self.video._index,
+            "video_frames_sent": self.clip._index,
             "received": {owner: {"frames": a.frames, "late": a.late} for owner, a in self.arrivals.items()},
         }
 
@@ -117,12 +108,11 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
         elif request["message"]["type"] == "call-ended":  # the soak's calls come and go
             ended = peers.pop(request["participant_id"], None)
             if ended is not None:
-                await ended.pc.close()
+                await ended.close()
         elif request["message"]["type"] == "offer":
-            peer = peers.setdefault(request["participant_id"], LoadPeer(video, audio))
-            sdp = await peer.answer(request["message"])
-            print(json.dumps({"participant_id": request["participant_id"], "sdp": sdp}), flush=True)
-    await asyncio.gather(*(peer.pc.close() for peer in peers.values()))
+            participant_id = request["participant_id"]
+            peers.setdefault(participant_id, LoadPeer(participant_id, video, audio)).offer(request["message"])
+    await asyncio.gather(*(peer.close() for peer in peers.values()))
 
 
 def main() -> None:

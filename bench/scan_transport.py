@@ -34,11 +34,11 @@ from typing import Any
 
 import aiohttp
 from aiortc import RTCDataChannel, RTCPeerConnection
-from signaling.upload_store import READ_BLOCK
 
 from recordings import Archive
 from signaling.config import Settings
 from signaling.demo import DEMO_PASSWORD
+from signaling.scans.upload_store import READ_BLOCK
 from tests.scan_samples import A4_600_DPI, save, scan_page
 from tests.support import ApiClient, free_port, open_demo_case, serve_process, wait_healthy
 from village_client.uploader import ScanUploader, file_digest, login

@@ -21,9 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from signaling.callrecording import recording_spec
-
 from recordings import load_or_create_key
+from signaling.calls.archive_recording import recording_spec
 from signaling.config import Settings
 from signaling.media import MediaConfig, MediaWorkerPool
 

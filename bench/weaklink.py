@@ -214,7 +214,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a short call and small scans: check it runs")
     parser.add_argument("--output", type=Path, help="where to write the JSON (default bench/results/)")
-    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print a run written before as README rows")
+    parser.add_argument("--markdown", type=Path, metavar="JSON",
+                        help="print a run written before as docs/benchmarks.md rows")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))

@@ -129,7 +129,7 @@ def table(found: dict[str, Any]) -> str:
 
 
 def markdown(found: dict[str, Any]) -> str:
-    """A saved run's links side by side, as README rows."""
+    """A saved run's links side by side, as docs/benchmarks.md rows."""
     runs = found["links"]
     head = " | ".join(f"{r['link']['rate_kbit']} kbit/s, {r['link']['udp_loss_percent']} % lost" for r in runs)
     rows = [f"| figure | {head} | target |", "|---|" + "---|" * len(runs) + "---|"]

@@ -38,6 +38,34 @@ class CaseFacts:
 
 
 @dataclass(frozen=True)
+class AuditAnchor:
+    """The issuing system's audit log at the moment of issue: its last event's number and hash.
+
+    Printed on the document and kept in its (signed) metadata, so every copy handed out pins
+    the log up to that event: a log later cut or rewritten before it no longer matches.
+    """
+
+    seq: int
+    hash: str
+
+    KEYWORD = "cunneng-audit-head"
+
+    def keyword(self) -> str:
+        """How the PDF's Keywords carry it."""
+        return f"{self.KEYWORD}:{self.seq}:{self.hash}"
+
+    @classmethod
+    def from_keywords(cls, keywords: str) -> AuditAnchor | None:
+        """The anchor in a PDF's Keywords, or None."""
+        for word in keywords.replace(",", " ").split():
+            name, _, rest = word.partition(":")
+            seq, _, digest = rest.partition(":")
+            if name == cls.KEYWORD and seq.isdigit() and len(digest) == 64:
+                return cls(int(seq), digest.lower())
+        return None
+
+
+@dataclass(frozen=True)
 class Signatory:
     """An approving unit and the approver who decided for it; the seal defaults to generated."""
 
@@ -55,6 +83,7 @@ class Issuance:
     signatories: tuple[Signatory, ...]
     verify_url: str = ""
     footer: str = ""
+    audit_anchor: AuditAnchor | None = None
 
 
 @dataclass(frozen=True)

@@ -197,12 +197,12 @@ def closing_block(units: Sequence[SealedName], issued_on: date, verify_url: str
     return KeepTogether([Spacer(1, 8 * mm), table])
 
 
-def build_pdf(story: list[Flowable], *, title: str, author: str, footer: str) -> bytes:
+def build_pdf(story: list[Flowable], *, title: str, author: str, footer: str, keywords: str = "") -> bytes:
     """Lay the story out on A4 pages with the footer line and page number on each page."""
     output = io.BytesIO()
     document = SimpleDocTemplate(
         output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 8 * mm, title=title, author=author, subject=title,
+        bottomMargin=MARGIN + 8 * mm, title=title, author=author, subject=title, keywords=keywords,
         creator="cunneng 村能办", initialFontName=cjk_font(), lang="zh-CN",
     )
 

@@ -126,7 +126,7 @@ def _opening(case: CaseFacts, rest: str) -> list[Flowable]:
     return [para(f"{case.villager_name}：", style("salutation")), _indented(f"你申请办理的{rest}")]
 
 
-def _case_fields(case: CaseFacts, issuance: Issuance) -> list[tuple[str, str]]:
+def _case_fields(case: CaseFacts) -> list[tuple[str, str]]:
     items = "\n".join(f"{n}. {name}" for n, name in enumerate(case.item_names, start=1))
     rows = [("办件编号", case.case_number)]
     if case.bundle_name:
@@ -136,8 +136,17 @@ def _case_fields(case: CaseFacts, issuance: Issuance) -> list[tuple[str, str]]:
         ("申请人", case.villager_name),
         ("公民身份号码", mask_id_number(case.villager_id_number)),
     ]
+    return rows
+
+
+def _issuance_fields(issuance: Issuance) -> list[tuple[str, str]]:
+    """Who decided and when; and the audit log's last event at that moment (it pins the log)."""
     approvers = "；".join(f"{s.approver_name}（{s.unit_name}）" for s in issuance.signatories)
-    return rows + [("审批人", approvers), ("日期", chinese_date(issuance.issued_on))]
+    rows = [("审批人", approvers), ("日期", chinese_date(issuance.issued_on))]
+    if issuance.audit_anchor is not None:
+        anchor = issuance.audit_anchor
+        rows.append(("审计链", f"第 {anchor.seq} 条 {anchor.hash}"))
+    return rows
 
 
 def _check(case: CaseFacts, issuance: Issuance) -> None:
@@ -150,8 +159,7 @@ def _check(case: CaseFacts, issuance: Issuance) -> None:
 def _render(title: str, subtitle: str, case: CaseFacts, issuance: Issuance,
             body: list[Flowable], extra_fields: list[tuple[str, str]] | None = None) -> bytes:
     _check(case, issuance)
-    rows = _case_fields(case, issuance)
-    rows[-2:-2] = extra_fields or []
+    rows = [*_case_fields(case), *(extra_fields or []), *_issuance_fields(issuance)]
     units = [_sealed_name(signatory) for signatory in issuance.signatories]
     footer = issuance.footer or (
         f"{'、'.join(u.unit_name for u in units)}出具 · 村能办电子签章文书，"
@@ -159,5 +167,6 @@ def _render(title: str, subtitle: str, case: CaseFacts, issuance: Issuance,
     )
     story = [*title_block(title, subtitle), *body, Spacer(1, 4 * mm), fields(rows),
              closing_block(units, issuance.issued_on, issuance.verify_url)]
+    keywords = issuance.audit_anchor.keyword() if issuance.audit_anchor else ""
     return build_pdf(story, title=f"{title} {case.case_number}",
-                     author=units[0].unit_name, footer=footer)
+                     author=units[0].unit_name, footer=footer, keywords=keywords)

@@ -30,6 +30,7 @@ from pyhanko.sign.validation.status import (
 from pyhanko_certvalidator import ValidationContext
 
 from .certificates import unit_of
+from .documents import AuditAnchor
 from .exceptions import UnreadablePdf
 from .pki import TrustAnchors
 from .signing import to_asn1
@@ -131,6 +132,20 @@ def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = No
 
 
 PARSE_ERRORS = (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+def audit_anchor_of(data: bytes) -> AuditAnchor | None:
+    """The audit log's head the document was issued at (its Keywords), or None; verify_pdf
+    says whether those bytes are the signed ones."""
+    if data.lstrip()[:5] != b"%PDF-":
+        raise UnreadablePdf("not a PDF file (no %PDF- header)")
+    try:
+        trailer = PdfFileReader(io.BytesIO(data), strict=False).trailer_view
+        info = trailer["/Info"] if "/Info" in trailer else {}
+        keywords = str(info["/Keywords"]) if "/Keywords" in info else ""
+    except PARSE_ERRORS as error:
+        raise UnreadablePdf(f"unreadable PDF: {error}") from None
+    return AuditAnchor.from_keywords(keywords)
 
 
 def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature | str]:

@@ -22,6 +22,7 @@ from .api import (
     catalog,
     documents,
     meta,
+    metrics,
     oversight,
     registers,
     replay,
@@ -29,6 +30,7 @@ from .api import (
     session,
     snapshots,
     status,
+    trust,
     uploads,
     ws,
 )
@@ -52,9 +54,11 @@ from .appkeys import (
 )
 from .audit.acts import Act
 from .audit.chain import AuditLog
-from .calls.archive_recording import recording_spec, recover_leftover_recordings
+from .audit.checkpoints import Checkpoints
+from .calls.adoption import RecordingAdoption
+from .calls.archive_recording import recording_spec
+from .calls.call_records import close_calls_left_open
 from .calls.callcenter import CallCenter
-from .calls.stored_recordings import register_recordings
 from .cases.events import CaseEvents
 from .cases.holidays import seed_calendars
 from .catalog.items import packaged_catalog, seed_catalog
@@ -66,6 +70,9 @@ from .notices.status import StatusThrottle
 from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
+from .serving.https import add_https
+from .serving.https_only import transport_security
+from .serving.metrics import METRICS, ServerMetrics
 from .storage.database import Database
 from .storage.private_files import private_directory, private_file
 from .storage.schema import create_tables
@@ -74,7 +81,8 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, calendar.api, cases.api, registers.api, documents.api,
-    replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api, status.api,
+    replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api, status.api, trust.api,
+    metrics.api,
 ]
 
 
@@ -145,20 +153,25 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-async def recover_recordings(app: web.Application) -> None:
-    """Finish the recordings a crash left behind (up to the crash) and register them."""
+async def checkpoints_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Signed audit checkpoints, kept apart: at start, every interval when the chain moved, at shutdown."""
     settings = app[SETTINGS]
-    files = await asyncio.get_running_loop().run_in_executor(
-        None, recover_leftover_recordings, app[ARCHIVE], settings.recording_work_dir
-    )
-    if files:
-        act = Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG])
-        await app[DATABASE].run(register_recordings, act, files)
-        logger.warning("recovered %d recordings left by a crash", len(files))
+    checkpoints = Checkpoints(app[DATABASE], app[AUTHORITY], settings.checkpoints_dir, app[CLOCK],
+                              settings.audit_checkpoint_seconds)
+    task = asyncio.create_task(checkpoints.run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await checkpoints.write()
 
 
 async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Live calls and the media hub (in this process, or over worker processes)."""
+    """Live calls and the media hub (in this process, or over worker processes).
+
+    At start, what the last run left is settled first: recordings a crash left are archived
+    and registered, and the calls it left open end (reason server_restarted).
+    """
     settings = app[SETTINGS]
     center = CallCenter(app[DATABASE], app[AUDIT_LOG], app[CLOCK], settings, app[EVENTS])
 
@@ -173,12 +186,20 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     if settings.record_calls:
         center.recording = recording_spec(settings)
-        await recover_recordings(app)
+        center.adoption = RecordingAdoption(app[DATABASE], app[AUDIT_LOG], app[ARCHIVE],
+                                            settings.recording_work_dir, app[CLOCK],
+                                            settings.recording_adopt_seconds)
+        await center.adoption.start()
+    closed = await app[DATABASE].run(close_calls_left_open, Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG]))
+    if closed:
+        logger.warning("ended %d calls the previous run left open (server_restarted)", len(closed))
     await center.media.start()
     app[CALL_CENTER] = center
     yield
     await center.close()
     await center.media.close()
+    if center.adoption is not None:
+        await center.adoption.stop()
 
 
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -231,6 +252,12 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
+    if settings.tls:
+        add_https(app, settings)
+    app.on_response_prepare.append(transport_security)
+    app[METRICS] = ServerMetrics()
+    app.on_response_prepare.append(app[METRICS].count_response)
+    app.cleanup_ctx.append(checkpoints_ctx)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)
     app.cleanup_ctx.append(notices_ctx)

@@ -133,6 +133,16 @@ def directory_handler(page_set: PageSet) -> Handler:
     return serve
 
 
+# The village PC's readiness for calls, filled in by landing-check.js: a trusted secure connection, a camera.
+TRUST_CHECK = (
+    '<section class="trust-check" aria-labelledby="trust-check-title"><h2 id="trust-check-title">这台电脑能视频通话吗'
+    '<small class="en" lang="en">Is this PC ready for calls?</small></h2>'
+    '<ul aria-live="polite"><li>正在检查…… <small class="en" lang="en">Checking…</small></li></ul>'
+    '<p><a href="/install-root">在村里的电脑上安装根证书（一台电脑装一次）'
+    '<small class="en" lang="en">Install the county\'s root certificate</small></a></p></section>'
+)
+
+
 def landing_html(page_sets: list[PageSet]) -> str:
     """The start page: one big button per page set."""
     choices = "".join(
@@ -143,10 +153,11 @@ def landing_html(page_sets: list[PageSet]) -> str:
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<title>村能办 cunneng</title><link rel="stylesheet" href="/common/base.css"></head>'
+        '<title>村能办 cunneng</title><link rel="stylesheet" href="/common/base.css">'
+        '<script type="module" src="/common/landing-check.js"></script></head>'
         '<body><main class="landing"><h1>村能办<small class="en" lang="en">cunneng</small></h1>'
         f'<p>请选择 <small class="en" lang="en">Please choose</small></p><nav class="choices">{choices}</nav>'
-        "</main></body></html>"
+        f"{TRUST_CHECK}</main></body></html>"
     )
 
 

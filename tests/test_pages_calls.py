@@ -11,62 +11,17 @@ import subprocess
 from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from .browser import WAIT_MS, Users, finish_printing, print_requests
+from .call_pages import MEDIA_WAIT_MS, account_id, connected_call, remote_video_plays
 from .mark_support import hidden_id, registered
-from .support import RunningServer, open_demo_case, start_server
+from .support import open_demo_case, start_server
 from .village_link import nft_table
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-MEDIA_WAIT_MS = WAIT_MS * 2  # ICE, DTLS and the first keyframe, on a busy 2-core machine
-
-
-async def account_id(server: RunningServer, username: str) -> int:
-    me = await (await server.login(username)).get("/api/me")
-    return int(me.body["id"])
-
-
-# True once the video shows a picture whose time and frame count move on since the first look at
-# the same stream (the mark is kept on the element; a new stream, as after a rejoin, starts over).
-PLAYING = """(selector) => {
-    const video = document.querySelector(selector);
-    if (!video || video.videoWidth === 0) return false;
-    const frames = video.getVideoPlaybackQuality().totalVideoFrames;
-    const mark = video.playingMark;
-    if (!mark || mark.stream !== video.srcObject) {
-        video.playingMark = { stream: video.srcObject, time: video.currentTime, frames };
-        return false;
-    }
-    return video.currentTime > mark.time + 0.3 && frames > mark.frames + 3;
-}"""
-
-
-async def remote_video_plays(page: Page, participant: int) -> None:
-    """The participant's video on this page has a picture, its time moves on and new frames arrive."""
-    video = f".remote-video[data-participant='{participant}'] video"
-    await page.eval_on_selector_all(video, "videos => videos.forEach((v) => { delete v.playingMark; })")
-    await page.wait_for_function(PLAYING, arg=video, timeout=MEDIA_WAIT_MS)
-
-
-async def connected_call(users: Users) -> tuple[Page, Page, dict[str, Any]]:
-    """The clerk presses 发起视频 on a new case; the town window answers from its ringing bar."""
-    case = await open_demo_case(await users.server.login("clerk-yb1"))
-    approver = await users.open("/console/", "town-yb")
-    clerk = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
-    await clerk.get_by_role("button", name="发起视频").click()
-    await expect(clerk.locator(".call-status")).to_contain_text("正在呼叫元坝镇窗口")
-    ringing = approver.locator(f".ringing li[data-case='{case['id']}']")
-    await expect(ringing).to_contain_text("王大山")
-    await expect(approver.locator(".ringing")).to_have_attribute("data-beeping", "true")
-    await ringing.get_by_role("button", name="接听").click()
-    await expect(approver.locator(".ringing")).to_be_hidden()
-    await expect(approver.locator(".case-layout .call-area.case-call")).to_be_visible()
-    return clerk, approver, case
 
 
 async def test_the_village_calls_the_town_both_see_each_other_chat_and_the_district_joins(users: Users) -> None:

@@ -8,6 +8,7 @@ server's check instead of sitting at 100 %.
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from pathlib import Path
 
@@ -16,10 +17,12 @@ from playwright.async_api import Response, Route, expect
 
 from signaling.scans.deepzoom import DeepZoom
 
-from .browser import Users
+from .browser import Users, sign_in
+from .flaky_link import FlakyLink
 from .scan_samples import save, scan_page, sha256_of
 from .scan_support import archived, audit_actions
 from .support import open_demo_case
+from .test_scans_slow_link import CUT_COST, CUT_EVERY, cut_every
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -116,3 +119,36 @@ async def test_a_scan_uploaded_on_the_village_page_opens_in_the_approvers_viewer
     assert sha256_of(scan) in archived(server.data_dir)
     actions = await audit_actions(await server.login("town-yb"), case["id"])
     assert actions.count("document_uploaded") == 1 and "document_viewed" in actions
+
+
+async def test_on_a_slow_link_cut_again_and_again_the_page_loses_seconds_not_megabytes(
+    users: Users, tmp_path: Path
+) -> None:
+    """#18: the page sent 2 MiB chunks: at 100 KB/s each took 20 s, and a cut every 5 s stopped it for good."""
+    server = users.server
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    rate = 100_000
+    link = FlakyLink(server.runner.addresses[0][1], cuts=0, rng=random.Random(1), rate=rate)
+    context = await users.browser.new_context(base_url=f"http://127.0.0.1:{await link.start()}", locale="zh-CN")
+    users.contexts.append(context)
+    try:
+        village = await context.new_page()
+        await village.goto(f"/village/#/case/{case['id']}")
+        await sign_in(village, "clerk-yb1")
+        scan = save(scan_page((1240, 1754), grain=8), tmp_path / "户口簿.jpg", "JPEG", quality=97, subsampling=0)
+        size = scan.stat().st_size
+        await village.locator("select[name=material]").select_option("户口簿")
+        before, cuts = link.forwarded, []
+        cutting = asyncio.ensure_future(cut_every(link, CUT_EVERY, cuts))
+        try:
+            await village.locator("input[name=scans]").set_input_files(scan)
+            row = village.locator("li.upload")
+            await expect(row).to_have_attribute("data-state", "done", timeout=4000 * size / rate)
+        finally:
+            cutting.cancel()
+        lost = (link.forwarded - before - size) / rate
+        assert len(cuts) >= 2 and lost / len(cuts) <= CUT_COST, f"{len(cuts)} cuts lost {lost:.1f} s of upload"
+        document = (await (await server.login("town-yb")).get(f"/api/cases/{case['id']}/documents")).body[0]
+        assert document["sha256"] == sha256_of(scan)
+    finally:
+        await link.close()

@@ -16,7 +16,7 @@ from ..access.roles import Role
 from ..appkeys import ARCHIVE, AUTHORITY, DATABASE, SCAN_WORKERS, TILES
 from ..audit.acts import Act
 from ..calls.snapshots import SNAPSHOT_KIND, snapshot_copy_mark
-from ..documents.listing import SCAN, case_documents, document_for_download, registered_document
+from ..documents.listing import SCAN, case_documents, document_for_download, log_download, registered_document
 from ..documents.verification import verify_page
 from ..exceptions import InvalidInput, PayloadTooLarge
 from ..marks.pictures import marked_rendition, marked_still
@@ -24,6 +24,7 @@ from ..marks.register import DOCUMENT, document_copy_mark
 from ..scans.case_scans import downloaded_scan
 from ..scans.formats import BY_CONTENT_TYPE
 from ..scans.tiles import PageSource
+from .damage import report_damage
 
 if TYPE_CHECKING:
     from eseal import VerificationReport
@@ -55,11 +56,16 @@ async def documents(request: web.Request) -> web.StreamResponse:
            tag="documents", produces="application/octet-stream")
 async def document_file(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
-    row = await app[DATABASE].run(document_for_download, act, path_int(request, "document_id"))
+    database = app[DATABASE]
+    row = await database.read(document_for_download, act.actor, path_int(request, "document_id"))
     if served_as_stored(row, act):
-        return await serve_stored_file(request, app[ARCHIVE], row["digest"], row["content_type"], disposition(row))
+        return await serve_stored_file(
+            request, app[ARCHIVE], row["digest"], row["content_type"], disposition(row), verify_ahead=None,
+            starting=lambda: database.run(log_download, act, row), damaged=lambda error: report_damage(request, error))
     marked_copy = {SNAPSHOT_KIND: snapshot_for_viewer, SCAN: marked_scan}.get(row["kind"], marked_issued)
-    return await marked_copy(request, act, row)
+    response = await marked_copy(request, act, row)
+    await database.run(log_download, act, row)
+    return response
 
 
 def disposition(row: dict[str, Any]) -> str | None:
@@ -79,10 +85,9 @@ def served_as_stored(row: dict[str, Any], act: Act) -> bool:
 
 async def marked_issued(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
     """An issued document shown at a console: its pages rendered and marked for the viewer, as a PDF."""
-    app = request.app
-    mark = await app[DATABASE].run(document_copy_mark, act, row, DOCUMENT, "document_download", "document_watermarked")
-    loop = asyncio.get_running_loop()
+    app, loop = request.app, asyncio.get_running_loop()
     signed = await loop.run_in_executor(app[SCAN_WORKERS], app[ARCHIVE].read, row["digest"])
+    mark = await app[DATABASE].run(document_copy_mark, act, row, DOCUMENT, "document_download", "document_watermarked")
     body = await loop.run_in_executor(app[SCAN_WORKERS], marked_rendition, signed, mark)
     return web.Response(body=body, content_type="application/pdf", headers={
         "Cache-Control": "private, no-store", "Content-Disposition": content_disposition(row["filename"])})
@@ -91,6 +96,7 @@ async def marked_issued(request: web.Request, act: Act, row: dict[str, Any]) -> 
 async def marked_scan(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
     """A scan downloaded at a console: a copy marked for this viewer (JPEG, or PDF for several pages)."""
     app = request.app
+    await asyncio.get_running_loop().run_in_executor(app[SCAN_WORKERS], app[ARCHIVE].verify, row["digest"])
     pages, mark = await app[DATABASE].run(downloaded_scan, act, row)
     scan_format = BY_CONTENT_TYPE[row["content_type"]]
     sources = [PageSource(row["digest"], scan_format, index, page, mark) for index, page in enumerate(pages)]
@@ -103,10 +109,9 @@ async def marked_scan(request: web.Request, act: Act, row: dict[str, Any]) -> we
 
 async def snapshot_for_viewer(request: web.Request, act: Act, row: dict[str, Any]) -> web.StreamResponse:
     """Someone else's snapshot, marked afresh for this viewer from the clean still (never the clean one)."""
-    app = request.app
-    mark = await app[DATABASE].run(snapshot_copy_mark, act, row)
-    loop = asyncio.get_running_loop()
+    app, loop = request.app, asyncio.get_running_loop()
     clean = await loop.run_in_executor(app[SCAN_WORKERS], app[ARCHIVE].read, row["source_digest"])
+    mark = await app[DATABASE].run(snapshot_copy_mark, act, row)
     shown = await loop.run_in_executor(app[SCAN_WORKERS], marked_still, clean, mark)
     return web.Response(body=shown, content_type="image/png", headers={"Cache-Control": "private, no-store"})
 

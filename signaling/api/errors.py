@@ -7,7 +7,10 @@ import logging
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
 
+from recordings import DamagedStoredFile
+
 from ..exceptions import CunnengError
+from .damage import DamagedFile, report_damage
 from .routing import Handler, json_response
 
 logger = logging.getLogger(__name__)
@@ -21,11 +24,15 @@ HTTP_MESSAGES = {
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """CunnengError → its status and message; other HTTP errors → JSON under /api; crashes → 500."""
+    """CunnengError → its status and message; a damaged stored file → file_damaged, logged;
+    other HTTP errors → JSON under /api; crashes → 500."""
     try:
         return await handler(request)
     except CunnengError as error:
         return json_response(error.as_json(), status=error.status)
+    except DamagedStoredFile as error:
+        await report_damage(request, error)
+        return json_response(DamagedFile().as_json(), status=DamagedFile.status)
     except web.HTTPException as error:
         if not request.path.startswith("/api/") or error.status < 400:
             raise

@@ -87,10 +87,7 @@ async def chunk(request: web.Request) -> web.StreamResponse:
     upload_id, offset = request.match_info["upload_id"], path_int(request, "offset")
     upload = await app[DATABASE].read(load_upload, account, upload_id)
     check_offset(upload, offset)
-    expected = upload.expected_length(offset)
-    if request.content_length != expected:
-        raise InvalidInput(f"这一段应有 {expected} 字节。", f"The chunk at {offset} must have {expected} bytes "
-                           "(Content-Length).", code="wrong_chunk_length")
+    expected = upload.chunk_length(offset, request.content_length)
     sha256 = chunk_sha256(request)
     store, workers = app[UPLOAD_STORE], app[SCAN_WORKERS]
     async with store.order.arriving(upload_id, offset):

@@ -2,7 +2,9 @@
 
 An upload belongs to one case; the case's village clerk starts it with the file's name, size,
 SHA-256 and the material it shows. Chunks arrive in order (offset = bytes confirmed so far),
-each checked by its own SHA-256. Nothing is visible on the case until completion stores the
+each checked by its own SHA-256. The client sizes its chunks to its link (up to the
+server's chunk size, at least MIN_CHUNK_SIZE but for the last), so that a cut on a slow
+link costs seconds of sending, not megabytes. Nothing is visible on the case until completion stores the
 verified scan as a document in one transaction.
 """
 
@@ -32,6 +34,7 @@ OTHER_MATERIAL = "other"
 RECEIVING, COMPLETE, REFUSED, EXPIRED = "receiving", "complete", "refused", "expired"
 # Chunks a client may send before the first of them is confirmed (chunk_order.py).
 CHUNKS_IN_FLIGHT = 4
+MIN_CHUNK_SIZE = 16 * 1024  # a chunk's request costs a few hundred bytes and a commit
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,19 @@ class Upload:
             "id": self.id, "case_id": self.case_id, "filename": self.filename, "size": self.size,
             "sha256": self.sha256, "material": self.material, "chunk_size": self.chunk_size,
             "received": self.received, "state": self.state, "document_id": self.document_id,
-            "chunks_in_flight": CHUNKS_IN_FLIGHT,
+            "chunks_in_flight": CHUNKS_IN_FLIGHT, "min_chunk_size": MIN_CHUNK_SIZE,
         }
 
-    def expected_length(self, offset: int) -> int:
-        """How many bytes the chunk at offset must have (the last one may be shorter)."""
-        return min(self.chunk_size, self.size - offset)
+    def chunk_length(self, offset: int, length: int | None) -> int:
+        """The chunk's length (Content-Length) if allowed: up to chunk_size, at least MIN_CHUNK_SIZE
+        unless it ends the file, never past the end."""
+        rest = self.size - offset
+        if length is None or not min(MIN_CHUNK_SIZE, rest) <= length <= min(self.chunk_size, rest):
+            raise InvalidInput(
+                f"这一段应有 {min(MIN_CHUNK_SIZE, rest)} 到 {min(self.chunk_size, rest)} 字节。",
+                f"The chunk at {offset} must have {min(MIN_CHUNK_SIZE, rest)} to {min(self.chunk_size, rest)}"
+                " bytes (Content-Length).", code="wrong_chunk_length")
+        return length
 
 
 def case_materials(db: sqlite_utils.Database, case: dict[str, Any]) -> list[str]:
@@ -158,12 +168,11 @@ def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> 
 
 
 def check_offset(upload: Upload, offset: int) -> None:
-    """A chunk may start where the confirmed bytes end, or at one of the next chunks in flight."""
+    """A chunk may start where the confirmed bytes end, or where one in flight before it ends."""
     if upload.state != RECEIVING:
         raise Conflict("该上传已经结束。", f"The upload is {upload.state}.", code=f"upload_{upload.state}")
     ahead = offset - upload.received
-    if ahead < 0 or ahead % upload.chunk_size or ahead >= CHUNKS_IN_FLIGHT * upload.chunk_size \
-            or offset >= upload.size:
+    if ahead < 0 or ahead >= CHUNKS_IN_FLIGHT * upload.chunk_size or offset >= upload.size:
         raise offset_mismatch(upload.received)
 
 

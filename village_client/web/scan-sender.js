@@ -7,6 +7,10 @@ import { sha256 as jsSha256 } from "./vendor/js-sha256/sha256.min.mjs";
 const HASH_SLICE = 4 * 1024 * 1024;
 const CHUNK_TIMEOUT_MS = 120000;
 const CHECK_POLL_MS = 600;
+// One chunk at a time, each about CHUNK_SECONDS of sending at the rate the link confirmed the
+// last ones at: a cut loses at most that chunk, seconds of sending on any link (never 2 MiB).
+const CHUNK_SECONDS = 1;
+const FIRST_CHUNK = 64 * 1024; // before the link's rate is known
 // The server answers these for a chunk that should simply be sent again.
 const RESEND = new Set(["offset_mismatch", "chunk_cut", "chunk_digest_mismatch", "offline", "timeout"]);
 
@@ -94,17 +98,29 @@ function watchCheck(uploadId, report) {
   return { stop: () => { stopped = true; clearTimeout(timer); } };
 }
 
+/** Bytes for the next chunk: about CHUNK_SECONDS at `rate` (bytes/s), within what the server takes. */
+function chunkLength(upload, rate) {
+  const smallest = Math.min(upload.min_chunk_size ?? upload.chunk_size, upload.chunk_size);
+  const wanted = rate ? Math.round(rate * CHUNK_SECONDS) : FIRST_CHUNK;
+  return Math.max(smallest, Math.min(upload.chunk_size, wanted));
+}
+
 async function sendChunks(upload, file, report) {
   let offset = upload.received;
   if (offset) report({ phase: "sending", done: offset, total: file.size, resumedAt: offset });
   let failures = 0;
+  let rate = 0; // bytes per second the server confirmed; the time a cut costs counts, so it shrinks after one
+  let since = performance.now();
   while (offset < file.size) {
-    const blob = file.slice(offset, offset + upload.chunk_size);
+    const blob = file.slice(offset, offset + chunkLength(upload, rate));
     const start = offset;
     try {
       const chunkDigest = base64(await digest(blob));
       const sent = (bytes) => report({ phase: "sending", done: start + bytes, total: file.size });
       offset = (await putChunk(upload.id, start, blob, chunkDigest, sent)).received;
+      const sample = blob.size / Math.max(0.001, (performance.now() - since) / 1000);
+      rate = rate ? (rate + sample) / 2 : sample;
+      since = performance.now();
       failures = 0;
     } catch (error) {
       if (!isRetryable(error)) throw error;

@@ -273,6 +273,10 @@ function endedWords(message) {
   if (message.reason === "media-worker-lost") {
     return { zh: "服务器的视频处理出了故障，通话中断了，请重新发起。", en: "A media worker failed.", state: "ended" };
   }
+  if (message.reason === "server_restarted") {
+    return { zh: "服务器重新启动过，这次视频连线已结束，请重新发起。", en: "The server restarted: the call has ended.",
+      state: "ended" };
+  }
   const length = message.duration ? `（时长${duration(message.duration)}）` : "";
   if (["hung_up", "left"].includes(message.reason)) {
     return { zh: `对方已挂断，通话结束${length}。`, en: "The other side hung up.", state: "ended" };

@@ -52,6 +52,7 @@ export const EVENTS = {
   recording_replayed: ["回放录像", "Recording replayed"],
   recording_purged: ["录像到期删除", "Recording deleted (retention)"],
   document_purged: ["文件到期删除", "Document deleted (retention)"],
+  stored_file_damaged: ["文件已损坏，无法读取", "Stored file damaged"],
   snapshot_taken: ["通话截图", "Snapshot taken"],
   snapshot_viewed: ["查看截图", "Snapshot viewed"],
   mark_traced: ["泄露溯源", "Leak traced"],
