@@ -14,7 +14,7 @@ async def test_the_village_decides_its_own_items_with_its_own_seal(server: Runni
     clerk = await server.login("clerk-yb1")
     case = await open_demo_case(clerk, "V-MZ-001")  # 我要办老年优待证: village-level
     assert case["level"] == "village" and case["handler_unit_id"] == "zh-yb-01"
-    assert case["actions"] == ["start_review"]
+    assert case["actions"] == ["start_review", "withdraw"]  # decided here (the villager may still withdraw)
     path = f"/api/cases/{case['id']}"
     assert (await clerk.post(f"{path}/actions/start_review", {})).status == 200
     approved = await clerk.post(f"{path}/actions/approve", {"note": "当场办结"})
@@ -54,5 +54,5 @@ async def test_the_town_sees_and_audits_village_decisions_but_does_not_take_them
 async def test_a_town_item_is_still_decided_by_the_town(server: RunningServer) -> None:
     clerk = await server.login("clerk-yb1")
     case = await open_demo_case(clerk, "T-RS-001")
-    assert case["handler_unit_id"] == "zh-yb" and case["actions"] == []
+    assert case["handler_unit_id"] == "zh-yb" and case["actions"] == ["withdraw"]  # the town decides
     assert (await clerk.post(f"/api/cases/{case['id']}/actions/start_review", {})).status == 403
