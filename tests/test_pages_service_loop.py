@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pypdfium2
 import pytest
 from playwright.async_api import expect
 
-from .browser import Users
+from signaling.config import CHINA_TZ
+
+from .browser import Users, finish_printing, print_requests
 from .scan_samples import small_scan
 from .scan_support import uploader
 from .support import VALID_ID, open_demo_case
+from .test_certificates import pdf_text, pyhanko_statuses
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-async def test_the_village_window_decides_and_prints_a_village_item_without_a_call(users: Users) -> None:
-    case = await open_demo_case(await users.server.login("clerk-yb1"), "V-MZ-001")
-    page = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
+async def test_the_village_window_opens_decides_and_prints_a_village_item_with_its_seal_without_a_call(
+        users: Users, tmp_path: Path) -> None:
+    page = await users.open("/village/#/new", "clerk-yb1")
+    await page.locator("input[name=id_number]").fill(VALID_ID)
+    await page.locator("input[name=name]").fill("王大山")
+    await page.locator("input[name=phone]").fill("13800001111")
+    await page.locator("input[name=search]").fill("老年优待")
+    await page.locator("button.choice[data-code='V-MZ-001']").click()
+    await page.get_by_role("button", name="受理").click()
+    await expect(page.locator("h1")).to_have_text("我要办老年优待证")
+    case_id = int(page.url.rsplit("/", 1)[1])
     await expect(page.locator(".call-not-needed")).to_contain_text("不需要视频连线")
     await expect(page.locator("button.call-start")).to_have_count(0)
     await page.get_by_role("button", name="开始审查").click()
@@ -27,11 +40,22 @@ async def test_the_village_window_decides_and_prints_a_village_item_without_a_ca
     await page.get_by_role("button", name="确认批准").click()
     await expect(page.locator(".case-state")).to_contain_text("已批准")
     document = page.locator(".case-document[data-kind=approval]")
-    await expect(document.locator("button.print-document")).to_be_visible()
     await users.look(page, "village-decided")
+    await document.get_by_role("button", name="打印 Print", exact=True).click()
+    assert await print_requests(page) == 1
+    await finish_printing(page)
+    clerk = await users.server.login("clerk-yb1")
+    status, pdf = await clerk.get_bytes(f"/api/documents/{await document.get_attribute('data-document')}/file")
+    assert status == 200
+    signed = (await asyncio.to_thread(pyhanko_statuses, users.server, pdf))[0]
+    assert signed.valid and signed.trusted  # the village's own certificate from the local CA, and its seal
+    assert signed.signing_cert.subject.native["organization_identifier"] == "zh-yb-01"
+    assert "元坝镇泉坝村民委员会" in pdf_text(pdf, tmp_path) and "电子印章" in pdf_text(pdf, tmp_path)
     await page.get_by_role("button", name="已打印给群众").click()
     await expect(page.locator(".case-state")).to_contain_text("已办结")
-    town = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    timeline = (await clerk.get(f"/api/cases/{case_id}/timeline")).body
+    assert [e for e in timeline if e["action"].startswith("call")] == []  # no video consult
+    town = await users.open(f"/console/#/case/{case_id}", "town-yb")
     await expect(town.locator(".case-state")).to_contain_text("已办结")
     await expect(town.locator("section.decisions")).to_have_count(0)
 
@@ -184,3 +208,29 @@ async def test_the_guide_booklet_prints_one_guide_a_page(users: Users) -> None:
         assert with_qr[0] > 0 and len(with_qr) == 144  # after the contents, each guide's QR on its own page
     finally:
         printed.close()
+
+
+async def test_a_supplement_wait_stops_the_clock_and_moves_the_shown_due_date(users: Users) -> None:
+    """Both windows show 计时暂停 while the villager owes materials, then the due date a week later."""
+    clerk, town = await users.server.login("clerk-yb1"), await users.server.login("town-yb")
+    case = await open_demo_case(clerk, "T-MZ-002")
+    path = f"/api/cases/{case['id']}"
+    await town.post(f"{path}/actions/start_review", {})
+    await town.post(f"{path}/actions/request_supplement", {"materials": [{"name": "户口簿", "form": "original",
+                                                                          "count": 1}]})
+    console = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    await expect(console.locator("dl.facts .flag.clock-stopped")).to_have_text("计时暂停Clock stopped")
+    users.server.clock.advance(days=7)  # 5 working days: no holiday falls in late 2026 before New Year
+    window = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
+    await expect(window.locator("dl.facts .flag.clock-stopped")).to_have_text("计时暂停Clock stopped")
+    await window.get_by_role("button", name="材料已补齐，重新提交").click()
+    await expect(window.locator(".case-state")).to_contain_text("审查中")
+    moved = datetime.fromisoformat(case["due_at"]) + timedelta(days=7)
+    shown = f"{moved.astimezone(CHINA_TZ):%Y年%-m月%-d日 %H:%M}"
+    console = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    for page in (window, console):
+        due = page.locator("dl.facts dd").filter(has_text="已顺延")
+        await expect(due).to_contain_text(shown)
+        await expect(due).to_contain_text("等待补充材料 5 个工作日，已顺延")
+    clerk = await users.server.login("clerk-yb1")
+    assert (await clerk.get(path)).body["due_at"] == moved.isoformat()

@@ -39,8 +39,10 @@ export function villagerForm() {
         bi(`已登记过：${known.name}，不用再填写姓名。`, "Known villager: details filled in.")));
     } catch (error) {
       if (asked !== wanted) return;
-      fill("", "", false);
-      for (const input of Object.values(basic)) input.value = "";
+      if (name.readOnly) { // what an earlier known villager filled in goes; what the clerk typed meanwhile stays
+        fill("", "", false);
+        for (const input of Object.values(basic)) input.value = "";
+      }
       replace(status, error instanceof ApiError && error.code === "not_found"
         ? h("p", { class: "note" }, bi("第一次来办事，请填写姓名和联系电话。", "New villager: enter name and phone."))
         : errorBox(error));
