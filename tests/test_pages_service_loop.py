@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from signaling.config import CHINA_TZ
 
@@ -21,12 +21,17 @@ from .test_certificates import pdf_text, pyhanko_statuses
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-async def test_the_village_window_opens_decides_and_prints_a_village_item_with_its_seal_without_a_call(
-        users: Users, tmp_path: Path) -> None:
-    page = await users.open("/village/#/new", "clerk-yb1")
+async def new_villager(page: Page) -> None:
+    """Step 1 of 办新事 for 王大山, not on file yet."""
     await page.locator("input[name=id_number]").fill(VALID_ID)
     await page.locator("input[name=name]").fill("王大山")
     await page.locator("input[name=phone]").fill("13800001111")
+
+
+async def test_the_village_window_opens_decides_and_prints_a_village_item_with_its_seal_without_a_call(
+        users: Users, tmp_path: Path) -> None:
+    page = await users.open("/village/#/new", "clerk-yb1")
+    await new_villager(page)
     await page.locator("input[name=search]").fill("老年优待")
     await page.locator("button.choice[data-code='V-MZ-001']").click()
     await page.get_by_role("button", name="受理").click()
@@ -72,9 +77,7 @@ async def test_a_case_due_within_a_working_day_is_flagged_on_both_windows(users:
 
 async def test_a_bundle_offers_its_optional_items_and_asks_for_each_document_once(users: Users) -> None:
     page = await users.open("/village/#/new", "clerk-yb1")
-    await page.locator("input[name=id_number]").fill(VALID_ID)
-    await page.locator("input[name=name]").fill("王大山")
-    await page.locator("input[name=phone]").fill("13800001111")
+    await new_villager(page)
     await page.locator("input[name=search]").fill("后事")
     await page.locator("button.choice[data-code='B-SHYJS']").click()
     checklist = page.locator(".chosen input[name=collected]")
@@ -153,9 +156,7 @@ async def test_the_villager_gets_a_receipt_with_the_due_date_and_hears_back(user
 
 async def test_a_case_carried_by_an_agent_records_who_where_and_who_received(users: Users) -> None:
     page = await users.open("/village/#/new", "clerk-yb1")
-    await page.locator("input[name=id_number]").fill(VALID_ID)
-    await page.locator("input[name=name]").fill("王大山")
-    await page.locator("input[name=phone]").fill("13800001111")
+    await new_villager(page)
     await page.locator("input[name=carried]").check()
     await page.locator("input[name=agent_name]").fill("王小军")
     await page.locator("input[name=villager_absent]").check()
