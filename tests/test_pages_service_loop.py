@@ -235,3 +235,22 @@ async def test_a_supplement_wait_stops_the_clock_and_moves_the_shown_due_date(us
         await expect(due).to_contain_text("等待补充材料 5 个工作日，已顺延")
     clerk = await users.server.login("clerk-yb1")
     assert (await clerk.get(path)).body["due_at"] == moved.isoformat()
+
+
+async def test_the_villager_rates_a_closed_case_on_the_status_page_once(users: Users) -> None:
+    clerk = await users.server.login("clerk-yb1")
+    case = await open_demo_case(clerk, "V-MZ-001")
+    path = f"/api/cases/{case['id']}"
+    for action, body in (("start_review", {}), ("approve", {}), ("close", {"handover": "printed"})):
+        assert (await clerk.post(f"{path}/actions/{action}", body)).status == 200
+    villager = await users.open(f"/status?case={case['number']}")  # the receipt's QR code, signed in as nobody
+    await villager.locator("input[name=id4]").fill(VALID_ID[-4:])
+    await villager.get_by_role("button", name="查询").click()
+    await expect(villager.locator(".state")).to_have_text("已办结")
+    await villager.locator("textarea[name=comment]").fill("在村里就办好了")
+    await users.look(villager, "status-rating")
+    await villager.get_by_role("button", name="5 分").click()
+    await expect(villager.locator(".rated")).to_contain_text("已评价：5 分")
+    await expect(villager.locator("button[name=score]")).to_have_count(0)  # once per case
+    seen = (await clerk.get(path)).body
+    assert (seen["rating"], seen["rating_comment"], seen["rated_via"]) == (5, "在村里就办好了", "villager")
