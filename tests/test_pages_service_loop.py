@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -178,6 +179,10 @@ async def test_a_case_carried_by_an_agent_records_who_where_and_who_received(use
     case = (await (await users.server.login("clerk-yb1")).get("/api/cases")).body[0]
     town = await users.open(f"/console/#/case/{case['id']}", "town-yb")
     await expect(town.locator(".agency ol.custody")).to_contain_text("已送镇便民服务中心")
+    timeline = town.locator("ol.timeline")
+    await expect(timeline).to_contain_text("材料和证照去向")
+    await expect(timeline).to_contain_text("通知群众")
+    assert not re.search(r"[a-z]+_[a-z]+", await timeline.inner_text())  # every event in words, no codes
 
 
 async def test_the_villager_withdraws_an_application_at_the_window(users: Users) -> None:
