@@ -17,6 +17,7 @@ from .access.accounts import hash_password
 from .access.roles import SYSTEM
 from .api import (
     admin,
+    calendar,
     calls,
     cases,
     catalog,
@@ -30,6 +31,7 @@ from .api import (
     session,
     snapshots,
     statistics,
+    status,
     trust,
     uploads,
     ws,
@@ -40,7 +42,18 @@ from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
 from .api.proxy import trusted_proxy_middleware
 from .api.routing import Api
-from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
+from .appkeys import (
+    ARCHIVE,
+    AUDIT_LOG,
+    AUTHORITY,
+    CALL_CENTER,
+    CLOCK,
+    DATABASE,
+    EVENTS,
+    NOTICE_COURIER,
+    SETTINGS,
+    STATUS_THROTTLE,
+)
 from .audit.acts import Act
 from .audit.chain import AuditLog
 from .audit.checkpoints import Checkpoints
@@ -49,10 +62,13 @@ from .calls.archive_recording import recording_spec
 from .calls.call_records import close_calls_left_open
 from .calls.callcenter import CallCenter
 from .cases.events import CaseEvents
+from .cases.holidays import seed_calendars
 from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, enabled_demo_accounts, seed_demo
 from .media import MediaConfig, MediaWorkerPool
+from .notices.courier import NoticeCourier, SmsGateway
+from .notices.status import StatusThrottle
 from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
@@ -67,9 +83,9 @@ from .storage.schema import create_tables
 logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
-    meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api, metrics.api,
-    statistics.api,
+    meta.api, session.api, admin.api, catalog.api, calendar.api, cases.api, registers.api, documents.api,
+    replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api, status.api, trust.api,
+    metrics.api, statistics.api,
 ]
 
 
@@ -88,7 +104,7 @@ def open_database(settings: Settings, checking_only: bool = False) -> tuple[Data
     private_file(settings.database_path)
     audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
     database = Database(settings.database_path, [create_tables])
-    database.add_closing_hook(keeper(settings.holidays))
+    database.add_closing_hook(keeper)
     if not checking_only:
         database.add_commit_hook(audit.write_head)
     return database, audit
@@ -102,7 +118,8 @@ def first_start(database: Database, audit: AuditLog, settings: Settings, clock: 
     """
     act = Act(SYSTEM, clock(), audit)
     database.run_sync(seed_catalog, act, packaged_catalog())
-    database.run_sync(catch_up, settings.holidays)  # a database from before the statistics, or new holidays
+    database.run_sync(seed_calendars, act)
+    database.run_sync(catch_up)  # a database from before the statistics, or a changed calendar
     if not settings.load_demo:
         return ""
     just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))
@@ -203,6 +220,23 @@ async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def notices_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The courier taking queued notices to the county's SMS gateway, when one is configured."""
+    settings = app[SETTINGS]
+    if not settings.sms_gateway_url:
+        yield
+        return
+    courier = NoticeCourier(app[DATABASE], app[AUDIT_LOG], app[CLOCK],
+                            SmsGateway(settings.sms_gateway_url, settings.sms_gateway_secret),
+                            settings.notice_poll_seconds, settings.notice_retry_seconds)
+    app[NOTICE_COURIER] = courier
+    task = asyncio.create_task(courier.run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 async def close_sockets(app: web.Application) -> None:
     """On shutdown, close every signaling socket, so no handler keeps the server waiting."""
     if CALL_CENTER in app:
@@ -231,6 +265,8 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app.cleanup_ctx.append(checkpoints_ctx)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)
+    app.cleanup_ctx.append(notices_ctx)
+    app[STATUS_THROTTLE] = StatusThrottle()
     app[EVENTS] = CaseEvents()
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(scans_ctx)

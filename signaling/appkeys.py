@@ -13,6 +13,8 @@ from .audit.chain import AuditLog
 from .calls.callcenter import CallCenter
 from .cases.events import CaseEvents
 from .config import Clock, Settings
+from .notices.courier import NoticeCourier
+from .notices.status import StatusThrottle
 from .scans.intake import ScanIntake
 from .scans.tiles import TileService
 from .scans.upload_store import UploadStore
@@ -30,3 +32,5 @@ SCAN_WORKERS: web.AppKey[Executor] = web.AppKey("scan_workers")
 UPLOAD_STORE = web.AppKey("upload_store", UploadStore)
 TILES = web.AppKey("tiles", TileService)
 SCAN_INTAKE = web.AppKey("scan_intake", ScanIntake)
+NOTICE_COURIER = web.AppKey("notice_courier", NoticeCourier)
+STATUS_THROTTLE = web.AppKey("status_throttle", StatusThrottle)

@@ -1,10 +1,11 @@
-"""signaling's commands: `serve`, `user add`, `audit verify`, `retention purge`."""
+"""signaling's commands: `serve`, `user add`, `audit verify`, `retention purge`, `holidays load`."""
 
 from __future__ import annotations
 
 import argparse
 import errno
 import getpass
+import json
 import logging
 import os
 import socket
@@ -34,6 +35,7 @@ from .exceptions import CunnengError
 from .retention.purge import policy_of, purge_expired
 from .serving.https import HTTPS
 from .serving.options import add_https_options, https_refusal, https_settings, https_summary
+from .statistics.rollup import load_calendar_and_recount
 from .storage.private_files import keep_files_private
 
 logger = logging.getLogger("cunneng")
@@ -71,6 +73,11 @@ def register(commands: Commands) -> None:
     serve.add_argument("--media-idle-stop", type=idle_seconds, default=env_default("media_idle_stop", "600"),
                        help="seconds without a call after which the media workers stop, to start again when"
                             " the next call rings; 0 keeps them running (env CUNNENG_MEDIA_IDLE_STOP; default 600)")
+    serve.add_argument("--sms-gateway-url", default=env_default("sms_gateway_url", ""),
+                       help="the county's SMS gateway: each notice is POSTed there as JSON; without one, notices"
+                            " are the village window's call list (env CUNNENG_SMS_GATEWAY_URL)")
+    serve.add_argument("--sms-gateway-secret", default=env_default("sms_gateway_secret", ""),
+                       help="HMAC-SHA256 key signing each notice's POST (env CUNNENG_SMS_GATEWAY_SECRET)")
     add_retention_days(serve)
     add_https_options(serve, port_number)
     add_checkpoints_dir(serve)
@@ -125,6 +132,15 @@ def register(commands: Commands) -> None:
     purge.add_argument("--dry-run", action="store_true", help="list what would be deleted and change nothing")
     purge.set_defaults(func=run_retention_purge)
 
+    holidays = commands.add_group("holidays", "the yearly calendar of holidays and 调休 working days (节假日安排)")
+    load = holidays.add_parser(
+        "load", help="load one year's calendar file (replaces that year)",
+        description="Load a year's holidays and 调休 working days from a JSON file (the format of"
+                    " signaling/cases/data/holidays/2026.json); the year's earlier calendar is replaced.")
+    add_data_dir(load)
+    load.add_argument("file", type=Path, help="the calendar file, e.g. 2027.json")
+    load.set_defaults(func=run_holidays_load)
+
 
 def whole_days(raw: str) -> int:
     """A retention period on the command line: a whole number of days, at least 1."""
@@ -178,6 +194,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
         document_retention_days=args.document_retention_days, audit_checkpoint_dir=args.audit_checkpoints,
+        sms_gateway_url=args.sms_gateway_url, sms_gateway_secret=args.sms_gateway_secret,
         **https_settings(args),
     )
 
@@ -342,4 +359,25 @@ def run_retention_purge(args: argparse.Namespace) -> int:
     finally:
         database.close_sync()
     print("\n".join(report.lines()))
+    return 0
+
+
+def run_holidays_load(args: argparse.Namespace) -> int:
+    if missing_database(args.data_dir):
+        return 2
+    try:
+        calendar = json.loads(args.file.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"错误 error: 读不了节假日文件 cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    database, audit = open_database(Settings(data_dir=args.data_dir))
+    try:
+        year = database.run_sync(load_calendar_and_recount, Act(SYSTEM, system_clock(), audit), calendar)
+    except CunnengError as error:
+        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
+        return 1
+    finally:
+        database.close_sync()
+    print(f"ok: {year['year']} — {len(year['holidays'])} holidays 放假,"
+          f" {len(year['workdays'])} working weekend days 调休上班")
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
@@ -52,13 +52,16 @@ class Settings:
     document_retention_days: int = 90  # scans and issued documents are deleted this long after they were stored
     retention_first_run_seconds: float = 60.0  # the first purge, shortly after start
     retention_interval_seconds: float = 3600.0  # then one every hour
-    holidays: frozenset[str] = field(default_factory=frozenset)  # ISO dates that are not working days
     pki_passphrase: str = ""  # wraps the CA's private keys; a key file under keys/ when empty
     scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB
     scan_max_pages: int = 100
     upload_chunk_bytes: int = 2 * 1024 * 1024
     upload_account_max_bytes: int = 1024 * 1024 * 1024  # what one account's unfinished uploads may announce
     upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
+    sms_gateway_url: str = ""  # the county's SMS gateway; without one, notices are the village's call list
+    sms_gateway_secret: str = ""  # HMAC key of each notice's POST (X-Cunneng-Signature)
+    notice_poll_seconds: float = 30.0  # the courier looks for notices due again this often
+    notice_retry_seconds: float = 60.0  # first wait after a failed send, doubling up to an hour
     tile_cache_mb: int = 512  # decoded pages and encoded tiles kept in memory for the viewer
     audit_checkpoint_dir: Path | None = None  # signed audit checkpoints; data_dir/audit-checkpoints when None
     audit_checkpoint_seconds: float = 600.0  # a checkpoint this often when the chain moved (and at start and stop)

@@ -48,6 +48,13 @@ class AccountLocked(CunnengError):
     code = "account_locked"
 
 
+class TooManyTries(CunnengError):
+    """Too many look-ups from one address, or wrong ones for one case number: wait and try again."""
+
+    status = 429
+    code = "too_many_tries"
+
+
 class Forbidden(CunnengError):
     """The account's role or unit does not allow this."""
 

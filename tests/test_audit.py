@@ -121,7 +121,7 @@ async def test_the_case_timeline_lists_its_events_in_order(server: RunningServer
     case_id = (await approver.get("/api/cases")).body[0]["id"]
     timeline = (await approver.get(f"/api/cases/{case_id}/timeline")).body
     actions = [event["action"] for event in timeline]
-    assert actions[:4] == ["case_opened", "case_start_review", "case_viewed", "case_approve"]
+    assert actions[:5] == ["case_opened", "notice_queued", "case_start_review", "case_viewed", "case_approve"]
     assert [e["seq"] for e in timeline] == sorted(e["seq"] for e in timeline)
     assert timeline[0]["actor"] == "泉坝村窗口 赵兰" and timeline[0]["role"] == "village_clerk"
 

@@ -119,3 +119,32 @@ def test_after_death_and_birth_bundles_are_present() -> None:
     names = {bundle["name"] for bundle in catalog()["bundles"]}
     assert "身后一件事" in names
     assert any("出生一件事" in name for name in names)
+
+
+def test_the_catalog_has_the_countys_shape() -> None:
+    """昭化's 村能办 list: 141 items — 15 done at the village, 26 at the town, 100 at the district (#19)."""
+    assert Counter(item["level"] for item in items()) == {"village": 15, "town": 26, "district": 100}
+
+
+def test_every_item_has_a_plain_title_and_a_guide_that_says_how() -> None:
+    for item in items():
+        assert item["title"] != item["name"] and len(item["title"]) <= 50, item["code"]
+        assert len(item["guide"]) >= 40, item["code"]  # who may apply and how it goes, not a stub
+
+
+def test_optional_bundle_items_are_items_of_the_bundle() -> None:
+    for bundle in catalog()["bundles"]:
+        assert set(bundle.get("optional", [])) < set(bundle["items"]), bundle["code"]
+
+
+def test_a_shared_material_is_asked_for_by_more_than_one_item_of_some_bundle() -> None:
+    """一件事: a shared name merges the same document across a bundle's items; one nobody shares is a typo."""
+    by_code = {item["code"]: item for item in items()}
+    for item in items():
+        for material in item["materials"]:
+            if "shared" not in material:
+                continue
+            askers = {code for bundle in catalog()["bundles"] if item["code"] in bundle["items"]
+                      for code in bundle["items"] for m in by_code[code]["materials"]
+                      if m.get("shared", m["name"]) == material["shared"]}
+            assert len(askers) >= 2, (item["code"], material["shared"])

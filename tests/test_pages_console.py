@@ -44,7 +44,8 @@ async def test_a_supplement_round_trip_between_the_town_and_the_village(users: U
     await expect(cards).to_have_count(2)
     await expect(cards.first).to_have_attribute("data-case", str(late["id"]))  # overdue first
     await expect(cards.first.locator(".flag.overdue")).to_have_text("已超期Overdue")
-    await expect(approver.locator(f"a.card[data-case='{fresh['id']}'] .flag")).to_have_count(0)
+    # a one-day item opened now is due by tomorrow night: 即将超期, not late (#19)
+    await expect(approver.locator(f"a.card[data-case='{fresh['id']}'] .flag")).to_have_text("即将超期Due soon")
 
     await cards.first.click()
     await approver.get_by_role("button", name="开始审查").click()
@@ -112,7 +113,7 @@ async def test_a_department_reviewer_gives_an_opinion_in_a_joint_review(users: U
     opinion = approver.locator(".reviews li[data-unit='zh-hrss']")  # pushed to the town's open page: no reload
     await expect(opinion).to_contain_text("缴费年限证明不全")
     await expect(approver.locator("ol.timeline")).to_contain_text("部门审核意见")
-    await expect(approver.locator(".waiting-departments")).to_contain_text("联审部门全部同意后才能批准")
+    await expect(approver.locator(".waiting-departments")).to_contain_text("联审部门全部答复后才能批准")
     await expect(approver.get_by_role("button", name="批准 Approve", exact=True)).to_have_count(0)
     await users.look(approver, "waiting-for-departments")
 
@@ -132,7 +133,7 @@ async def test_every_console_showing_a_case_follows_what_others_do_to_it(users: 
     await expect(approver.get_by_role("button", name="批准 Approve", exact=True)).to_have_count(0)
     refused = await town.post(f"/api/cases/{case['id']}/actions/approve", {})
     assert refused.status == 409
-    assert "联审部门尚未全部同意：" in refused.body["message"] and "（审核中）" in refused.body["message"]
+    assert "联审部门尚未全部答复：" in refused.body["message"] and "（审核中）" in refused.body["message"]
     assert not set(":(),;") & set(refused.body["message"])  # full-width punctuation in Chinese
 
     await hrss.get_by_role("button", name="同意").first.click()

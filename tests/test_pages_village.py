@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from .browser import CJK_FONTS, Users, fill_login, platform_fonts, sign_in
 from .decision_support import decide
@@ -27,7 +29,8 @@ async def test_a_clerk_opens_a_case_for_a_new_villager(users: Users) -> None:
     await page.locator("input[name=name]").fill("李秀英")
     await page.locator("input[name=phone]").fill("13900002222")
     await page.locator("input[name=search]").fill("修房子")
-    await expect(page.locator("button.choice:visible")).to_have_count(2)  # the item and the 一件事 bundle
+    # the item, felling one's own trees to build (T-LY-001) and the 一件事 bundle
+    await expect(page.locator("button.choice:visible")).to_have_count(3)
     await choose(page, "修房子", "T-NY-001")
     item = (await (await users.server.login("clerk-yb1")).get("/api/items/T-NY-001")).body
     checklist = page.locator(".chosen input[name=collected]")
@@ -57,6 +60,26 @@ async def test_a_known_villager_is_filled_from_the_id_number(users: Users) -> No
     await choose(page, "养老金认证", "V-RS-001")
     await page.get_by_role("button", name="受理").click()
     await expect(page.locator("dl.facts")).to_contain_text("王大山 13800001111")
+
+
+async def test_a_name_typed_while_the_look_up_is_on_its_way_is_kept(users: Users) -> None:
+    """On a slow link the clerk types the name before the server says the villager is new: it stays."""
+    page = await users.open("/village/#/new", "clerk-yb1")
+    answered = asyncio.Event()
+
+    async def late(route: Route) -> None:
+        await answered.wait()
+        await route.continue_()
+
+    await page.route("**/api/villagers/*", late)
+    await page.locator("input[name=id_number]").fill(NEW_ID)
+    await expect(page.locator(".villager-status")).to_contain_text("正在查找")
+    await page.locator("input[name=name]").fill("李秀英")
+    await page.locator("input[name=phone]").fill("13900002222")
+    answered.set()
+    await expect(page.locator(".villager-status")).to_contain_text("第一次来办事")
+    await expect(page.locator("input[name=name]")).to_have_value("李秀英")
+    await expect(page.locator("input[name=phone]")).to_have_value("13900002222")
 
 
 async def test_a_wrong_password_shows_the_chinese_error(users: Users) -> None:

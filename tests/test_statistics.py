@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 
 from signaling.appkeys import DATABASE
+from signaling.cases import holidays
+from signaling.cases.holidays import work_calendar
 from signaling.statistics.rollup import rebuild
 
 from .stats_fixture import BAD_COMMENT, build
@@ -71,7 +76,7 @@ async def test_the_sums_kept_by_the_workflow_equal_the_sums_made_afresh(server: 
 
     before = kept()
     assert len(before) > 20
-    await server.app[DATABASE].run(rebuild, frozenset())
+    await server.app[DATABASE].run(lambda db: rebuild(db, work_calendar(db)))
     assert kept() == before
 
 
@@ -134,19 +139,38 @@ async def test_bad_filters_are_refused_with_a_reason(server: RunningServer) -> N
     assert (await auditor.get("/api/statistics.pdf?period=year")).status == 400
 
 
-async def test_new_holidays_recount_the_handling_days_at_the_next_start(tmp_path: Path) -> None:
+async def test_a_new_calendar_recounts_the_handling_days_at_once_and_after_a_load_offline(tmp_path: Path) -> None:
     """B was decided on Thursday after a Monday opening: 3 working days, 2 once Tuesday is a holiday."""
-    first = await start_server(tmp_path / "data")
+    server = await start_server(tmp_path / "data")
     try:
-        await build(first)
-        before = (await (await first.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
+        await build(server)
+        auditor, admin = await server.login("auditor"), await server.login("admin")
+        before = (await auditor.get(f"/api/statistics?{NOVEMBER}")).body["total"]
+        county_day = {"year": 2026, "source": "县里调整", "holidays": [{"date": "2026-11-24", "name": "县庆"}],
+                      "workdays": []}
+        assert (await admin.put("/api/calendar/2026", county_day)).status == 200
+        after = (await auditor.get(f"/api/statistics?{NOVEMBER}")).body["total"]
     finally:
-        await first.close()
-    again = await start_server(tmp_path / "data", first.clock, holidays=frozenset({"2026-11-24"}))
-    try:
-        after = (await (await again.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
-    finally:
-        await again.close()
+        await server.close()
     assert (before["handling_days_median"], before["handling_days_p90"]) == (1.5, 2.7)
     assert (after["handling_days_median"], after["handling_days_p90"]) == (1.0, 1.8)
     assert after["opened"] == before["opened"] == 4
+    calendar = tmp_path / "2026.json"
+
+    def load_offline() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "signaling.cli", "holidays", "load", str(calendar),
+                               "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+
+    calendar.write_text(json.dumps({**county_day, "holidays": []}), "utf-8")
+    empty = load_offline()
+    assert empty.returncode == 1 and "没有列出任何放假日期" in empty.stderr, empty.stderr
+    shipped = Path(holidays.__file__).parent / "data" / "holidays" / "2026.json"
+    calendar.write_text(shipped.read_text("utf-8"), "utf-8")
+    loaded = load_offline()
+    assert loaded.returncode == 0, loaded.stderr
+    again = await start_server(tmp_path / "data", server.clock)
+    try:
+        restored = (await (await again.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
+    finally:
+        await again.close()
+    assert (restored["handling_days_median"], restored["handling_days_p90"]) == (1.5, 2.7)

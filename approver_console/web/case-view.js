@@ -1,12 +1,13 @@
 // One case at the approver console: the villager, the items and materials, opinions, decisions,
 // scans, snapshots and timeline — redrawn whenever anyone acts on the case.
 
+import { agencyPanel } from "/common/agency-panel.js";
 import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewList, stateBadge } from "/common/case-parts.js";
 import { keep, showCaseScreen } from "/common/case-screen.js";
 import { h } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { CaseEvent } from "/common/wire.js";
-import { decisionPanel } from "./decisions.js";
+import { decisionPanel } from "/common/decisions.js";
 import { departmentOpinionPanel, sendToDepartmentsPanel } from "./joint-review.js";
 import { scansPanel } from "./scans-panel.js";
 import { caseSnapshots } from "./snapshot.js";
@@ -41,6 +42,8 @@ function caseContent(kase, account, redraw, scans, snapshots) {
     keep(departmentOpinionPanel(kase, account, redraw), `opinion ${kase.state} ${own?.state}`),
     reviewList(kase.reviews),
     keep(sendToDepartmentsPanel(kase, redraw), `send ${kase.state} ${kase.reviews.map((r) => r.unit_id)}`),
+    keep(agencyPanel(kase, redraw, account.role !== "department_reviewer"),
+      `agency ${kase.custody.length} ${kase.errands.length} ${kase.state}`),
     h("section", { class: "panel" }, h("h2", {}, bi("办件信息", "Case details")), caseFacts(kase)),
     h("section", { class: "panel items" }, h("h2", {}, bi("事项与材料", "Items and materials")),
       kase.items.map((item) => h("div", { class: "item", "data-item": item.code },

@@ -4,9 +4,9 @@ import { get, post } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
-import { deciding } from "./decisions.js";
-import { actionForm, chooser, refuse } from "./forms.js";
-import { supplementFields } from "./supplement-form.js";
+import { deciding } from "/common/decisions.js";
+import { actionForm, chooser, refuse } from "/common/forms.js";
+import { supplementFields } from "/common/supplement-form.js";
 
 /** Sending to departments, for the handling window while it is deciding. */
 export function sendToDepartmentsPanel(kase, redraw) {

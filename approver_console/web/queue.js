@@ -49,5 +49,6 @@ async function load(list, wanted) {
 
 /** Overdue cases first, then the earliest due. */
 function urgentFirst(cases) {
-  return [...cases].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.due_at.localeCompare(b.due_at));
+  return [...cases].sort((a, b) => Number(b.overdue) - Number(a.overdue) || Number(b.due_soon) - Number(a.due_soon)
+    || a.due_at.localeCompare(b.due_at));
 }

@@ -56,5 +56,7 @@ function thumbnail(scan, fresh, open) {
       h("img", { src: first.thumbnail_url, alt: `${scan.material} ${scan.filename}`, loading: "lazy" }),
       h("span", { class: "thumb-material" }, scan.material === "other" ? "其他材料" : scan.material),
       h("span", { class: "thumb-facts" }, scan.pages > 1 ? `${scan.pages} 页 · ` : "", formatDateTime(scan.created_at)),
+      scan.first_taken ? h("span", { class: "first-taken" }, // 材料一次提交: reused, not scanned today
+        `首次提交：${formatDateTime(scan.first_taken.at)}，办件 ${scan.first_taken.case_number}`) : null,
       fresh ? h("span", { class: "flag new" }, bi("新", "New")) : null));
 }

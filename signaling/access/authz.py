@@ -1,6 +1,7 @@
 """Authorization, enforced in one place: who may do what, and which cases each account sees.
 
-A clerk sees its village's cases; a town approver its town's villages; a district approver
+A clerk sees its village's cases and decides those of village-level items (村级直接办); a town
+approver its town's villages; a district approver
 its district; a department reviewer only cases sent to its department; an auditor reads
 everything and changes nothing in how a case is handled; an admin manages units, accounts
 and the catalog. Two exceptions: an auditor or an admin may put any case on legal hold and
@@ -44,9 +45,10 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.list": (CASE_READERS, Scope.NONE),
     "case.view": (CASE_READERS, Scope.SEES),
     "case.timeline": (CASE_READERS, Scope.SEES),
-    "case.decide": (APPROVERS, Scope.HANDLER),
+    "case.decide": (APPROVERS | CLERK, Scope.HANDLER),  # a clerk decides only village-level cases (村级直接办)
     "case.village_act": (CLERK, Scope.OWN_VILLAGE),
     "case.send_review": (APPROVERS, Scope.HANDLER),
+    "case.agency": (CLERK | APPROVERS, Scope.SEES),  # 代办 records and 去向: the village, town and district windows
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
@@ -59,6 +61,8 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "document.upload": (CLERK, Scope.OWN_VILLAGE),
     "document.view": (CASE_READERS, Scope.SEES),
     "villager.lookup": (CLERK, Scope.NONE),
+    "notice.list": (CLERK, Scope.NONE),
+    "notice.call": (CLERK, Scope.OWN_VILLAGE),
     "ledger.export": (CLERK | APPROVERS | REVIEWERS | AUDITORS, Scope.NONE),
     "statistics.read": (CLERK | APPROVERS | REVIEWERS | AUDITORS | ADMINS, Scope.NONE),
     "audit.read": (AUDITORS, Scope.NONE),
@@ -66,6 +70,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "unit.manage": (ADMINS, Scope.NONE),
     "account.manage": (ADMINS, Scope.NONE),
     "catalog.manage": (ADMINS, Scope.NONE),
+    "calendar.manage": (ADMINS, Scope.NONE),
 }
 
 

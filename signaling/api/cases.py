@@ -10,13 +10,15 @@ from aiohttp import web
 from protocol.words import CaseEvent
 from recordings import StoredObject
 
-from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS, SETTINGS
+from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS
 from ..audit.chain import case_timeline
 from ..cases.events import case_audience
 from ..cases.handling import (
+    add_errand,
     authorized_case,
     decide_case_review,
     list_cases,
+    move_papers,
     open_case,
     plan_decision,
     rate_case,
@@ -29,6 +31,7 @@ from ..documents.issuing import PlannedDocument, issue_pdf
 from ..exceptions import InvalidInput
 from . import schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, public_base
+from .status import wake_courier
 from .validation import validate_body
 
 api = Api()
@@ -37,8 +40,8 @@ api = Api()
 @api.route("POST", "/api/cases", "受理办件 Open a case for a villager (village clerk)",
            tag="cases", body=schemas.OPEN_CASE)
 async def open_(request: web.Request) -> web.StreamResponse:
-    holidays = request.app[SETTINGS].holidays
-    case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request), holidays)
+    case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request))
+    wake_courier(request.app)
     return json_response(case, status=201)
 
 
@@ -63,7 +66,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
 
 @api.route("POST", "/api/cases/{case_id}/actions/{action}",
            "办件流转 Apply a workflow action: start_review, approve, request_supplement, refuse, "
-           "set_pending, submit_supplement, close", tag="cases", body=schemas.ACTION_BODY,
+           "set_pending, submit_supplement, close, withdraw", tag="cases", body=schemas.ACTION_BODY,
            body_doc=schemas.ACTION_BODY_DOC)
 async def act(request: web.Request) -> web.StreamResponse:
     name = request.match_info["action"]
@@ -79,6 +82,7 @@ async def act(request: web.Request) -> web.StreamResponse:
         issued = plan, await issue_and_store(request.app, plan)
     case = await db.run(transition, act, case_id, action, body, issued)
     announce(request.app, case, f"case_{action}")
+    wake_courier(request.app)
     return json_response(case)
 
 
@@ -125,6 +129,23 @@ async def rate(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(
         rate_case, act_of(request), path_int(request, "case_id"), body["score"], body.get("comment", "")
     )
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/errands", "上门服务/代办跑腿 Record a home visit or an errand made for"
+           " the villager", tag="cases", body=schemas.ERRAND)
+async def errand(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(add_errand, act_of(request), path_int(request, "case_id"), body_of(request))
+    announce(request.app, case, "errand_recorded")
+    return json_response(case)
+
+
+@api.route("POST", "/api/cases/{case_id}/custody", "材料去向 Record where the originals or the result are now",
+           tag="cases", body=schemas.CUSTODY_MOVE)
+async def custody(request: web.Request) -> web.StreamResponse:
+    case = await request.app[DATABASE].run(move_papers, act_of(request), path_int(request, "case_id"),
+                                           body_of(request))
+    announce(request.app, case, "custody_moved")
     return json_response(case)
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from ..access.authz import authorize
 from ..appkeys import DATABASE
-from ..catalog.guide import guide_html
+from ..catalog.guide import booklet_html, guide_html
 from ..catalog.items import (
+    booklet_entries,
+    bundle_for_case,
     get_bundle,
     get_item,
     item_history,
@@ -68,6 +72,25 @@ async def history(request: web.Request) -> web.StreamResponse:
 @api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog")
 async def bundles(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_bundles))
+
+
+@api.route("GET", "/api/bundles/{code}", "一件事详情 A bundle, its items (optional ones marked) and the one set of"
+           " materials for the items chosen", tag="catalog",
+           query=(QueryParam("items", "comma-separated item codes chosen (default: the items that always apply)"),))
+async def bundle(request: web.Request) -> web.StreamResponse:
+    raw = request.query.get("items")
+    chosen = [code for code in raw.split(",") if code] if raw is not None else None
+    return json_response(await request.app[DATABASE].read(bundle_for_case, request.match_info["code"], chosen))
+
+
+@api.route("GET", "/guide/booklet", "办事指南汇编 Every item's and bundle's guide in one printable booklet (转码成册),"
+           " a QR code per guide (public)", tag="catalog", public=True, produces="text/html")
+async def booklet(request: web.Request) -> web.StreamResponse:
+    db = request.app[DATABASE]
+    entries = await db.read(booklet_entries)
+    names = {d["code"]: d["name"] for d in await db.read(list_departments)}
+    html = await asyncio.get_running_loop().run_in_executor(None, booklet_html, entries, public_base(request), names)
+    return web.Response(text=html, content_type="text/html")
 
 
 @api.route("GET", "/guide/{code}", "办事指南 Printable guide page with a QR code (public)",

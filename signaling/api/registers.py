@@ -7,9 +7,10 @@ from aiohttp import web
 from ..access.authz import authorize
 from ..appkeys import DATABASE
 from ..cases.ledger import export_ledger
-from ..cases.villagers import look_up_villager, not_yet_known
+from ..cases.villagers import edit_villager, look_up_villager, not_yet_known, villager_changes
 from ..exceptions import InvalidInput
-from .routing import Api, QueryParam, act_of, json_response, query_date
+from . import schemas
+from .routing import Api, QueryParam, act_of, body_of, json_response, query_date
 
 api = Api()
 
@@ -24,6 +25,25 @@ async def villager(request: web.Request) -> web.StreamResponse:
     if found is None:
         raise not_yet_known()  # after the look-up was logged (a raised error would roll the log back)
     return json_response(found)
+
+
+@api.route("PUT", "/api/villagers/{id_number}",
+           "修改群众基础信息 Correct a villager's basic data; each old value kept in the history (village clerk)",
+           tag="cases", body=schemas.VILLAGER_EDIT)
+async def edit(request: web.Request) -> web.StreamResponse:
+    act = act_of(request)
+    authorize(act.actor, "villager.lookup")
+    found = await request.app[DATABASE].run(edit_villager, act, request.match_info["id_number"], body_of(request))
+    return json_response(found)
+
+
+@api.route("GET", "/api/villagers/{id_number}/history",
+           "群众信息修改记录 Every change of a villager's basic data: field, old, new, who, when (village clerk)",
+           tag="cases")
+async def history(request: web.Request) -> web.StreamResponse:
+    act = act_of(request)
+    authorize(act.actor, "villager.lookup")
+    return json_response(await request.app[DATABASE].run(villager_changes, act, request.match_info["id_number"]))
 
 
 @api.route("GET", "/api/ledger.csv", "台账导出 Cases of a unit and date range as CSV", tag="cases",

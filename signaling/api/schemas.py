@@ -6,6 +6,7 @@ from typing import Any
 
 from ..access.jurisdictions import UNIT_KINDS
 from ..access.roles import Role
+from ..cases.agency import ERRANDS, HANDOVERS, PAPERS, PLACES, RELATIONS
 from ..cases.workflow import Action
 from ..catalog.items import ITEM_SCHEMA, MATERIAL_SCHEMA
 from .validation import ONE_LINE
@@ -67,14 +68,36 @@ VILLAGER = obj(
     name=name("姓名", 30),
     phone=text("联系电话", 20, 0),
 )
+VILLAGER_PROFILE: dict[str, Any] = {
+    "phone": text("联系电话", 20, 0),
+    "ethnicity": text("民族", 10, 0, pattern="^$|族$"),
+    "hukou_place": text("户籍地", 100, 0),
+    "residence": text("现居地", 100, 0),
+    "hukou_type": {"type": "string", "title": "户口类别", "enum": ["", "农业家庭户口", "非农业家庭户口", "居民家庭户口",
+                                                               "集体户口"]},
+}
+VILLAGER = obj(["id_number"], id_number=text("身份证号码", 18, 15), name=name("姓名", 30), **VILLAGER_PROFILE)
+VILLAGER_EDIT = obj([], **VILLAGER_PROFILE)
 
 OPEN_CASE = obj(
     ["villager"],
     villager=VILLAGER,
     item_code=text("事项编码", 32),
     bundle_code=text("一件事编码", 32),
+    items={"type": "array", "title": "选办的事项（一件事中有情况才办的事项）", "maxItems": 20, "uniqueItems": True,
+           "items": text("事项编码", 32)},
     collected={"type": "array", "title": "已收齐的材料", "maxItems": 60, "uniqueItems": True,
                "items": text("材料名称", 100)},
+    agent=obj(["name", "relation"], name=name("代办人姓名", 30),
+              relation={"type": "string", "title": "代办人身份", "enum": list(RELATIONS)},
+              phone=text("代办人电话", 20, 0)),
+    villager_present={"type": "boolean", "title": "群众本人在场"},
+)
+
+ERRAND = obj(["kind"], kind={"type": "string", "title": "代办事项", "enum": list(ERRANDS)}, note=text("说明", 300, 0))
+CUSTODY_MOVE = obj(
+    ["what", "place"], what={"type": "string", "title": "哪些材料", "enum": list(PAPERS)},
+    place={"type": "string", "title": "去向", "enum": list(PLACES)}, note=text("说明", 300, 0),
 )
 
 SUPPLEMENT_MATERIAL = {
@@ -86,13 +109,19 @@ MATERIAL_LIST = {"type": "array", "title": "需补充的材料", "minItems": 1, 
 
 ACTION_BODIES: dict[Action, dict[str, Any]] = {
     Action.START_REVIEW: obj([]),
-    Action.APPROVE: obj([], note=text("备注", 500, 0)),
+    Action.APPROVE: obj([], note=text("备注", 500, 0), refused_items={
+        "type": "array", "title": "不予办理的事项", "maxItems": 20,
+        "items": obj(["code", "reason"], code=text("事项编码", 32), reason=text("不予办理的理由", 500, pattern=r"\S")),
+    }),
     Action.REQUEST_SUPPLEMENT: obj(["materials"], materials=MATERIAL_LIST, note=text("备注", 500, 0)),
     Action.REFUSE: obj(["reason"], reason=text("不予批准的理由", 1000, pattern=r"\S")),
     Action.SET_PENDING: obj(["until"], until=text("承诺办结日期", 10, 10), note=text("备注", 500, 0)),
     Action.SUBMIT_SUPPLEMENT: obj([], note=text("备注", 500, 0)),
+    Action.WITHDRAW: obj(["reason"], reason=text("撤回原因", 500, pattern=r"\S")),
     Action.CLOSE: obj(
-        ["handover"], handover={"type": "string", "title": "办结方式", "enum": ["printed", "handed_over"]}
+        ["handover"], handover={"type": "string", "title": "办结方式", "enum": list(HANDOVERS)},
+        received_by=obj(["name", "relation"], name=name("领取人", 30),
+                        relation={"type": "string", "title": "领取人身份", "enum": ["self", *RELATIONS]}),
     ),
 }
 # Checked per action by the handler, so the error names the action's own missing field.
@@ -124,6 +153,9 @@ RECORDING_SNAPSHOT = obj(["at"], at={"type": "number", "title": "录像中的时
 RELEASE = obj(["reason"], reason=text("解除保全的理由", 500, pattern=r"\S"))
 
 ITEM = ITEM_SCHEMA
+
+REUSE_SCAN = obj(["document_id"], document_id={"type": "integer", "title": "以前的扫描件", "minimum": 1},
+                 material=text("材料名称", 100, 0))
 
 START_UPLOAD = obj(
     ["filename", "size", "sha256"],

@@ -11,8 +11,9 @@ import re
 from aiohttp import web
 
 from ..access.roles import Account
-from ..appkeys import CLOCK, DATABASE, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
+from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
 from ..exceptions import CunnengError, InvalidInput
+from ..scans.reuse import attach_earlier_scan, earlier_scans
 from ..scans.upload_store import ChunkCut, require_digest
 from ..scans.uploads import UploadLimits, check_offset, load_upload, record_chunk, start_upload
 from . import schemas
@@ -48,6 +49,26 @@ async def start(request: web.Request) -> web.StreamResponse:
         start_upload, act_of(request), path_int(request, "case_id"), body_of(request), limits
     )
     return json_response(reply)
+
+
+@api.route("GET", "/api/cases/{case_id}/earlier-scans",
+           "以前交过的材料 The villager's scans from their other cases, each with its first taking (village clerk)",
+           tag="scans")
+async def earlier(request: web.Request) -> web.StreamResponse:
+    found = await request.app[DATABASE].read(earlier_scans, account_of(request), path_int(request, "case_id"))
+    return json_response(found)
+
+
+@api.route("POST", "/api/cases/{case_id}/earlier-scans",
+           "用以前交过的材料 Attach one of the villager's earlier scans to this case, no new scan (village clerk)",
+           tag="scans", body=schemas.REUSE_SCAN)
+async def reuse(request: web.Request) -> web.StreamResponse:
+    body, case_id = body_of(request), path_int(request, "case_id")
+    document, audience = await request.app[DATABASE].run(
+        attach_earlier_scan, act_of(request), case_id, body["document_id"], body.get("material") or None)
+    request.app[EVENTS].publish(case_id, {"type": "scan_added", "at": document["created_at"], "document": document},
+                                audience)
+    return json_response(document, status=201)
 
 
 @api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed, and while "

@@ -97,14 +97,6 @@ def decide_review(
     })
 
 
-def reviews_block_approval(db: sqlite_utils.Database, case_id: int) -> None:
-    """Refuse approval while any department has not approved."""
-    waiting = [r for r in review_rows(db, case_id) if r["state"] != "approved"]
-    if waiting:
-        names = "、".join(f"{r['unit_name']}（{r['state_name']}）" for r in waiting)
-        raise Conflict(f"联审部门尚未全部同意：{names}。", "Not every department has approved yet.")
-
-
 def reviews_after_supplement(db: sqlite_utils.Database, case_id: int) -> None:
     """Departments that asked for materials review again once they are supplied."""
     db.execute(

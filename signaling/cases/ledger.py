@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from ..audit.acts import Act
 from ..config import CHINA_TZ
 from ..exceptions import Forbidden
 from ..storage.database import rows
+from .agency import RELATIONS, agency_detail
 from .handling import is_overdue
 from .search import all_of, opened_between, unit_condition
 from .villagers import citizen_id
@@ -26,8 +28,9 @@ if TYPE_CHECKING:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = (
-    "办件编号", "受理时间", "村", "申请人", "身份证号", "事项", "办理单位", "状态",
-    "承诺办结时间", "是否超期", "办结时间", "满意度", "评价",
+    "办件编号", "受理时间", "村", "申请人", "身份证号", "事项", "办理单位", "状态", "办理结果", "审批人",
+    "办结时限", "承诺办结日期", "补正", "是否超期", "办结时间", "代办人", "上门服务", "代办跑腿",
+    "材料去向", "证照去向", "领取人", "满意度", "评价",
 )
 
 
@@ -42,8 +45,10 @@ def ledger_rows(
     return rows(
         db,
         "select cases.*, villagers.name as villager_name, villagers.id_number, units.name as village_name,"
-        " handler.name as handler_name from cases join villagers on villagers.id = cases.villager_id"
-        " join units on units.id = cases.village_id join units handler on handler.id = cases.handler_unit_id"
+        " handler.name as handler_name, approver.display_name as approver_name from cases"
+        " join villagers on villagers.id = cases.villager_id join units on units.id = cases.village_id"
+        " join units handler on handler.id = cases.handler_unit_id"
+        " left join accounts approver on approver.id = cases.decided_by"
         f" where {where} order by cases.opened_at",
         params,
     )
@@ -59,14 +64,50 @@ def ledger_csv(db: sqlite_utils.Database, cases: list[dict[str, Any]], now: date
         names = [r["name"] for r in rows(
             db, "select name from items where code in (select value from json_each(?))", [case["item_codes"]]
         )]
+        agency = agency_detail(db, case)
         writer.writerow([as_text(cell) for cell in (
             case["number"], _local(case["opened_at"]), case["village_name"], case["villager_name"],
             citizen_id(case["id_number"]).masked, "、".join(names), case["handler_name"],
-            STATE_NAMES[State(case["state"])], _local(case["due_at"]),
-            "是" if is_overdue(case, now) else "否", _local(case["closed_at"]),
+            STATE_NAMES[State(case["state"])], outcome_name(case), case["approver_name"] or "",
+            _local(case["due_at"]), case["pending_until"] or "", _supplements(case),
+            "是" if is_overdue(case, now) else "否", _local(case["closed_at"]), *_agency_cells(agency),
             case["rating"] or "", case["rating_comment"] or "",
         )])
     return out.getvalue()
+
+
+def outcome_name(case: dict[str, Any]) -> str:
+    """办理结果: withdrawn, refused, approved (or partly), waiting for supplements, or still being handled."""
+    if case["closed_how"] == "withdrawn":
+        return "已撤回"
+    if case["refusal_reason"]:
+        return "不予批准"
+    if case["state"] in (State.APPROVED, State.CLOSED):
+        refused = any(o["outcome"] == "refused" for o in json.loads(case["item_outcomes"] or "{}").values())
+        return "部分准予办理" if refused else "准予办理"
+    if case["state"] == State.SUPPLEMENT_REQUESTED:
+        return "待补充材料"
+    return "办理中"
+
+
+def _supplements(case: dict[str, Any]) -> str:
+    """补正: whether materials were asked for, and the working days the villager took to bring them."""
+    if not case["supplement"]:
+        return "否"
+    return f"是（等待 {case['waited_days'] or 0} 个工作日）"
+
+
+def _agency_cells(agency: dict[str, Any]) -> list[str]:
+    """代办人, 上门服务 and 跑腿 counts, where the originals and the result are, who received the result."""
+    agent, received = agency["agent"], agency["received_by"]
+    kinds = [errand["kind"] for errand in agency["errands"]]
+    now = agency["papers_now"]
+    return [
+        f"{agent['name']}（{RELATIONS[agent['relation']]}）" if agent else "",
+        str(kinds.count("home_visit")), str(kinds.count("errand")),
+        now.get("originals", {}).get("place_name", ""), now.get("result", {}).get("place_name", ""),
+        f"{received['name']}（{RELATIONS.get(received['relation'], '本人')}）" if received else "",
+    ]
 
 
 def as_text(value: object) -> str:

@@ -2,7 +2,8 @@
 
 received (受理即审查) → under_review → approved (审核即审批) | supplement_requested |
 refused | pending; a supplemented case goes back to review; a pending one is decided
-later; approved and refused cases close when the document is printed or handed over.
+later; approved and refused cases close when the document is printed or handed over; the
+villager may withdraw an application still being handled (it closes, withdrawn).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Action(StrEnum):
     SET_PENDING = "set_pending"
     SUBMIT_SUPPLEMENT = "submit_supplement"
     CLOSE = "close"
+    WITHDRAW = "withdraw"
 
 
 STATE_NAMES = {
@@ -50,6 +52,7 @@ ACTION_NAMES = {
     Action.SET_PENDING: "承诺限时办结",
     Action.SUBMIT_SUPPLEMENT: "补充材料后重新提交",
     Action.CLOSE: "办结(已打印或交付)",
+    Action.WITHDRAW: "群众撤回申请",
 }
 
 TRANSITIONS: dict[tuple[State, Action], State] = {
@@ -64,6 +67,9 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
     (State.SUPPLEMENT_REQUESTED, Action.SUBMIT_SUPPLEMENT): State.UNDER_REVIEW,
     (State.APPROVED, Action.CLOSE): State.CLOSED,
     (State.REFUSED, Action.CLOSE): State.CLOSED,
+    # the villager withdraws the application while it is still being handled: closed, outcome withdrawn
+    **{(state, Action.WITHDRAW): State.CLOSED
+       for state in (State.RECEIVED, State.UNDER_REVIEW, State.SUPPLEMENT_REQUESTED, State.PENDING)},
 }
 
 # Actions the handling window (镇/区窗口) takes; the village window takes the others.

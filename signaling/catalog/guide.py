@@ -15,8 +15,12 @@ FORM_NAMES = {"original": "原件", "copy": "复印件"}
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · 办事指南</title>
+<title>{title}</title>
 <link rel="stylesheet" href="/common/guide.css"></head><body class="guide">
+{body}
+</body></html>"""
+
+SECTION = """<section class="guide-page" id="{code}">
 <div class="qr">{qr}<br>扫码查看本指南</div>
 <p class="plain">{title}</p>
 <h1>{name}</h1>
@@ -25,7 +29,7 @@ PAGE = """<!doctype html>
 <table><tr><th>材料</th><th>原件/复印件</th><th>份数</th></tr>{materials}</table>
 <h2>办事指南</h2>
 {guide}
-</body></html>"""
+</section>"""
 
 
 def qr_svg(url: str) -> str:
@@ -40,18 +44,41 @@ def qr_svg(url: str) -> str:
 
 def guide_html(entry: dict[str, Any], url: str, departments: dict[str, str]) -> str:
     """The guide page of an item, or of a 一件事 bundle (entry with an "items" list)."""
+    return PAGE.format(title=f"{escape(entry['title'])} · 办事指南", body=guide_section(entry, url, departments))
+
+
+def guide_section(entry: dict[str, Any], url: str, departments: dict[str, str]) -> str:
+    """One guide: the plain title, the facts, the materials and the text, with a QR code to its page."""
     items = entry["items"] if "items" in entry else [entry]
     materials = combined_materials(items)
     rows = "".join(
         f"<tr><td>{escape(m['name'])}</td><td>{FORM_NAMES[m['form']]}</td><td>{m['count']}</td></tr>"
         for m in materials
     )
-    return PAGE.format(
-        title=escape(entry["title"]), name=escape(entry["name"]), qr=qr_svg(url),
+    return SECTION.format(
+        code=escape(entry["code"]), title=escape(entry["title"]), name=escape(entry["name"]), qr=qr_svg(url),
         facts=escape(_facts(items, departments)), materials=rows,
         guide="".join(f"<p>{escape(item['name'])}:{escape(item['guide'])}</p>" for item in items)
         if len(items) > 1 else f"<p>{escape(entry['guide'])}</p>",
     )
+
+
+def booklet_html(entries: list[dict[str, Any]], base_url: str, departments: dict[str, str]) -> str:
+    """转码成册: every guide in one printable booklet — a contents list by level, then one page per
+    item or bundle, each with the QR code of its own guide page (blocking: run it in an executor)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        groups.setdefault("一件事" if "items" in entry else LEVEL_NAMES[entry["level"]], []).append(entry)
+    contents = "".join(
+        f"<h2>{escape(group)}（{len(members)} 项）</h2><ol>"
+        + "".join(f'<li><a href="#{escape(e["code"])}">{escape(e["title"])}</a>'
+                  f'<span class="formal">{escape(e["name"])}</span></li>' for e in members)
+        + "</ol>" for group, members in groups.items()
+    )
+    cover = (f'<section class="guide-page cover"><h1>便民服务事项办事指南</h1>'
+             f"<p class=\"plain\">共 {len(entries)} 项 · 扫码查看每项指南</p>{contents}</section>")
+    pages = "".join(guide_section(e, f"{base_url}/guide/{e['code']}", departments) for e in entries)
+    return PAGE.format(title="办事指南汇编", body=cover + pages)
 
 
 def _facts(items: list[dict[str, Any]], departments: dict[str, str]) -> str:

@@ -28,6 +28,8 @@ MATERIAL_SCHEMA: dict[str, Any] = {
         "name": {"type": "string", "title": "材料名称", "minLength": 1, "maxLength": 100},
         "form": {"type": "string", "title": "原件或复印件", "enum": ["original", "copy"]},
         "count": {"type": "integer", "title": "份数", "minimum": 1, "maximum": 20},
+        # 一件事: the one document this material is, under the name a bundle asks for it once
+        "shared": {"type": "string", "title": "同一份材料", "minLength": 1, "maxLength": 100},
     },
 }
 
@@ -58,6 +60,7 @@ BUNDLE_SCHEMA: dict[str, Any] = {
     "properties": {
         "code": {"type": "string"}, "name": {"type": "string"}, "title": {"type": "string"},
         "items": {"type": "array", "minItems": 2, "items": {"type": "string"}},
+        "optional": {"type": "array", "items": {"type": "string"}},  # items done only when they apply
         "guide": {"type": "string"}, "name_en": {"type": "string"},
     },
 }
@@ -84,22 +87,31 @@ def packaged_catalog() -> dict[str, Any]:
 
 
 def seed_catalog(db: sqlite_utils.Database, act: Act, catalog: dict[str, Any]) -> int:
-    """Load departments, items and bundles into an empty catalog; the number of items loaded."""
-    if first(db, "select code from items limit 1"):
-        return 0
+    """Load the departments, items and bundles the database does not hold yet; the number of items added.
+
+    A catalog shipped with an upgrade (43 items grew to 昭化's 141) reaches a county already running,
+    while every item the admin edited or added stays as it is.
+    """
+    known = {table: {r["code"] for r in rows(db, f"select code from {table}")}
+             for table in ("departments", "items", "bundles")}
     db.table("departments").insert_all(
         {"code": d["code"], "name": d["name"], "name_en": d.get("name_en", "")}
-        for d in catalog["departments"]
+        for d in catalog["departments"] if d["code"] not in known["departments"]
     )
-    for item in catalog["items"]:
+    items = [item for item in catalog["items"] if item["code"] not in known["items"]]
+    for item in items:
         _check_departments(db, item)
         db.table("items").insert(item_row(item, act.when))
-    for bundle in catalog["bundles"]:
-        db.table("bundles").insert({**bundle, "items": json.dumps(bundle["items"])})
+    bundles = [bundle for bundle in catalog["bundles"] if bundle["code"] not in known["bundles"]]
+    for bundle in bundles:
+        db.table("bundles").insert({**bundle, "items": json.dumps(bundle["items"]),
+                                    "optional": json.dumps(bundle.get("optional", []))})
         for code in bundle["items"]:
             get_item(db, code)
-    act.log(db, "catalog_loaded", detail={"items": len(catalog["items"]), "bundles": len(catalog["bundles"])})
-    return len(catalog["items"])
+    if items or bundles:
+        act.log(db, "catalog_loaded", detail={"items": [i["code"] for i in items],
+                                               "bundles": [b["code"] for b in bundles]})
+    return len(items)
 
 
 def item_row(item: dict[str, Any], when: str) -> dict[str, Any]:
@@ -145,16 +157,42 @@ def list_items(db: sqlite_utils.Database, level: str | None = None, retired: boo
 
 
 def get_bundle(db: sqlite_utils.Database, code: str) -> dict[str, Any]:
-    """One 一件事 bundle with its items, or NotFound."""
+    """One 一件事 bundle with its items (each saying whether it is optional), or NotFound."""
     row = first(db, "select * from bundles where code = ?", [code])
     if row is None:
         raise NotFound(f"没有编码为「{code}」的一件事套餐。", f"No bundle {code}.")
-    return {**row, "items": [get_item(db, c) for c in json.loads(row["items"])]}
+    optional = set(json.loads(row["optional"] or "[]"))
+    return {**row, "optional": sorted(optional),
+            "items": [{**get_item(db, c), "optional": c in optional} for c in json.loads(row["items"])]}
 
 
 def list_bundles(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Every bundle with the codes of its items."""
-    return [{**r, "items": json.loads(r["items"])} for r in rows(db, "select * from bundles order by code")]
+    """Every bundle with the codes of its items and of those only done when they apply."""
+    return [{**r, "items": json.loads(r["items"]), "optional": json.loads(r["optional"] or "[]")}
+            for r in rows(db, "select * from bundles order by code")]
+
+
+def booklet_entries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """What the guide booklet holds: every item, by level, then every 一件事 bundle with its items."""
+    rank = {level: n for n, level in enumerate(LEVELS)}
+    items = sorted(list_items(db), key=lambda item: (rank[item["level"]], item["code"]))
+    return [*items, *(get_bundle(db, bundle["code"]) for bundle in list_bundles(db))]
+
+
+def chosen_items(bundle: dict[str, Any], chosen: list[str] | None) -> list[dict[str, Any]]:
+    """The bundle's items for one case: every required one, and the optional ones chosen (all if None)."""
+    if chosen is None:
+        return [item for item in bundle["items"] if not item["optional"]]
+    codes = {item["code"] for item in bundle["items"]}
+    foreign = [code for code in chosen if code not in codes]
+    if foreign:
+        raise InvalidInput(f"这些事项不属于「{bundle['name']}」：{'、'.join(foreign)}。",
+                           f"Not items of {bundle['code']}: {', '.join(foreign)}.")
+    missing = [item["title"] for item in bundle["items"] if not item["optional"] and item["code"] not in chosen]
+    if missing:
+        raise InvalidInput(f"「{bundle['name']}」必须包含：{'、'.join(missing)}。",
+                           f"{bundle['code']} always includes: {', '.join(missing)}.")
+    return [item for item in bundle["items"] if item["code"] in chosen]
 
 
 def list_departments(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -209,16 +247,26 @@ def _check_departments(db: sqlite_utils.Database, item: dict[str, Any]) -> None:
         )
 
 
+def bundle_for_case(db: sqlite_utils.Database, code: str, chosen: list[str] | None) -> dict[str, Any]:
+    """A bundle as the village window offers it: its items, those chosen, and their one set of materials."""
+    bundle = get_bundle(db, code)
+    items = chosen_items(bundle, chosen)
+    return {**bundle, "chosen": [item["code"] for item in items], "materials": combined_materials(items)}
+
+
 def combined_materials(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """一件事: one set of materials for several items (same name listed once, largest count)."""
+    """一件事: one set of materials for several items — the same document asked once (by its shared
+    name, or its own when the items name it alike), at its largest count, as an original if any item
+    wants the original; each says which items asked for it (`for`)."""
     merged: dict[str, dict[str, Any]] = {}
     for item in items:
         for material in item["materials"]:
-            known = merged.get(material["name"])
-            if known is None:
-                merged[material["name"]] = dict(material)
-            else:
+            key = material.get("shared", material["name"])
+            known = merged.setdefault(key, {**material, "for": []})
+            if known["for"]:
+                known["name"] = key  # asked by more than one item: named as the one document it is
                 known["count"] = max(known["count"], material["count"])
                 if material["form"] == "original":
                     known["form"] = "original"
-    return list(merged.values())
+            known["for"].append({"code": item["code"], "name": material["name"]})
+    return [{k: v for k, v in m.items() if k != "shared"} for m in merged.values()]

@@ -37,6 +37,7 @@ from recordings import Archive, StoredObject
 from ..access.jurisdictions import get_unit
 from ..audit.acts import Act
 from ..audit.chain import chain_head
+from ..cases.outcomes import decision_wording
 from ..cases.workflow import Action
 from ..config import CHINA_TZ
 from ..storage.database import first, insert, rows
@@ -66,6 +67,7 @@ class Signer:
     unit_name: str
     approver_name: str
     seal_digest: str | None
+    seal_purpose: str = "审批专用章"  # the line under the star of a generated seal
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class PlannedDocument:
     issued_on: date
     verify_code: str
     verify_url: str
+    decision: str = "准予办理"  # an approval's 审批结果, naming the items refused beside the approved ones
     audit_anchor: AuditAnchor | None = None
 
 
@@ -97,6 +100,7 @@ def plan_document(
         signers=_signers(db, act, case) if kind == "approval" else (_handler(db, act, case),),
         issued_on=act.at.astimezone(CHINA_TZ).date(),
         verify_code=code, verify_url=f"{base_url.rstrip('/')}/verify/{code}",
+        decision=decision_wording(db, case) if kind == "approval" else "",
         audit_anchor=AuditAnchor(*head) if head else None,
     )
 
@@ -126,7 +130,19 @@ def _case_facts(db: sqlite_utils.Database, case: dict[str, Any]) -> CaseFacts:
 
 def _handler(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> Signer:
     unit = get_unit(db, case["handler_unit_id"])
+    if unit["kind"] == "village":  # 村级直接办: the village's own key and 村（社区）电子印章
+        return Signer(unit["id"], village_committee(db, unit), act.actor.display_name, unit.get("seal_digest"),
+                      "电子印章")
     return Signer(unit["id"], unit["name"], act.actor.display_name, unit.get("seal_digest"))
+
+
+def village_committee(db: sqlite_utils.Database, village: dict[str, Any]) -> str:
+    """The name a village signs under: 元坝镇泉坝村民委员会, 元坝镇河东社区居民委员会."""
+    town = get_unit(db, village["parent_id"])["name"]
+    name = village["name"]
+    if name.endswith("社区"):
+        return f"{town}{name}居民委员会"
+    return f"{town}{name.removesuffix('村')}村民委员会"
 
 
 def _signers(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> tuple[Signer, ...]:
@@ -148,7 +164,7 @@ def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Do
     issuance = Issuance(issued_on=plan.issued_on, signatories=signatories, verify_url=plan.verify_url,
                         footer=f"核验码 {plan.verify_code}", audit_anchor=plan.audit_anchor)
     if plan.kind == "approval":
-        return ApprovalNotice(plan.facts, issuance)
+        return ApprovalNotice(plan.facts, issuance, plan.decision)
     if plan.kind == "supplement_receipt":
         materials = tuple(
             Material(m["name"], FORMS.get(m.get("form", ""), "原件"), m.get("count", 1), m.get("note", ""))
@@ -163,11 +179,12 @@ def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Do
 def issue_pdf(plan: PlannedDocument, authority: CertificateAuthority, archive: Archive) -> bytes:
     """Render the document and sign it once per signer (blocking: run it in an executor)."""
     # reportlab and pyHanko, loaded by the first decision that issues a document (idle memory, #9)
-    from eseal import render_document, sign_pdf, uploaded_seal
+    from eseal import GeneratedSeal, render_document, sign_pdf, uploaded_seal
 
     signatories = tuple(
         Signatory(s.unit_id, s.unit_name, s.approver_name,
-                  uploaded_seal(archive.read(s.seal_digest)) if s.seal_digest else None)
+                  uploaded_seal(archive.read(s.seal_digest)) if s.seal_digest
+                  else GeneratedSeal(s.unit_name, s.seal_purpose))
         for s in plan.signers
     )
     pdf = render_document(document_of(plan, signatories))

@@ -36,10 +36,21 @@ def document_json(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, A
     pages = rows(db, "select page, width, height from scan_pages where digest = ? order by page", [row["digest"]])
     return {
         **shown, "uploaded_by": uploader.get("display_name", ""), "file_url": f"{base}/file",
+        "first_taken": first_taking(db, row) if row.get("source_document_id") else None,
         "download_name": download_name(row["filename"], BY_CONTENT_TYPE[row["content_type"]]),
         "page_images": [{**page, "thumbnail_url": f"{base}/pages/{page['page']}/thumbnail.jpg",
                          "dzi_url": f"{base}/pages/{page['page']}/image.dzi"} for page in pages],
     }
+
+
+def first_taking(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any]:
+    """When and for which case a scan was first taken (itself, unless it was attached from an earlier case)."""
+    source = row
+    if row.get("source_document_id"):
+        source = first(db, "select * from documents where id = ?", [row["source_document_id"]]) or row
+    case = first(db, "select number from cases where id = ?", [source["case_id"]]) or {}
+    return {"document_id": source["id"], "case_id": source["case_id"], "case_number": case.get("number", ""),
+            "at": source["created_at"]}
 
 
 def document_for_download(db: sqlite_utils.Database, account: Account, document_id: int) -> dict[str, Any]:

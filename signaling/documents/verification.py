@@ -14,9 +14,10 @@ PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>文件核验 Verify a document</title>
+<link rel="stylesheet" href="/common/public.css">
 <link rel="stylesheet" href="/common/verify.css">
 <script type="module" src="/common/verify.js"></script>
-</head><body class="verify" data-code="{code}">
+</head><body class="public verify" data-code="{code}">
 <h1>电子文件核验 <span class="en">Verify a signed document</span></h1>
 {registered}
 <div class="box">

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..access.roles import Account
 from ..audit.acts import Act
+from ..cases.agency import AUTHORIZATION
 from ..cases.handling import authorized_case
 from ..cases.workflow import State
 from ..catalog.items import combined_materials, get_item
@@ -84,7 +85,8 @@ def case_materials(db: sqlite_utils.Database, case: dict[str, Any]) -> list[str]
     items = [get_item(db, code) for code in json.loads(case["item_codes"])]
     names = [m["name"] for m in combined_materials(items)]
     supplement = json.loads(case["supplement"]) if case["supplement"] else []
-    return names + [m["name"] for m in supplement if m["name"] not in names] + [OTHER_MATERIAL]
+    carried = [AUTHORIZATION] if case["agent"] and not case["villager_present"] else []  # 代办: the signed 委托书
+    return names + [m["name"] for m in supplement if m["name"] not in names] + carried + [OTHER_MATERIAL]
 
 
 def clean_filename(raw: str) -> str:
@@ -92,6 +94,16 @@ def clean_filename(raw: str) -> str:
     name = PurePath(raw.replace("\\", "/")).name
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[:200] or "scan"
+
+
+def material_to_file(db: sqlite_utils.Database, case: dict[str, Any], material: str | None) -> str:
+    """The material a scan is filed as on an open case: one of its own, or other."""
+    if case["state"] == State.CLOSED:
+        raise Conflict("办件已办结,不能再上传材料。", "The case is closed: no more scans.")
+    material = material or OTHER_MATERIAL
+    if material not in case_materials(db, case):
+        raise InvalidInput(f"「{material}」不是本办件的申请材料。", f"{material!r} is not a material of this case.")
+    return material
 
 
 @dataclass(frozen=True)
@@ -108,11 +120,7 @@ def start_upload(
 ) -> dict[str, Any]:
     """Begin (or find again) the upload of a file to a case; a file the case has already is done at once."""
     case = authorized_case(db, act.actor, case_id, "document.upload")
-    if case["state"] == State.CLOSED:
-        raise Conflict("办件已办结,不能再上传材料。", "The case is closed: no more scans.")
-    material = body.get("material") or OTHER_MATERIAL
-    if material not in case_materials(db, case):
-        raise InvalidInput(f"「{material}」不是本办件的申请材料。", f"{material!r} is not a material of this case.")
+    material = material_to_file(db, case, body.get("material"))
     if body["size"] > limits.max_bytes:
         raise ScanTooLarge(f"文件太大,上限为 {limits.max_bytes // (1024 * 1024)} MB。",
                            f"Files may have at most {limits.max_bytes} bytes.")

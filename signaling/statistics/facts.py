@@ -7,10 +7,10 @@ the figures follow whatever changed them, through whichever path.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..cases.deadlines import is_working_day
+from ..cases.deadlines import WorkCalendar, working_days_after
 from ..config import CHINA_TZ
 from ..storage.database import rows
 
@@ -34,13 +34,9 @@ def local_day(iso: str | None) -> str | None:
     return local(iso).date().isoformat() if iso else None
 
 
-def working_days(start: str, end: str, holidays: frozenset[str]) -> int:
+def working_days(start: str, end: str, calendar: WorkCalendar) -> int:
     """The working days after the China date start, up to and including end (same day: 0)."""
-    day, last, count = date.fromisoformat(start), date.fromisoformat(end), 0
-    while day < last:
-        day += timedelta(days=1)
-        count += is_working_day(day, holidays)
-    return count
+    return working_days_after(date.fromisoformat(start), date.fromisoformat(end), calendar)
 
 
 def outcome(case: dict[str, Any]) -> str:
@@ -52,7 +48,7 @@ def outcome(case: dict[str, Any]) -> str:
 
 
 def case_facts(case: dict[str, Any], departments: list[str], calls: list[dict[str, Any]],
-               scans: list[str], holidays: frozenset[str]) -> Facts:
+               scans: list[str], calendar: WorkCalendar) -> Facts:
     """The facts of one case row with its reviewing departments, calls and scan times."""
     result = outcome(case)
     decided = case["decided_at"] if result in ("approved", "refused") else None
@@ -67,7 +63,7 @@ def case_facts(case: dict[str, Any], departments: list[str], calls: list[dict[st
         "late": int(bool(decided) and decided > case["due_at"]),
         "supplemented": int(case["supplement"] is not None),
         "decided": local_day(decided),
-        "handling_days": working_days(opened, local_day(decided) or opened, holidays) if decided else None,
+        "handling_days": working_days(opened, local_day(decided) or opened, calendar) if decided else None,
         "closed": local_day(case["closed_at"]),
         "rated": local_day(case["rated_at"]) if rating is not None else None,
         "rating": rating, "comment": case["rating_comment"] or "",
@@ -85,16 +81,16 @@ def call_facts(call: dict[str, Any]) -> list[Any]:
             call["accepted_by"] or 0]
 
 
-def facts_of(db: sqlite_utils.Database, case_ids: Iterable[int], holidays: frozenset[str]) -> dict[int, Facts]:
+def facts_of(db: sqlite_utils.Database, case_ids: Iterable[int], calendar: WorkCalendar) -> dict[int, Facts]:
     """The facts of many cases, read BATCH at a time."""
     found: dict[int, Facts] = {}
     ids = list(case_ids)
     for start in range(0, len(ids), BATCH):
-        found.update(_batch(db, ids[start:start + BATCH], holidays))
+        found.update(_batch(db, ids[start:start + BATCH], calendar))
     return found
 
 
-def _batch(db: sqlite_utils.Database, ids: list[int], holidays: frozenset[str]) -> dict[int, Facts]:
+def _batch(db: sqlite_utils.Database, ids: list[int], calendar: WorkCalendar) -> dict[int, Facts]:
     marks = ",".join("?" * len(ids))
     departments: dict[int, list[str]] = {case_id: [] for case_id in ids}
     calls: dict[int, list[dict[str, Any]]] = {case_id: [] for case_id in ids}
@@ -108,6 +104,6 @@ def _batch(db: sqlite_utils.Database, ids: list[int], holidays: frozenset[str]) 
                          " order by id", ids):
         scans[scan["case_id"]].append(scan["created_at"])
     return {
-        case["id"]: case_facts(case, departments[case["id"]], calls[case["id"]], scans[case["id"]], holidays)
+        case["id"]: case_facts(case, departments[case["id"]], calls[case["id"]], scans[case["id"]], calendar)
         for case in rows(db, f"select * from cases where id in ({marks})", ids)
     }

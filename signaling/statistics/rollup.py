@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..cases.deadlines import WorkCalendar
+from ..cases.holidays import load_calendar, work_calendar
 from ..storage.database import rows
 from ..storage.schema import STAT_COUNTERS, STAT_HISTOGRAMS
 from .facts import BAD_RATING, Facts, facts_of
@@ -24,6 +26,8 @@ from .periods import STORED_KINDS, stored_key
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from ..audit.acts import Act
 
 Key = tuple[str, str, str, int, str]  # kind, unit, item ('' all), approver (0 all), stored period
 COUNTER_INDEX = {name: index for index, name in enumerate(STAT_COUNTERS)}
@@ -111,23 +115,27 @@ def contributions(facts: Facts, wanted: Callable[[str], bool] = lambda unit: Tru
     return found
 
 
-def keeper(holidays: frozenset[str]) -> Callable[[sqlite_utils.Database], None]:
-    """The hook that brings the statistics of the cases a transaction touched up to date, inside it."""
-    def keep(db: sqlite_utils.Database) -> None:
-        stale = [r["case_id"] for r in rows(db, "select case_id from stat_dirty")]
-        if not stale:
-            return
-        if len(stale) > REBUILD_ABOVE:
-            rebuild(db, holidays)
-        else:
-            update_cases(db, stale, holidays)
-        db.execute("delete from stat_dirty")
-    return keep
+def keeper(db: sqlite_utils.Database) -> None:
+    """The closing hook that brings the statistics of the cases a transaction touched up to date, inside it."""
+    stale = [r["case_id"] for r in rows(db, "select case_id from stat_dirty")]
+    if not stale:
+        return
+    calendar = work_calendar(db)
+    if len(stale) > REBUILD_ABOVE:
+        rebuild(db, calendar)
+    else:
+        update_cases(db, stale, calendar)
+    db.execute("delete from stat_dirty")
 
 
-def update_cases(db: sqlite_utils.Database, case_ids: list[int], holidays: frozenset[str]) -> None:
+def recount_all(db: sqlite_utils.Database) -> None:
+    """Every case's handling days change with the calendar: the hook sums them all again."""
+    db.execute("insert or ignore into stat_dirty (case_id) select id from cases")
+
+
+def update_cases(db: sqlite_utils.Database, case_ids: list[int], calendar: WorkCalendar) -> None:
     """Take each case's old contributions out of the sums and put its new ones in."""
-    new_facts = facts_of(db, case_ids, holidays)
+    new_facts = facts_of(db, case_ids, calendar)
     marks = ",".join("?" * len(case_ids))
     old_facts = {r["case_id"]: json.loads(r["facts"])
                  for r in rows(db, f"select case_id, facts from stat_cases where case_id in ({marks})", case_ids)}
@@ -163,13 +171,13 @@ ROLLUP_COLUMNS = ("kind", "unit_id", "item_code", "approver_id", "period", *STAT
 INTO_ROLLUP = f"into stat_rollup ({', '.join(ROLLUP_COLUMNS)}) values ({', '.join('?' * len(ROLLUP_COLUMNS))})"
 
 
-def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
+def rebuild(db: sqlite_utils.Database, calendar: WorkCalendar) -> None:
     """Every case's facts read again and every sum made afresh, one level of units at a time (memory)."""
     ids = [r["id"] for r in rows(db, "select id from cases order by id")]
     db.execute("delete from stat_cases")
     db.execute("delete from stat_rollup")
     for start in range(0, len(ids), REBUILD_ABOVE):  # a batch of facts in memory at a time
-        store_facts(db, facts_of(db, ids[start:start + REBUILD_ABOVE], holidays))
+        store_facts(db, facts_of(db, ids[start:start + REBUILD_ABOVE], calendar))
     levels = {r["id"]: r["kind"] for r in rows(db, "select id, kind from units")}
     for level in (("district", "department"), ("town",), ("village",)):
         sums: dict[Key, Tally] = {}
@@ -183,14 +191,23 @@ def rebuild(db: sqlite_utils.Database, holidays: frozenset[str]) -> None:
         db.conn.executemany(f"insert {INTO_ROLLUP}", (list(tally.row(key).values()) for key, tally in sums.items()))
 
 
-def catch_up(db: sqlite_utils.Database, holidays: frozenset[str]) -> int:
+def catch_up(db: sqlite_utils.Database) -> int:
     """Mark the cases the hook must sum at start: those without statistics yet (a database from
-    before them), or all of them when the holidays changed (their handling days with them)."""
-    calendar = json.dumps(sorted(holidays))
-    known = db.execute("select value from stat_meta where key = 'holidays'").fetchone()
+    before them), or all of them when the calendar changed while the server was stopped
+    (`cunneng holidays load`)."""
+    loaded = work_calendar(db)
+    calendar = json.dumps([sorted(loaded.holidays), sorted(loaded.workdays)])
+    known = db.execute("select value from stat_meta where key = 'calendar'").fetchone()
     if known is not None and known[0] != calendar:
-        db.execute("insert or ignore into stat_dirty (case_id) select id from cases")
-    db.execute("insert or replace into stat_meta (key, value) values ('holidays', ?)", [calendar])
+        recount_all(db)
+    db.execute("insert or replace into stat_meta (key, value) values ('calendar', ?)", [calendar])
     db.execute("insert or ignore into stat_dirty (case_id) select id from cases"
                " where id not in (select case_id from stat_cases)")
     return int(db.execute("select count(*) from stat_dirty").fetchone()[0])
+
+
+def load_calendar_and_recount(db: sqlite_utils.Database, act: Act, calendar: dict[str, Any]) -> dict[str, Any]:
+    """Load a year's calendar; the cases' handling days are counted again with it in the same transaction."""
+    loaded = load_calendar(db, act, calendar)
+    catch_up(db)
+    return loaded

@@ -112,7 +112,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     table(
         db,
         "bundles",
-        {"code": str, "name": str, "name_en": str, "title": str, "items": str, "guide": str},
+        {"code": str, "name": str, "name_en": str, "title": str, "items": str, "optional": str, "guide": str},
         pk="code",
     )
     table(
@@ -122,7 +122,12 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "id": int,
             "id_number": str,
             "name": str,
+            "gender": str,  # 性别, read from the ID number
             "phone": str,
+            "ethnicity": str,  # 民族
+            "hukou_place": str,  # 户籍地
+            "residence": str,  # 现居地
+            "hukou_type": str,  # 户口类别
             "village_id": str,
             "created_at": str,
             "updated_at": str,
@@ -141,6 +146,21 @@ def create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("villager_id", "villagers", "id"), ("changed_by", "accounts", "id")],
     )
     _create_case_tables(db)
+    # 节假日安排 (cases/holidays.py): each loaded year's holidays and 调休 working days
+    table(
+        db, "calendar_days",
+        {"day": str, "year": int, "kind": str, "name": str, "source": str, "provisional": int, "loaded_at": str},
+        pk="day",
+    )
+    # 通知发件箱 (notices/outbox.py): written with the case change it announces, sent by the courier
+    table(
+        db, "notices",
+        {"id": int, "case_id": int, "kind": str, "phone": str, "text": str, "state": str, "attempts": int,
+         "next_attempt_at": str, "last_error": str, "created_at": str, "sent_at": str, "called_by": int},
+        pk="id", foreign_keys=[("case_id", "cases", "id")], defaults={"attempts": 0},
+    )
+    db.table("notices").create_index(["state", "next_attempt_at"], if_not_exists=True)
+    db.table("notices").create_index(["case_id"], if_not_exists=True)
     _create_document_table(db)
     _create_call_tables(db)
     _create_scan_tables(db)
@@ -187,14 +207,21 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "opened_by": int,
             "opened_at": str,
             "due_at": str,
+            "clock_stopped_at": str,  # 限时办结: when the case began waiting for the villager's materials
+            "waited_days": int,  # working days the clock stood still, all waits together
             "supplement": str,
             "refusal_reason": str,
+            "item_outcomes": str,  # JSON: each item's outcome once decided (一件事: one refusal blocks no other)
             "pending_until": str,
             "decided_by": int,
             "decided_at": str,
             "decision_note": str,
             "closed_at": str,
             "closed_how": str,
+            "received_by": str,  # JSON: who took the result at closing (name, relation)
+            "withdrawal_reason": str,  # the villager withdrew the application (closed_how = withdrawn)
+            "agent": str,  # JSON: the 代办人 who carried the case for the villager (name, relation, phone)
+            "villager_present": int,  # 0: carried for an absent villager, who signed a 委托书
             "problem": int,  # 问题件: set for good when a case is put on legal hold
             "held_at": str,  # legal hold (保全): while set, retention deletes nothing of the case
             "held_by": int,
@@ -202,10 +229,11 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "rating": int,
             "rating_comment": str,
             "rated_at": str,
+            "rated_via": str,  # window (the clerk entered it) or villager (on the status page)
             "updated_at": str,
         },
         pk="id",
-        defaults={"problem": 0},
+        defaults={"problem": 0, "villager_present": 1},
         foreign_keys=[("villager_id", "villagers", "id"), ("village_id", "units", "id")],
     )
     db.table("cases").create_index(["number"], unique=True, if_not_exists=True)
@@ -231,6 +259,18 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
     )
     db.table("case_reviews").create_index(["case_id", "unit_id"], unique=True, if_not_exists=True)
     db.table("case_reviews").create_index(["unit_id"], if_not_exists=True)
+    # 代办 (cases/agency.py): home visits and errands, and every move of the originals and the result (去向)
+    table(
+        db, "case_errands", {"id": int, "case_id": int, "kind": str, "note": str, "by": int, "at": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("case_errands").create_index(["case_id"], if_not_exists=True)
+    table(
+        db, "custody_moves",
+        {"id": int, "case_id": int, "what": str, "place": str, "note": str, "by": int, "at": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("custody_moves").create_index(["case_id"], if_not_exists=True)
 
 
 def _create_document_table(db: sqlite_utils.Database) -> None:
@@ -255,6 +295,7 @@ def _create_document_table(db: sqlite_utils.Database) -> None:
             "verify_code": str,
             "signed_by": str,
             "source_digest": str,  # a snapshot's clean still, re-marked for each other viewer; never served
+            "source_document_id": int,  # 材料一次提交: attached from the villager's earlier case, first taken there
             "deleted_at": str,
         },
         pk="id",

@@ -34,7 +34,7 @@ export async function showCaseList(screen, account) {
 
 function caseGroup(group, cases) {
   if (!cases.length) return null;
-  const ordered = [...cases].sort((a, b) => Number(b.overdue) - Number(a.overdue));
+  const ordered = [...cases].sort((a, b) => Number(b.overdue) - Number(a.overdue) || Number(b.due_soon) - Number(a.due_soon));
   return h("section", { class: `panel group-${group.key}` },
     h("h2", {}, bi(`${group.zh}（${cases.length}）`, group.en)),
     h("ul", { class: "cards" }, ordered.map((kase) => caseCard(kase, `#/case/${kase.id}`))));

@@ -3,9 +3,11 @@
 import { post } from "/common/api.js";
 import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewList, stateBadge } from "/common/case-parts.js";
 import { keep, showCaseScreen } from "/common/case-screen.js";
+import { agencyPanel } from "/common/agency-panel.js";
+import { decisionPanel } from "/common/decisions.js";
 import { h, replace } from "/common/dom.js";
 import { bi, named } from "/common/i18n.js";
-import { ACTIONS, HANDOVERS } from "/common/names.js";
+import { ACTIONS, HANDOVERS, RELATIONS } from "/common/names.js";
 import { busy, messageSlot } from "/common/notice.js";
 import { ratingPanel } from "./rating.js";
 import { uploadPanel } from "./upload-panel.js";
@@ -30,8 +32,11 @@ function caseContent(kase, redraw, scans, documentSlot) {
     h("p", { class: "no-print" }, h("a", { href: "#/" }, bi("← 返回办件列表", "Back to the list"))),
     h("h1", {}, itemTitles(kase)),
     h("p", { class: "case-state" }, stateBadge(kase.state), " ", overdueFlag(kase)),
+    kase.state === "closed" ? null : h("p", { class: "no-print" }, h("a", { class: "button acceptance-receipt",
+      href: `#/case/${kase.id}/accepted` }, bi("打印受理回执（含查询二维码）", "Print the acceptance receipt"))),
     decisionBox(kase),
     documentSlot,
+    keep(decisionPanel(kase, redraw), `decision ${kase.state} ${kase.actions}`), // 村级直接办: decided here
     keep(villageActions(kase, redraw), `actions ${kase.state} ${kase.actions}`),
     waitingNote(kase),
     kase.state === "supplement_requested"
@@ -40,6 +45,7 @@ function caseContent(kase, redraw, scans, documentSlot) {
     scans,
     kase.state === "closed" ? keep(ratingPanel(kase, redraw), `rating ${kase.rating}`) : null,
     reviewList(kase.reviews),
+    keep(agencyPanel(kase, redraw, true), `agency ${kase.custody.length} ${kase.errands.length} ${kase.state}`),
     h("section", { class: "panel" }, h("h2", {}, bi("办件信息", "Case details")), caseFacts(kase)),
     h("section", { class: "panel" }, h("h2", {}, bi("申请材料", "Materials")), materialList(kase.materials)),
   ];
@@ -47,7 +53,7 @@ function caseContent(kase, redraw, scans, documentSlot) {
 
 /** While the window decides: whose turn it is. */
 function waitingNote(kase) {
-  if (!["received", "under_review"].includes(kase.state)) return null;
+  if (!["received", "under_review"].includes(kase.state) || decidedHere(kase)) return null;
   return h("p", { class: "note" }, bi(`正在等待${kase.handler_unit_name}窗口审查。`, "Waiting for the approver."));
 }
 
@@ -64,17 +70,46 @@ function villageActions(kase, redraw) {
     button.addEventListener("click", () => act(button, "submit_supplement", {}));
     buttons.push(button);
   }
+  let receiver = null;
   if (kase.actions.includes("close")) {
+    receiver = receiverFields(kase);
     for (const handover of Object.keys(HANDOVERS)) { // the result printed above is the main action
       const button = h("button", { type: "button", "data-action": "close", "data-handover": handover },
         named(HANDOVERS, handover));
-      button.addEventListener("click", () => act(button, "close", { handover }));
+      button.addEventListener("click", () => act(button, "close", { handover, received_by: receiver.value() }));
       buttons.push(button);
     }
   }
+  if (kase.actions.includes("withdraw")) buttons.push(withdrawal(kase, act));
   if (!buttons.length) return slot.element;
   return h("section", { class: "panel actions no-print" },
     h("h2", {}, bi("下一步", "Next step")),
     kase.actions.includes("close") ? h("p", {}, bi("结果已打印或交给群众后，点下面的按钮办结：", "Close once the result is handed over:")) : null,
-    buttons, slot.element);
+    receiver?.element, buttons, slot.element);
+}
+
+/** 村级直接办: a village-level case is accepted and decided at this window, with the village's own seal. */
+export function decidedHere(kase) {
+  return kase.handler_unit_id === kase.village_id;
+}
+
+/** 办结反馈: who received the result — the villager unless another name is given. */
+function receiverFields(kase) {
+  const name = h("input", { name: "received_name", maxlength: 30, value: kase.agent && !kase.villager_present
+    ? kase.agent.name : kase.villager.name });
+  const relation = h("select", { name: "received_relation" },
+    Object.entries(RELATIONS).map(([key, [zh]]) => h("option", { value: key }, zh)));
+  relation.value = kase.agent && !kase.villager_present ? kase.agent.relation : "self";
+  const element = h("div", { class: "inline-fields receiver" },
+    h("label", { class: "field" }, bi("领取人", "Received by"), name),
+    h("label", { class: "field" }, bi("领取人身份", "Who they are"), relation));
+  return { element, value: () => ({ name: name.value.trim() || kase.villager.name, relation: relation.value }) };
+}
+
+/** 撤回申请: the villager no longer wants it — the reason is asked before anything is sent. */
+function withdrawal(kase, act) {
+  const reason = h("input", { name: "withdraw_reason", maxlength: 500, placeholder: "撤回原因（必填）" });
+  const button = h("button", { type: "button", class: "danger", "data-action": "withdraw" }, named(ACTIONS, "withdraw"));
+  button.addEventListener("click", () => act(button, "withdraw", { reason: reason.value.trim() }));
+  return h("div", { class: "inline-fields withdraw" }, h("label", { class: "field" }, bi("撤回原因", "Reason"), reason), button);
 }

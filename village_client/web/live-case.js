@@ -7,7 +7,7 @@ import { showCallArea, openCallOf } from "/common/call-area.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { CaseEvent } from "/common/wire.js";
-import { showCase } from "./case-view.js";
+import { decidedHere, showCase } from "./case-view.js";
 import { offerIssuedDocument, showIssuedDocument } from "./issued-document.js";
 
 export async function showLiveCase(screen, id, account) {
@@ -29,6 +29,10 @@ export async function showLiveCase(screen, id, account) {
 /** 发起视频, or — after a reload during a call — the way back into it; nothing on a closed case. */
 function callStart(area, kase) {
   if (kase.state === "closed") return null;
+  if (decidedHere(kase)) {
+    return h("p", { class: "note call-not-needed" },
+      bi("本村直接办理的事项，不需要视频连线。", "A village-level item: decided here, no call needed."));
+  }
   const start = h("button", { type: "button", class: "main call-start", onclick: () => area.enter("place") },
     bi("发起视频", "Start a video consult"));
   const idle = h("div", { class: "call-idle" },

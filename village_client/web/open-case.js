@@ -7,6 +7,7 @@ import { bi } from "/common/i18n.js";
 import { busy, errorBox, messageSlot } from "/common/notice.js";
 import { go } from "/common/router.js";
 import { itemPicker } from "./item-picker.js";
+import { agentFields } from "./agent-fields.js";
 import { villagerForm } from "./villager-form.js";
 
 export async function showOpenCase(screen) {
@@ -18,23 +19,25 @@ export async function showOpenCase(screen) {
     replace(screen, errorBox(error));
     return;
   }
-  const byCode = new Map(items.map((item) => [item.code, item]));
   const villager = villagerForm();
+  const agent = agentFields();
   const materials = h("section", { class: "panel chosen", hidden: true });
   const slot = messageSlot();
   let chosen = null;
   const submit = h("button", { class: "main", type: "submit" }, bi("受理", "Open the case"));
 
-  const picker = itemPicker(items, bundles, (choice) => {
-    chosen = choice;
-    const entry = choice.item || choice.bundle;
-    const parts = choice.item ? [choice.item] : choice.bundle.items.map((code) => byCode.get(code));
-    replace(materials, chosenSummary(entry, parts), materialList(combinedMaterials(parts), { checklist: true }));
+  const show = (entry, parts, list, choices = null) => {
+    replace(materials, chosenSummary(entry, parts), choices, materialList(list, { checklist: true }));
     materials.hidden = false;
+  };
+  const picker = itemPicker(items, bundles, async (choice) => {
+    chosen = choice;
+    if (choice.item) show(choice.item, [choice.item], choice.item.materials);
+    else await showBundle(choice, show, slot);
     materials.scrollIntoView({ block: "start" });
   });
   const form = h("form", { class: "open-case", novalidate: true },
-    villager.element, picker, materials, slot.element, submit);
+    villager.element, agent.element, picker, materials, slot.element, submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!chosen) {
@@ -42,8 +45,9 @@ export async function showOpenCase(screen) {
       return;
     }
     const collected = [...materials.querySelectorAll("input[name=collected]:checked")].map((box) => box.value);
-    const body = { villager: villager.value(), collected };
-    if (chosen.item) body.item_code = chosen.item.code; else body.bundle_code = chosen.bundle.code;
+    const body = { villager: villager.value(), collected, ...agent.value() };
+    if (chosen.item) body.item_code = chosen.item.code;
+    else Object.assign(body, { bundle_code: chosen.bundle.code, items: chosen.items });
     const kase = await busy(submit, slot, () => post("/api/cases", body));
     if (kase) go(`/case/${kase.id}`);
   });
@@ -60,17 +64,39 @@ function chosenSummary(entry, items) {
   ];
 }
 
-/** 一件事: one set of materials for several items (same name once, the larger count, originals win). */
-function combinedMaterials(items) {
-  const merged = new Map();
-  for (const material of items.flatMap((item) => item.materials)) {
-    const known = merged.get(material.name);
-    if (!known) {
-      merged.set(material.name, { ...material });
-    } else {
-      known.count = Math.max(known.count, material.count);
-      if (material.form === "original") known.form = "original";
+/**
+ * 一件事: the bundle's items — those done only when they apply as boxes to tick — and the one set of
+ * materials the server merges for the items chosen (the same document asked once).
+ */
+async function showBundle(choice, show, slot) {
+  const load = async (codes) => {
+    const query = codes ? `?items=${encodeURIComponent(codes.join(","))}` : "";
+    try {
+      return await get(`/api/bundles/${encodeURIComponent(choice.bundle.code)}${query}`);
+    } catch (error) {
+      slot.error(error);
+      return null;
     }
-  }
-  return [...merged.values()];
+  };
+  const draw = (bundle) => {
+    choice.items = bundle.chosen;
+    const required = bundle.items.filter((item) => !item.optional).map((item) => item.code);
+    const optional = bundle.items.filter((item) => item.optional);
+    const boxes = optional.map((item) => h("input", {
+      type: "checkbox", name: "optional_item", value: item.code, checked: bundle.chosen.includes(item.code),
+    }));
+    for (const box of boxes) {
+      box.addEventListener("change", async () => {
+        const again = await load([...required, ...boxes.filter((b) => b.checked).map((b) => b.value)]);
+        if (again) draw(again);
+      });
+    }
+    const choices = optional.length ? h("fieldset", { class: "optional-items" },
+      h("legend", {}, bi("有这种情况才办（勾选要办的）", "Only when it applies: tick those to do")),
+      optional.map((item, index) => h("label", { class: "optional-item" }, boxes[index], item.title,
+        h("small", { class: "formal" }, item.name)))) : null;
+    show(bundle, bundle.items.filter((item) => bundle.chosen.includes(item.code)), bundle.materials, choices);
+  };
+  const bundle = await load(null);
+  if (bundle) draw(bundle);
 }

@@ -18,7 +18,10 @@ export function ratingPanel(kase, onRated) {
   if (kase.rating) {
     const [, zh, en] = SCORES[kase.rating - 1];
     return h("section", { class: "panel rating" }, h("h2", {}, bi("群众评价", "Rating")),
-      h("p", { class: "rated" }, bi(`${kase.rating} 分 · ${zh}`, en), kase.rating_comment ? `：${kase.rating_comment}` : ""));
+      h("p", { class: "rated" }, bi(`${kase.rating} 分 · ${zh}`, en), kase.rating_comment ? `：${kase.rating_comment}` : ""),
+      h("p", { class: "rated-via" }, kase.rated_via === "villager"
+        ? bi("群众在手机上扫码评价", "Rated by the villager on the status page")
+        : bi("在村窗口评价", "Rated at the village window")));
   }
   const slot = messageSlot();
   const comment = h("textarea", { name: "comment", maxlength: 500 });

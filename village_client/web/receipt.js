@@ -1,30 +1,15 @@
 // 资料补充回执清单: the one-time list of missing materials, printed and handed to the villager.
 
-import { get } from "/common/api.js";
 import { itemTitles, materialForm } from "/common/case-parts.js";
-import { h, replace } from "/common/dom.js";
+import { h } from "/common/dom.js";
 import { formatDate } from "/common/format.js";
 import { bi } from "/common/i18n.js";
-import { errorBox } from "/common/notice.js";
+import { showPrintable } from "./printable.js";
 
-export async function showReceipt(screen, id) {
-  let kase;
-  try {
-    kase = await get(`/api/cases/${encodeURIComponent(id)}`);
-  } catch (error) {
-    replace(screen, errorBox(error));
-    return;
-  }
-  if (!kase.supplement || kase.state !== "supplement_requested") {
-    replace(screen, h("p", { class: "note" }, bi("这个办件现在不需要补充材料。", "No materials are requested.")),
-      h("a", { href: `#/case/${kase.id}` }, bi("返回办件", "Back to the case")));
-    return;
-  }
-  replace(screen,
-    h("p", { class: "no-print" },
-      h("button", { class: "main", type: "button", onclick: () => window.print() }, bi("打印", "Print")),
-      h("a", { class: "button", href: `#/case/${kase.id}` }, bi("返回办件", "Back to the case"))),
-    receipt(kase));
+export function showReceipt(screen, id) {
+  return showPrintable(screen, id, (kase) => (kase.supplement && kase.state === "supplement_requested"
+    ? receipt(kase)
+    : h("p", { class: "note" }, bi("这个办件现在不需要补充材料。", "No materials are requested."))), bi("打印", "Print"));
 }
 
 function receipt(kase) {

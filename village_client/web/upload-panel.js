@@ -2,9 +2,11 @@
 // The panel outlives redraws of the case (the same element is put back), so an upload in
 // progress keeps its bar while the clerk acts on the case.
 
+import { get, post } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
+import { formatDateTime } from "/common/format.js";
 import { bi } from "/common/i18n.js";
-import { errorBox } from "/common/notice.js";
+import { busy, errorBox, messageSlot } from "/common/notice.js";
 import { sendScan } from "./scan-sender.js";
 
 const ACCEPT = ".jpg,.jpeg,.png,.tif,.tiff,.pdf,image/jpeg,image/png,image/tiff,application/pdf";
@@ -31,8 +33,39 @@ export function uploadPanel(kase) {
   acceptDrops(zone, (files) => queue.add(files, material.value));
   return h("section", { class: "panel scan-upload no-print" },
     h("h2", {}, bi("上传扫描件", "Send scans")),
+    earlierScans(kase, material),
     h("label", { class: "field" }, bi("这是哪份材料", "Which material"), material),
     zone, list);
+}
+
+/**
+ * 材料一次提交: the villager's scans from earlier cases, each attached here with one click instead of
+ * scanning it again (filed as the material chosen above when this case asks for another name).
+ */
+function earlierScans(kase, material) {
+  const section = h("div", { class: "earlier-scans", hidden: true });
+  get(`/api/cases/${kase.id}/earlier-scans`).then((scans) => {
+    if (!scans.length) return;
+    const slot = messageSlot();
+    const rows = scans.map((scan) => {
+      const use = h("button", { type: "button", class: "use-earlier", "data-document": scan.document_id,
+        disabled: scan.on_this_case }, scan.on_this_case ? bi("已在本办件", "On this case") : bi("用这份", "Use it"));
+      use.addEventListener("click", async () => {
+        const chosen = material.value === OTHER ? null : material.value;
+        const attached = await busy(use, slot, () => post(`/api/cases/${kase.id}/earlier-scans`,
+          { document_id: scan.document_id, ...(scan.material === chosen || !chosen ? {} : { material: chosen }) }));
+        if (attached) replace(use, bi("已使用", "Attached"));
+        use.disabled = Boolean(attached) || use.disabled;
+      });
+      return h("li", {}, h("strong", {}, scan.material === OTHER ? "其他材料" : scan.material), " ",
+        h("span", { class: "hint" }, `${scan.first_taken.case_number} 办件 ${formatDateTime(scan.first_taken.at)} 扫描`),
+        " ", use);
+    });
+    replace(section, h("h3", {}, bi("这位群众以前交过的材料（不用再扫描）", "Scanned for earlier cases: no need to scan again")),
+      h("ul", { class: "earlier" }, rows), slot.element);
+    section.hidden = false;
+  }, () => {}); // offered when it can be read; scanning stays possible either way
+  return section;
 }
 
 function acceptDrops(zone, add) {

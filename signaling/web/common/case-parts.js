@@ -9,8 +9,12 @@ export function stateBadge(state) {
   return h("span", { class: `state state-${state}` }, named(STATES, state));
 }
 
+/** 已超期 in red, 即将超期 (due by the end of the next working day) in amber, 计时暂停 while materials are owed. */
 export function overdueFlag(kase) {
-  return kase.overdue ? h("span", { class: "flag overdue" }, bi("已超期", "Overdue")) : null;
+  if (kase.overdue) return h("span", { class: "flag overdue" }, bi("已超期", "Overdue"));
+  if (kase.due_soon) return h("span", { class: "flag due-soon" }, bi("即将超期", "Due soon"));
+  if (kase.clock_stopped) return h("span", { class: "flag clock-stopped" }, bi("计时暂停", "Clock stopped"));
+  return null;
 }
 
 /** The plain titles of the case's items (我要修房子、…). */
@@ -21,7 +25,7 @@ export function itemTitles(kase) {
 /** One case in a list: a big card linking to it, overdue ones framed in red. */
 export function caseCard(kase, href) {
   return h("li", {},
-    h("a", { class: `card${kase.overdue ? " overdue" : ""}`, href, "data-case": kase.id },
+    h("a", { class: `card${kase.overdue ? " overdue" : ""}${kase.due_soon ? " due-soon" : ""}`, href, "data-case": kase.id },
       h("div", { class: "title" }, itemTitles(kase)),
       h("div", {}, stateBadge(kase.state), " ", overdueFlag(kase)),
       h("div", { class: "facts" },
@@ -48,7 +52,8 @@ export function caseFacts(kase) {
     row("办理窗口", "Handled by", kase.handler_unit_name),
     row("受理时间", "Opened", formatDateTime(kase.opened_at)),
     kase.state === "closed" ? row("办结时间", "Closed", formatDateTime(kase.closed_at))
-      : row("办结时限", "Due", formatDateTime(kase.due_at), " ", overdueFlag(kase)));
+      : row("办结时限", "Due", formatDateTime(kase.due_at), " ", overdueFlag(kase),
+        kase.waited_days ? ` （等待补充材料 ${kase.waited_days} 个工作日，已顺延）` : ""));
 }
 
 /** How a material is to be brought: 原件 1 份. */
@@ -81,6 +86,10 @@ export function decisionBox(kase) {
     return h("div", { class: "decision supplement_requested" },
       h("h2", {}, bi("需要补充的材料", "Materials to bring")), supplementList(kase.supplement));
   }
+  if (kase.closed_how === "withdrawn") {
+    return h("div", { class: "decision withdrawn" },
+      h("h2", {}, bi("群众已撤回申请", "Withdrawn by the villager")), h("p", { class: "reason" }, kase.withdrawal_reason));
+  }
   if (kase.state === "refused" || (kase.state === "closed" && kase.refusal_reason)) {
     return h("div", { class: "decision refused" },
       h("h2", {}, bi("不予批准的理由", "Reason for refusal")), h("p", { class: "reason" }, kase.refusal_reason));
@@ -92,10 +101,19 @@ export function decisionBox(kase) {
   if (kase.state === "approved" || kase.state === "closed") { // the state badge above already names it
     return h("div", { class: `decision ${kase.state}` },
       h("h2", {}, bi("审批结果", "Decision")),
+      itemOutcomes(kase),
       kase.decided_at ? h("p", {}, `批准时间：${formatDateTime(kase.decided_at)}`) : null,
       kase.closed_at ? h("p", {}, `办结时间：${formatDateTime(kase.closed_at)}`) : null);
   }
   return null;
+}
+
+/** 一件事: each item's outcome when not all items went the same way. */
+function itemOutcomes(kase) {
+  const outcomes = kase.item_outcomes || [];
+  if (!outcomes.some((o) => o.outcome === "refused") || outcomes.every((o) => o.outcome === "refused")) return null;
+  return h("ul", { class: "item-outcomes" }, outcomes.map((o) => h("li", { "data-item": o.code, "data-outcome": o.outcome },
+    h("strong", {}, o.name), "：", o.outcome_name, o.reason ? `（${o.reason}）` : "")));
 }
 
 /** 联审: every department's opinion, seen by every party of the case. */

@@ -18,6 +18,7 @@ export const ACTIONS = {
   set_pending: ["承诺限时办结", "Promise a date"],
   submit_supplement: ["材料已补齐，重新提交", "Materials supplied, resubmit"],
   close: ["办结", "Close"],
+  withdraw: ["群众撤回申请", "Withdrawn by the villager"],
 };
 
 export const EVENTS = {
@@ -30,7 +31,15 @@ export const EVENTS = {
   case_set_pending: ["承诺限时办结", "Date promised"],
   case_submit_supplement: ["补充材料后重新提交", "Materials supplied"],
   case_close: ["办结", "Closed"],
+  case_withdraw: ["群众撤回申请", "Withdrawn by the villager"],
   case_rated: ["群众评价", "Rated"],
+  notice_queued: ["通知群众（待发出）", "Notice to the villager queued"],
+  notice_sent: ["短信已发给群众", "Text message sent"],
+  notice_undelivered: ["短信没能发出，请电话告知", "Text message not delivered"],
+  notice_called: ["已电话告知群众", "Villager phoned"],
+  custody_moved: ["材料和证照去向", "Papers moved"],
+  errand_recorded: ["上门服务/跑腿", "Home visit or errand"],
+  scan_reused: ["使用以前的扫描件", "Earlier scan attached"],
   review_requested: ["发起联审", "Sent to departments"],
   review_decided: ["部门审核意见", "Department opinion"],
   document_issued: ["签发文件", "Document issued"],
@@ -90,4 +99,23 @@ export const LEVELS = {
 export const HANDOVERS = {
   printed: ["已打印给群众", "Printed"],
   handed_over: ["已交给群众", "Handed over"],
+  mailed: ["已邮寄", "Mailed"],
+  delivered_home: ["已送证上门", "Delivered home"],
+};
+
+// 代办: who carried the case, errands, and where its papers are (去向).
+export const RELATIONS = {
+  self: ["本人", "The villager"],
+  relative: ["亲属", "Relative"],
+  agent_worker: ["代办员", "Village agent"],
+  other: ["其他", "Other"],
+};
+export const ERRANDS = { home_visit: ["上门服务", "Home visit"], errand: ["代办跑腿", "Errand"] };
+export const PAPERS = { originals: ["材料原件", "Originals"], result: ["证照/结果", "Result"] };
+export const PLACES = {
+  village: ["在村便民服务站", "At the village"],
+  town: ["已送镇便民服务中心", "Sent to the town"],
+  district: ["在区政务服务大厅", "At the district"],
+  returned: ["已退还群众", "Returned"],
+  villager: ["已交给群众", "Handed to the villager"],
 };

@@ -1,7 +1,7 @@
 // Small forms for decisions: a set of choices, each opening its own form with one submit button.
 
-import { h, replace } from "/common/dom.js";
-import { busy, messageSlot } from "/common/notice.js";
+import { h, replace } from "./dom.js";
+import { busy, messageSlot } from "./notice.js";
 
 /**
  * A form with fields and one submit button: collect() builds the request body (throw

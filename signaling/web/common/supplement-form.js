@@ -1,8 +1,8 @@
 // 一次性告知: tick the missing materials from the case's list, add any others, with a note each.
 
-import { h } from "/common/dom.js";
-import { materialForm } from "/common/case-parts.js";
-import { bi } from "/common/i18n.js";
+import { h } from "./dom.js";
+import { materialForm } from "./case-parts.js";
+import { bi } from "./i18n.js";
 import { refuse } from "./forms.js";
 
 /** The fields; value() is the API's materials list (refused when nothing is ticked or added). */
