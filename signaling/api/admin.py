@@ -31,7 +31,8 @@ async def units(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_units))
 
 
-@api.route("POST", "/api/units", "新建单位 Create a unit (admin)", tag="jurisdictions", body=schemas.UNIT)
+@api.route("POST", "/api/units", "新建单位 Create a unit (admin)", tag="jurisdictions", body=schemas.UNIT,
+           status=201)
 async def add_unit(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "unit.manage")
     unit = await request.app[DATABASE].run(create_unit, act_of(request), body_of(request))
@@ -49,7 +50,8 @@ async def accounts(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_accounts))
 
 
-@api.route("POST", "/api/accounts", "新建账号 Create an account (admin)", tag="accounts", body=schemas.ACCOUNT)
+@api.route("POST", "/api/accounts", "新建账号 Create an account (admin)", tag="accounts", body=schemas.ACCOUNT,
+           status=201)
 async def add_account(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "account.manage")
     body = body_of(request)
@@ -76,7 +78,7 @@ def invalid_seal(why: str) -> InvalidInput:
 
 
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",
-           tag="jurisdictions")
+           tag="jurisdictions", raw_body=True)
 async def upload_seal(request: web.Request) -> web.StreamResponse:
     # reportlab, loaded by the first seal upload (idle memory, #9)
     from eseal.seal import MAX_UPLOAD_BYTES, uploaded_seal

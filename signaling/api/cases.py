@@ -34,7 +34,7 @@ api = Api()
 
 
 @api.route("POST", "/api/cases", "受理办件 Open a case for a villager (village clerk)",
-           tag="cases", body=schemas.OPEN_CASE)
+           tag="cases", body=schemas.OPEN_CASE, status=201)
 async def open_(request: web.Request) -> web.StreamResponse:
     holidays = request.app[SETTINGS].holidays
     case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request), holidays)

@@ -28,7 +28,7 @@ api = Api()
 
 @api.route("POST", "/api/calls/{call_id}/snapshot",
            "截图 A still of a participant's video, taken by the server, watermarked for the taker and kept "
-           "with the case (approvers and reviewers who see the case)", tag="calls", body=schemas.SNAPSHOT)
+           "with the case (approvers and reviewers who see the case)", tag="calls", body=schemas.SNAPSHOT, status=201)
 async def live_snapshot(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     call_id, participant_id = request.match_info["call_id"], body_of(request)["participant_id"]
@@ -46,7 +46,8 @@ async def live_snapshot(request: web.Request) -> web.StreamResponse:
 
 @api.route("POST", "/api/recordings/{recording_id}/snapshot",
            "录像截图 A still of a recording at a moment of the replay, watermarked for the taker and kept with "
-           "the case (auditors, approvers who see the case)", tag="recordings", body=schemas.RECORDING_SNAPSHOT)
+           "the case (auditors, approvers who see the case)", tag="recordings", body=schemas.RECORDING_SNAPSHOT,
+           status=201)
 async def recording_snapshot(request: web.Request) -> web.StreamResponse:
     from recordings import still_at  # PyAV, loaded by the first replay still (idle memory, #9)
 

@@ -93,7 +93,7 @@ ENTERING = ("call.accept", "call.join")
 
 
 @api.route("GET", "/ws", "信令 Signaling WebSocket: hello with the session token, then call messages "
-           "(see docs/protocol.md)", tag="calls", public=True)
+           "(see docs/protocol.md)", tag="calls", public=True, status=101)
 async def signaling_socket(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=20, max_msg_size=256 * 1024)
     await socket.prepare(request)
