@@ -16,9 +16,10 @@ from ..audit.acts import Act
 from ..calls.snapshots import live_still, record_snapshot, recording_still, snapshot_case
 from ..calls.stored_recordings import recording_for_replay
 from ..cases.handling import load_case
-from ..exceptions import Conflict, InvalidInput
+from ..exceptions import Conflict, ImageTooLarge, InvalidInput
 from ..marks.pictures import marked_still
 from ..marks.register import Marked, new_mark
+from ..media.exceptions import StillTooLarge
 from ..scans.sealed_stream import open_sealed
 from . import schemas
 from .routing import Api, act_of, body_of, json_response, path_int
@@ -41,6 +42,8 @@ async def live_snapshot(request: web.Request) -> web.StreamResponse:
     except TimeoutError:
         raise Conflict("对方画面还没有到达，请稍后再截图。", "No picture from that participant yet: try again.",
                        code="no_picture") from None
+    except StillTooLarge as large:  # the sender's frame size: refused before decoding
+        raise ImageTooLarge(f"{large.message}。", f"{large.message_en}.") from None
     return await kept_snapshot(request, act, case, live_still(call_id, participant_id), still)
 
 
