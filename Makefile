@@ -32,7 +32,7 @@ test: $(TEST_INSTALLED)
 
 # A longer Schemathesis pass than `make test`'s, with a fresh seed (tests/test_api_fuzz.py).
 fuzz: $(TEST_INSTALLED)
-	CUNNENG_FUZZ_EXAMPLES=$${CUNNENG_FUZZ_EXAMPLES:-50} CUNNENG_FUZZ_SEED=$${CUNNENG_FUZZ_SEED:-$$RANDOM$$RANDOM} \
+	CUNNENG_FUZZ_EXAMPLES=$${CUNNENG_FUZZ_EXAMPLES:-50} CUNNENG_FUZZ_SEED=$${CUNNENG_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d " ")} \
 		scripts/netns-run $(VENV)/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py
 
 bench: $(TEST_INSTALLED)

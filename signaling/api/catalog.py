@@ -9,14 +9,14 @@ from ..appkeys import DATABASE
 from ..catalog.guide import guide_html
 from ..catalog.items import get_bundle, get_item, list_bundles, list_departments, list_items, save_item
 from ..exceptions import InvalidInput, NotFound
-from . import schemas
+from . import replies, schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, public_base
 
 api = Api()
 
 
 @api.route("GET", "/api/items", "事项清单 The item catalog", tag="catalog",
-           query=(QueryParam("level", "village | town | district"),))
+           query=(QueryParam("level", "village | town | district"),), reply=replies.many(replies.ITEM))
 async def items(request: web.Request) -> web.StreamResponse:
     level = request.query.get("level") or None
     if level not in (None, "village", "town", "district"):
@@ -24,13 +24,13 @@ async def items(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_items, level))
 
 
-@api.route("GET", "/api/items/{code}", "事项详情 One item", tag="catalog")
+@api.route("GET", "/api/items/{code}", "事项详情 One item", tag="catalog", reply=replies.ITEM)
 async def item(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(get_item, request.match_info["code"]))
 
 
 @api.route("PUT", "/api/items/{code}", "新增或修改事项 Create or replace an item (admin)",
-           tag="catalog", body=schemas.ITEM)
+           tag="catalog", body=schemas.ITEM, reply=replies.ITEM)
 async def put_item(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "catalog.manage")
     body = body_of(request)
@@ -39,7 +39,8 @@ async def put_item(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].run(save_item, act_of(request), body))
 
 
-@api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog")
+@api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog",
+           reply=replies.many(replies.BUNDLE))
 async def bundles(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_bundles))
 

@@ -80,9 +80,10 @@ def operation(endpoint: Endpoint) -> dict[str, Any]:
 def responses(endpoint: Endpoint) -> dict[str, Any]:
     """Success with its media type; every 4xx (bad input, not logged in, forbidden, not found,
     conflict, too large, locked…) in the error shape."""
+    success = {"schema": endpoint.reply} if endpoint.reply is not None else {}
     errors = JSON_ERROR if endpoint.documented_path.startswith("/api/") else PLAIN_ERROR
     return {
-        str(endpoint.status): {"description": "OK", "content": {endpoint.produces: {}}},
+        str(endpoint.status): {"description": "OK", "content": {endpoint.produces: success}},
         "4XX": {"description": "输入有误、未登录、无权或不存在 bad input, not logged in, forbidden, not found…",
                 "content": errors},
     }
