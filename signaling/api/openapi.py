@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..cases.workflow import Action
+from ..cases.workflow import Action, State
+from ..catalog.items import LEVELS
 from .routing import Endpoint
 
 ERROR = {
@@ -31,6 +32,14 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "tile": {"type": "string", "pattern": "^[0-9]{1,6}_[0-9]{1,6}\\.jpg$"},
 }
 TEXT = {"type": "string"}
+# Query parameters mean the same on every route that takes them.
+YES_NO = {"type": "string", "enum": ["0", "1"]}
+QUERY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "state": {"type": "string", "enum": [state.value for state in State]},
+    "level": {"type": "string", "enum": list(LEVELS)},
+    **dict.fromkeys(("overdue", "problem", "held"), YES_NO),
+    **dict.fromkeys(("from", "to"), {"type": "string", "format": "date"}),
+}
 # Under /api/ every error is JSON (errors.py); the pages and files outside it answer aiohttp's plain text.
 JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 PLAIN_ERROR = {"text/plain": {"schema": TEXT}, **JSON_ERROR}
@@ -61,7 +70,7 @@ def operation(endpoint: Endpoint) -> dict[str, Any]:
             for name in PATH_PARAM.findall(endpoint.documented_path)
         ] + [
             {"name": q.name, "in": "query", "required": False, "description": q.description,
-             "schema": {"type": q.type}}
+             "schema": QUERY_SCHEMAS.get(q.name, {"type": q.type})}
             for q in endpoint.query
         ],
         "responses": responses(endpoint),
