@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiortc import MediaStreamTrack
 
 from .connection import ServerError
 from .consult import CallRefused, Party
+from .server_options import untrusted_server_words
 from .tracks import file_tracks
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNANSWERED, EXIT_DROPPED = 0, 1, 2, 3, 4
@@ -29,15 +32,20 @@ class CallOptions:
     case_id: int
     video_file: str | None
     duration: float
+    trust: ssl.SSLContext | None = None  # the county's root, for an https:// server the local CA certified
 
 
 async def village_call(options: CallOptions, out: Printer) -> int:
     """Place the call, hold it for the duration printing what arrives, hang up; an exit code."""
     audio, video = file_tracks(options.video_file) if options.video_file else (None, None)
     try:
-        party = await Party.sign_in(options.server, options.user, options.password, **tracks(audio, video))
+        party = await Party.sign_in_trusting(options.trust, options.server, options.user, options.password,
+                                             **tracks(audio, video))
     except ServerError as error:
         out(f"无法登录 cannot sign in: {error.body.get('message')} {error.body.get('message_en')}")
+        return EXIT_REFUSED
+    except aiohttp.ClientConnectorCertificateError as error:
+        out(" ".join(untrusted_server_words(error)))
         return EXIT_REFUSED
     try:
         return await _hold(party, options, out)

@@ -10,6 +10,8 @@ from typing import Any
 
 import aiohttp
 
+from .server_options import trusting_session
+
 logger = logging.getLogger(__name__)
 
 Match = Callable[[dict[str, Any]], bool]
@@ -43,8 +45,7 @@ class ServerConnection:
 
         `trust`: what an https:// server's certificate must chain to, when not the system's roots
         (the county's root, say)."""
-        connector = aiohttp.TCPConnector(ssl=trust) if trust is not None else None
-        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), connector=connector)
+        session = trusting_session(trust, aiohttp.ClientTimeout(total=60))
         try:
             async with session.post(f"{base_url.rstrip('/')}/api/login",
                                     json={"username": username, "password": password}) as reply:

@@ -19,7 +19,7 @@ export function showCase(screen, id, account, onEvent) {
     snapshots ||= caseSnapshots(kase);
     return caseContent(kase, account, redraw, scans, snapshots.element);
   }, (event) => {
-    if (event.event.startsWith("call_")) snapshots.refresh(); // stills others took in the call
+    if (event.event === "snapshot_taken" || event.event.startsWith("call_")) snapshots.refresh(); // others' stills
     onEvent(event);
   });
 }
