@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 description, built from the same declarations that register the routes.
 
-It says what every route takes (path parameters typed, JSON bodies by their schema, raw
-bodies by media type) and answers (its success status and media type; any 4xx in the one
-error shape), so Schemathesis can fuzz the API against it (tests/test_api_fuzz.py).
+It says what every route takes (path and query parameters typed, JSON bodies by their schema,
+raw bodies as bytes) and answers (its success status and media type, the answer's schema from
+replies.py where declared; any 4xx in the one error shape), so Schemathesis can fuzz the API
+against it (tests/test_api_fuzz.py).
 """
 
 from __future__ import annotations
