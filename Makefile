@@ -6,7 +6,7 @@ STAMP := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 SERVE_INSTALLED := $(VENV)/.installed-serve-$(STAMP)
 TEST_INSTALLED := $(VENV)/.installed-test-$(STAMP)
 
-.PHONY: serve test lint bench bench-weaklink bench-soak bench-crash clean
+.PHONY: serve test fuzz lint bench bench-weaklink bench-soak bench-crash clean
 
 $(SERVE_INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ serve: $(SERVE_INSTALLED)
 test: $(TEST_INSTALLED)
 	scripts/install-system-deps --test
 	scripts/netns-run $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# A longer Schemathesis pass than `make test`'s, with a fresh seed (tests/test_api_fuzz.py).
+fuzz: $(TEST_INSTALLED)
+	CUNNENG_FUZZ_EXAMPLES=$${CUNNENG_FUZZ_EXAMPLES:-50} CUNNENG_FUZZ_SEED=$${CUNNENG_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d " ")} \
+		scripts/netns-run $(VENV)/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py
 
 bench: $(TEST_INSTALLED)
 	scripts/netns-run $(PY) -m bench

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
+from av import VideoFrame
 from PIL import Image, ImageDraw
 
 from signaling.exceptions import CunnengError
 from signaling.marks.pictures import decoded
+from signaling.media.config import MAX_STILL_PIXELS
+from signaling.media.exceptions import StillTooLarge
+from signaling.media.still import decode_still
 
 from .scan_samples import png_bomb
 from .scan_support import refused_upload
@@ -64,3 +71,32 @@ async def test_scan_errors_are_said_in_words(server: RunningServer, tmp_path: Pa
     damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     status, error = await refused_upload(server, damaged)
     assert (status, error["error"]) == (422, "corrupt_scan") and plain_words(error), error
+
+
+def camera_packets(codec: str, width: int, height: int) -> list[RtpPacket]:
+    """A keyframe of a camera that sends width×height, as the hub's RTP packets (depayloaded as it keeps them)."""
+    from aiortc.codecs import depayload, get_encoder
+
+    parameters = RTCRtpCodecParameters(mimeType=f"video/{codec.upper()}", clockRate=90000, payloadType=96)
+    frame = VideoFrame(width, height, "yuv420p")
+    frame.pts, frame.time_base = 0, Fraction(1, 90000)
+    payloads, timestamp = get_encoder(parameters).encode(frame, force_keyframe=True)
+    packets = []
+    for number, payload in enumerate(payloads):
+        packet = RtpPacket(payload_type=96, sequence_number=number, timestamp=timestamp,
+                           marker=number == len(payloads) - 1, payload=payload)
+        packet._data = depayload(parameters, payload)  # type: ignore[attr-defined]
+        packets.append(packet)
+    return packets
+
+
+@pytest.mark.parametrize("codec", ["vp8", "h264"])
+def test_a_live_still_larger_than_a_4k_camera_is_refused_before_decoding(codec: str) -> None:
+    """The sender chooses its frame size; the media worker reads it from the keyframe's header (VP8)
+    or has FFmpeg check it before allocating the picture (H.264)."""
+    with pytest.raises(StillTooLarge) as refused:
+        decode_still(codec, camera_packets(codec, 4160, 2240))
+    assert str(MAX_STILL_PIXELS) in refused.value.message_en and "万像素" in refused.value.message
+    still = decode_still(codec, camera_packets(codec, 640, 480))
+    with Image.open(io.BytesIO(still)) as picture:
+        assert picture.size == (640, 480)

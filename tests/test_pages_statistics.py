@@ -37,7 +37,7 @@ async def test_the_town_window_reads_its_charts_and_tables_and_a_filter_changes_
     await build(users.server)
     page = await users.open("/console/#/statistics", "town-yb", accept_downloads=True)
     await expect(page.locator("section[data-table=outcomes] tbody tr")).to_have_count(1)  # 2026年11月
-    assert (await table_of(page, "outcomes"))[1] == ["2026年11月", "3", "1", "1", "1", "0"]
+    assert (await table_of(page, "outcomes"))[1] == ["2026年11月", "3", "1", "1", "0", "1", "0"]
     for chart in ("outcomes", "handling", "call_hours"):
         drawn = page.locator(f"[data-chart={chart}]")
         await expect(drawn.locator("canvas").first).to_be_visible()
@@ -55,7 +55,7 @@ async def test_the_town_window_reads_its_charts_and_tables_and_a_filter_changes_
     await page.locator("select[name=unit]").select_option("zh-yb-02")
     await expect(page.locator("p.counted")).to_contain_text("长坪村")
     assert await figure(page, "受理") == "1件"
-    assert (await table_of(page, "outcomes"))[1] == ["2026年11月", "1", "0", "0", "1", "0"]
+    assert (await table_of(page, "outcomes"))[1] == ["2026年11月", "1", "0", "0", "0", "1", "0"]
     assert await page.locator("[data-chart=outcomes]").evaluate(INKED) > 500
     await page.locator("select[name=by]").select_option("item")
     await expect(page.locator("section[data-table=groups] h2")).to_have_text("按事项统计")

@@ -3,6 +3,7 @@ answer `nosniff`, stored files open as downloads or sandboxed, never as pages of
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -63,3 +64,17 @@ async def test_stored_files_are_downloads(server: RunningServer, tmp_path: Path)
     status, _, headers = await fetch(server, clerk, f"/api/documents/{scan['id']}/file")
     assert status == 200 and headers["Content-Disposition"] == "attachment; filename*=UTF-8''" + quote("户口簿.jpg")
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("request_head", [b"GET /\x00<script> HTTP/1.1", b"GET / HTTP/1.1\r\nX-A: a\x01<b>"],
+                         ids=["request-line", "header"])
+async def test_a_request_aiohttp_cannot_parse_gets_plain_text_only(server: RunningServer, request_head: bytes) -> None:
+    """aiohttp answers it before routing, where no hook of ours runs (security.md says why it has
+    no nosniff): it must stay plain text that a browser never renders as a page."""
+    host, port = server.base.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(request_head + b"\r\nHost: x\r\n\r\n")
+    answer = await reader.read()
+    writer.close()
+    head = answer.split(b"\r\n\r\n", 1)[0].decode().lower()
+    assert head.startswith("http/1.0 400") and "content-type: text/plain" in head

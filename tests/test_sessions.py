@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -156,3 +158,17 @@ async def test_the_cookie_is_secure_behind_a_trusted_https_proxy(tmp_path: Path)
     finally:
         await direct.close()
         await proxied.close()
+
+
+async def test_failed_logins_with_unknown_names_are_in_the_audit_log_too(server: RunningServer) -> None:
+    """A guesser trying names is seen in the log whether the names exist or not (#17), and the
+    answers still do not tell them apart."""
+    anonymous = server.anonymous()
+    replies = [await anonymous.post("/api/login", {"username": name, **WRONG})
+               for name in ("clerk-yb1", "no-such-clerk")]
+    assert replies[0].body == replies[1].body and replies[0].status == replies[1].status == 401
+    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
+        logged = db.execute("select actor, detail from audit_events where action = 'login_failed'"
+                            " order by seq").fetchall()
+    tried = [(actor, json.loads(detail)["username"], json.loads(detail)["address"]) for actor, detail in logged]
+    assert tried == [("泉坝村窗口 赵兰", "clerk-yb1", "127.0.0.1"), ("系统", "no-such-clerk", "127.0.0.1")]

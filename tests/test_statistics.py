@@ -19,7 +19,7 @@ from signaling.cases.holidays import work_calendar
 from signaling.statistics.rollup import rebuild
 
 from .stats_fixture import BAD_COMMENT, build
-from .support import RunningServer, start_server
+from .support import RunningServer, open_demo_case, start_server
 
 NOVEMBER = "period=month&from=2026-11-01&to=2026-11-30"
 
@@ -35,7 +35,8 @@ async def test_the_figures_equal_the_hand_count(server: RunningServer) -> None:
     total = found["total"]
     assert found["by"] == "town" and found["counted_from"] == "2026-11-01"
     assert (total["opened"], total["decided"], total["closed"]) == (4, 2, 1)
-    assert total["outcomes"] == {"approved": 1, "refused": 1, "awaiting_supplement": 1, "in_progress": 1}
+    assert total["outcomes"] == {"approved": 1, "refused": 1, "withdrawn": 0, "awaiting_supplement": 1,
+                                 "in_progress": 1}
     # A decided the day it was opened (0 working days), B on Thursday (3): median 1.5, p90 2.7
     assert (total["handling_days_median"], total["handling_days_p90"]) == (1.5, 2.7)
     assert (total["overdue"], total["overdue_rate"]) == (1, 0.25)  # B, decided after its limit
@@ -63,6 +64,16 @@ async def test_the_figures_equal_the_hand_count(server: RunningServer) -> None:
     assert (later["total"]["overdue"], group(later, "zh-wj")["overdue"]) == (2, 1)
     quarter = (await auditor.get("/api/statistics?period=quarter&from=2026-10-01&to=2026-12-31")).body
     assert quarter["periods"][0]["label"] == "2026年第4季度" and quarter["total"]["opened"] == 4
+
+
+async def test_a_withdrawn_case_is_counted_withdrawn_not_approved(server: RunningServer) -> None:
+    clerk = await server.login("clerk-yb1")
+    case = await open_demo_case(clerk, "T-RS-003")
+    assert (await clerk.post(f"/api/cases/{case['id']}/actions/withdraw", {"reason": "群众决定暂不办理"})).status == 200
+    total = (await (await server.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
+    assert total["outcomes"] == {"approved": 0, "refused": 0, "withdrawn": 1, "awaiting_supplement": 0,
+                                 "in_progress": 0}
+    assert (total["opened"], total["closed"], total["decided"]) == (1, 1, 0)
 
 
 async def test_the_sums_kept_by_the_workflow_equal_the_sums_made_afresh(server: RunningServer) -> None:

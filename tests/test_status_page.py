@@ -81,3 +81,12 @@ async def test_the_villager_rates_a_closed_case_once(server: RunningServer) -> N
     seen = (await clerk.get(path)).body
     assert (seen["rating"], seen["rating_comment"], seen["rated_via"]) == (4, "办得快", "villager")
     assert (await clerk.post(f"{path}/rating", {"score": 2})).status == 409  # once per case, window or villager
+
+
+async def test_what_is_not_the_pages_form_is_refused_in_words(server: RunningServer) -> None:
+    """A script posting JSON or control characters gets the page back saying why, never a server error."""
+    for path in ("/status", "/status/rating"):
+        async with server.session.post(server.base + path, json={"case": "x"}) as reply:
+            assert reply.status == 400 and "请在查询页上填写后提交" in await reply.text()
+        async with server.session.post(server.base + path, data={"case": "ZH\x00", "id4": "0013"}) as reply:
+            assert reply.status == 400 and "控制字符" in await reply.text()

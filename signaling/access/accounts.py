@@ -16,7 +16,7 @@ from ..exceptions import Conflict, InvalidInput, NotAuthenticated, NotFound
 from ..storage.database import first, insert, rows
 from .jurisdictions import get_unit
 from .login_throttle import LockoutPolicy, count_failure, forget_failures, refuse_if_locked
-from .roles import ROLE_UNIT_KIND, Account, Role
+from .roles import ROLE_UNIT_KIND, SYSTEM, Account, Role
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -172,9 +172,10 @@ def record_login(
     account = account_from_row(row) if row else None
     if account is None or not password_ok:
         locked = count_failure(db, candidate.username, candidate.address, now, policy)
-        if account is not None:  # failures on real accounts are in the audit log; unknown names are not
-            Act(account, now, audit).log(db, "account_locked" if locked else "login_failed",
-                                         detail={"username": account.username, "address": candidate.address})
+        # Every failure is logged, under the account it was for, or the system's for a name no
+        # account has (or a disabled one's): a guesser trying names shows up either way.
+        Act(account or SYSTEM, now, audit).log(db, "account_locked" if locked else "login_failed",
+                                               detail={"username": candidate.username, "address": candidate.address})
         return None, "", locked
     forget_failures(db, candidate.username, candidate.address)
     db.table("accounts").update(account.id, {"last_login_at": now.isoformat()})

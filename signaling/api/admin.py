@@ -15,7 +15,7 @@ from ..access.roles import Role
 from ..appkeys import ARCHIVE, DATABASE
 from ..catalog.items import list_departments
 from ..exceptions import InvalidInput
-from . import schemas
+from . import replies, schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int, read_body
 
 api = Api()
@@ -26,12 +26,14 @@ async def hashed(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(None, hash_password, password)
 
 
-@api.route("GET", "/api/units", "单位列表 Every unit: district, towns, villages, departments", tag="jurisdictions")
+@api.route("GET", "/api/units", "单位列表 Every unit: district, towns, villages, departments", tag="jurisdictions",
+           reply=replies.many(replies.UNIT))
 async def units(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_units))
 
 
-@api.route("POST", "/api/units", "新建单位 Create a unit (admin)", tag="jurisdictions", body=schemas.UNIT)
+@api.route("POST", "/api/units", "新建单位 Create a unit (admin)", tag="jurisdictions", body=schemas.UNIT,
+           status=201, reply=replies.UNIT)
 async def add_unit(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "unit.manage")
     unit = await request.app[DATABASE].run(create_unit, act_of(request), body_of(request))
@@ -47,18 +49,21 @@ async def edit_unit(request: web.Request) -> web.StreamResponse:
     return json_response(unit)
 
 
-@api.route("GET", "/api/departments", "部门类别 Department kinds of the catalog", tag="jurisdictions")
+@api.route("GET", "/api/departments", "部门类别 Department kinds of the catalog", tag="jurisdictions",
+           reply=replies.many(replies.DEPARTMENT))
 async def departments(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_departments))
 
 
-@api.route("GET", "/api/accounts", "账号列表 Every account (admin)", tag="accounts")
+@api.route("GET", "/api/accounts", "账号列表 Every account (admin)", tag="accounts",
+           reply=replies.many(replies.ACCOUNT_ROW))
 async def accounts(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "account.manage")
     return json_response(await request.app[DATABASE].read(list_accounts))
 
 
-@api.route("POST", "/api/accounts", "新建账号 Create an account (admin)", tag="accounts", body=schemas.ACCOUNT)
+@api.route("POST", "/api/accounts", "新建账号 Create an account (admin)", tag="accounts", body=schemas.ACCOUNT,
+           status=201, reply=replies.ACCOUNT)
 async def add_account(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "account.manage")
     body = body_of(request)
@@ -80,7 +85,7 @@ async def edit_account(request: web.Request) -> web.StreamResponse:
 
 
 @api.route("POST", "/api/accounts/{account_id}/password", "重置密码 Reset a password (admin)",
-           tag="accounts", body=schemas.PASSWORD)
+           tag="accounts", body=schemas.PASSWORD, reply=replies.OK)
 async def reset_password(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "account.manage")
     password_hash = await hashed(body_of(request)["password"])
@@ -94,7 +99,7 @@ def invalid_seal(why: str) -> InvalidInput:
 
 
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",
-           tag="jurisdictions")
+           tag="jurisdictions", raw_body=True)
 async def upload_seal(request: web.Request) -> web.StreamResponse:
     # reportlab, loaded by the first seal upload (idle memory, #9)
     from eseal.seal import MAX_UPLOAD_BYTES, uploaded_seal

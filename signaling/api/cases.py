@@ -29,7 +29,7 @@ from ..cases.handling import (
 from ..cases.workflow import Action, State
 from ..documents.issuing import PlannedDocument, issue_pdf
 from ..exceptions import InvalidInput
-from . import schemas
+from . import replies, schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, public_base
 from .status import wake_courier
 from .validation import validate_body
@@ -38,7 +38,8 @@ api = Api()
 
 
 @api.route("POST", "/api/cases", "受理办件 Open a case for a villager (village clerk)",
-           tag="cases", body=schemas.OPEN_CASE)
+           tag="cases", body=schemas.OPEN_CASE, status=201,
+           reply=replies.CASE)
 async def open_(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(open_case, act_of(request), body_of(request))
     wake_courier(request.app)
@@ -47,7 +48,8 @@ async def open_(request: web.Request) -> web.StreamResponse:
 
 @api.route("GET", "/api/cases", "办件列表 The cases visible to the caller; overdue ones flagged",
            tag="cases", query=(QueryParam("state", "only cases in this state"),
-                               QueryParam("overdue", "1: only overdue cases")))
+                               QueryParam("overdue", "1: only overdue cases")),
+           reply=replies.many(replies.CASE_SUMMARY))
 async def list_(request: web.Request) -> web.StreamResponse:
     state = request.query.get("state") or None
     if state is not None and state not in {str(s) for s in State}:
@@ -58,7 +60,8 @@ async def list_(request: web.Request) -> web.StreamResponse:
     return json_response(found)
 
 
-@api.route("GET", "/api/cases/{case_id}", "办件详情 One case (the view is audit-logged)", tag="cases")
+@api.route("GET", "/api/cases/{case_id}", "办件详情 One case (the view is audit-logged)", tag="cases",
+           reply=replies.CASE)
 async def detail(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(view_case, act_of(request), path_int(request, "case_id"))
     return json_response(case)
@@ -67,7 +70,7 @@ async def detail(request: web.Request) -> web.StreamResponse:
 @api.route("POST", "/api/cases/{case_id}/actions/{action}",
            "办件流转 Apply a workflow action: start_review, approve, request_supplement, refuse, "
            "set_pending, submit_supplement, close, withdraw", tag="cases", body=schemas.ACTION_BODY,
-           body_doc=schemas.ACTION_BODY_DOC)
+           body_doc=schemas.ACTION_BODY_DOC, reply=replies.CASE)
 async def act(request: web.Request) -> web.StreamResponse:
     name = request.match_info["action"]
     if name not in {str(a) for a in Action}:
@@ -103,7 +106,7 @@ async def issue_and_store(app: web.Application, plan: PlannedDocument) -> Stored
 
 
 @api.route("POST", "/api/cases/{case_id}/reviews", "发起联审 Send the case to departments (handling window)",
-           tag="cases", body=schemas.SEND_REVIEW)
+           tag="cases", body=schemas.SEND_REVIEW, reply=replies.CASE)
 async def send_review(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(
         send_case_to_departments, act_of(request), path_int(request, "case_id"), body_of(request)["departments"]
@@ -113,7 +116,7 @@ async def send_review(request: web.Request) -> web.StreamResponse:
 
 
 @api.route("POST", "/api/cases/{case_id}/review", "部门审核意见 A department's decision in a joint review",
-           tag="cases", body=schemas.REVIEW_DECISION)
+           tag="cases", body=schemas.REVIEW_DECISION, reply=replies.CASE)
 async def review(request: web.Request) -> web.StreamResponse:
     case = await request.app[DATABASE].run(
         decide_case_review, act_of(request), path_int(request, "case_id"), body_of(request)
@@ -123,7 +126,7 @@ async def review(request: web.Request) -> web.StreamResponse:
 
 
 @api.route("POST", "/api/cases/{case_id}/rating", "好差评 Rate a closed case 1–5 (village clerk)",
-           tag="cases", body=schemas.RATING)
+           tag="cases", body=schemas.RATING, reply=replies.CASE)
 async def rate(request: web.Request) -> web.StreamResponse:
     body = body_of(request)
     case = await request.app[DATABASE].run(
@@ -149,7 +152,8 @@ async def custody(request: web.Request) -> web.StreamResponse:
     return json_response(case)
 
 
-@api.route("GET", "/api/cases/{case_id}/timeline", "办件时间线 The case's audit events in order", tag="cases")
+@api.route("GET", "/api/cases/{case_id}/timeline", "办件时间线 The case's audit events in order", tag="cases",
+           reply=replies.many(replies.AUDIT_EVENT))
 async def timeline(request: web.Request) -> web.StreamResponse:
     case_id = path_int(request, "case_id")
     db = request.app[DATABASE]

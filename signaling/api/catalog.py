@@ -22,7 +22,7 @@ from ..catalog.items import (
     save_item,
 )
 from ..exceptions import InvalidInput, NotFound
-from . import schemas
+from . import replies, schemas
 from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, public_base
 
 api = Api()
@@ -30,7 +30,7 @@ api = Api()
 
 @api.route("GET", "/api/items", "事项清单 The item catalog (without the retired items unless asked)", tag="catalog",
            query=(QueryParam("level", "village | town | district"),
-                  QueryParam("retired", "1: the retired (停办) items too")))
+                  QueryParam("retired", "1: the retired (停办) items too")), reply=replies.many(replies.ITEM))
 async def items(request: web.Request) -> web.StreamResponse:
     level = request.query.get("level") or None
     if level not in (None, "village", "town", "district"):
@@ -39,13 +39,13 @@ async def items(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_items, level, retired))
 
 
-@api.route("GET", "/api/items/{code}", "事项详情 One item", tag="catalog")
+@api.route("GET", "/api/items/{code}", "事项详情 One item", tag="catalog", reply=replies.ITEM)
 async def item(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(get_item, request.match_info["code"]))
 
 
 @api.route("PUT", "/api/items/{code}", "新增或修改事项 Create or replace an item (admin)",
-           tag="catalog", body=schemas.ITEM)
+           tag="catalog", body=schemas.ITEM, reply=replies.ITEM)
 async def put_item(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "catalog.manage")
     body = body_of(request)
@@ -69,7 +69,8 @@ async def history(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(item_history, request.match_info["code"]))
 
 
-@api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog")
+@api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog",
+           reply=replies.many(replies.BUNDLE))
 async def bundles(request: web.Request) -> web.StreamResponse:
     return json_response(await request.app[DATABASE].read(list_bundles))
 

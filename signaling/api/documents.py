@@ -145,7 +145,8 @@ def verify_with(authority: CertificateAuthority, data: bytes) -> VerificationRep
 
 
 @api.route("POST", "/api/verify", "核验 Verify a PDF's signatures offline against the local CA (public)",
-           tag="documents", public=True, query=(QueryParam("code", "the document's verification code"),))
+           tag="documents", public=True, query=(QueryParam("code", "the document's verification code"),),
+           raw_body=True)
 async def verify(request: web.Request) -> web.StreamResponse:
     data = await read_body(request, MAX_VERIFY_BYTES,
                            PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB."))

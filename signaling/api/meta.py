@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from ..appkeys import DATABASE
+from . import replies
 from .routing import Api, json_response
 
 api = Api()
@@ -18,7 +19,8 @@ def _ping(db: Any) -> None:
     db.execute("select 1").fetchone()
 
 
-@api.route("GET", "/healthz", "就绪检查 Ready: the database answers", tag="meta", public=True)
+@api.route("GET", "/healthz", "就绪检查 Ready: the database answers", tag="meta", public=True,
+           reply=replies.HEALTH)
 async def healthz(request: web.Request) -> web.StreamResponse:
     await request.app[DATABASE].read(_ping)
     return json_response({"ok": True, "version": VERSION})

@@ -102,7 +102,8 @@ MAX_TRACE_PIXELS = 40_000_000
 
 
 @api.route("POST", "/api/trace", "泄露溯源 Read the hidden id of a leaked picture (body = the image) and say whom "
-           "it was shown to, what and when (auditors, admins; logged)", tag="oversight")
+           "it was shown to, what and when (auditors, admins; logged)", tag="oversight",
+           raw_body=True)
 async def trace(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "mark.trace")  # before reading or decoding anything
     data = await read_body(request, MAX_TRACE_BYTES,

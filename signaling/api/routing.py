@@ -51,6 +51,9 @@ class Endpoint:
     query: tuple[QueryParam, ...] = ()
     produces: str = "application/json"
     body_doc: dict[str, Any] | None = None  # what OpenAPI shows, when it says more than body
+    status: int = 200  # the status of success (201 for what creates)
+    raw_body: bool = False  # the body is bytes: a scan chunk, a PDF, a picture
+    reply: dict[str, Any] | None = None  # the JSON Schema of a successful answer (replies.py)
 
     @property
     def documented_path(self) -> str:
@@ -67,13 +70,14 @@ class Api:
     def route(
         self, method: str, path: str, summary: str, *, tag: str, body: dict[str, Any] | None = None,
         public: bool = False, query: tuple[QueryParam, ...] = (), produces: str = "application/json",
-        body_doc: dict[str, Any] | None = None,
+        body_doc: dict[str, Any] | None = None, status: int = 200, raw_body: bool = False,
+        reply: dict[str, Any] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Decorator declaring one endpoint."""
         def declare(handler: Handler) -> Handler:
-            self.endpoints.append(
-                Endpoint(method, path, handler, summary, tag, body, public, query, produces, body_doc)
-            )
+            self.endpoints.append(Endpoint(
+                method, path, handler, summary, tag, body, public, query, produces, body_doc, status, raw_body, reply
+            ))
             return handler
         return declare
 

@@ -13,7 +13,7 @@ from ..access.login_throttle import LockoutPolicy, locked
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
 from ..config import Settings
 from ..exceptions import NotAuthenticated
-from . import schemas
+from . import replies, schemas
 from .routing import SESSION_COOKIE, TOKEN, Api, account_of, act_of, body_of, json_response
 
 api = Api()
@@ -28,7 +28,7 @@ def lockout_policy(settings: Settings) -> LockoutPolicy:
 
 
 @api.route("POST", "/api/login", "登录 Log in: returns a session token", tag="session",
-           body=schemas.LOGIN, public=True)
+           body=schemas.LOGIN, public=True, reply=replies.SESSION)
 async def login(request: web.Request) -> web.StreamResponse:
     """Known and unknown names answer alike, in the same time (scrypt either way); see login_throttle.py."""
     body, app = body_of(request), request.app
@@ -53,7 +53,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@api.route("POST", "/api/logout", "退出登录 Log out: the token stops working", tag="session")
+@api.route("POST", "/api/logout", "退出登录 Log out: the token stops working", tag="session", reply=replies.OK)
 async def logout(request: web.Request) -> web.StreamResponse:
     await request.app[DATABASE].run(end_session, act_of(request), request[TOKEN])
     response = json_response({"ok": True})
@@ -61,7 +61,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@api.route("GET", "/api/me", "当前账号 The signed-in account and its unit", tag="session")
+@api.route("GET", "/api/me", "当前账号 The signed-in account and its unit", tag="session", reply=replies.ME)
 async def me(request: web.Request) -> web.StreamResponse:
     account = account_of(request)
     unit = await request.app[DATABASE].read(get_unit, account.unit_id)

@@ -18,9 +18,10 @@ from ..calls.snapshots import live_still, record_snapshot, recording_still, snap
 from ..calls.stored_recordings import recording_for_replay
 from ..cases.events import case_audience
 from ..cases.handling import load_case
-from ..exceptions import Conflict, InvalidInput
+from ..exceptions import Conflict, ImageTooLarge, InvalidInput
 from ..marks.pictures import marked_still
 from ..marks.register import Marked, new_mark
+from ..media.exceptions import StillTooLarge
 from ..scans.sealed_stream import open_sealed
 from . import schemas
 from .routing import Api, act_of, body_of, json_response, path_int
@@ -30,7 +31,7 @@ api = Api()
 
 @api.route("POST", "/api/calls/{call_id}/snapshot",
            "截图 A still of a participant's video, taken by the server, watermarked for the taker and kept "
-           "with the case (approvers and reviewers who see the case)", tag="calls", body=schemas.SNAPSHOT)
+           "with the case (approvers and reviewers who see the case)", tag="calls", body=schemas.SNAPSHOT, status=201)
 async def live_snapshot(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     call_id, participant_id = request.match_info["call_id"], body_of(request)["participant_id"]
@@ -43,12 +44,15 @@ async def live_snapshot(request: web.Request) -> web.StreamResponse:
     except TimeoutError:
         raise Conflict("对方画面还没有到达，请稍后再截图。", "No picture from that participant yet: try again.",
                        code="no_picture") from None
+    except StillTooLarge as large:  # the sender's frame size: refused before decoding
+        raise ImageTooLarge(f"{large.message}。", f"{large.message_en}.") from None
     return await kept_snapshot(request, act, case, live_still(call_id, participant_id), still)
 
 
 @api.route("POST", "/api/recordings/{recording_id}/snapshot",
            "录像截图 A still of a recording at a moment of the replay, watermarked for the taker and kept with "
-           "the case (auditors, approvers who see the case)", tag="recordings", body=schemas.RECORDING_SNAPSHOT)
+           "the case (auditors, approvers who see the case)", tag="recordings", body=schemas.RECORDING_SNAPSHOT,
+           status=201)
 async def recording_snapshot(request: web.Request) -> web.StreamResponse:
     from recordings import still_at  # PyAV, loaded by the first replay still (idle memory, #9)
 

@@ -17,6 +17,7 @@ from ..notices.outbox import call_list, mark_called
 from ..notices.status import public_status, rate_as_villager
 from ..notices.status_page import status_form, status_result
 from .routing import Api, QueryParam, account_of, act_of, json_response, path_int, public_base
+from .validation import check_values
 
 api = Api()
 HTML = "text/html"
@@ -31,8 +32,11 @@ async def status_page(request: web.Request) -> web.StreamResponse:
 @api.route("POST", "/status", "查询进度 Form: case number and the ID number's last 4 characters → state and"
            " next step (rate-limited)", tag="notices", public=True, produces=HTML)
 async def look_up(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
-    number, id4 = str(form.get("case", ""))[:40], str(form.get("id4", ""))[:4]
+    try:
+        form = await form_of(request)
+    except InvalidInput as error:
+        return web.Response(text=status_form("", error.message), content_type=HTML, status=error.status)
+    number, id4 = form.get("case", "")[:40], form.get("id4", "")[:4]
     try:
         found = await _checked(request, number, id4, public_status)
     except CunnengError as error:
@@ -43,9 +47,12 @@ async def look_up(request: web.Request) -> web.StreamResponse:
 @api.route("POST", "/status/rating", "群众评价 Form: the villager rates a closed case 1–5 on the status page, once",
            tag="notices", public=True, produces=HTML)
 async def rate(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
-    number, id4 = str(form.get("case", ""))[:40], str(form.get("id4", ""))[:4]
-    score, comment = str(form.get("score", "")), str(form.get("comment", "")).strip()
+    try:
+        form = await form_of(request)
+    except InvalidInput as error:
+        return web.Response(text=status_form("", error.message), content_type=HTML, status=error.status)
+    number, id4 = form.get("case", "")[:40], form.get("id4", "")[:4]
+    score, comment = form.get("score", ""), form.get("comment", "").strip()
     try:
         if score not in {"1", "2", "3", "4", "5"} or len(comment) > 500:
             raise InvalidInput("请选 1 到 5 分，意见不超过 500 字。", "Score 1–5, comment up to 500 characters.")
@@ -55,6 +62,19 @@ async def rate(request: web.Request) -> web.StreamResponse:
     except CunnengError as error:
         return web.Response(text=status_form(number, error.message), content_type=HTML, status=error.status)
     return web.Response(text=status_result(rated, id4, "谢谢您的评价！"), content_type=HTML)
+
+
+async def form_of(request: web.Request) -> dict[str, str]:
+    """The page's form fields as text; anything else a villager's browser would not send is refused in words."""
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise InvalidInput("请在查询页上填写后提交。", "Send the page's form.", code="not_a_form")
+    try:
+        form = await request.post()
+    except (ValueError, UnicodeDecodeError, web.HTTPException):
+        raise InvalidInput("提交的表单无法读取，请重新填写。", "The form cannot be read.", code="not_a_form") from None
+    fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    check_values(fields)
+    return fields
 
 
 async def _checked(request: web.Request, number: str, id4: str, look: object, write: bool = False) -> dict:

@@ -81,7 +81,7 @@ async def progress(request: web.Request) -> web.StreamResponse:
 @api.route("PUT", "/api/uploads/{upload_id}/chunks/{offset}",
            "上传一段 Send the chunk starting at offset (raw bytes, Content-Length and "
            "Content-Digest: sha-256=:…: required; up to chunks_in_flight chunks at once, confirmed "
-           "in order); answers the confirmed offset", tag="scans")
+           "in order); answers the confirmed offset", tag="scans", raw_body=True)
 async def chunk(request: web.Request) -> web.StreamResponse:
     app, account = request.app, account_of(request)
     upload_id, offset = request.match_info["upload_id"], path_int(request, "offset")

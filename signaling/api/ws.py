@@ -97,7 +97,7 @@ ENTERING = (ClientMessage.CALL_ACCEPT, ClientMessage.CALL_JOIN)
 
 
 @api.route("GET", "/ws", "信令 Signaling WebSocket: hello with the session token, then call messages "
-           "(see docs/protocol.md)", tag="calls", public=True)
+           "(see docs/protocol.md)", tag="calls", public=True, status=101)
 async def signaling_socket(request: web.Request) -> web.StreamResponse:
     socket = web.WebSocketResponse(heartbeat=20, max_msg_size=256 * 1024)
     await socket.prepare(request)

@@ -15,11 +15,11 @@ from PIL import Image
 from watermark import ImageTooSmall, paste_text, tile_text
 
 from ..exceptions import ImageTooLarge
+from ..media.config import MAX_STILL_PIXELS
 from ..scans.images import TooManyPixels, picture_header
 from ..scans.renditions import jpeg
 from .register import ViewerMark
 
-MAX_STILL_PIXELS = 4096 * 2160  # a 4K camera's picture; a still is decoded from a call's video
 MIN_STILL_SIDE = 640  # a smaller still is enlarged first: legible letters, an id that survives a thumbnail
 BACKGROUND_SIZE = (1024, 1024)  # a multiple of the hidden tile (128 px), so repeating it keeps the lattice
 BACKGROUND_OPACITY = 0.12

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 # is the alternative for hardware-encoding clients.
 VIDEO_CODECS = {"vp8": ("video/VP8", None), "h264": ("video/H264", "42e01f")}
 AUDIO_MIME = "audio/opus"
+# A 4K camera's picture: the most a still may have, from live video (checked on the frame's
+# size before it is decoded, media/still.py) or as the picture the server keeps (marks/pictures.py).
+MAX_STILL_PIXELS = 4096 * 2160
 
 
 @dataclass(frozen=True)

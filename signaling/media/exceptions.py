@@ -86,6 +86,11 @@ class MediaWorkerTimeout(MediaError):
     message_zh = "媒体服务响应超时"
 
 
+class StillTooLarge(MediaError):
+    code = "still-too-large"
+    message_zh = "画面太大,无法截图"
+
+
 class UnknownOperation(MediaError):
     code = "unknown_operation"
     message_zh = "未知的媒体服务请求"
@@ -107,6 +112,7 @@ ERRORS_BY_CODE: dict[str, type[MediaError]] = {
         InvalidMediaConfig,
         MediaWorkerLost,
         MediaWorkerTimeout,
+        StillTooLarge,
         UnknownOperation,
     )
 }

@@ -17,6 +17,8 @@ import av
 from aiortc.rtp import RtpPacket
 from av.video.codeccontext import VideoCodecContext
 
+from .config import MAX_STILL_PIXELS
+from .exceptions import StillTooLarge
 from .framing import FrameAssembler, MediaFrame
 
 VIDEO_CLOCK_RATE = 90000
@@ -54,14 +56,41 @@ def frames_of(codec: str, packets: list[RtpPacket]) -> list[MediaFrame]:
     return frames
 
 
+def vp8_size(frame: MediaFrame) -> tuple[int, int] | None:
+    """A VP8 keyframe's width and height, from its uncompressed header (RFC 6386 §9.1)."""
+    data = frame.data
+    if frame.codec != "vp8" or len(data) < 10 or data[0] & 1 or data[3:6] != b"\x9d\x01\x2a":
+        return None
+    return int.from_bytes(data[6:8], "little") & 0x3FFF, int.from_bytes(data[8:10], "little") & 0x3FFF
+
+
+def check_size(frames: list[MediaFrame]) -> None:
+    """StillTooLarge when a keyframe announces more than MAX_STILL_PIXELS: a sender chooses its
+    frame size, and decoding a 16384×16384 frame would take 400 MB of the media worker."""
+    for frame in frames:
+        size = vp8_size(frame)
+        if size is not None and size[0] * size[1] > MAX_STILL_PIXELS:
+            raise StillTooLarge(f"the video picture is {size[0]}×{size[1]} pixels, over the "
+                                f"{MAX_STILL_PIXELS} pixel limit of a still",
+                                f"画面为 {size[0]}×{size[1]} 像素,超过截图 {MAX_STILL_PIXELS // 10_000} 万像素的上限")
+
+
 def decode_still(codec: str, packets: list[RtpPacket]) -> bytes:
     """The newest picture of a keyframe-led run of packets, as PNG (blocking: run in a thread)."""
     frames = frames_of(codec, packets)
+    check_size(frames)
     decoder = cast(VideoCodecContext, av.CodecContext.create(frames[0].codec, "r"))
+    # H.264 gives its size in the SPS, which FFmpeg reads: it refuses a larger picture before allocating it.
+    decoder.options = {"max_pixels": str(MAX_STILL_PIXELS)}
     picture: av.VideoFrame | None = None
-    for frame in frames:
-        for decoded in decoder.decode(frame.packet()):
-            picture = decoded
+    try:
+        for frame in frames:
+            for decoded in decoder.decode(frame.packet()):
+                picture = decoded
+    except av.FFmpegError as error:
+        raise StillTooLarge(f"the video picture could not be decoded within the {MAX_STILL_PIXELS} pixel "
+                            f"limit of a still ({error})",
+                            f"画面无法在截图 {MAX_STILL_PIXELS // 10_000} 万像素的上限内解码") from None
     if picture is None:
         raise ValueError("no picture could be decoded")
     output = io.BytesIO()

@@ -40,9 +40,11 @@ def working_days(start: str, end: str, calendar: WorkCalendar) -> int:
 
 
 def outcome(case: dict[str, Any]) -> str:
-    """Where the case stands: approved, refused, awaiting_supplement or in_progress."""
+    """Where the case stands: approved, refused, withdrawn (by the villager), awaiting_supplement or in_progress."""
     state = case["state"]
     if state == "closed":
+        if case["closed_how"] == "withdrawn":
+            return "withdrawn"
         return "refused" if case["refusal_reason"] else "approved"
     return FINAL.get(state) or OUTCOME_OF_STATE[state]
 

@@ -58,6 +58,8 @@ class Scope:
     visible: set[str]
     by: str
 
+OUTCOMES = ("approved", "refused", "withdrawn", "awaiting_supplement", "in_progress")  # as the page stacks them
+
 
 def scope_of(db: sqlite_utils.Database, account: Account, query: StatsQuery) -> Scope:
     """The scope of the request within what the account may see; Forbidden beyond it."""
@@ -178,7 +180,7 @@ def measures(tally: Tally, running_overdue: int = 0) -> dict[str, Any]:
     overdue = c["late"] + running_overdue
     return {
         "opened": c["opened"], "decided": c["decided"], "closed": c["closed"],
-        "outcomes": {name: c[name] for name in ("approved", "refused", "awaiting_supplement", "in_progress")},
+        "outcomes": {name: c[name] for name in OUTCOMES},
         "handling_days_median": quantile(handling, 0.5), "handling_days_p90": quantile(handling, 0.9),
         "overdue": overdue, "overdue_rate": share(overdue, c["opened"]),
         "supplemented": c["supplemented"], "supplement_rate": share(c["supplemented"], c["opened"]),

@@ -10,16 +10,16 @@ import io
 from typing import Any
 
 from ..cases.ledger import as_text
-from .figures import WEEKDAYS
+from .figures import OUTCOMES, WEEKDAYS
 
 Table = dict[str, Any]  # {"title", "columns": [...], "rows": [[text, ...], ...]}
 
 GROUP_COLUMNS = (
-    "受理", "作出决定", "办结", "批准", "不予批准", "待补充材料", "办理中", "办理用时中位数（工作日）",
+    "受理", "作出决定", "办结", "批准", "不予批准", "群众撤回", "待补充材料", "办理中", "办理用时中位数（工作日）",
     "办理用时90%分位（工作日）", "超期", "超期率", "补充材料率", "视频连线（接通）", "通话总时长（分钟）",
     "通话时长中位数（分钟）", "扫描件", "评价", "平均评分", "差评率",
 )
-OUTCOME_COLUMNS = ("受理", "批准", "不予批准", "待补充材料", "办理中")
+OUTCOME_COLUMNS = ("受理", "批准", "不予批准", "群众撤回", "待补充材料", "办理中")
 TABLE_NAMES = ("groups", "outcomes", "handling", "call_hours", "bad_comments")
 HANDLING_COLUMNS = ("作出决定", "办理用时中位数（工作日）", "办理用时90%分位（工作日）", "超期", "超期率")
 
@@ -39,7 +39,7 @@ def group_cells(figures: dict[str, Any]) -> list[str]:
     o = figures["outcomes"]
     return [
         number(figures["opened"]), number(figures["decided"]), number(figures["closed"]),
-        number(o["approved"]), number(o["refused"]), number(o["awaiting_supplement"]), number(o["in_progress"]),
+        *(number(o[name]) for name in OUTCOMES),
         number(figures["handling_days_median"]), number(figures["handling_days_p90"]),
         number(figures["overdue"]), percent(figures["overdue_rate"]), percent(figures["supplement_rate"]),
         f"{figures['calls_held']}/{figures['calls']}", number(figures["call_minutes_total"]),

@@ -418,7 +418,7 @@ def _create_statistics_tables(db: sqlite_utils.Database) -> None:
 
 # The counters and histograms (JSON objects) of stat_rollup; statistics/rollup.py fills them.
 STAT_COUNTERS = (
-    "opened", "approved", "refused", "awaiting_supplement", "in_progress", "late", "supplemented",
+    "opened", "approved", "refused", "withdrawn", "awaiting_supplement", "in_progress", "late", "supplemented",
     "decided", "closed", "rated", "rating_sum", "bad", "calls", "calls_held", "call_seconds", "scans",
 )
 STAT_HISTOGRAMS = ("handling_days", "call_minutes", "call_hours")

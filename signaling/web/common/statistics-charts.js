@@ -5,6 +5,7 @@
 const OUTCOMES = [
   ["approved", "批准", "#17622d"],
   ["refused", "不予批准", "#a4161a"],
+  ["withdrawn", "群众撤回", "#595959"],
   ["awaiting_supplement", "待补充材料", "#b36b00"],
   ["in_progress", "办理中", "#0b4f9c"],
 ];
