@@ -42,6 +42,7 @@ from .keystore import load_or_create_master_key
 from .pki import CertificateAuthority, ServerCredentials, TrustAnchors, UnitCredentials, open_authority
 
 if TYPE_CHECKING:
+    from .detached import DetachedReport, sign_detached, verify_detached
     from .rendering import (
         approval_pdf,
         pending_promise_pdf,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 # module -> the names it defines that need reportlab or pyHanko: imported when first asked
 # for (PEP 562), so the server loads them with its first document, not at start (#9)
 __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
+    "detached": ["DetachedReport", "sign_detached", "verify_detached"],
     "rendering": ["approval_pdf", "pending_promise_pdf", "refusal_pdf", "render_document", "supplement_receipt_pdf"],
     "seal": ["GeneratedSeal", "Seal", "UploadedSeal", "uploaded_seal"],
     "signing": ["sign_pdf", "signature_field_name"],
@@ -64,7 +66,7 @@ __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
 
 __all__ = [
     "AlreadySigned", "ApprovalNotice", "AuditAnchor", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
-    "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
+    "DetachedReport", "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
     "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
     "RefusalNotice", "Seal", "ServerCredentials", "SignatureReport", "Signatory", "SupplementReceipt",
     "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
@@ -72,5 +74,5 @@ __all__ = [
     "mask_id_number",
     "open_authority",
     "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf", "supplement_notice",
-    "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
+    "sign_detached", "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_detached", "verify_pdf",
 ]

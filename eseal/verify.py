@@ -119,7 +119,7 @@ def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = No
     """
     found = _embedded_signatures(data)
     signatures = [s for s in found if isinstance(s, EmbeddedPdfSignature)]
-    context = _validation_context(trust, moment)
+    context = validation_context(trust, moment)
     last_revision = max((s.signed_revision for s in signatures), default=-1)
     reports = [_check(signature, context, signature.signed_revision == last_revision)
                if isinstance(signature, EmbeddedPdfSignature) else _damaged(signature)
@@ -168,7 +168,8 @@ def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature | str]:
     return [*sorted(readable, key=lambda s: s.signed_revision), *damaged]
 
 
-def _validation_context(trust: TrustAnchors, moment: datetime | None) -> ValidationContext:
+def validation_context(trust: TrustAnchors, moment: datetime | None = None) -> ValidationContext:
+    """What a signature is checked against: the root alone, and its CRL when at hand."""
     # Without a CRL pyHanko's soft-fail mode skips revocation entirely; with ours,
     # "require" makes a missing or stale CRL entry count as a failure.
     crls = [] if trust.crl is None else [trust.crl.public_bytes(serialization.Encoding.DER)]

@@ -5,8 +5,8 @@ import { post } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { SnapshotStrip } from "/common/snapshots.js";
-import { SyncedVideos } from "./synced-videos.js";
-import { clock, instant, wallTime } from "./times.js";
+import { SyncedVideos } from "/common/synced-videos.js";
+import { clock, instant, wallTime } from "/common/times.js";
 
 /** The player of one call's files; onReplay() once the server has started sending them (it logs the replay). */
 export function callPlayer(files, onReplay) {

@@ -6,8 +6,8 @@ import { formatDateTime } from "/common/format.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
 import { callPlayer } from "./call-player.js";
-import { timelineList } from "./timeline.js";
-import { clock } from "./times.js";
+import { timelineList } from "/common/audit-timeline.js";
+import { clock } from "/common/times.js";
 
 /** The replay and the timeline; refreshTimeline() after an act on the case (a hold, a replay). */
 export function replayPanel(kase) {
