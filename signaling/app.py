@@ -23,6 +23,7 @@ from .api import (
     meta,
     metrics,
     oversight,
+    packages,
     registers,
     replay,
     scans,
@@ -65,7 +66,7 @@ logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api, metrics.api,
+    uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api, metrics.api, packages.api,
 ]
 
 

@@ -38,6 +38,7 @@ WHAT_NAMES = {
     "document_download": "文书下载 an issued document downloaded",
     "chat_background": "聊天背景 the chat panel's background",
     "chat_transcript": "聊天记录导出 an exported chat transcript",
+    "case_package": "办件证据包 a case package exported (its pictures, the mark over its videos)",
 }
 
 

@@ -59,6 +59,7 @@ export const EVENTS = {
   document_watermarked: ["文件加水印给查看人", "Marked for a viewer"],
   case_held: ["保全（设为问题件）", "Legal hold"],
   case_released: ["解除保全", "Hold released"],
+  case_package_exported: ["导出证据包", "Case package exported"],
 };
 
 /** Events the system keeps for its own record (views, downloads, watermarks): shown small and plain. */
