@@ -64,7 +64,7 @@ function chatSection() {
 }
 
 function checkSection() {
-  return h("section", { class: "panel" }, h("h2", {}, bi("如何核验", "How to check this package")),
+  return h("section", { class: "panel check" }, h("h2", {}, bi("如何核验", "How to check this package")),
     h("p", {}, bi("用本县村能办的根证书核验整个文件：",
       "Check the whole file with the county's root certificate:")),
     h("pre", {}, `cunneng package verify ${data.case.number}.zip --ca cunneng-ca.pem`),
