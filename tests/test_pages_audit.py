@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import AsyncIterator
@@ -145,3 +146,17 @@ async def test_an_auditor_traces_a_leaked_picture_to_whom_it_was_shown(users: Us
     traced = page.locator("ol.timeline li[data-action=mark_traced]")  # the system's own record: small, plain
     await expect(traced).to_have_class(re.compile("quiet"))
     assert await traced.locator("time").evaluate("t => getComputedStyle(t).fontWeight") == "400"
+
+
+async def test_an_auditor_exports_the_case_package_from_the_case(users: Users, tmp_path: Path) -> None:
+    case = await open_demo_case(await users.server.login("clerk-yb1"))
+    page = await users.open(f"/audit/#/case/{case['id']}", "auditor")
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="导出证据包").click()
+    download = await downloading.value
+    assert download.suggested_filename == f"{case['number']}-证据包.zip"
+    await download.save_as(tmp_path / "package.zip")
+    with zipfile.ZipFile(tmp_path / "package.zip") as package:
+        assert {"manifest.json", "manifest.json.p7s", "index.html", "audit/events.json"} <= set(package.namelist())
+    timeline = (await (await users.server.login("auditor")).get(f"/api/cases/{case['id']}/timeline")).body
+    assert timeline[-1]["action"] == "case_package_exported"
