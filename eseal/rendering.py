@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from .documents import (
     ApprovalNotice,
+    CallEvidence,
     CaseFacts,
     Document,
     Issuance,
@@ -34,6 +37,8 @@ from .layout import (
     title_block,
 )
 from .seal import GeneratedSeal
+
+CHINA_TIME = timezone(timedelta(hours=8))
 
 APPEAL_NOTICE = (
     "如对本决定不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
@@ -146,7 +151,21 @@ def _issuance_fields(issuance: Issuance) -> list[tuple[str, str]]:
     if issuance.audit_anchor is not None:
         anchor = issuance.audit_anchor
         rows.append(("审计链", f"第 {anchor.seq} 条 {anchor.hash}"))
+    if issuance.call_evidence is not None:
+        rows += _call_fields(issuance.call_evidence)
     return rows
+
+
+def _call_fields(call: CallEvidence) -> list[tuple[str, str]]:
+    """The recorded call the decision was taken in or after, and each party's recording by its SHA-256."""
+    started = call.started_at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
+    if call.duration is None:
+        said = f"编号 {call.call_id}，{started} 开始，本文书在通话中签发"
+    else:
+        minutes, seconds = divmod(round(call.duration), 60)
+        said = f"编号 {call.call_id}，{started} 开始，时长 {minutes} 分 {seconds:02d} 秒"
+    recorded = [(f"录像 {r.label}", f"SHA-256 {r.sha256}") for r in call.recordings]
+    return [("视频连线", said), *(recorded or [("录像", "通话结束后归档，各方录像的 SHA-256 见核验页")])]
 
 
 def _check(case: CaseFacts, issuance: Issuance) -> None:
@@ -167,6 +186,5 @@ def _render(title: str, subtitle: str, case: CaseFacts, issuance: Issuance,
     )
     story = [*title_block(title, subtitle), *body, Spacer(1, 4 * mm), fields(rows),
              closing_block(units, issuance.issued_on, issuance.verify_url)]
-    keywords = issuance.audit_anchor.keyword() if issuance.audit_anchor else ""
     return build_pdf(story, title=f"{title} {case.case_number}",
-                     author=units[0].unit_name, footer=footer, keywords=keywords)
+                     author=units[0].unit_name, footer=footer, keywords=issuance.keywords())

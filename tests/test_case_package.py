@@ -260,3 +260,42 @@ async def test_the_offline_page_plays_the_recordings_beside_the_timeline(
     await page.wait_for_function(
         "[...document.querySelectorAll('.parties video')].every((v) => v.currentTime > 0.5 && !v.paused)")
     assert all(url.startswith("file://") for url in fetched), fetched
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, without line breaks (a long hash wraps in its table cell)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return "".join(page.get_textpage().get_text_range() for page in document).replace("\r", "").replace("\n", "")
+
+
+async def test_the_certificate_names_the_calls_recordings_and_the_package_agrees(exported: Exported) -> None:
+    from eseal import call_named_by
+
+    issued = next(d for d in exported.documents if d["kind"] == "approval")
+    pdf = exported.read(f"documents/{issued['id']}.pdf")
+    call_id, hashes = call_named_by(pdf) or ("", ())
+    recorded = sorted(r["sha256"] for r in exported.recordings)
+    assert call_id == exported.recordings[0]["call_id"] and sorted(hashes) == recorded
+    text = pdf_text(pdf)
+    assert f"视频连线编号 {call_id}" in text.replace("视频连线 ", "视频连线")
+    assert all(digest in text for digest in recorded)
+    with sqlite3.connect(exported.server.data_dir / "cunneng.db") as db:
+        code = db.execute("select verify_code from documents where id = ?", [issued["id"]]).fetchone()[0]
+    page = (await exported.server.anonymous().get(f"/verify/{code}")).body
+    assert call_id in page and all(digest in page for digest in recorded)
+    result = await asyncio.to_thread(verify, exported.package, exported.ca)
+    assert f"documents/{issued['id']}.pdf names the 2 recordings of call {call_id}: they are the package's" \
+        in result.stdout
+
+
+async def test_a_package_without_the_certified_recording_names_it(exported: Exported, tmp_path: Path) -> None:
+    def drop_a_recording(members: dict[str, bytes]) -> None:
+        members.pop(first_recording(members))
+
+    result = await asyncio.to_thread(verify, rewritten(exported, tmp_path / "cut.zip", drop_a_recording), exported.ca)
+    assert result.returncode == 1
+    listed = {m["path"]: m["sha256"] for m in exported.manifest()["members"]}
+    dropped = first_recording(dict.fromkeys(listed, b""))
+    assert f"names recording {listed[dropped]}" in result.stdout

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from eseal import (
     ApprovalNotice,
     AuditAnchor,
+    CallEvidence,
     CaseFacts,
     CertificateAuthority,
     Document,
@@ -40,6 +41,7 @@ from ..audit.chain import chain_head
 from ..cases.workflow import Action
 from ..config import CHINA_TZ
 from ..storage.database import first, insert, rows
+from .call_evidence import latest_call
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -80,6 +82,7 @@ class PlannedDocument:
     verify_code: str
     verify_url: str
     audit_anchor: AuditAnchor | None = None
+    call_evidence: CallEvidence | None = None
 
 
 def plan_document(
@@ -98,6 +101,7 @@ def plan_document(
         issued_on=act.at.astimezone(CHINA_TZ).date(),
         verify_code=code, verify_url=f"{base_url.rstrip('/')}/verify/{code}",
         audit_anchor=AuditAnchor(*head) if head else None,
+        call_evidence=latest_call(db, case["id"]),
     )
 
 
@@ -146,7 +150,8 @@ def _signers(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> tuple
 def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Document:
     """The approver_console document for the plan."""
     issuance = Issuance(issued_on=plan.issued_on, signatories=signatories, verify_url=plan.verify_url,
-                        footer=f"核验码 {plan.verify_code}", audit_anchor=plan.audit_anchor)
+                        footer=f"核验码 {plan.verify_code}", audit_anchor=plan.audit_anchor,
+                        call_evidence=plan.call_evidence)
     if plan.kind == "approval":
         return ApprovalNotice(plan.facts, issuance)
     if plan.kind == "supplement_receipt":
@@ -187,12 +192,15 @@ def record_document(
         "content_type": "application/pdf", "digest": stored.digest, "size": stored.size, "pages": None,
         "material": None, "created_by": act.actor.id, "created_at": act.when, "verify_code": plan.verify_code,
         "signed_by": json.dumps([s.unit_id for s in plan.signers]),
+        "call_id": plan.call_evidence.call_id if plan.call_evidence else None,
     }
     document_id = row["id"] = insert(db, "documents", row)
     act.log(db, "document_issued", case_id, {
         "document_id": document_id, "kind": plan.kind, "sha256": stored.digest,
         "signed_by": [s.unit_id for s in plan.signers],
         "audit_head": plan.audit_anchor.seq if plan.audit_anchor else None,
+        **({"call_id": plan.call_evidence.call_id,
+            "recordings": [r.sha256 for r in plan.call_evidence.recordings]} if plan.call_evidence else {}),
     })
     return row
 

@@ -59,6 +59,7 @@ def verify_command(args: argparse.Namespace) -> int:
 def verdict_text(path: Path, verdict: PackageVerdict) -> str:
     lines = [f"证据包 / Package: {path.name}  办件 / case {verdict.case_number}",
              f"  {verdict.members} 个文件 members, {verdict.events} 条审计事件 audit events"]
+    lines += [f"  · {line}" for line in verdict.notes]
     lines += [f"  ✗ {problem}" for problem in verdict.problems]
     lines.append("结论：通过，证据包完整，签名可信 / PASSED: intact, signed by this CA" if verdict.ok
                  else f"结论：未通过（{len(verdict.problems)} 处问题） / FAILED ({len(verdict.problems)} problems)")

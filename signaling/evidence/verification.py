@@ -37,6 +37,7 @@ class PackageVerdict:
     members: int = 0
     events: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the documents' named recordings were found to be
 
     @property
     def ok(self) -> bool:
@@ -67,12 +68,42 @@ def _verify(package: zipfile.ZipFile, trust: TrustAnchors) -> PackageVerdict:
         return verdict
     verdict.case_number = str(manifest["case"]["number"])
     verdict.members, verdict.events = len(manifest["members"]), len(manifest["events"])
-    verdict.problems += _member_problems(package, names - {MANIFEST, SIGNATURE}, manifest["members"])
+    problems, intact = _member_problems(package, names - {MANIFEST, SIGNATURE}, manifest["members"])
+    verdict.problems += problems
     if EVENTS in names:
         verdict.problems += _event_problems(package.read(EVENTS), manifest)
     if "audit/checkpoint.json" in names:
         verdict.problems += _checkpoint_problems(package.read("audit/checkpoint.json"), trust, manifest)
+    _check_certified_recordings(package, [m for m in manifest["members"] if m["path"] in intact], verdict)
     return verdict
+
+
+def _check_certified_recordings(package: zipfile.ZipFile, members: list[dict[str, Any]],
+                                verdict: PackageVerdict) -> None:
+    """Each issued document names its call's recordings by SHA-256: they must be the package's intact ones."""
+    from eseal import UnreadablePdf, call_named_by  # pyHanko (#9)
+
+    for member in members:
+        if not (member["path"].startswith("documents/") and member["path"].endswith(".pdf")):
+            continue
+        try:
+            named = call_named_by(package.read(member["path"]))
+        except (UnreadablePdf, KeyError):
+            continue  # a changed or removed document is already reported as such
+        if named is None or not named[1]:
+            continue
+        call_id, hashes = named
+        recorded = {m["sha256"] for m in members if m["path"].startswith(f"recordings/{call_id}-")}
+        if not recorded:
+            verdict.notes.append(f"{member['path']} names call {call_id}, whose recordings are not in the package"
+                                 " (deleted after their retention period)")
+            continue
+        missing = [digest for digest in hashes if digest not in recorded]
+        verdict.problems += [f"{member['path']} names recording {digest} of call {call_id}, which is not in the"
+                             " package" for digest in missing]
+        if not missing:
+            verdict.notes.append(f"{member['path']} names the {len(hashes)} recordings of call {call_id}:"
+                                     " they are the package's")
 
 
 def _signature_problems(manifest: bytes, signature: bytes, trust: TrustAnchors) -> list[str]:
@@ -91,16 +122,20 @@ def _signature_problems(manifest: bytes, signature: bytes, trust: TrustAnchors) 
     return []
 
 
-def _member_problems(package: zipfile.ZipFile, present: set[str], listed: list[dict[str, Any]]) -> list[str]:
-    problems = []
+def _member_problems(package: zipfile.ZipFile, present: set[str], listed: list[dict[str, Any]]
+                     ) -> tuple[list[str], set[str]]:
+    """What is wrong with the members, and which of them are intact."""
+    problems, intact = [], set()
     for member in listed:
         if member["path"] not in present:
             problems.append(f"member {member['path']} was removed")
         elif _sha256(package, member["path"]) != member["sha256"]:
             problems.append(f"member {member['path']} was changed (its SHA-256 differs from the manifest's)")
+        else:
+            intact.add(member["path"])
     problems += [f"member {name} was added (not in the manifest)"
                  for name in sorted(present - {m["path"] for m in listed}) if not name.endswith("/")]
-    return problems
+    return problems, intact
 
 
 def _sha256(package: zipfile.ZipFile, name: str) -> str:

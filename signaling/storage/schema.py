@@ -245,6 +245,7 @@ def _create_document_table(db: sqlite_utils.Database) -> None:
             "signed_by": str,
             "source_digest": str,  # a snapshot's clean still, re-marked for each other viewer; never served
             "deleted_at": str,
+            "call_id": str,  # an issued document: the recorded call its decision was taken in or after
         },
         pk="id",
         foreign_keys=[("case_id", "cases", "id")],
