@@ -38,7 +38,8 @@ def verify_page(registered: dict[str, Any] | None, code: str) -> str:
         facts = (
             f"<div class='box'><p>核验码 {escape(code)} 对应：{escape(registered['kind_name'])}，"
             f"办件编号 {escape(registered['case_number'])}，签发时间 {escape(registered['issued_at'][:16])}。</p>"
-            f"<p class='en'>SHA-256 {escape(registered['sha256'])}</p>{call_facts(registered['call'], registered['issued_at'])}</div>"
+            f"<p class='en'>SHA-256 {escape(registered['sha256'])}</p>"
+            f"{call_facts(registered['call'], registered['issued_at'])}</div>"
         )
     elif code:
         facts = "<div class='box bad'><p>没有找到这个核验码对应的文件。<span class='en'>Unknown code.</span></p></div>"

@@ -33,7 +33,7 @@ function replaySection() {
   const calls = new CallStage(stage, byCall(data.recordings).map((files) => callPlayer(files, fromFolder, () => {})));
   if (!calls.players.length) replace(stage, h("p", { class: "note" }, bi("本办件没有通话录像。", "No recordings.")));
   for (const player of calls.players) {
-    for (const screen of player.element.querySelectorAll(".screen")) screen.append(h("div", { class: "viewer-mark" }));
+    for (const frame of player.element.querySelectorAll(".video-frame")) frame.append(h("div", { class: "viewer-mark" }));
   }
   const events = timelineList(data.events, (at) => calls.locate(at), (at) => calls.seek(at));
   for (const item of events.querySelectorAll("li")) {

@@ -57,7 +57,7 @@ function icon(source, name) {
 function track(file, origin, source) {
   const video = h("video", { playsinline: true, preload: "none", "data-recording": file.id });
   const part = file.segment ? `（第 ${file.segment + 1} 段）` : "";
-  const figure = h("figure", { class: "party" }, h("div", { class: "screen" }, video), h("figcaption", {}, `${file.label}${part}`,
+  const figure = h("figure", { class: "party" }, h("div", { class: "video-frame" }, video), h("figcaption", {}, `${file.label}${part}`,
     file.recovered ? h("small", { class: "en" }, "（故障后恢复 recovered）") : null, " ", source.extra(file, video)));
   return {
     video, figure, src: source.src(file),
