@@ -19,6 +19,7 @@ from .browser import WAIT_MS, Users
 from .call_support import recorded_call
 from .mark_support import hidden_id, leaked, registered, taken_snapshot
 from .support import RunningServer, WallClock, open_demo_case, start_server
+from .test_certificate_call import sealed_recordings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SAID = "请把身份证正面对准镜头"
@@ -160,3 +161,23 @@ async def test_an_auditor_exports_the_case_package_from_the_case(users: Users, t
         assert {"manifest.json", "manifest.json.p7s", "index.html", "audit/events.json"} <= set(package.namelist())
     timeline = (await (await users.server.login("auditor")).get(f"/api/cases/{case['id']}/timeline")).body
     assert timeline[-1]["action"] == "case_package_exported"
+
+
+async def test_a_traced_still_opens_the_replay_at_its_second(users: Users, tmp_path: Path) -> None:
+    server = users.server
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    village, approver, _ = await recorded_call(server.base, case["id"], 5.0)
+    await village.close()
+    await approver.close()
+    recording = (await sealed_recordings(server, case["id"]))[0]
+    auditor = await server.login("auditor")
+    taken = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 3.0})
+    (tmp_path / "leak.jpg").write_bytes(leaked((await auditor.get_bytes(taken.body["image_url"]))[1]))
+    page = await users.open("/audit/#/trace", "auditor")
+    await page.locator("input[name=picture]").set_input_files(tmp_path / "leak.jpg")
+    await page.get_by_role("button", name="查出处").click()
+    await expect(page.locator(".trace-facts")).to_contain_text(f"{recording['label']} 的录像第 3 秒")
+    await page.get_by_role("link", name="从这一秒回放").click()
+    await expect(page.locator(f"video[data-recording='{recording['id']}']")).to_have_count(1)
+    await page.wait_for_function(
+        f"Math.abs(document.querySelector(\"video[data-recording='{recording['id']}']\").currentTime - 3) < 1")

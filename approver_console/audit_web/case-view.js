@@ -9,13 +9,14 @@ import { caseFlags } from "./flags.js";
 import { holdPanel } from "./hold.js";
 import { replayPanel } from "./replay.js";
 
-export function showAuditedCase(screen, id) {
-  return showCaseScreen(screen, id, (kase) => caseContent(kase));
+/** The case; opened at {recording, seconds} (a traced still's moment), its replay starts there. */
+export function showAuditedCase(screen, id, at = null) {
+  return showCaseScreen(screen, id, (kase) => caseContent(kase, at));
 }
 
-function caseContent(kase) {
+function caseContent(kase, at) {
   const flags = h("span", { class: "case-flags" }, caseFlags(kase));
-  const replay = replayPanel(kase);
+  const replay = replayPanel(kase, at);
   const held = (state) => {
     replace(flags, caseFlags(state));
     replay.refreshTimeline();

@@ -7,9 +7,11 @@ import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
 import { SnapshotStrip } from "/common/snapshots.js";
+import { instant } from "/common/times.js";
 
-/** The replay and the timeline; refreshTimeline() after an act on the case (a hold, a replay). */
-export function replayPanel(kase) {
+/** The replay and the timeline, cued at {recording, seconds} when given; refreshTimeline() after an act on
+ * the case (a hold, a replay). */
+export function replayPanel(kase, at = null) {
   const stage = h("div", { class: "replay-stage" }, h("p", {}, bi("正在读取录像……", "Loading recordings…")));
   const events = h("div", { class: "timeline-events" });
   let calls = new CallStage(stage, []);
@@ -18,6 +20,8 @@ export function replayPanel(kase) {
     (error) => replace(events, errorBox(error)));
   get(`/api/cases/${kase.id}/recordings`).then((recordings) => {
     calls = new CallStage(stage, byCall(recordings).map((files) => callPlayer(files, fromServer(), refreshTimeline)));
+    const cued = at && recordings.find((recording) => String(recording.id) === at.recording);
+    if (cued) calls.seek(instant(cued.started_at) + Number(at.seconds) * 1000);
     if (!calls.players.length) {
       replace(stage, h("p", { class: "note" }, bi("本办件没有通话录像（或已过保存期限）。", "No recordings.")));
     }
