@@ -6,6 +6,7 @@ import { CallStage, byCall, callPlayer } from "/common/call-player.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
+import { screenMark } from "/common/screen-mark.js";
 import { SnapshotStrip } from "/common/snapshots.js";
 import { instant } from "/common/times.js";
 
@@ -30,7 +31,7 @@ export function replayPanel(kase, at = null) {
     h("h2", {}, bi("通话录像与办件时间线", "Recordings and timeline")),
     h("div", { class: "replay-layout" }, stage,
       h("div", { class: "timeline-side", tabindex: 0, "aria-label": "办件时间线 Timeline" }, // scrolls by keyboard too
-        h("h3", {}, bi("办件时间线", "Timeline")), events)));
+        h("h3", {}, bi("办件时间线", "Timeline")), events)), screenMark(kase.id, "replay"));
   return { element, refreshTimeline };
 }
 

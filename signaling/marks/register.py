@@ -28,7 +28,7 @@ from .moments import moment_shown
 if TYPE_CHECKING:
     import sqlite_utils
 
-SNAPSHOT, DOCUMENT, CHAT = "snapshot", "document", "chat"
+SNAPSHOT, DOCUMENT, CHAT, SCREEN = "snapshot", "document", "chat", "screen"
 # What each kind of rendition is, as the trace shows it.
 WHAT_NAMES = {
     "live_still": "通话截图 a still of a live call",
@@ -39,6 +39,9 @@ WHAT_NAMES = {
     "document_download": "文书下载 an issued document downloaded",
     "chat_background": "聊天背景 the chat panel's background",
     "chat_transcript": "聊天记录导出 an exported chat transcript",
+    "screen_call": "通话页面屏幕水印 the screen of a live call",
+    "screen_replay": "回放页面屏幕水印 the screen of a replay",
+    "screen_document": "文件页面屏幕水印 the screen of a document",
     "case_package": "办件证据包 a case package exported (its pictures, the mark over its videos)",
 }
 
