@@ -29,7 +29,7 @@ from signaling.evidence.verification import verify_package
 
 from .browser import Users
 from .call_support import recorded_call
-from .mark_support import hidden_id, registered, town_snapshot
+from .mark_support import hidden_id, leaked, registered, town_snapshot
 from .scan_samples import small_scan
 from .scan_support import uploader
 from .support import RunningServer, WallClock, open_demo_case, start_server
@@ -255,6 +255,7 @@ async def test_the_offline_page_plays_the_recordings_beside_the_timeline(
     await expect(page.locator(".audit-timeline li")).to_have_count(len(exported.manifest()["events"]))
     await expect(page.locator(".parties video")).to_have_count(2)
     await users.look(page, "case package, offline")
+    assert hidden_id(leaked(await page.screenshot())) == exported.manifest()["mark_id"]  # a grab names the exporter
     await page.locator(".audit-timeline li[data-action=chat_message] button.seek").click()
     await page.locator("button[data-control=play]").click()
     await page.wait_for_function(

@@ -19,6 +19,7 @@ from playwright.async_api import Page, expect
 from .browser import Users
 from .call_pages import account_id, connected_call, remote_video_plays
 from .mark_support import hidden_id, registered
+from .support import open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 Leak = Callable[[Image.Image], Image.Image]
@@ -86,3 +87,17 @@ async def test_screenshots_of_a_call_and_a_replay_trace_to_their_viewers(users: 
     assert all(found[viewer, "JPEG 60, half size"] is not None for viewer in grabs), found
     mark = found["town-yb", "JPEG 60, half size"]
     assert registered(users.server, mark, "what, case_id") == ("screen_call", case["id"])
+
+
+async def test_the_screen_mark_is_drawn_for_whoever_sees_the_case_and_no_one_else(users: Users) -> None:
+    case = await open_demo_case(await users.server.login("clerk-yb1"))
+    town = await users.server.login("town-yb")
+    status, tile = await town.get_bytes(f"/api/cases/{case['id']}/screen-mark/document.png")
+    assert status == 200
+    with Image.open(io.BytesIO(tile)) as image:
+        assert (image.mode, image.size) == ("RGBA", (512, 512))
+        mark = hidden_id(Image.alpha_composite(Image.new("RGBA", image.size, (128, 128, 128, 255)), image))
+    assert registered(users.server, mark, "username, what") == ("town-yb", "screen_document")
+    other_village = await users.server.login("clerk-yb2")
+    assert (await other_village.get_bytes(f"/api/cases/{case['id']}/screen-mark/call.png"))[0] == 404
+    assert (await town.get_bytes(f"/api/cases/{case['id']}/screen-mark/desktop.png"))[0] == 404

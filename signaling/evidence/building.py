@@ -3,7 +3,7 @@
 Blocking (decrypting recordings, marking pictures, signing): the server runs it on a worker thread.
 Recordings and issued documents go in exactly as stored, so their SHA-256 equals what the audit log,
 the certificates and the 核验 page name; every picture (snapshots, scan pages, the chat transcript,
-the mark over the offline page's videos) is marked for the exporter with the export's mark id.
+the mark over the offline page) is marked for the exporter with the export's mark id.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ..calls.stored_recordings import public_recording
 from ..calls.transcript import transcript_png
 from ..documents.issuing import public_document
 from ..documents.listing import SCAN
-from ..marks.pictures import chat_background, marked_still
+from ..marks.pictures import marked_still, screen_mark
 from ..scans.formats import BY_CONTENT_TYPE
 from ..scans.tiles import PageSource, TileService
 from .contents import CaseContents, event_json, is_snapshot, shown_event
@@ -152,7 +152,7 @@ def _chat(writer: PackageWriter, contents: CaseContents) -> list[dict[str, Any]]
 def _offline_page(writer: PackageWriter, contents: CaseContents, page: dict[str, Any]) -> None:
     for name, source in STATIC.items():
         writer.add_bytes(name, source.read_bytes())
-    writer.add_bytes("page/mark.png", chat_background(contents.mark))
+    writer.add_bytes("page/mark.png", screen_mark(contents.mark))
     writer.add_bytes("page/player.js", player_script().encode())
     data = {**_about(contents), "head": {"seq": contents.head[0], "hash": contents.head[1]},
             "events": [shown_event(row) for row in contents.events], **page}

@@ -10,7 +10,7 @@ import { bi } from "/common/i18n.js";
 
 const data = window.CASE_PACKAGE;
 
-/** Files played from the folder, under a faint mark naming the exporter (the files themselves stay as recorded). */
+/** Files played from the folder (the files stay as recorded; the page wears the exporter's mark). */
 const fromFolder = {
   src: (file) => file.path,
   icons: "page/icons/",
@@ -32,9 +32,6 @@ function replaySection() {
   const stage = h("div", { class: "replay-stage" });
   const calls = new CallStage(stage, byCall(data.recordings).map((files) => callPlayer(files, fromFolder, () => {})));
   if (!calls.players.length) replace(stage, h("p", { class: "note" }, bi("本办件没有通话录像。", "No recordings.")));
-  for (const player of calls.players) {
-    for (const frame of player.element.querySelectorAll(".video-frame")) frame.append(h("div", { class: "viewer-mark" }));
-  }
   const events = timelineList(data.events, (at) => calls.locate(at), (at) => calls.seek(at));
   for (const item of events.querySelectorAll("li")) {
     const event = data.events.find((candidate) => String(candidate.seq) === item.dataset.seq);
@@ -72,4 +69,10 @@ function checkSection() {
       "The audit chain's last event at export.")));
 }
 
-replace(document.querySelector("main"), header(), replaySection(), filesSection(), chatSection(), checkSection());
+/** The exporter's screen mark over the whole page, as the server's pages wear their viewer's. */
+function exporterMark() {
+  return h("div", { class: "screen-mark", "aria-hidden": "true" });
+}
+
+replace(document.querySelector("main"), header(), replaySection(), filesSection(), chatSection(), checkSection(),
+  exporterMark());
