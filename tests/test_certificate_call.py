@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 from eseal import call_named_by
 
-from .call_support import recorded_call
+from .call_support import recorded_call, sealed_recordings
 from .support import RunningServer, WallClock, open_demo_case, start_server
 from .test_case_package import pdf_text
 
@@ -24,17 +23,6 @@ async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
     running = await start_server(tmp_path / "data", clock=WallClock())
     yield running
     await running.close()
-
-
-async def sealed_recordings(server: RunningServer, case_id: int) -> list[dict[str, Any]]:
-    """The case's recordings once both parties' are sealed (the media worker registers them after the call)."""
-    auditor = await server.login("auditor")
-    for _ in range(100):
-        found = (await auditor.get(f"/api/cases/{case_id}/recordings")).body
-        if len(found) == 2:
-            return list(found)
-        await asyncio.sleep(0.2)
-    raise AssertionError("the call's recordings were never sealed")
 
 
 async def test_a_decision_taken_in_a_call_names_it_and_the_verify_page_its_recordings(server: RunningServer) -> None:

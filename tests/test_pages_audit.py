@@ -16,10 +16,9 @@ from playwright.async_api import Page, expect
 from village_client.consult import Party
 
 from .browser import WAIT_MS, Users
-from .call_support import recorded_call
+from .call_support import recorded_call, replay_still
 from .mark_support import hidden_id, leaked, registered, taken_snapshot
 from .support import RunningServer, WallClock, open_demo_case, start_server
-from .test_certificate_call import sealed_recordings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SAID = "请把身份证正面对准镜头"
@@ -164,15 +163,8 @@ async def test_an_auditor_exports_the_case_package_from_the_case(users: Users, t
 
 
 async def test_a_traced_still_opens_the_replay_at_its_second(users: Users, tmp_path: Path) -> None:
-    server = users.server
-    case = await open_demo_case(await server.login("clerk-yb1"))
-    village, approver, _ = await recorded_call(server.base, case["id"], 5.0)
-    await village.close()
-    await approver.close()
-    recording = (await sealed_recordings(server, case["id"]))[0]
-    auditor = await server.login("auditor")
-    taken = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 3.0})
-    (tmp_path / "leak.jpg").write_bytes(leaked((await auditor.get_bytes(taken.body["image_url"]))[1]))
+    recording, still = await replay_still(users.server, 5.0, 3.0)
+    (tmp_path / "leak.jpg").write_bytes(leaked(still))
     page = await users.open("/audit/#/trace", "auditor")
     await page.locator("input[name=picture]").set_input_files(tmp_path / "leak.jpg")
     await page.get_by_role("button", name="查出处").click()

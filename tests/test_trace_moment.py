@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from .call_support import recorded_call
+from .call_support import recorded_call, replay_still, sealed_recordings
 from .mark_support import leaked, town_snapshot
 from .support import ApiClient, RunningServer, WallClock, open_demo_case, start_server
-from .test_certificate_call import sealed_recordings
 
 
 @pytest.fixture
@@ -58,16 +57,10 @@ async def test_a_live_snapshot_traces_to_the_second_of_the_recording(server: Run
 
 
 async def test_a_still_of_a_replay_and_a_copy_of_it_trace_to_its_second(server: RunningServer) -> None:
-    case = await open_demo_case(await server.login("clerk-yb1"))
-    village, approver, _ = await recorded_call(server.base, case["id"], 4.0)
-    await village.close()
-    await approver.close()
-    recording = (await sealed_recordings(server, case["id"]))[0]
+    recording, still = await replay_still(server, 4.0, 2.5)
     auditor = await server.login("auditor")
-    reply = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 2.5})
-    assert reply.status == 201, reply.body
-    moment = (await traced(auditor, (await auditor.get_bytes(reply.body["image_url"]))[1]))["shows"]
+    moment = (await traced(auditor, still))["shows"]
     assert (moment["recording_id"], moment["seconds"]) == (recording["id"], 2.5)
     town = await server.login("town-yb")  # someone else opens the auditor's snapshot: their copy shows the same
-    copy = await traced(auditor, (await town.get_bytes(reply.body["image_url"]))[1])
+    copy = await traced(auditor, (await town.get_bytes(recording["image_url"]))[1])
     assert copy["username"] == "town-yb" and copy["shows"]["seconds"] == 2.5
