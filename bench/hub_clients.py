@@ -20,6 +20,7 @@ from typing import Any
 
 from aiortc import RTCRtpTransceiver
 
+from protocol.words import HubMessage
 from village_client.peer import HubPeer
 
 from .frame_tap import tap_frames
@@ -105,11 +106,11 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
         if request.get("command") == "report":
             found = {pid: await peer.report() for pid, peer in peers.items()}
             print(json.dumps({"report": found}), flush=True)
-        elif request["message"]["type"] == "call-ended":  # the soak's calls come and go
+        elif request["message"]["type"] == HubMessage.MEDIA_ENDED:  # the soak's calls come and go
             ended = peers.pop(request["participant_id"], None)
             if ended is not None:
                 await ended.close()
-        elif request["message"]["type"] == "offer":
+        elif request["message"]["type"] == HubMessage.MEDIA_OFFER:
             participant_id = request["participant_id"]
             peers.setdefault(participant_id, LoadPeer(participant_id, video, audio)).offer(request["message"])
     await asyncio.gather(*(peer.close() for peer in peers.values()))

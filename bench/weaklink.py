@@ -37,6 +37,7 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.words import ClientMessage, ServerMessage
 from signaling.demo import DEMO_PASSWORD
 from tests.scan_samples import A4_600_DPI, save, scan_page
 from tests.support import ServeProcess, serve_process
@@ -133,8 +134,8 @@ async def in_village(link: VillageLink, mode: str, job: dict[str, Any]) -> dict[
 async def hub_samples(approver: Party, call_id: str, samples: list[dict[str, Any]]) -> None:
     """The hub's view of the village's stream, once a second (the approver asks, as its page does)."""
     while True:
-        await approver.connection.send({"type": "media.stats", "call_id": call_id})
-        reply = await approver.connection.expect("media.stats", call_id=call_id)
+        await approver.connection.send({"type": ClientMessage.MEDIA_STATS, "call_id": call_id})
+        reply = await approver.connection.expect(ServerMessage.MEDIA_STATS, call_id=call_id)
         village = [p for pid, p in reply["participants"].items() if pid != approver.account_id]
         if village:
             samples.append({"at": asyncio.get_running_loop().time(), **village[0]})

@@ -25,6 +25,7 @@ from aiortc.codecs.base import Encoder
 from aiortc.codecs.opus import OpusEncoder
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
+from protocol.words import ServerMessage
 from signaling.demo import DEMO_PASSWORD
 from tests.support import VALID_ID
 from village_client.consult import Party
@@ -103,7 +104,7 @@ async def consult(job: dict[str, Any]) -> dict[str, Any]:
     try:
         case_id = await open_case(village)
         await village.place_call(case_id)
-        await village.connection.expect("call.accepted", timeout=60)
+        await village.connection.expect(ServerMessage.CALL_ACCEPTED, timeout=60)
         started = time.monotonic()
         kbps: list[float] = []
         sampler = asyncio.create_task(bytes_sent_each_second(village, kbps))

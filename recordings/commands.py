@@ -70,7 +70,7 @@ def run_recover(args: argparse.Namespace) -> int:
     finally:
         claim.release()
     for item in recovered:
-        print(json.dumps(item.as_dict(), ensure_ascii=False))
+        print(json.dumps(item.as_json(), ensure_ascii=False))
     if recovered:
         print(f"已归档 {len(recovered)} 段录像，服务器启动时登记到通话 / archived {len(recovered)}; the server"
               " registers them to their calls when it starts (from the receipts in the work directory)",

@@ -50,21 +50,21 @@ class RecordedFile:
     recovered: bool
     receipt: str = ""  # the receipt's file name in the work directory, deleted once registered
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         """JSON-able (it crosses the worker pipe and is what a receipt holds)."""
         return {**asdict(self), "codecs": list(self.codecs)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RecordedFile:
+    def from_json(cls, data: dict[str, Any]) -> RecordedFile:
         return cls(**{**data, "codecs": tuple(data["codecs"])})
 
 
 def write_receipt(work_dir: Path, master: MasterKey, recorded: RecordedFile, name: str) -> RecordedFile:
     """Seal the recording's description into `name` + SUFFIX, durably, before its journal goes."""
-    recorded = RecordedFile.from_dict({**recorded.as_dict(), "receipt": name + SUFFIX})
+    recorded = RecordedFile.from_json({**recorded.as_json(), "receipt": name + SUFFIX})
     file_id = secrets.token_bytes(16)
     nonce = secrets.token_bytes(_NONCE)
-    plain = json.dumps(recorded.as_dict(), ensure_ascii=False).encode()
+    plain = json.dumps(recorded.as_json(), ensure_ascii=False).encode()
     blob = MAGIC + file_id + nonce + master.file_cipher(PURPOSE, file_id).encrypt(nonce, plain, MAGIC)
     path = work_dir / recorded.receipt
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -92,7 +92,7 @@ def read_receipts(work_dir: Path, master: MasterKey) -> list[RecordedFile]:
         except InvalidTag:
             logger.error("%s: not a readable recording receipt (another key, or damaged); left", path.name)
             continue
-        found.append(RecordedFile.from_dict({**json.loads(plain), "receipt": path.name}))
+        found.append(RecordedFile.from_json({**json.loads(plain), "receipt": path.name}))
     return found
 
 

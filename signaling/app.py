@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 from aiohttp import web
 
 from eseal import open_authority
+from protocol.messages import HubMessageBody
 from recordings import Archive, load_or_create_key
 
 from .access.accounts import hash_password
@@ -158,7 +159,7 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     center = CallCenter(app[DATABASE], app[AUDIT_LOG], app[CLOCK], settings, app[EVENTS])
 
-    async def to_participant(call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+    async def to_participant(call_id: str, participant_id: str, message: HubMessageBody) -> None:
         center.from_hub(call_id, participant_id, message)
 
     stun = [url for url in settings.ice_servers if url.startswith(("stun:", "stuns:"))]

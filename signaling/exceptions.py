@@ -6,6 +6,8 @@ The API middleware turns any `CunnengError` into the one JSON error shape
 
 from __future__ import annotations
 
+from protocol.messages import ErrorBody
+
 
 class CunnengError(Exception):
     """Base of every error the server reports to a user."""
@@ -20,7 +22,7 @@ class CunnengError(Exception):
         if code is not None:
             self.code = code
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> ErrorBody:
         """The API's error body."""
         return {"error": self.code, "message": self.message, "message_en": self.message_en}
 

@@ -119,10 +119,10 @@ class ClientPeer(HubPeer):
 
     def deliver(self, message: dict[str, Any]) -> None:
         """A message from the hub: offers are answered in arrival order."""
-        if message["type"] == "offer":
+        if message["type"] == "media.offer":
             self.offers.append(message)
             self.offer(message)
-        elif message["type"] == "call-ended":
+        elif message["type"] == "media.ended":
             self.ended = message
 
     def colours_from(self, participant_id: str) -> list[tuple[int, int, int]]:

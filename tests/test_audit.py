@@ -124,3 +124,25 @@ async def test_the_case_timeline_lists_its_events_in_order(server: RunningServer
     assert actions[:4] == ["case_opened", "case_start_review", "case_viewed", "case_approve"]
     assert [e["seq"] for e in timeline] == sorted(e["seq"] for e in timeline)
     assert timeline[0]["actor"] == "泉坝村窗口 赵兰" and timeline[0]["role"] == "village_clerk"
+
+
+async def test_a_case_redrawn_again_and_again_is_logged_viewed_once_per_ten_minutes(server: RunningServer) -> None:
+    """The pages redraw a case on every live event: the log keeps who looked and when, not every redraw."""
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+
+    def views() -> list[str]:
+        with events(server.data_dir) as db:
+            return [row[0] for row in db.execute(
+                "select actor from audit_events where action = 'case_viewed' and case_id = ? order by seq",
+                [case["id"]])]
+
+    for _ in range(3):
+        assert (await approver.get(f"/api/cases/{case['id']}")).status == 200
+    server.clock.advance(minutes=9, seconds=59)
+    await approver.get(f"/api/cases/{case['id']}")
+    await clerk.get(f"/api/cases/{case['id']}")
+    assert len(views()) == 2 and views()[0] != views()[1]
+    server.clock.advance(seconds=1)
+    await approver.get(f"/api/cases/{case['id']}")
+    assert len(views()) == 3 and views()[2] == views()[0]

@@ -48,8 +48,8 @@ async def test_a_backup_made_while_the_server_runs_restores_whole(tmp_path: Path
         _, certificate, pdf = await decide(server, "approve", {})
         (tmp_path / "certificate.pdf").write_bytes(pdf)
         # what a newer release may keep in the data directory: found by listing, backed up too
-        (data / "audit-checkpoints").mkdir()
-        (data / "audit-checkpoints" / "audit-checkpoint-1.json").write_text('{"seq": 1}')
+        (data / "newer-release").mkdir()
+        (data / "newer-release" / "state-1.json").write_text('{"seq": 1}')
 
         code, out, err = await cunneng("backup", "--data-dir", data, dest)  # while the server runs
         assert code == 0, err
@@ -78,7 +78,7 @@ async def test_a_backup_made_while_the_server_runs_restores_whole(tmp_path: Path
     assert code == 1 and "不是空的" in err
     code, out, err = await cunneng("restore", dest, restored)
     assert code == 0, err
-    assert (restored / "audit-checkpoints" / "audit-checkpoint-1.json").read_text() == '{"seq": 1}'
+    assert (restored / "newer-release" / "state-1.json").read_text() == '{"seq": 1}'
     assert (restored / "keys" / "archive.key").stat().st_mode & 0o777 == 0o600
 
     code, out, err = await cunneng("audit", "verify", "--data-dir", restored)

@@ -18,12 +18,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from PIL import Image
 
 from eseal import open_authority
 from eseal.certificates import new_key, server_names
 from eseal.pki import utc_now
 
-from .support import FakeClock, WallClock, free_port, start_server, trusting_root
+from .support import FakeClock, WallClock, free_port, open_demo_case, start_server, trusting_root
 
 ADDRESS = "127.0.0.2"  # the test namespace's second loopback address stands for the county address
 
@@ -192,3 +193,31 @@ def test_https_settings_that_cannot_work_are_refused_in_one_line(tmp_path: Path,
     assert done.returncode == 1 and says in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert not (tmp_path / "data").exists()
+
+
+async def test_village_commands_trust_the_county_root_given_with_ca(tmp_path: Path) -> None:
+    """A village PC's headless client reaches an https:// server the local CA certified once given its root."""
+    server = await start_server(tmp_path / "data", host=ADDRESS, tls=True, tls_names=(ADDRESS,))
+    try:
+        case = await open_demo_case(await server.login("clerk-yb1"))
+        scan = tmp_path / "户口簿.png"
+        Image.new("RGB", (600, 400), "white").save(scan)
+
+        async def upload(*trust: str) -> tuple[int | None, str]:
+            cli = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "signaling.cli", "village", "upload", "--server", server.base, *trust,
+                "--user", "clerk-yb1", "--password", "cunneng-demo", "--case", str(case["id"]), str(scan),
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            output, _ = await cli.communicate()
+            return cli.returncode, output.decode()
+
+        refused, says = await upload()
+        assert refused == 1 and "服务器证书不受信任" in says and "--ca" in says, says
+        missing, says = await upload("--ca", str(tmp_path / "nowhere.pem"))
+        assert missing == 2 and "根证书无法读取" in says and "Traceback" not in says, says
+        done, says = await upload("--ca", str(server.data_dir / "pki" / "root-ca.pem"))
+        assert done == 0, says
+        assert [d["filename"] for d in (await (await server.login("clerk-yb1")).get(
+            f"/api/cases/{case['id']}/documents")).body] == ["户口簿.png"]
+    finally:
+        await server.close()

@@ -63,7 +63,7 @@ class BrowserPeer:
     async def _run(self) -> None:
         while True:
             message = await self._inbox.get()
-            if message["type"] == "offer":
+            if message["type"] == "media.offer":
                 sdp = await self.page.evaluate("m => answerOffer(m)", message)
                 await self._hub.answer(self._call_id, self._participant_id, sdp)
 

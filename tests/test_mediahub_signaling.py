@@ -132,7 +132,7 @@ async def test_errors_cross_the_worker_boundary_as_the_same_class(
     await pool.open_call("c1")
     with pytest.raises(CallAlreadyOpen) as raised:
         await pool.open_call("c1")
-    assert raised.value.to_dict()["error"] == "call-already-open"
+    assert raised.value.as_json()["error"] == "call_already_open"
     assert raised.value.message == "通话已经开始"
     with pytest.raises(ParticipantNotFound):
         await pool.leave("c1", "ghost")

@@ -90,8 +90,8 @@ async def test_killed_worker_ends_its_call_and_the_pool_serves_others(
 
     os.kill(pool.worker_pid("c1") or 0, signal.SIGKILL)
     await eventually(lambda: all(peer.ended for peer in doomed))
-    assert {peer.ended["reason"] for peer in doomed if peer.ended} == {"media-worker-lost"}
-    assert ended.calls == [("c1", "media-worker-lost")]
+    assert {peer.ended["reason"] for peer in doomed if peer.ended} == {"media_worker_lost"}
+    assert ended.calls == [("c1", "media_worker_lost")]
     with pytest.raises(CallNotFound):
         await pool.join("c1", "late", "late")
 

@@ -29,8 +29,8 @@ async def test_a_kill_leaves_every_recording_registered_and_the_case_callable(tm
     call = result.call
     assert call["state"] == "ended"
     if kind == "worker":
-        assert call["end_reason"] == "media-worker-lost"
-        assert result.ended_told["reason"] == "media-worker-lost"
+        assert call["end_reason"] == "media_worker_lost"
+        assert result.ended_told["reason"] == "media_worker_lost"
     else:
         assert call["end_reason"] == "server_restarted"
         assert result.ended_told == {"type": "call.ended", "call_id": call["id"], "state": "ended",

@@ -47,6 +47,13 @@ async def test_a_snapshot_is_marked_for_its_taker_and_tied_to_its_audit_event(ca
         assert [d["kind"] for d in documents] == ["snapshot"]
 
 
+async def test_a_snapshot_reaches_the_others_case_views_at_once(calls_server: RunningServer) -> None:
+    async with connected_call(calls_server) as (village, approver, case):
+        _, taken = await town_snapshot(calls_server, village, approver)
+        pushed = await village.connection.expect("case.event", case_id=case["id"], event="snapshot_taken")
+        assert pushed["document"]["id"] == taken.body["document"]["id"]
+
+
 async def test_someone_else_opening_a_snapshot_gets_their_own_mark(calls_server: RunningServer) -> None:
     async with connected_call(calls_server) as (village, approver, _):
         town, taken = await town_snapshot(calls_server, village, approver)

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiortc import MediaStreamTrack
+
+from protocol.words import CallEndReason, ServerMessage
 
 from .connection import ServerError
 from .consult import CallRefused, Party
+from .server_options import untrusted_server_words
 from .tracks import file_tracks
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNANSWERED, EXIT_DROPPED = 0, 1, 2, 3, 4
 Printer = Callable[[str], None]
 STATUS_EVERY = 5.0  # seconds between the lines saying what arrived
 WATCH_EVERY = 0.2  # how soon a dropped call is noticed
-ENDED_NORMALLY = ("hung_up", "left")  # someone hung up; any other end of an answered call is a drop
+# Someone hung up; any other end of an answered call is a drop.
+ENDED_NORMALLY = (CallEndReason.HUNG_UP, CallEndReason.LEFT)
 
 
 @dataclass(frozen=True)
@@ -29,15 +35,20 @@ class CallOptions:
     case_id: int
     video_file: str | None
     duration: float
+    trust: ssl.SSLContext | None = None  # the county's root, for an https:// server the local CA certified
 
 
 async def village_call(options: CallOptions, out: Printer) -> int:
     """Place the call, hold it for the duration printing what arrives, hang up; an exit code."""
     audio, video = file_tracks(options.video_file) if options.video_file else (None, None)
     try:
-        party = await Party.sign_in(options.server, options.user, options.password, **tracks(audio, video))
+        party = await Party.sign_in_trusting(options.trust, options.server, options.user, options.password,
+                                             **tracks(audio, video))
     except ServerError as error:
         out(f"无法登录 cannot sign in: {error.body.get('message')} {error.body.get('message_en')}")
+        return EXIT_REFUSED
+    except aiohttp.ClientConnectorCertificateError as error:
+        out(" ".join(untrusted_server_words(error)))
         return EXIT_REFUSED
     try:
         return await _hold(party, options, out)
@@ -56,9 +67,10 @@ async def _hold(party: Party, options: CallOptions, out: Printer) -> int:
         out(f"无法发起视频 call refused: {error.error.get('message')} {error.error.get('message_en')}")
         return EXIT_REFUSED
     out(f"calling: call {call_id} is ringing at the town/district window")
+    outcomes = (ServerMessage.CALL_ACCEPTED, ServerMessage.CALL_ENDED)
     answered = await party.connection.wait_for(
-        lambda m: m.get("call_id") == call_id and m.get("type") in ("call.accepted", "call.ended"), 120, "answer")
-    if answered["type"] == "call.ended":
+        lambda m: m.get("call_id") == call_id and m.get("type") in outcomes, 120, "answer")
+    if answered["type"] == ServerMessage.CALL_ENDED:
         out("无人接听 no one answered")
         return EXIT_UNANSWERED
     out(f"connected: answered by {answered['by']}")

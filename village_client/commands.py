@@ -11,8 +11,7 @@ import sys
 from typing import Any
 
 from .scan_commands import add_upload_command, add_watch_command
-
-DEFAULT_SERVER = "http://127.0.0.1:8080"
+from .server_options import UntrustedRoot, add_server_options, server_trust
 
 
 def register(commands: Any) -> None:
@@ -29,11 +28,6 @@ def village_group(commands: Any) -> Any:
     return commands.add_group("village", "村窗口 the village window from the command line")
 
 
-def add_server_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", default=os.environ.get("CUNNENG_SERVER", DEFAULT_SERVER),
-                        help=f"server URL (env CUNNENG_SERVER; default {DEFAULT_SERVER})")
-
-
 def add_call_command(village: Any) -> None:
     parser = village.add_parser(
         "call", help="发起视频 place a video consult as the village window, headless",
@@ -41,7 +35,7 @@ def add_call_command(village: Any) -> None:
                     " Exit 0: the call was held; 1: sign-in or call refused; 3: no one answered;"
                     " 4: the call dropped.",
     )
-    add_server_option(parser)
+    add_server_options(parser)
     parser.add_argument("--user", required=True, help="village clerk account")
     parser.add_argument("--password", help="password (asked for when not given)")
     parser.add_argument("--case", type=int, required=True, help="case id")
@@ -60,8 +54,13 @@ def call_command(args: argparse.Namespace) -> int:
     if args.video and not os.path.exists(args.video):
         print(f"找不到视频文件 no such file: {args.video}", file=sys.stderr)
         return 2
+    try:
+        trust = server_trust(args.ca)
+    except UntrustedRoot as error:
+        print(error, file=sys.stderr)
+        return 2
     options = CallOptions(args.server, args.user, args.password or getpass.getpass("密码 Password: "),
-                          args.case, args.video, args.duration)
+                          args.case, args.video, args.duration, trust)
     return asyncio.run(village_call(options, lambda line: print(line, flush=True)))
 
 
@@ -72,7 +71,7 @@ def add_selftest_command(commands: Any) -> None:
                     " A headless village and approver run a complete consult; one line per step,"
                     " `ok <step> <seconds>` or `FAIL <step> <reason>`; exit 0 only if every step passed.",
     )
-    add_server_option(parser)
+    add_server_options(parser)
     parser.add_argument("--village-user", default="clerk-yb1", help="village clerk account (default clerk-yb1)")
     parser.add_argument("--approver-user", default="town-yb",
                         help="an approver of that village's town (default town-yb)")
@@ -87,6 +86,11 @@ def selftest_command(args: argparse.Namespace) -> int:
     from .selftest import Selftest, run_selftest  # aiortc, PyAV and pyHanko: for this command only (#9)
 
     logging.basicConfig(level=logging.ERROR)
+    try:
+        trust = server_trust(args.ca)
+    except UntrustedRoot as error:
+        print(error, file=sys.stderr)
+        return 2
     test = Selftest(args.server, args.village_user, args.approver_user, args.password, args.item,
-                    out=lambda line: print(line, flush=True))
+                    out=lambda line: print(line, flush=True), trust=trust)
     return 0 if asyncio.run(run_selftest(test)) else 1

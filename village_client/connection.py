@@ -10,6 +10,11 @@ from typing import Any
 
 import aiohttp
 
+from protocol.messages import ClientMessageBody, Hello
+from protocol.words import ClientMessage, ServerMessage
+
+from .server_options import trusting_session
+
 logger = logging.getLogger(__name__)
 
 Match = Callable[[dict[str, Any]], bool]
@@ -43,8 +48,7 @@ class ServerConnection:
 
         `trust`: what an https:// server's certificate must chain to, when not the system's roots
         (the county's root, say)."""
-        connector = aiohttp.TCPConnector(ssl=trust) if trust is not None else None
-        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), connector=connector)
+        session = trusting_session(trust, aiohttp.ClientTimeout(total=60))
         try:
             async with session.post(f"{base_url.rstrip('/')}/api/login",
                                     json={"username": username, "password": password}) as reply:
@@ -77,12 +81,13 @@ class ServerConnection:
         """Open the WebSocket, say hello, and return the welcome (ICE servers, queue)."""
         url = self.base_url.replace("http", "ws", 1) + "/ws"
         self.socket = await self.session.ws_connect(url, heartbeat=20)
-        await self.socket.send_json({"type": "hello", "token": self.token})
+        hello: Hello = {"type": ClientMessage.HELLO, "token": self.token}
+        await self.socket.send_json(hello)
         self._reader = asyncio.ensure_future(self._read())
-        self.welcome = await self.expect("welcome")
+        self.welcome = await self.expect(ServerMessage.WELCOME)
         return self.welcome
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: ClientMessageBody) -> None:
         assert self.socket is not None, "open_signaling first"
         await self.socket.send_json(message)
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiortc import MediaStreamTrack
 
+from protocol.words import ClientMessage, ServerMessage
+
 from .connection import ServerConnection
 from .peer import HubPeer, Received
 from .tracks import PatternCamera, Tone
@@ -52,8 +54,8 @@ class Party:
 
     async def place_call(self, case_id: int) -> str:
         """Ask for a video consult on a case; returns the call id once it rings."""
-        await self.connection.send({"type": "call.request", "case_id": case_id})
-        ringing = await self._expect_or_error("call.ringing")
+        await self.connection.send({"type": ClientMessage.CALL_REQUEST, "case_id": case_id})
+        ringing = await self._expect_or_error(ServerMessage.CALL_RINGING)
         self._start(ringing["call_id"])
         return ringing["call_id"]
 
@@ -63,28 +65,29 @@ class Party:
         if queue:
             call_id = queue[0]["call"]["id"]
         else:
-            call_id = (await self.connection.expect("call.incoming", timeout=timeout))["call_id"]
+            call_id = (await self.connection.expect(ServerMessage.CALL_INCOMING, timeout=timeout))["call_id"]
         await self.accept(call_id)
         return call_id
 
     async def accept(self, call_id: str) -> None:
         """Answer a call ringing at our unit (接听)."""
         self._start(call_id)
-        await self.connection.send({"type": "call.accept", "call_id": call_id})
+        await self.connection.send({"type": ClientMessage.CALL_ACCEPT, "call_id": call_id})
 
     async def join(self, call_id: str) -> None:
         """Enter a live call (joint review, or coming back after a drop) with a new peer."""
         if self.peer is not None:
             await self.peer.close()
         self._start(call_id)
-        await self.connection.send({"type": "call.join", "call_id": call_id})
+        await self.connection.send({"type": ClientMessage.CALL_JOIN, "call_id": call_id})
 
     async def hang_up(self) -> None:
         if self.call_id is not None:
-            await self.connection.send({"type": "call.hangup", "call_id": self.call_id})
+            await self.connection.send({"type": ClientMessage.CALL_HANGUP, "call_id": self.call_id})
 
     async def send_chat(self, text: str) -> None:
-        await self.connection.send({"type": "chat.send", "call_id": self.call_id, "text": text})
+        assert self.call_id is not None, "not in a call"
+        await self.connection.send({"type": ClientMessage.CHAT_SEND, "call_id": self.call_id, "text": text})
 
     def received_from(self, account_id: str) -> Received:
         assert self.peer is not None, "not in a call"
@@ -98,7 +101,7 @@ class Party:
         return self.received_from(account_id)
 
     async def wait_ended(self, timeout: float = 15) -> dict[str, Any]:
-        return await self.connection.expect("call.ended", timeout=timeout, call_id=self.call_id)
+        return await self.connection.expect(ServerMessage.CALL_ENDED, timeout=timeout, call_id=self.call_id)
 
     async def close(self) -> None:
         if self.peer is not None:
@@ -111,19 +114,19 @@ class Party:
                             lambda sdp: self._send_answer(call_id, sdp))
 
     async def _send_answer(self, call_id: str, sdp: str) -> None:
-        await self.connection.send({"type": "media.answer", "call_id": call_id, "sdp": sdp})
+        await self.connection.send({"type": ClientMessage.MEDIA_ANSWER, "call_id": call_id, "sdp": sdp})
 
     def _on_message(self, message: dict[str, Any]) -> None:
         if message.get("call_id") != self.call_id or self.peer is None:
             return
-        if message["type"] == "media.offer":
+        if message["type"] == ServerMessage.MEDIA_OFFER:
             self.peer.offer(message)
-        elif message["type"] == "call.ended":
+        elif message["type"] == ServerMessage.CALL_ENDED:
             self.ended = message
 
     async def _expect_or_error(self, kind: str, timeout: float = 15) -> dict[str, Any]:
-        message = await self.connection.wait_for(lambda m: m.get("type") in (kind, "error"), timeout, kind)
-        if message["type"] == "error":
+        message = await self.connection.wait_for(lambda m: m.get("type") in (kind, ServerMessage.ERROR), timeout, kind)
+        if message["type"] == ServerMessage.ERROR:
             raise CallRefused(message)
         return message
 

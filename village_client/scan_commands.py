@@ -13,21 +13,18 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from .exceptions import VillageClientError
 from .progress import ProgressBar
+from .server_options import UntrustedRoot, add_server_options, server_trust, trusting_session
 from .uploader import ScanUploader, login
 from .watch import watch_folder
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
 def add_upload_options(parser: argparse.ArgumentParser) -> None:
     """Where to send scans and as whom: the server, the clerk, the case and the material."""
-    parser.add_argument("--server", default=os.environ.get("CUNNENG_SERVER", DEFAULT_SERVER),
-                        help=f"server URL (env CUNNENG_SERVER; default {DEFAULT_SERVER})")
+    add_server_options(parser)
     parser.add_argument("--user", default=os.environ.get("CUNNENG_USER"), required="CUNNENG_USER" not in os.environ,
                         help="village clerk account (env CUNNENG_USER)")
     parser.add_argument("--password", default=os.environ.get("CUNNENG_PASSWORD"),
@@ -87,8 +84,13 @@ Job = Callable[[argparse.Namespace, ScanUploader], Awaitable[int]]
 
 async def _with_uploader(args: argparse.Namespace, job: Job) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        trust = server_trust(args.ca)
+    except UntrustedRoot as error:
+        print(f"错误 error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     password = args.password or getpass.getpass("密码 Password: ")
-    async with aiohttp.ClientSession() as session:
+    async with trusting_session(trust) as session:
         try:
             token = await login(session, args.server, args.user, password)
             uploader = ScanUploader(session, args.server, token, patience=args.patience,

@@ -23,6 +23,7 @@ import aiohttp
 
 from .chunks import Chunk, ChunkPlan, Pieces, Progress, Tally, read_chunk
 from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
+from .server_options import untrusted_server_words
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ async def login(session: aiohttp.ClientSession, server: str, username: str, pass
     try:
         async with session.post(url, json={"username": username, "password": password}) as response:
             body = await response.json(content_type=None)
+    except aiohttp.ClientConnectorCertificateError as error:
+        raise ServerUnreachable(*untrusted_server_words(error)) from error
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         raise ServerUnreachable(f"无法连接服务器 {server}。", f"Cannot reach {server}: {error}") from error
     if response.status != 200:

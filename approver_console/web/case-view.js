@@ -5,11 +5,15 @@ import { caseFacts, decisionBox, itemTitles, materialList, overdueFlag, reviewLi
 import { keep, showCaseScreen } from "/common/case-screen.js";
 import { h } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
+import { CaseEvent } from "/common/wire.js";
 import { decisionPanel } from "./decisions.js";
 import { departmentOpinionPanel, sendToDepartmentsPanel } from "./joint-review.js";
 import { scansPanel } from "./scans-panel.js";
 import { caseSnapshots } from "./snapshot.js";
 import { timelinePanel } from "./timeline.js";
+
+/** What happens to a case's calls. */
+export const CALL_EVENTS = [CaseEvent.CALL_ACCEPTED, CaseEvent.CALL_ENDED, CaseEvent.CALL_UNANSWERED, CaseEvent.CALL_CANCELLED];
 
 /** The case screen; resolves to {layout, kase} (see showCaseScreen); onEvent(event) after each pushed change. */
 export function showCase(screen, id, account, onEvent) {
@@ -19,7 +23,7 @@ export function showCase(screen, id, account, onEvent) {
     snapshots ||= caseSnapshots(kase);
     return caseContent(kase, account, redraw, scans, snapshots.element);
   }, (event) => {
-    if (event.event.startsWith("call_")) snapshots.refresh(); // stills others took in the call
+    if (event.event === CaseEvent.SNAPSHOT_TAKEN || CALL_EVENTS.includes(event.event)) snapshots.refresh(); // others' stills
     onEvent(event);
   });
 }

@@ -8,7 +8,8 @@ import { h, replace } from "/common/dom.js";
 import { whileShown } from "/common/emitter.js";
 import { bi } from "/common/i18n.js";
 import { pageSignaling } from "/common/signaling.js";
-import { showCase } from "./case-view.js";
+import { ServerMessage } from "/common/wire.js";
+import { CALL_EVENTS, showCase } from "./case-view.js";
 import { ringsHere, takeAnswer } from "./ringing.js";
 import { snapshotButton } from "./snapshot.js";
 
@@ -17,7 +18,7 @@ export async function showLiveCase(screen, id, account) {
   const refresh = () => {
     if (area && activeCall()?.area !== area) area.showIdle();
   };
-  const shown = await showCase(screen, id, account, (event) => event.event.startsWith("call_") && refresh());
+  const shown = await showCase(screen, id, account, (event) => CALL_EVENTS.includes(event.event) && refresh());
   if (!shown) return;
   const { layout, kase } = shown;
   area = showCallArea(layout, kase, account, {
@@ -25,7 +26,8 @@ export async function showLiveCase(screen, id, account) {
   });
   const answering = takeAnswer(kase.id);
   if (answering) area.enter("accept", answering);
-  whileShown(layout, pageSignaling(), "call.incoming", (message) => message.case.id === kase.id && refresh());
+  whileShown(layout, pageSignaling(), ServerMessage.CALL_INCOMING,
+    (message) => message.case.id === kase.id && refresh());
 }
 
 /** While no call is on this screen: the village's presence, and 接听 or 加入 when there is a call. */
@@ -58,7 +60,7 @@ function villagePresence(kase) {
         : bi(`村窗口（${kase.village_name}）不在线`, "Village window offline"));
   };
   draw();
-  whileShown(line, signaling, "presence", draw);
-  whileShown(line, signaling, "welcome", draw);
+  whileShown(line, signaling, ServerMessage.PRESENCE, draw);
+  whileShown(line, signaling, ServerMessage.WELCOME, draw);
   return line;
 }

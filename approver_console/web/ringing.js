@@ -4,6 +4,7 @@
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { go } from "/common/router.js";
+import { ServerMessage } from "/common/wire.js";
 
 const BEEP_EVERY_MS = 2500;
 const ringing = new Map(); // call id → {callId, kase, caller}
@@ -31,16 +32,16 @@ export function showRinging(bar, signaling) {
     beeper.ring(ringing.size > 0);
     bar.dataset.beeping = String(ringing.size > 0);
   };
-  signaling.on("welcome", (welcome) => {
+  signaling.on(ServerMessage.WELCOME, (welcome) => {
     ringing.clear();
     for (const { call, case: kase } of welcome.queue || []) ringing.set(call.id, { callId: call.id, kase, caller: "" });
     draw();
   });
-  signaling.on("call.incoming", (message) => {
+  signaling.on(ServerMessage.CALL_INCOMING, (message) => {
     ringing.set(message.call_id, { callId: message.call_id, kase: message.case, caller: message.caller });
     draw();
   });
-  for (const type of ["call.taken", "call.accepted", "call.ended"]) {
+  for (const type of [ServerMessage.CALL_TAKEN, ServerMessage.CALL_ACCEPTED, ServerMessage.CALL_ENDED]) {
     signaling.on(type, (message) => ringing.delete(message.call_id) && draw());
   }
   draw();

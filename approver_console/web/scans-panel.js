@@ -10,6 +10,7 @@ import { formatDateTime } from "/common/format.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
 import { pageSignaling } from "/common/signaling.js";
+import { CaseEvent, ServerMessage } from "/common/wire.js";
 import { scanDialog } from "./scan-viewer.js";
 
 /** The panel for a case: made once per case screen and put back after each redraw. */
@@ -40,10 +41,10 @@ export function scansPanel(kase) {
     (documents) => documents.forEach((scan) => add(scan, fresh)),
     (error) => shown.size || replace(empty, errorBox(error)));
   const signaling = pageSignaling();
-  whileShown(panel, signaling, "case.event", (event) => {
-    if (event.case_id === kase.id && event.event === "scan_added") add(event.document, true);
+  whileShown(panel, signaling, ServerMessage.CASE_EVENT, (event) => {
+    if (event.case_id === kase.id && event.event === CaseEvent.SCAN_ADDED) add(event.document, true);
   });
-  whileShown(panel, signaling, "welcome", () => refresh(true)); // back after a drop: what came meanwhile
+  whileShown(panel, signaling, ServerMessage.WELCOME, () => refresh(true)); // back after a drop: what came meanwhile
   refresh(false);
   return panel;
 }

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.words import CaseEvent
 from recordings import StoredObject
 
 from ..appkeys import ARCHIVE, AUTHORITY, CLOCK, DATABASE, EVENTS, SETTINGS
@@ -84,9 +85,10 @@ async def act(request: web.Request) -> web.StreamResponse:
 def announce(app: web.Application, case: dict[str, Any], what: str) -> None:
     """Tell the pages of everyone who sees the case (pushed over signaling): its new state, its new document."""
     audience = case_audience(case, [review["unit_id"] for review in case["reviews"]])
-    app[EVENTS].publish(case["id"], {"type": "case_updated", "what": what, "state": case["state"]}, audience)
+    app[EVENTS].publish(case["id"], {"type": CaseEvent.CASE_UPDATED, "what": what, "state": case["state"]}, audience)
     if case.get("issued_document"):
-        app[EVENTS].publish(case["id"], {"type": "document_issued", "document": case["issued_document"]}, audience)
+        issued = {"type": CaseEvent.DOCUMENT_ISSUED, "document": case["issued_document"]}
+        app[EVENTS].publish(case["id"], issued, audience)
 
 
 async def issue_and_store(app: web.Application, plan: PlannedDocument) -> StoredObject:

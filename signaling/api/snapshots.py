@@ -8,13 +8,15 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.words import CaseEvent
 from recordings import NoPictureThere
 
 from ..access.authz import authorize
-from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, SCAN_WORKERS
+from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, EVENTS, SCAN_WORKERS
 from ..audit.acts import Act
 from ..calls.snapshots import live_still, record_snapshot, recording_still, snapshot_case
 from ..calls.stored_recordings import recording_for_replay
+from ..cases.events import case_audience
 from ..cases.handling import load_case
 from ..exceptions import Conflict, InvalidInput
 from ..marks.pictures import marked_still
@@ -75,4 +77,7 @@ async def kept_snapshot(request: web.Request, act: Act, case: dict[str, Any], sh
     clean, stored = await asyncio.gather(loop.run_in_executor(app[SCAN_WORKERS], archive.put, [still]),
                                          loop.run_in_executor(app[SCAN_WORKERS], archive.put, [shown]))
     document = await app[DATABASE].run(record_snapshot, act, case, shows, mark, clean, stored)
+    _, review_units = await app[DATABASE].read(load_case, case["id"])
+    app[EVENTS].publish(case["id"], {"type": CaseEvent.SNAPSHOT_TAKEN, "document": document},
+                        case_audience(case, review_units))  # the others' case views show it at once
     return json_response({"document": document, "image_url": f"/api/documents/{document['id']}/file"}, status=201)

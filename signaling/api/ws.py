@@ -13,6 +13,9 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
+from protocol.messages import ErrorMessage, MediaStats, Pong, Welcome
+from protocol.words import ClientMessage, CloseCode, ServerMessage
+
 from ..access.accounts import session_account
 from ..access.roles import Account
 from ..appkeys import CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
@@ -30,7 +33,6 @@ logger = logging.getLogger(__name__)
 api = Api()
 
 HELLO_SECONDS = 10
-CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN = 4401, 4403
 
 CALL_ID = text("通话编号", 32)
 CANDIDATE = {"type": ["object", "null"], "title": "ICE 候选", "properties": {
@@ -38,15 +40,15 @@ CANDIDATE = {"type": ["object", "null"], "title": "ICE 候选", "properties": {
     "sdpMLineIndex": {"type": ["integer", "null"], "minimum": 0, "maximum": 64},
 }}
 MESSAGES: dict[str, dict[str, Any]] = {
-    "call.request": obj(["case_id"], case_id={"type": "integer", "title": "办件编号", "minimum": 1}),
-    "call.accept": obj(["call_id"], call_id=CALL_ID),
-    "call.join": obj(["call_id"], call_id=CALL_ID),
-    "call.hangup": obj(["call_id"], call_id=CALL_ID),
-    "media.answer": obj(["call_id", "sdp"], call_id=CALL_ID, sdp=text("SDP", 100_000)),
-    "media.candidate": obj(["call_id", "candidate"], call_id=CALL_ID, candidate=CANDIDATE),
-    "media.stats": obj(["call_id"], call_id=CALL_ID),
-    "chat.send": obj(["call_id", "text"], call_id=CALL_ID, text=text("消息", 2000, pattern=r"\S")),
-    "ping": obj([]),
+    ClientMessage.CALL_REQUEST: obj(["case_id"], case_id={"type": "integer", "title": "办件编号", "minimum": 1}),
+    ClientMessage.CALL_ACCEPT: obj(["call_id"], call_id=CALL_ID),
+    ClientMessage.CALL_JOIN: obj(["call_id"], call_id=CALL_ID),
+    ClientMessage.CALL_HANGUP: obj(["call_id"], call_id=CALL_ID),
+    ClientMessage.MEDIA_ANSWER: obj(["call_id", "sdp"], call_id=CALL_ID, sdp=text("SDP", 100_000)),
+    ClientMessage.MEDIA_CANDIDATE: obj(["call_id", "candidate"], call_id=CALL_ID, candidate=CANDIDATE),
+    ClientMessage.MEDIA_STATS: obj(["call_id"], call_id=CALL_ID),
+    ClientMessage.CHAT_SEND: obj(["call_id", "text"], call_id=CALL_ID, text=text("消息", 2000, pattern=r"\S")),
+    ClientMessage.PING: obj([]),
 }
 for schema in MESSAGES.values():
     schema["properties"]["type"] = {"type": "string"}
@@ -58,7 +60,8 @@ Handler = Callable[[CallCenter, Client, dict[str, Any]], Awaitable[None]]
 async def _stats(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
     center.member_client(client, message["call_id"])
     figures = await center.media.stats(message["call_id"]) if center.media else {}
-    client.send({"type": "media.stats", "call_id": message["call_id"], "participants": figures})
+    stats: MediaStats = {"type": ServerMessage.MEDIA_STATS, "call_id": message["call_id"], "participants": figures}
+    client.send(stats)
 
 
 async def _answer_sdp(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
@@ -74,22 +77,23 @@ async def _candidate(center: CallCenter, client: Client, message: dict[str, Any]
 
 
 async def _pong(center: CallCenter, client: Client, message: dict[str, Any]) -> None:
-    client.send({"type": "pong"})
+    pong: Pong = {"type": ServerMessage.PONG}
+    client.send(pong)
 
 
 HANDLERS: dict[str, Handler] = {
-    "call.request": lambda center, client, m: center.request(client, m["case_id"]),
-    "call.accept": lambda center, client, m: center.answer(client, m["call_id"]),
-    "call.join": lambda center, client, m: center.join(client, m["call_id"]),
-    "call.hangup": lambda center, client, m: center.hang_up(client, m["call_id"]),
-    "media.answer": _answer_sdp,
-    "media.candidate": _candidate,
-    "media.stats": _stats,
-    "chat.send": lambda center, client, m: center.chat(client, m["call_id"], m["text"].strip()),
-    "ping": _pong,
+    ClientMessage.CALL_REQUEST: lambda center, client, m: center.request(client, m["case_id"]),
+    ClientMessage.CALL_ACCEPT: lambda center, client, m: center.answer(client, m["call_id"]),
+    ClientMessage.CALL_JOIN: lambda center, client, m: center.join(client, m["call_id"]),
+    ClientMessage.CALL_HANGUP: lambda center, client, m: center.hang_up(client, m["call_id"]),
+    ClientMessage.MEDIA_ANSWER: _answer_sdp,
+    ClientMessage.MEDIA_CANDIDATE: _candidate,
+    ClientMessage.MEDIA_STATS: _stats,
+    ClientMessage.CHAT_SEND: lambda center, client, m: center.chat(client, m["call_id"], m["text"].strip()),
+    ClientMessage.PING: _pong,
 }
 # Entering a call someone may not enter closes their socket with the reason.
-ENTERING = ("call.accept", "call.join")
+ENTERING = (ClientMessage.CALL_ACCEPT, ClientMessage.CALL_JOIN)
 
 
 @api.route("GET", "/ws", "信令 Signaling WebSocket: hello with the session token, then call messages "
@@ -120,20 +124,21 @@ async def _hello(request: web.Request, socket: web.WebSocketResponse) -> Account
     """The first message must be {"type": "hello", "token": ...} within a few seconds."""
     try:
         first = parse_json(await socket.receive_str(timeout=HELLO_SECONDS))
-        if not isinstance(first, dict) or first.get("type") != "hello" or not isinstance(first.get("token"), str):
+        hello = isinstance(first, dict) and first.get("type") == ClientMessage.HELLO
+        if not hello or not isinstance(first.get("token"), str):
             raise NotAuthenticated("请先发送 hello 和登录令牌。", "Send hello with the session token first.")
         return await request.app[DATABASE].read(session_account, first["token"], request.app[CLOCK]())
     except (asyncio.TimeoutError, TypeError, InvalidInput, NotAuthenticated) as error:
         reason = error.message_en if isinstance(error, CunnengError) else "hello expected"
-        await socket.close(code=CLOSE_UNAUTHENTICATED, message=reason.encode()[:120])
+        await socket.close(code=CloseCode.UNAUTHENTICATED, message=reason.encode()[:120])
         return None
 
 
-async def _welcome(app: web.Application, client: Client) -> dict[str, Any]:
+async def _welcome(app: web.Application, client: Client) -> Welcome:
     settings, account = app[SETTINGS], client.account
     queue = await app[DATABASE].read(ringing_calls, account)
     return {
-        "type": "welcome", "account": account.public(),
+        "type": ServerMessage.WELCOME, "account": account.public(),
         "ice_servers": ice_servers_for(settings.ice_servers, settings.turn_secret, account.username,
                                        app[CLOCK](), settings.turn_ttl_seconds),
         "queue": queue, "presence": app[CALL_CENTER].presence.snapshot(),
@@ -145,7 +150,7 @@ async def _forward_case_events(app: web.Application, client: Client) -> None:
     only the cases the account itself sees (an admin shares the district's unit but sees none)."""
     async with app[EVENTS].subscribe(units=[client.account.unit_id], viewer=client.account) as subscription:
         async for event in subscription:
-            client.send({**event, "type": "case.event", "event": event["type"]})
+            client.send({**event, "type": ServerMessage.CASE_EVENT, "event": event["type"]})
 
 
 async def _handle(center: CallCenter, client: Client, raw: str) -> None:
@@ -162,13 +167,12 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
             await HANDLERS[message["type"]](center, client, message)
         except (Forbidden, NotFound) as refused:
             if message["type"] in ENTERING and refused.code != "call_not_found":
-                await client.socket.close(code=CLOSE_FORBIDDEN, message=refused.message_en.encode()[:120])
+                await client.socket.close(code=CloseCode.FORBIDDEN, message=refused.message_en.encode()[:120])
                 return
             raise
-    except CunnengError as error:
-        client.send({"type": "error", **error.as_json(), "ref": ref})
-    except MediaError as error:
-        client.send({"type": "error", **error.to_dict(), "ref": ref})
+    except (CunnengError, MediaError) as error:
+        answer: ErrorMessage = {"type": ServerMessage.ERROR, **error.as_json(), "ref": ref}
+        client.send(answer)
     except Exception:
         logger.exception("account %s: message failed", client.account.id)
         client.send(_error("internal", "服务器内部错误,请重试。", "Internal server error.", ref))
@@ -178,5 +182,5 @@ def _unknown(kind: object) -> CunnengError:
     return InvalidInput(f"不认识的消息类型「{kind}」。", f"Unknown message type {kind!r}.", code="unknown_message")
 
 
-def _error(code: str, message: str, message_en: str, ref: Any) -> dict[str, Any]:
-    return {"type": "error", "error": code, "message": message, "message_en": message_en, "ref": ref}
+def _error(code: str, message: str, message_en: str, ref: Any) -> ErrorMessage:
+    return {"type": ServerMessage.ERROR, "error": code, "message": message, "message_en": message_en, "ref": ref}

@@ -32,7 +32,7 @@ class ArchiveRecording:
         return self._recorder.party(party_id, label)
 
     async def close(self) -> list[dict[str, Any]]:
-        return [f.as_dict() for f in await self._recorder.close()]
+        return [f.as_json() for f in await self._recorder.close()]
 
 
 def open_call_recording(call_id: str, options: dict[str, Any]) -> ArchiveRecording:
@@ -56,4 +56,4 @@ def unregistered_recordings(archive: Archive, work_dir: Path) -> list[dict[str, 
         from recordings import recover_leftovers  # PyAV only when there is something to remux (#9)
 
         recover_leftovers(archive, work_dir)
-    return [f.as_dict() for f in read_receipts(work_dir, archive.master_key)]
+    return [f.as_json() for f in read_receipts(work_dir, archive.master_key)]

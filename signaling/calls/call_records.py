@@ -10,6 +10,8 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import CallEndReason, CallState
+
 from ..access.authz import authorize, may
 from ..access.jurisdictions import get_unit
 from ..access.roles import Account
@@ -22,9 +24,8 @@ from ..storage.database import first, insert, rows
 if TYPE_CHECKING:
     import sqlite_utils
 
-OPEN_STATES = ("ringing", "active")
-SERVER_RESTARTED = "server_restarted"  # the end reason of a call a killed server left open
-END_STATES = {"ended": "通话结束", "unanswered": "无人接听", "cancelled": "已取消"}
+OPEN_STATES = (CallState.RINGING.value, CallState.ACTIVE.value)  # as SQL: in ('ringing', 'active')
+END_STATES = {CallState.ENDED: "通话结束", CallState.UNANSWERED: "无人接听", CallState.CANCELLED: "已取消"}
 
 
 def get_call(db: sqlite_utils.Database, call_id: str) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def request_call(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str,
     authorize(act.actor, "call.request", case, review_units)
     if first(db, f"select id from calls where case_id = ? and state in {OPEN_STATES}", [case_id]):
         raise Conflict("该办件已有正在进行或等待接听的视频连线。", "This case already has an open call.")
-    call = {"id": secrets.token_hex(8), "case_id": case_id, "state": "ringing",
+    call = {"id": secrets.token_hex(8), "case_id": case_id, "state": CallState.RINGING,
             "requested_by": act.actor.id, "requested_at": act.when}
     db.table("calls").insert(call)
     targets = call_targets(db, case, review_units)
@@ -73,9 +74,9 @@ def answer_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, 
     call = get_call(db, call_id)
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.answer", case, review_units)
-    if call["state"] != "ringing":
+    if call["state"] != CallState.RINGING:
         raise Conflict("这个视频连线已被接听或已结束。", "The call was answered or has ended.", code="call_taken")
-    db.table("calls").update(call_id, {"state": "active", "accepted_by": act.actor.id, "accepted_at": act.when})
+    db.table("calls").update(call_id, {"state": CallState.ACTIVE, "accepted_by": act.actor.id, "accepted_at": act.when})
     act.log(db, "call_accepted", case["id"], {"call_id": call_id})
     return get_call(db, call_id)
 
@@ -85,7 +86,7 @@ def join_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, An
     call = get_call(db, call_id)
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.join", case, review_units)
-    if call["state"] != "active":
+    if call["state"] != CallState.ACTIVE:
         raise Conflict("这个视频连线还未接通或已经结束。", "The call is not active.", code="call_not_active")
     present = first(db, "select id from call_participants where call_id = ? and account_id = ? and left_at is null",
                     [call_id, act.actor.id])
@@ -112,7 +113,7 @@ def leave_call(db: sqlite_utils.Database, act: Act, call_id: str) -> None:
     act.log(db, "call_left", get_call(db, call_id)["case_id"], {"call_id": call_id})
 
 
-def end_call(db: sqlite_utils.Database, act: Act, call_id: str, reason: str) -> dict[str, Any]:
+def end_call(db: sqlite_utils.Database, act: Act, call_id: str, reason: CallEndReason) -> dict[str, Any]:
     """Close the call: ended (with its duration), unanswered or cancelled; idempotent."""
     call = get_call(db, call_id)
     if call["state"] not in OPEN_STATES:
@@ -133,7 +134,7 @@ def close_calls_left_open(db: sqlite_utils.Database, act: Act) -> list[dict[str,
     closed = []
     for call in rows(db, f"select * from calls where state in {OPEN_STATES} order by requested_at"):
         duration = _to_last_activity(db, call["id"], call["accepted_at"]) if call["accepted_at"] else None
-        closed.append(_close(db, act, call, SERVER_RESTARTED, duration))
+        closed.append(_close(db, act, call, CallEndReason.SERVER_RESTARTED, duration))
     return closed
 
 
@@ -157,12 +158,12 @@ def _to_last_activity(db: sqlite_utils.Database, call_id: str, accepted_at: str)
     return round(max(0.0, (last - accepted).total_seconds()), 1)
 
 
-def _close(db: sqlite_utils.Database, act: Act, call: dict[str, Any], reason: str,
+def _close(db: sqlite_utils.Database, act: Act, call: dict[str, Any], reason: CallEndReason,
            duration: float | None) -> dict[str, Any]:
-    if call["state"] == "active":
-        state = "ended"
+    if call["state"] == CallState.ACTIVE:
+        state = CallState.ENDED
     else:
-        state = reason if reason in END_STATES else "cancelled"
+        state = CallState(reason) if reason in END_STATES else CallState.CANCELLED
     call_id = call["id"]
     db.table("calls").update(call_id, {"state": state, "ended_at": act.when, "end_reason": reason,
                                        "duration": duration})

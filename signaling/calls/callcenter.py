@@ -10,10 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from protocol.messages import (
+    CallAnswered,
+    CallEnded,
+    CallIncoming,
+    CallMember,
+    CallParticipants,
+    HubMessageBody,
+    PresenceMessage,
+)
 from protocol.tasks import BackgroundTasks
+from protocol.words import (
+    CallEndReason,
+    CallState,
+    CaseEvent,
+    HubMessage,
+    MediaEndReason,
+    ParticipantState,
+    ServerMessage,
+)
 
 from ..access.roles import SYSTEM, Account, Role
 from ..audit.acts import Act
@@ -40,10 +59,10 @@ class Member:
     client: Client | None
     grace: asyncio.TimerHandle | None = None
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> CallMember:
         return {"account_id": self.account.id, "name": self.account.display_name,
                 "role": str(self.account.role), "unit_id": self.account.unit_id,
-                "state": "connected" if self.client else "reconnecting"}
+                "state": ParticipantState.CONNECTED if self.client else ParticipantState.RECONNECTING}
 
 
 @dataclass
@@ -90,12 +109,12 @@ class CallCenter:
             if member is not None and member.client is client:
                 await self._lose(live, member)
             elif live.caller.id == client.account.id and not live.members and live.ringing:
-                await self.finish(live, "cancelled")
+                await self.finish(live, CallEndReason.CANCELLED)
         if self.presence.remove(client):
             self._broadcast_presence()
 
     def _broadcast_presence(self) -> None:
-        message = {"type": "presence", "units": self.presence.snapshot()}
+        message: PresenceMessage = {"type": ServerMessage.PRESENCE, "units": self.presence.snapshot()}
         for client in self.presence.all():
             client.send(message)
 
@@ -112,8 +131,9 @@ class CallCenter:
         live.ringing = asyncio.get_running_loop().call_later(
             self.settings.ring_seconds, lambda: self._tasks.spawn(self._unanswered(live))
         )
-        client.send({"type": "call.ringing", "call_id": live.id, "case": case})
-        incoming = {"type": "call.incoming", "call_id": live.id, "case": case, "caller": client.account.display_name}
+        client.send({"type": ServerMessage.CALL_RINGING, "call_id": live.id, "case": case})
+        incoming: CallIncoming = {"type": ServerMessage.CALL_INCOMING, "call_id": live.id, "case": case,
+                                  "caller": client.account.display_name}
         for target in self._answerers(live):
             target.send(incoming)
 
@@ -122,7 +142,7 @@ class CallCenter:
 
     async def _unanswered(self, live: LiveCall) -> None:
         if live.id in self.calls and not live.members:
-            await self.finish(live, "unanswered")
+            await self.finish(live, CallEndReason.UNANSWERED)
 
     async def answer(self, client: Client, call_id: str) -> None:
         """The first approver to answer takes the call; the village and the approver enter the room."""
@@ -135,12 +155,14 @@ class CallCenter:
             await self._open_media(live)
             for account, connection in ((live.caller, self._connection_of(live.caller)), (client.account, client)):
                 await self._enter(live, account, connection)
-        taken = {"type": "call.taken", "call_id": call_id, "by": client.account.display_name}
+        taken: CallAnswered = {"type": ServerMessage.CALL_TAKEN, "call_id": call_id, "by": client.account.display_name}
         for other in self._answerers(live):
             if other is not client:
                 other.send(taken)
-        self._tell(live, {"type": "call.accepted", "call_id": call_id, "by": client.account.display_name})
-        self._publish(live, "call_accepted")
+        accepted: CallAnswered = {"type": ServerMessage.CALL_ACCEPTED, "call_id": call_id,
+                                  "by": client.account.display_name}
+        self._tell(live, accepted)
+        self._publish(live, CaseEvent.CALL_ACCEPTED)
 
     def _connection_of(self, account: Account) -> Client | None:
         return next(iter(self.presence.of(account.id)), None)
@@ -199,7 +221,7 @@ class CallCenter:
         """The caller ends the call (or withdraws it while ringing); another party just leaves."""
         live = self._live(call_id)
         if client.account.id == live.caller.id:
-            await self.finish(live, "cancelled" if live.ringing else "hung_up")
+            await self.finish(live, CallEndReason.CANCELLED if live.ringing else CallEndReason.HUNG_UP)
         elif client.account.id in live.members:
             await self.leave(live, client.account)
 
@@ -216,11 +238,11 @@ class CallCenter:
                 await self.media.leave(live.id, str(account.id))
         approvers = [m for m in live.members.values() if m.account.role in ANSWERING_ROLES]
         if account.id == live.caller.id or not approvers:
-            await self.finish(live, "left")
+            await self.finish(live, CallEndReason.LEFT)
         else:
             self._tell_members(live)
 
-    async def finish(self, live: LiveCall, reason: str, actor: Account = SYSTEM) -> None:
+    async def finish(self, live: LiveCall, reason: CallEndReason, actor: Account = SYSTEM) -> None:
         """End the call for everyone: the record, the media, and each party's screen."""
         if self.calls.pop(live.id, None) is None:
             return
@@ -230,35 +252,37 @@ class CallCenter:
             if member.grace:
                 member.grace.cancel()
         stored: list[dict[str, Any]] = []
-        if self.media and live.media_open and reason != "media-worker-lost":
+        if self.media and live.media_open and reason != CallEndReason.MEDIA_WORKER_LOST:
             stored = await self.media.close_call(live.id)
         call = await self.database.run(end_call, self.act(actor), live.id, reason)
         if self.adoption is not None:
             await self.adoption.register(stored)
-            if reason == "media-worker-lost":
+            if reason == CallEndReason.MEDIA_WORKER_LOST:
                 self.adoption.wake()  # its journals are free now: archive and register them at once
         ended = ended_message(call)
         self._tell(live, ended)
         for target in self._answerers(live):
             target.send(ended)
-        self._publish(live, f"call_{call['state']}")
+        self._publish(live, CaseEvent(f"call_{call['state']}"))
 
-    async def media_ended(self, call_id: str, reason: str) -> None:
-        """The media worker of a call died: the call ends with a clear reason."""
+    async def media_ended(self, call_id: str, reason: MediaEndReason) -> None:
+        """The media worker of a call died: the call ends with the same reason (media_worker_lost)."""
         live = self.calls.get(call_id)
         if live is not None:
-            await self.finish(live, reason)
+            await self.finish(live, CallEndReason(reason))
 
     # --- media and chat ----------------------------------------------------------------
 
-    def from_hub(self, call_id: str, participant_id: str, message: dict[str, Any]) -> None:
-        """A hub message for one participant: offers and connection state go to its socket."""
+    def from_hub(self, call_id: str, participant_id: str, message: HubMessageBody) -> None:
+        """A hub message for one participant: offers and connection states go to its socket as they are.
+
+        The hub's media.ended is not passed on: the call's end comes as call.ended, with its reason.
+        """
         live = self.calls.get(call_id)
         member = live.members.get(int(participant_id)) if live else None
-        if member is None or member.client is None or message["type"] == "call-ended":
+        if member is None or member.client is None or message["type"] == HubMessage.MEDIA_ENDED:
             return
-        kind = {"offer": "media.offer", "connection-state": "media.state"}.get(message["type"], message["type"])
-        member.client.send({**message, "type": kind, "call_id": call_id})
+        member.client.send({**message, "call_id": call_id})
 
     def member_client(self, client: Client, call_id: str) -> LiveCall:
         """The live call, once the client is known to be in it."""
@@ -272,7 +296,7 @@ class CallCenter:
         """A chat message, stored on the case and shown to every participant."""
         live = self.member_client(client, call_id)
         message = await self.database.run(post_message, self.act(client.account), call_id, text)
-        self._tell(live, {"type": "chat.message", **message})
+        self._tell(live, {"type": ServerMessage.CHAT_MESSAGE, **message})
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -282,7 +306,7 @@ class CallCenter:
             raise NotFound("通话不存在或已结束。", "No such live call.", code="call_not_found")
         return live
 
-    def _tell(self, live: LiveCall, message: dict[str, Any]) -> None:
+    def _tell(self, live: LiveCall, message: Mapping[str, Any]) -> None:
         """Every connected party of the call, the caller included while it rings."""
         clients = {m.client for m in live.members.values() if m.client}
         if not live.members:
@@ -291,21 +315,22 @@ class CallCenter:
             client.send(message)
 
     def _tell_members(self, live: LiveCall) -> None:
-        self._tell(live, {"type": "call.participants", "call_id": live.id,
-                          "participants": [m.public() for m in live.members.values()]})
+        participants: CallParticipants = {"type": ServerMessage.CALL_PARTICIPANTS, "call_id": live.id,
+                                          "participants": [m.public() for m in live.members.values()]}
+        self._tell(live, participants)
 
-    def _publish(self, live: LiveCall, what: str) -> None:
+    def _publish(self, live: LiveCall, what: CaseEvent) -> None:
         self.events.publish(live.case_id, {"type": what, "call_id": live.id}, live.audience)
 
     async def close(self) -> None:
         """Server shutdown: end every live call."""
         for live in list(self.calls.values()):
-            await self.finish(live, "server_stopped")
+            await self.finish(live, CallEndReason.SERVER_STOPPED)
         await self._tasks.wait()
 
 
 
-def ended_message(call: dict[str, Any]) -> dict[str, Any]:
+def ended_message(call: dict[str, Any]) -> CallEnded:
     """How a call ended, as its parties are told."""
-    return {"type": "call.ended", "call_id": call["id"], "state": call["state"], "reason": call["end_reason"],
-            "duration": call["duration"]}
+    return {"type": ServerMessage.CALL_ENDED, "call_id": call["id"], "state": CallState(call["state"]),
+            "reason": CallEndReason(call["end_reason"]), "duration": call["duration"]}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiohttp import web
+
+from protocol.words import CloseCode
 
 from ..access.roles import Account
 
@@ -23,16 +25,16 @@ class Client:
     def __init__(self, account: Account, socket: web.WebSocketResponse) -> None:
         self.account = account
         self.socket = socket
-        self._outbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self._outbox: asyncio.Queue[Mapping[str, Any] | None] = asyncio.Queue(OUTBOX_LIMIT)
         self._writer = asyncio.ensure_future(self._write())
 
-    def send(self, message: dict[str, Any]) -> None:
-        """Queue a message; never waits."""
+    def send(self, message: Mapping[str, Any]) -> None:
+        """Queue a message (one of protocol.messages'); never waits."""
         try:
             self._outbox.put_nowait(message)
         except asyncio.QueueFull:
             logger.warning("account %s: client not reading, closing it", self.account.id)
-            asyncio.ensure_future(self.socket.close(code=4408, message=b"too slow"))
+            asyncio.ensure_future(self.socket.close(code=CloseCode.TOO_SLOW, message=b"too slow"))
 
     async def close(self) -> None:
         """Stop writing (after what is queued) and wait for the writer."""

@@ -7,13 +7,15 @@ import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import CallEndReason
+
 from ..access.authz import authorize
 from ..access.roles import Account
 from ..audit.acts import Act
 from ..cases.handling import load_case
 from ..exceptions import NotFound
 from ..storage.database import first, insert, rows
-from .call_records import SERVER_RESTARTED, lengthen_to_last_media
+from .call_records import lengthen_to_last_media
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -39,7 +41,7 @@ def register_recordings(db: sqlite_utils.Database, act: Act, files: list[dict[st
                  [stored["call_id"], stored["party_id"], stored["segment"], stored["digest"]]):
             continue
         _register(db, act, call["case_id"], stored)
-        if call["end_reason"] == SERVER_RESTARTED:
+        if call["end_reason"] == CallEndReason.SERVER_RESTARTED:
             lengthen_to_last_media(db, stored["call_id"], call["accepted_at"])
     return [name for name in settled if name]
 

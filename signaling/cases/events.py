@@ -7,7 +7,7 @@ sees — the same rule as `GET /api/cases/{id}` (authz.sees_case) — so an admi
 the district's unit but sees no case, hears nothing. The WebSocket layer forwards each
 account's queue to its connection; tests subscribe directly.
 
-    events.publish(case_id, {"type": "scan_added", ...}, case_audience(case, review_units))
+    events.publish(case_id, {"type": CaseEvent.SCAN_ADDED, ...}, case_audience(case, review_units))
     async with events.subscribe(units=[account.unit_id], viewer=account) as subscription:
         event = await subscription.get()       # or: async for event in subscription
 

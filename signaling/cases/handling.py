@@ -32,6 +32,8 @@ from .workflow import APPROVER_ACTIONS, RUNNING_STATES, STATE_NAMES, Action, Sta
 if TYPE_CHECKING:
     import sqlite_utils
 
+VIEW_LOGGED_EVERY = timedelta(minutes=10)
+
 
 def load_case(db: sqlite_utils.Database, case_id: int) -> tuple[dict[str, Any], list[str]]:
     """The case row and the units it was sent to, or NotFound."""
@@ -194,9 +196,13 @@ def _with_collected(materials: list[dict[str, Any]], collected: str | None) -> l
 
 
 def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, Any]:
-    """The case detail, with the view written to the audit log."""
+    """The case detail, with the view written to the audit log (once per account, case and VIEW_LOGGED_EVERY:
+    the pages redraw a case on each live event, and an auditor wants who looked, not every redraw)."""
     detail = case_detail(db, act.actor, case_id, act.at)
-    act.log(db, "case_viewed", case_id)
+    last = first(db, "select at from audit_events where case_id = ? and action = 'case_viewed' and actor_id = ?"
+                 " order by seq desc limit 1", [case_id, act.actor.id])
+    if last is None or act.at - datetime.fromisoformat(last["at"]) >= VIEW_LOGGED_EVERY:
+        act.log(db, "case_viewed", case_id)
     return detail
 
 

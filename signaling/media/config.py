@@ -34,13 +34,13 @@ class MediaConfig:
             if not isinstance(server, dict) or "urls" not in server:
                 raise InvalidMediaConfig(f"ICE server needs 'urls': {server!r}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         """JSON form, sent to each worker process."""
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> MediaConfig:
-        """Inverse of to_dict."""
+    def from_json(cls, data: dict[str, Any]) -> MediaConfig:
+        """Inverse of as_json."""
         return cls(
             ice_servers=list(data.get("ice_servers", [])),
             video_codec=str(data.get("video_codec", "vp8")),

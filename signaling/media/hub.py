@@ -13,17 +13,20 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from protocol.messages import HubMessageBody
+from protocol.words import MediaEndReason
+
 from .config import MediaConfig
 from .exceptions import CallAlreadyOpen, CallNotFound
-from .outbox import call_ended_message
+from .outbox import media_ended
 from .recording import open_recording
 from .room import Room
 
 logger = logging.getLogger(__name__)
 
-HubEmit = Callable[[str, str, dict[str, Any]], None]
+HubEmit = Callable[[str, str, HubMessageBody], None]
 
-CALL_CLOSED = call_ended_message("closed", "通话已结束", "The call has ended.")
+CALL_CLOSED = media_ended(MediaEndReason.CLOSED, "通话已结束", "The call has ended.")
 
 
 class MediaHub:
@@ -45,7 +48,7 @@ class MediaHub:
         logger.info("%s: opened (recording %s)", call_id, "on" if opened else "off")
 
     async def join(self, call_id: str, participant_id: str, label: str) -> None:
-        """Add a participant; the hub's offer reaches them as an "offer" message."""
+        """Add a participant; the hub's offer reaches them as a "media.offer" message."""
         room = self._room(call_id)
         async with room.lock:
             await room.join(participant_id, label)
@@ -71,7 +74,7 @@ class MediaHub:
             await room.leave(participant_id)
 
     async def close_call(self, call_id: str) -> list[dict[str, Any]]:
-        """End a call: every participant gets "call-ended"; the recording's stored files."""
+        """End a call: every participant gets "media.ended"; the recording's stored files."""
         room = self._rooms.pop(call_id, None)
         if room is None:
             raise CallNotFound(f"call {call_id} is not open")

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+
+from protocol.messages import HubMessageBody, MediaEnded
+from protocol.words import HubMessage, MediaEndReason
 
 logger = logging.getLogger(__name__)
 
 # send(call_id, participant_id, message): the WebSocket layer's way to reach a client.
-Send = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+Send = Callable[[str, str, HubMessageBody], Awaitable[None]]
 
 
-def call_ended_message(reason: str, message_zh: str, message_en: str) -> dict[str, str]:
+def media_ended(reason: MediaEndReason, message_zh: str, message_en: str) -> MediaEnded:
     """The last message every participant of an ended call gets."""
-    return {"type": "call-ended", "reason": reason, "message": message_zh, "message_en": message_en}
+    return {"type": HubMessage.MEDIA_ENDED, "reason": reason, "message": message_zh, "message_en": message_en}
 
 
 class Outbox:
@@ -23,10 +25,10 @@ class Outbox:
 
     def __init__(self, send: Send) -> None:
         self._send = send
-        self._queues: dict[tuple[str, str], asyncio.Queue[dict[str, Any]]] = {}
+        self._queues: dict[tuple[str, str], asyncio.Queue[HubMessageBody]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def post(self, call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+    def post(self, call_id: str, participant_id: str, message: HubMessageBody) -> None:
         """Queue a message; called from synchronous hub code."""
         key = (call_id, participant_id)
         queue = self._queues.get(key)
@@ -42,12 +44,12 @@ class Outbox:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _deliver(self, key: tuple[str, str], queue: asyncio.Queue[dict[str, Any]]) -> None:
+    async def _deliver(self, key: tuple[str, str], queue: asyncio.Queue[HubMessageBody]) -> None:
         while not queue.empty():
             message = queue.get_nowait()
             try:
                 await self._send(key[0], key[1], message)
             except Exception:
-                logger.exception("%s %s: could not deliver %s", key[0], key[1], message.get("type"))
+                logger.exception("%s %s: could not deliver %s", key[0], key[1], message["type"])
         # Nothing awaits between the empty check and here, so no message can be stranded.
         del self._queues[key]

@@ -17,7 +17,9 @@ from aiortc import RTCIceCandidate, RTCPeerConnection, RTCSessionDescription
 from aiortc.exceptions import InvalidAccessError, InvalidStateError, OperationError
 from aiortc.sdp import SessionDescription, candidate_from_sdp
 
+from protocol.messages import HubMessageBody
 from protocol.tasks import BackgroundTasks
+from protocol.words import HubMessage, MediaState
 
 from .config import MediaConfig
 from .exceptions import (
@@ -34,7 +36,7 @@ from .stats import transport_stats
 
 logger = logging.getLogger(__name__)
 
-Emit = Callable[[dict[str, Any]], None]
+Emit = Callable[[HubMessageBody], None]
 
 
 class Participant:
@@ -159,7 +161,7 @@ class Participant:
         self._offer_pending = True
         self._emit(
             {
-                "type": "offer",
+                "type": HubMessage.MEDIA_OFFER,
                 "sdp": self.pc.localDescription.sdp,
                 "publish": {kind: t.mid for kind, t in self._publish.items()},
                 "tracks": [track for slot in self.slots for track in slot.describe()],
@@ -169,7 +171,7 @@ class Participant:
     def _on_connection_state(self) -> None:
         state = self.pc.connectionState
         logger.info("%s %s: connection %s", self.call_id, self.participant_id, state)
-        self._emit({"type": "connection-state", "state": state})
+        self._emit({"type": HubMessage.MEDIA_STATE, "state": MediaState(state)})
 
 
 def _parse_sdp(sdp: str) -> SessionDescription:

@@ -2,8 +2,8 @@
 
 The signaling layer talks only to MediaWorkerPool. With workers > 0 each call lives in
 one worker process, chosen as the least loaded when the call opens; the server process
-only relays JSON lines. A worker that dies ends its calls with a "call-ended" message
-(reason "media-worker-lost") to each participant and is replaced (with `idle_stop`, when the
+only relays JSON lines. A worker that dies ends its calls with a "media.ended" message
+(reason "media_worker_lost") to each participant and is replaced (with `idle_stop`, when the
 next call comes); other calls go on.
 
 With `idle_stop` the workers run only while they are needed: they start when a call is
@@ -20,11 +20,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from protocol.messages import WorkerEvent
 from protocol.tasks import BackgroundTasks
+from protocol.words import HubOperation, MediaEndReason
 
 from .config import MediaConfig
 from .exceptions import CallAlreadyOpen, CallNotFound, MediaWorkerLost
-from .outbox import Outbox, Send, call_ended_message
+from .outbox import Outbox, Send, media_ended
 from .protocol import perform
 from .workerprocess import WorkerProcess
 
@@ -33,10 +35,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CallEnded = Callable[[str, str], Awaitable[None]]  # (call_id, reason)
+CallEnded = Callable[[str, MediaEndReason], Awaitable[None]]  # (call_id, reason)
 
-WORKER_LOST = call_ended_message(
-    MediaWorkerLost.code, MediaWorkerLost.message_zh, "The media worker failed; the call has ended."
+WORKER_LOST = media_ended(
+    MediaEndReason.MEDIA_WORKER_LOST, MediaWorkerLost.message_zh, "The media worker failed; the call has ended."
 )
 
 
@@ -124,51 +126,51 @@ class MediaWorkerPool:
         self._worker_of[call_id] = worker
         worker.calls[call_id] = set()
         try:
-            await worker.request("open_call", call_id=call_id, recording=recording)
+            await worker.request(HubOperation.OPEN_CALL, call_id=call_id, recording=recording)
         except Exception:
             self._forget(call_id)
             raise
 
     async def join(self, call_id: str, participant_id: str, label: str) -> None:
         """Add a participant; the hub's offer reaches them through `send`."""
-        await self._perform(call_id, "join", participant_id=participant_id, label=label)
+        await self._perform(call_id, HubOperation.JOIN, participant_id=participant_id, label=label)
         if call_id in self._worker_of:
             self._worker_of[call_id].calls[call_id].add(participant_id)
 
     async def answer(self, call_id: str, participant_id: str, sdp: str) -> None:
         """The participant's SDP answer to the hub's latest offer."""
-        await self._perform(call_id, "answer", participant_id=participant_id, sdp=sdp)
+        await self._perform(call_id, HubOperation.ANSWER, participant_id=participant_id, sdp=sdp)
 
     async def add_ice_candidate(
         self, call_id: str, participant_id: str, candidate: dict[str, Any] | None
     ) -> None:
         """A trickled ICE candidate in the browser's shape; None ends the candidates."""
         await self._perform(
-            call_id, "add_ice_candidate", participant_id=participant_id, candidate=candidate
+            call_id, HubOperation.ADD_ICE_CANDIDATE, participant_id=participant_id, candidate=candidate
         )
 
     async def leave(self, call_id: str, participant_id: str) -> None:
         """Remove a participant from a call."""
-        await self._perform(call_id, "leave", participant_id=participant_id)
+        await self._perform(call_id, HubOperation.LEAVE, participant_id=participant_id)
         if call_id in self._worker_of:
             self._worker_of[call_id].calls[call_id].discard(participant_id)
 
     async def close_call(self, call_id: str) -> list[dict[str, Any]]:
         """End a call for everyone and finish its recording; the files the recording stored."""
         try:
-            stored: list[dict[str, Any]] = await self._perform(call_id, "close_call")
+            stored: list[dict[str, Any]] = await self._perform(call_id, HubOperation.CLOSE_CALL)
             return stored
         finally:
             self._forget(call_id)
 
     async def stats(self, call_id: str) -> dict[str, dict[str, Any]]:
         """Connection-quality figures per participant."""
-        result: dict[str, dict[str, Any]] = await self._perform(call_id, "stats")
+        result: dict[str, dict[str, Any]] = await self._perform(call_id, HubOperation.STATS)
         return result
 
     async def still(self, call_id: str, participant_id: str) -> bytes:
         """A PNG of the participant's current camera picture (decoded on demand)."""
-        encoded: str = await self._perform(call_id, "still", participant_id=participant_id)
+        encoded: str = await self._perform(call_id, HubOperation.STILL, participant_id=participant_id)
         return base64.b64decode(encoded)
 
     def worker_pids(self) -> list[int]:
@@ -180,7 +182,7 @@ class MediaWorkerPool:
         worker = self._worker_of.get(call_id)
         return worker.pid if worker else None
 
-    async def _perform(self, call_id: str, op: str, **args: Any) -> Any:
+    async def _perform(self, call_id: str, op: HubOperation, **args: Any) -> Any:
         if self._local is not None:
             return await perform(self._local, op, {"call_id": call_id, **args})
         worker = self._worker_of.get(call_id)
@@ -198,7 +200,7 @@ class MediaWorkerPool:
     async def _spawn(self) -> None:
         worker = WorkerProcess(self._on_event, self._on_lost, self._timeout)
         configure = {
-            "config": self.config.to_dict(),
+            "config": self.config.as_json(),
             "log_level": logging.getLogger("signaling").getEffectiveLevel(),
         }
         await worker.start(configure)
@@ -207,7 +209,7 @@ class MediaWorkerPool:
             return
         self._workers.append(worker)
 
-    def _on_event(self, event: dict[str, Any]) -> None:
+    def _on_event(self, event: WorkerEvent) -> None:
         self._outbox.post(event["call_id"], event["participant_id"], event["message"])
 
     def _on_lost(self, worker: WorkerProcess) -> None:
@@ -221,7 +223,7 @@ class MediaWorkerPool:
                 self._outbox.post(call_id, participant_id, WORKER_LOST)
             self._worker_of.pop(call_id, None)
             if self._on_call_ended is not None:
-                self._tasks.spawn(self._on_call_ended(call_id, MediaWorkerLost.code))
+                self._tasks.spawn(self._on_call_ended(call_id, MediaEndReason.MEDIA_WORKER_LOST))
         self._tasks.spawn(self._replace())
 
     async def _replace(self) -> None:

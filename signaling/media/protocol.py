@@ -3,6 +3,8 @@
 Requests:  {"id": n, "op": "join", "args": {"call_id": ..., ...}}
 Replies:   {"id": n, "ok": true, "result": ...} or {"id": n, "ok": false, "error": code, ...}
 Events:    {"event": "message", "call_id": ..., "participant_id": ..., "message": {...}}
+
+The operations are protocol.words.HubOperation; the events, protocol.messages.WorkerEvent.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from protocol.messages import HubReply
+from protocol.words import HubOperation
 
 from .exceptions import MediaError, UnknownOperation
 
@@ -19,9 +25,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-OPERATIONS = frozenset(
-    {"open_call", "join", "answer", "add_ice_candidate", "leave", "close_call", "stats", "still"}
-)
+OPERATIONS = frozenset(HubOperation)
 LINE_LIMIT = 4 * 1024 * 1024  # an SDP with many slots and candidates stays far below
 
 
@@ -37,7 +41,7 @@ async def perform(hub: MediaHub, op: str, args: dict[str, Any]) -> Any:
     return await method(**args)
 
 
-def encode(message: dict[str, Any]) -> bytes:
+def encode(message: Mapping[str, Any]) -> bytes:
     """One JSON line."""
     return json.dumps(message, ensure_ascii=False).encode() + b"\n"
 
@@ -48,14 +52,14 @@ def decode(line: bytes) -> dict[str, Any]:
     return message
 
 
-async def reply_to(hub: MediaHub, request: dict[str, Any]) -> dict[str, Any]:
+async def reply_to(hub: MediaHub, request: dict[str, Any]) -> HubReply:
     """The reply line for one request; an unexpected error is logged and reported."""
     request_id = request.get("id")
     try:
         result = await perform(hub, str(request.get("op")), dict(request.get("args", {})))
     except MediaError as exc:
-        return {"id": request_id, "ok": False, **exc.to_dict()}
+        return {"id": request_id, "ok": False, **exc.as_json()}
     except Exception as exc:
         logger.exception("media operation %s failed", request.get("op"))
-        return {"id": request_id, "ok": False, **MediaError(f"internal error: {exc}").to_dict()}
+        return {"id": request_id, "ok": False, **MediaError(f"internal error: {exc}").as_json()}
     return {"id": request_id, "ok": True, "result": result}

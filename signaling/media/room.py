@@ -7,6 +7,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from protocol.messages import HubMessageBody, MediaEnded
+
 from .config import MediaConfig
 from .exceptions import ParticipantAlreadyJoined, ParticipantNotFound
 from .participant import Participant
@@ -15,7 +17,7 @@ from .recording import CallRecording
 logger = logging.getLogger(__name__)
 
 # (participant_id, message) for one call's participants.
-RoomEmit = Callable[[str, dict[str, Any]], None]
+RoomEmit = Callable[[str, HubMessageBody], None]
 
 
 class Room:
@@ -87,7 +89,7 @@ class Room:
         """Per-participant figures, by participant id."""
         return {pid: await p.stats() for pid, p in self.participants.items()}
 
-    async def close(self, ended: dict[str, str]) -> list[dict[str, Any]]:
+    async def close(self, ended: MediaEnded) -> list[dict[str, Any]]:
         """End the call: tell everyone, close connections, finish the recording (what it stored)."""
         for participant_id, participant in list(self.participants.items()):
             self._emit(participant_id, ended)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from aiortc import RTCPeerConnection, RTCRtpTransceiver
 
+from protocol.messages import Track
+
 from .config import MediaConfig
 from .feedback import hook_subscriber_feedback
 from .forwarding import ForwardedStream
@@ -63,7 +65,7 @@ class Slot:
         self.source.bandwidth.forget(self.subscriber_id)
         self.source = None
 
-    def describe(self) -> list[dict[str, str]]:
+    def describe(self) -> list[Track]:
         """The slot's tracks as the offer message lists them (after the offer is set)."""
         if self.source is None:
             return []

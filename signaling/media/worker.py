@@ -14,6 +14,9 @@ import socket
 import sys
 from typing import Any
 
+from protocol.messages import HubMessageBody, HubReply, WorkerEvent
+from protocol.words import WorkerControl
+
 from .config import MediaConfig
 from .hub import MediaHub
 from .protocol import LINE_LIMIT, decode, encode, reply_to
@@ -29,18 +32,19 @@ class WorkerServer:
         self._hub: MediaHub | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def emit(self, call_id: str, participant_id: str, message: dict[str, Any]) -> None:
+    def emit(self, call_id: str, participant_id: str, message: HubMessageBody) -> None:
         """Hub messages become event lines, in the order the hub emits them."""
-        event = {"event": "message", "call_id": call_id, "participant_id": participant_id}
-        self._writer.write(encode({**event, "message": message}))
+        event: WorkerEvent = {"event": "message", "call_id": call_id, "participant_id": participant_id,
+                              "message": message}
+        self._writer.write(encode(event))
 
     async def serve(self, reader: asyncio.StreamReader) -> None:
         """Handle requests until the server closes the pipe or says shutdown."""
         while line := await reader.readline():
             request = decode(line)
-            if request.get("op") == "shutdown":
+            if request.get("op") == WorkerControl.SHUTDOWN:
                 break
-            if request.get("op") == "configure":
+            if request.get("op") == WorkerControl.CONFIGURE:
                 self._configure(request)
                 continue
             task = asyncio.create_task(self._handle(request))
@@ -52,8 +56,9 @@ class WorkerServer:
     def _configure(self, request: dict[str, Any]) -> None:
         args = request.get("args", {})
         logging.getLogger("signaling").setLevel(int(args.get("log_level", logging.WARNING)))
-        self._hub = MediaHub(MediaConfig.from_dict(args["config"]), self.emit)
-        self._writer.write(encode({"id": request.get("id"), "ok": True, "result": None}))
+        self._hub = MediaHub(MediaConfig.from_json(args["config"]), self.emit)
+        configured: HubReply = {"id": request.get("id"), "ok": True, "result": None}
+        self._writer.write(encode(configured))
 
     async def _handle(self, request: dict[str, Any]) -> None:
         assert self._hub is not None, "the pool configures a worker before using it"

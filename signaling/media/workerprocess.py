@@ -10,9 +10,12 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from .exceptions import MediaWorkerLost, MediaWorkerTimeout, error_from_dict
+from protocol.messages import HubRequest, WorkerEvent
+from protocol.words import WorkerControl
+
+from .exceptions import MediaWorkerLost, MediaWorkerTimeout, error_from_json
 from .protocol import LINE_LIMIT, decode, encode
 
 logger = logging.getLogger(__name__)
@@ -25,7 +28,7 @@ class WorkerProcess:
 
     def __init__(
         self,
-        on_event: Callable[[dict[str, Any]], None],
+        on_event: Callable[[WorkerEvent], None],
         on_lost: Callable[[WorkerProcess], None],
         request_timeout: float,
     ) -> None:
@@ -65,7 +68,7 @@ class WorkerProcess:
         theirs.close()
         reader, self._writer = await asyncio.open_unix_connection(sock=ours, limit=LINE_LIMIT)
         self._reader_task = asyncio.create_task(self._read(reader))
-        await self.request("configure", **configure)
+        await self.request(WorkerControl.CONFIGURE, **configure)
         logger.info("media worker %s started", self.pid)
 
     async def request(self, op: str, **args: Any) -> Any:
@@ -75,7 +78,8 @@ class WorkerProcess:
         request_id = next(self._ids)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        self._writer.write(encode({"id": request_id, "op": op, "args": args}))
+        sent: HubRequest = {"id": request_id, "op": op, "args": args}
+        self._writer.write(encode(sent))
         try:
             async with asyncio.timeout(self._timeout):
                 return await future
@@ -88,7 +92,7 @@ class WorkerProcess:
         """Ask the worker to close its calls and exit; kill it if it does not."""
         self._stopping = True
         if self._writer is not None and not self._writer.is_closing():
-            self._writer.write(encode({"op": "shutdown"}))
+            self._writer.write(encode({"op": WorkerControl.SHUTDOWN}))
             self._writer.close()
         if self._process is not None:
             try:
@@ -105,7 +109,7 @@ class WorkerProcess:
         while line := await reader.readline():
             message = decode(line)
             if "event" in message:
-                self._on_event(message)
+                self._on_event(cast(WorkerEvent, message))
             else:
                 self._resolve(message)
         await self._ended()
@@ -117,7 +121,7 @@ class WorkerProcess:
         if reply.get("ok"):
             future.set_result(reply.get("result"))
         else:
-            future.set_exception(error_from_dict(reply))
+            future.set_exception(error_from_json(reply))
 
     async def _ended(self) -> None:
         """The pipe closed: fail what is pending and, unless we stopped it, report the loss."""

@@ -15,6 +15,7 @@ from concurrent.futures import Executor
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import CaseEvent
 from recordings import Archive
 
 from ..audit.acts import Act
@@ -97,7 +98,7 @@ class ScanIntake:
         if inspected.first_page is not None:
             self._tiles.remember_full_page(scan.digest, 0, inspected.first_page)
         logger.info("case %s: scan %s stored as document %s", upload.case_id, scan.digest[:12], document["id"])
-        self._events.publish(upload.case_id, {"type": "scan_added", "at": act.when, "document": document},
+        self._events.publish(upload.case_id, {"type": CaseEvent.SCAN_ADDED, "at": act.when, "document": document},
                              audience)
         return document
 

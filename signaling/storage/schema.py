@@ -264,6 +264,8 @@ def _create_call_tables(db: sqlite_utils.Database) -> None:
         pk="id", foreign_keys=[("case_id", "cases", "id")],
     )
     db.table("calls").create_index(["case_id", "requested_at"], if_not_exists=True)
+    # Before #24 the end reason of a call whose media worker died was spelt "media-worker-lost".
+    db.execute("update calls set end_reason = 'media_worker_lost' where end_reason = 'media-worker-lost'")
     table(
         db, "call_participants",
         {"id": int, "call_id": str, "account_id": int, "joined_at": str, "left_at": str},

@@ -6,13 +6,14 @@ import { activeCall } from "/common/call-session.js";
 import { showCallArea, openCallOf } from "/common/call-area.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
+import { CaseEvent } from "/common/wire.js";
 import { showCase } from "./case-view.js";
 import { offerIssuedDocument, showIssuedDocument } from "./issued-document.js";
 
 export async function showLiveCase(screen, id, account) {
   let area = null;
   const shown = await showCase(screen, id, (event, kase) => {
-    if (event.event === "document_issued") showIssuedDocument(shown.documentSlot, event.document);
+    if (event.event === CaseEvent.DOCUMENT_ISSUED) showIssuedDocument(shown.documentSlot, event.document);
     area.kase = kase;
     if (activeCall()?.area !== area) area.showIdle(); // a call ended, started, or the case closed
   });

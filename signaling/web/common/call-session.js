@@ -9,10 +9,10 @@
 import { HubConnection, iceUfrag } from "./call.js";
 import { Emitter } from "./emitter.js";
 import { closeLocalMedia } from "./local-media.js";
+import { CallEndReason, CallState, ClientMessage, CloseCode, ServerMessage } from "./wire.js";
 
 const DISCONNECTED_MS = 4000; // a "disconnected" peer connection that has not recovered by then is rejoined
 const REJOIN_SPACING_MS = 3000; // never rejoin in a tight loop
-const CLOSE_FORBIDDEN = 4403;
 const ENDED_WAIT_MS = 3000; // a rejoin refused because the call is gone: its call.ended (saying why) is on its way
 export const OFFLINE = { zh: "暂时连不上服务器，请检查网络，稍后再试。", en: "Not connected to the server." };
 
@@ -49,7 +49,7 @@ export class CallSession extends Emitter {
     this.lastRejoin = 0;
     this.timer = null;
     this.offs = [
-      signaling.on("welcome", () => this.reconnected()),
+      signaling.on(ServerMessage.WELCOME, () => this.reconnected()),
       signaling.on("down", (down) => this.socketDown(down)),
       ...Object.entries(MESSAGES).map(([type, handle]) => signaling.on(type, (message) => {
         if (this.state !== "ended" && this.concerns(type, message)) handle(this, message);
@@ -60,17 +60,17 @@ export class CallSession extends Emitter {
 
   /** 发起视频: the village window places the call on its case. */
   place() {
-    this.begin("calling", "call.request", { case_id: this.caseId });
+    this.begin("calling", ClientMessage.CALL_REQUEST, { case_id: this.caseId });
   }
 
   /** 接听: an approver answers a ringing call. */
   accept() {
-    this.begin("connecting", "call.accept");
+    this.begin("connecting", ClientMessage.CALL_ACCEPT);
   }
 
   /** Enter a live call (a second approver or reviewer, or coming back to it). */
   join() {
-    this.begin("connecting", "call.join");
+    this.begin("connecting", ClientMessage.CALL_JOIN);
   }
 
   begin(state, type, fields) {
@@ -83,7 +83,7 @@ export class CallSession extends Emitter {
   /** The caller ends or withdraws the call; anyone else leaves it. */
   hangUp() {
     const ringing = ["calling", "ringing"].includes(this.state);
-    if (this.callId) this.send("call.hangup");
+    if (this.callId) this.send(ClientMessage.CALL_HANGUP);
     else if (this.state === "calling") this.withdrawWhenRinging();
     this.finish(ringing ? { zh: "已取消呼叫。", en: "Call cancelled.", state: "cancelled" }
       : { zh: "您已离开通话。", en: "You left the call.", state: "left" });
@@ -91,21 +91,21 @@ export class CallSession extends Emitter {
 
   /** Send a chat line; false (and a notice) when the link is down. */
   sendChat(text) {
-    const sent = this.send("chat.send", { text });
+    const sent = this.send(ClientMessage.CHAT_SEND, { text });
     if (!sent) this.emit("notice", { zh: "网络中断，消息没有发出，请稍后再发。", en: "Offline: not sent." });
     return sent;
   }
 
   send(type, fields = {}) {
     const message = { type, ref: `${this.ref}:${type}`, ...fields };
-    if (this.callId && type !== "call.request") message.call_id = this.callId;
+    if (this.callId && type !== ClientMessage.CALL_REQUEST) message.call_id = this.callId;
     return this.signaling.send(message);
   }
 
   /** Whether a server message is about this call. */
   concerns(type, message) {
-    if (type === "call.ringing") return this.state === "calling" && message.case?.id === this.caseId;
-    if (type === "error") return String(message.ref || "").startsWith(`${this.ref}:`);
+    if (type === ServerMessage.CALL_RINGING) return this.state === "calling" && message.case?.id === this.caseId;
+    if (type === ServerMessage.ERROR) return String(message.ref || "").startsWith(`${this.ref}:`);
     return Boolean(this.callId) && message.call_id === this.callId;
   }
 
@@ -162,7 +162,7 @@ export class CallSession extends Emitter {
     this.lastRejoin = Date.now();
     this.dropConnection();
     this.setState("reconnecting");
-    if (this.signaling.ready) this.send("call.join"); // else the next welcome does it
+    if (this.signaling.ready) this.send(ClientMessage.CALL_JOIN); // else the next welcome does it
   }
 
   dropConnection() {
@@ -177,7 +177,7 @@ export class CallSession extends Emitter {
 
   socketDown({ code, reason }) {
     if (this.state === "ended") return;
-    if (code === CLOSE_FORBIDDEN) {
+    if (code === CloseCode.FORBIDDEN) {
       this.finish({ zh: "您没有权限进入这个视频连线。", en: reason || "Not allowed in this call.", state: "refused" });
     } else if (["calling", "ringing"].includes(this.state)) {
       // The server withdraws a call whose caller went away while it rang.
@@ -196,10 +196,10 @@ export class CallSession extends Emitter {
 
   /** The call.request sent before the call rang was withdrawn: withdraw it once it rings. */
   withdrawWhenRinging() {
-    const off = this.signaling.on("call.ringing", (message) => {
+    const off = this.signaling.on(ServerMessage.CALL_RINGING, (message) => {
       if (message.case?.id !== this.caseId) return;
       off();
-      this.signaling.send({ type: "call.hangup", call_id: message.call_id });
+      this.signaling.send({ type: ClientMessage.CALL_HANGUP, call_id: message.call_id });
     });
   }
 
@@ -232,53 +232,53 @@ export class CallSession extends Emitter {
 
 /** What the server's messages about this call do. */
 const MESSAGES = {
-  "call.ringing": (session, message) => {
+  [ServerMessage.CALL_RINGING]: (session, message) => {
     session.callId = message.call_id;
     session.setState("ringing");
   },
-  "call.accepted": (session) => {
+  [ServerMessage.CALL_ACCEPTED]: (session) => {
     if (session.state === "ringing") session.setState("connecting"); // (our media may be up already)
   },
-  "media.offer": (session, message) => session.offered(message),
-  "call.participants": (session, message) => {
+  [ServerMessage.MEDIA_OFFER]: (session, message) => session.offered(message),
+  [ServerMessage.CALL_PARTICIPANTS]: (session, message) => {
     session.participants = message.participants;
     session.emit("participants", message.participants);
   },
-  "chat.message": (session, message) => session.emit("chat", message),
-  "call.ended": (session, message) => session.finish(endedWords(message)),
-  error: (session, message) => refused(session, message),
+  [ServerMessage.CHAT_MESSAGE]: (session, message) => session.emit("chat", message),
+  [ServerMessage.CALL_ENDED]: (session, message) => session.finish(endedWords(message)),
+  [ServerMessage.ERROR]: (session, message) => refused(session, message),
 };
 
 /** A message of ours the server refused: the call cannot go on, or only a chat line failed. */
 function refused(session, error) {
   const failed = String(error.ref).split(":")[1];
   const words = { zh: error.message || "出错了。", en: error.message_en || "" };
-  if (failed === "call.join" && error.error === "call_not_found") {
+  if (failed === ClientMessage.CALL_JOIN && error.error === "call_not_found") {
     session.gone(); // the call has just ended: say so as the end of a call, not as an error
-  } else if (["call.request", "call.accept", "call.join"].includes(failed)) {
+  } else if ([ClientMessage.CALL_REQUEST, ClientMessage.CALL_ACCEPT, ClientMessage.CALL_JOIN].includes(failed)) {
     session.finish({ ...words, state: "refused", code: error.error });
-  } else if (failed === "chat.send") {
+  } else if (failed === ClientMessage.CHAT_SEND) {
     session.emit("notice", words);
-  } else if (failed === "media.answer") {
+  } else if (failed === ClientMessage.MEDIA_ANSWER) {
     session.rejoin();
   }
 }
 
 /** How the end of a call reads on the screen. */
 function endedWords(message) {
-  if (message.state === "unanswered") {
+  if (message.state === CallState.UNANSWERED) {
     return { zh: "无人接听，请稍后再试。", en: "No one answered. Please try again later.", state: "unanswered" };
   }
-  if (message.state === "cancelled") return { zh: "呼叫已取消。", en: "The call was cancelled.", state: "cancelled" };
-  if (message.reason === "media-worker-lost") {
+  if (message.state === CallState.CANCELLED) return { zh: "呼叫已取消。", en: "The call was cancelled.", state: "cancelled" };
+  if (message.reason === CallEndReason.MEDIA_WORKER_LOST) {
     return { zh: "服务器的视频处理出了故障，通话中断了，请重新发起。", en: "A media worker failed.", state: "ended" };
   }
-  if (message.reason === "server_restarted") {
+  if (message.reason === CallEndReason.SERVER_RESTARTED) {
     return { zh: "服务器重新启动过，这次视频连线已结束，请重新发起。", en: "The server restarted: the call has ended.",
       state: "ended" };
   }
   const length = message.duration ? `（时长${duration(message.duration)}）` : "";
-  if (["hung_up", "left"].includes(message.reason)) {
+  if ([CallEndReason.HUNG_UP, CallEndReason.LEFT].includes(message.reason)) {
     return { zh: `对方已挂断，通话结束${length}。`, en: "The other side hung up.", state: "ended" };
   }
   return { zh: `通话已结束${length}。`, en: "The call has ended.", state: "ended" };

@@ -6,8 +6,12 @@ import { chatPanel } from "./chat.js";
 import { h, replace } from "./dom.js";
 import { bi } from "./i18n.js";
 import { screenMark } from "./screen-mark.js";
+import { ParticipantState } from "./wire.js";
 
-const PARTICIPANT_STATES = { connected: ["在线", "Connected"], reconnecting: ["重新连接中", "Reconnecting"] };
+const PARTICIPANT_STATES = {
+  [ParticipantState.CONNECTED]: ["在线", "Connected"],
+  [ParticipantState.RECONNECTING]: ["重新连接中", "Reconnecting"],
+};
 
 /** What the status line says in each state; words.ringing names who is being called. */
 function statusWords(state, words) {

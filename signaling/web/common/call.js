@@ -7,6 +7,7 @@
 // loopback never finishes gathering, and a weak link should not wait for it either.
 
 import { Emitter } from "./emitter.js";
+import { ClientMessage } from "./wire.js";
 
 /** The hub's ICE username in an SDP: a new one means a new peer connection on the hub's side. */
 export function iceUfrag(sdp) {
@@ -27,7 +28,7 @@ export class HubConnection extends Emitter {
     this.published = false;
     this.remote = new Map();
     this.answering = Promise.resolve();
-    this.pc.onicecandidate = ({ candidate }) => this.send("media.candidate", { candidate: candidateFields(candidate) });
+    this.pc.onicecandidate = ({ candidate }) => this.send(ClientMessage.MEDIA_CANDIDATE, { candidate: candidateFields(candidate) });
     this.pc.onconnectionstatechange = () => this.emit("state", this.pc.connectionState);
   }
 
@@ -57,7 +58,7 @@ export class HubConnection extends Emitter {
     }
     // send the answer
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    this.send("media.answer", { sdp: this.pc.localDescription.sdp });
+    this.send(ClientMessage.MEDIA_ANSWER, { sdp: this.pc.localDescription.sdp });
     this.remote = remoteParticipants(this.pc, message.tracks || []);
     this.emit("remote", this.remote);
   }

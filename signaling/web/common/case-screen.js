@@ -8,6 +8,7 @@ import { whileShown } from "./emitter.js";
 import { bi } from "./i18n.js";
 import { errorBox } from "./notice.js";
 import { pageSignaling } from "./signaling.js";
+import { ServerMessage } from "./wire.js";
 
 /**
  * Load case id and lay it out: draw(kase, redraw) returns the content of .case-main, and
@@ -47,7 +48,7 @@ export async function showCaseScreen(screen, id, draw, onEvent = () => {}) {
   };
   show(kase);
   replace(screen, layout);
-  whileShown(layout, pageSignaling(), "case.event", async (event) => {
+  whileShown(layout, pageSignaling(), ServerMessage.CASE_EVENT, async (event) => {
     if (event.case_id !== kase.id) return;
     await reload();
     onEvent(event, shown.kase);

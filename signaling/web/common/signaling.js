@@ -3,15 +3,15 @@
 
 import { SIGNED_OUT, token } from "./api.js";
 import { Emitter } from "./emitter.js";
+import { ClientMessage, CloseCode, ServerMessage } from "./wire.js";
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000]; // then 8 s between tries, for ever
 const KEEPALIVE_MS = 5000; // a ping this often shows a dead link (a weak village link may just stop)
 const SILENCE_MS = 15000; // nothing heard for this long: the socket is dead even if the browser thinks not
-const CLOSE_UNAUTHENTICATED = 4401;
 
 /**
- * Events: "welcome" (each time the socket is (re)established), "down" ({code, reason}),
- * and every server message by its type ("call.incoming", "media.offer", "case.event" …).
+ * Events: every server message by its type (wire.js ServerMessage: "welcome" each time the socket
+ * is (re)established, "call.incoming", "media.offer", "case.event" …), and "down" ({code, reason}).
  */
 export class Signaling extends Emitter {
   constructor(url = socketUrl()) {
@@ -57,7 +57,7 @@ export class Signaling extends Emitter {
     this.socket = socket;
     this.welcome = null;
     this.helloToken = token.get();
-    socket.onopen = () => socket.send(JSON.stringify({ type: "hello", token: this.helloToken }));
+    socket.onopen = () => socket.send(JSON.stringify({ type: ClientMessage.HELLO, token: this.helloToken }));
     socket.onmessage = (event) => this.receive(socket, event.data);
     socket.onclose = (event) => this.closed(socket, event.code, event.reason);
     this.lastHeard = Date.now();
@@ -67,11 +67,11 @@ export class Signaling extends Emitter {
     if (socket !== this.socket) return;
     this.lastHeard = Date.now();
     const message = JSON.parse(raw);
-    if (message.type === "welcome") {
+    if (message.type === ServerMessage.WELCOME) {
       this.welcome = message;
       this.attempt = 0;
       document.documentElement.dataset.signaling = "ready";
-    } else if (message.type === "presence" && this.welcome) {
+    } else if (message.type === ServerMessage.PRESENCE && this.welcome) {
       this.welcome.presence = message.units;
     }
     this.emit(message.type, message);
@@ -83,7 +83,7 @@ export class Signaling extends Emitter {
     this.welcome = null;
     document.documentElement.dataset.signaling = "down"; // the top bar says so (call.css)
     this.emit("down", { code, reason });
-    if (code === CLOSE_UNAUTHENTICATED) {
+    if (code === CloseCode.UNAUTHENTICATED) {
       this.running = false; // the session ended: the login form comes back, and start() after it
       window.dispatchEvent(new CustomEvent(SIGNED_OUT));
       return;
@@ -118,7 +118,7 @@ export class Signaling extends Emitter {
       this.drop();
       return;
     }
-    this.send({ type: "ping" });
+    this.send({ type: ClientMessage.PING });
   }
 }
 

@@ -1,0 +1,148 @@
+"""The words of the wire, one enum per set: message types, hub operations, case events, states, reasons.
+
+protocol/wire.json lists the same sets for the pages (signaling/web/common/wire.js is generated
+from it); tests/test_wire.py checks that the three agree. A member's name is its word in
+capitals with "." as "_" (`ServerMessage.CALL_ENDED == "call.ended"`), in Python and in JS.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class ClientMessage(StrEnum):
+    """What a page or the headless client sends on the signaling WebSocket."""
+
+    HELLO = "hello"
+    CALL_REQUEST = "call.request"
+    CALL_ACCEPT = "call.accept"
+    CALL_JOIN = "call.join"
+    CALL_HANGUP = "call.hangup"
+    MEDIA_ANSWER = "media.answer"
+    MEDIA_CANDIDATE = "media.candidate"
+    MEDIA_STATS = "media.stats"
+    CHAT_SEND = "chat.send"
+    PING = "ping"
+
+
+class ServerMessage(StrEnum):
+    """What the server sends on the signaling WebSocket."""
+
+    WELCOME = "welcome"
+    CALL_RINGING = "call.ringing"
+    CALL_INCOMING = "call.incoming"
+    CALL_ACCEPTED = "call.accepted"
+    CALL_TAKEN = "call.taken"
+    CALL_PARTICIPANTS = "call.participants"
+    CALL_ENDED = "call.ended"
+    MEDIA_OFFER = "media.offer"
+    MEDIA_STATE = "media.state"
+    MEDIA_STATS = "media.stats"
+    CHAT_MESSAGE = "chat.message"
+    CASE_EVENT = "case.event"
+    PRESENCE = "presence"
+    ERROR = "error"
+    PONG = "pong"
+
+
+class HubMessage(StrEnum):
+    """What the media hub sends one participant; offers and states go out under the same type."""
+
+    MEDIA_OFFER = "media.offer"
+    MEDIA_STATE = "media.state"
+    MEDIA_ENDED = "media.ended"
+
+
+class HubOperation(StrEnum):
+    """What the server asks of the media hub (a MediaHub method each), in-process or over a worker pipe."""
+
+    OPEN_CALL = "open_call"
+    JOIN = "join"
+    ANSWER = "answer"
+    ADD_ICE_CANDIDATE = "add_ice_candidate"
+    LEAVE = "leave"
+    CLOSE_CALL = "close_call"
+    STATS = "stats"
+    STILL = "still"
+
+
+class WorkerControl(StrEnum):
+    """What the server tells a media worker process itself, beside the hub's operations."""
+
+    CONFIGURE = "configure"
+    SHUTDOWN = "shutdown"
+
+
+class CaseEvent(StrEnum):
+    """Something happened to a case (the `event` of a case.event message); pages showing it redraw."""
+
+    CASE_UPDATED = "case_updated"
+    DOCUMENT_ISSUED = "document_issued"
+    SCAN_ADDED = "scan_added"
+    SNAPSHOT_TAKEN = "snapshot_taken"
+    CALL_ACCEPTED = "call_accepted"
+    CALL_ENDED = "call_ended"
+    CALL_UNANSWERED = "call_unanswered"
+    CALL_CANCELLED = "call_cancelled"
+
+
+class CallState(StrEnum):
+    """A call's state: open while ringing or active, then how it ended."""
+
+    RINGING = "ringing"
+    ACTIVE = "active"
+    ENDED = "ended"
+    UNANSWERED = "unanswered"
+    CANCELLED = "cancelled"
+
+
+class CallEndReason(StrEnum):
+    """Why a call ended (call.ended's `reason`, the calls table's end_reason)."""
+
+    HUNG_UP = "hung_up"
+    CANCELLED = "cancelled"
+    UNANSWERED = "unanswered"
+    LEFT = "left"
+    MEDIA_WORKER_LOST = "media_worker_lost"
+    SERVER_STOPPED = "server_stopped"
+    SERVER_RESTARTED = "server_restarted"
+
+
+class MediaEndReason(StrEnum):
+    """Why the hub ended a call's media (media.ended's `reason`)."""
+
+    CLOSED = "closed"
+    MEDIA_WORKER_LOST = "media_worker_lost"
+
+
+class MediaState(StrEnum):
+    """The hub's peer connection to a participant (media.state's `state`, as aiortc names it)."""
+
+    NEW = "new"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+class ParticipantState(StrEnum):
+    """A party of a live call as the others see it (call.participants)."""
+
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a signaling WebSocket."""
+
+    UNAUTHENTICATED = 4401
+    FORBIDDEN = 4403
+    TOO_SLOW = 4408
+
+
+WORD_SETS: tuple[type[StrEnum], ...] = (
+    ClientMessage, ServerMessage, HubMessage, HubOperation, WorkerControl, CaseEvent, CallState,
+    CallEndReason, MediaEndReason, MediaState, ParticipantState,
+)
+NUMBER_SETS: tuple[type[IntEnum], ...] = (CloseCode,)
