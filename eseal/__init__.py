@@ -16,11 +16,13 @@ from .certificates import UnitIdentity
 from .documents import (
     ApprovalNotice,
     AuditAnchor,
+    CallEvidence,
     CaseFacts,
     Document,
     Issuance,
     Material,
     PendingPromise,
+    RecordedParty,
     RefusalNotice,
     Signatory,
     SupplementReceipt,
@@ -42,6 +44,7 @@ from .keystore import load_or_create_master_key
 from .pki import CertificateAuthority, ServerCredentials, TrustAnchors, UnitCredentials, open_authority
 
 if TYPE_CHECKING:
+    from .detached import DetachedReport, sign_detached, verify_detached
     from .rendering import (
         approval_pdf,
         pending_promise_pdf,
@@ -51,26 +54,29 @@ if TYPE_CHECKING:
     )
     from .seal import GeneratedSeal, Seal, UploadedSeal, uploaded_seal
     from .signing import sign_pdf, signature_field_name
-    from .verify import SignatureReport, VerificationReport, audit_anchor_of, verify_pdf
+    from .verify import SignatureReport, VerificationReport, audit_anchor_of, call_named_by, verify_pdf
 
 # module -> the names it defines that need reportlab or pyHanko: imported when first asked
 # for (PEP 562), so the server loads them with its first document, not at start (#9)
 __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
+    "detached": ["DetachedReport", "sign_detached", "verify_detached"],
     "rendering": ["approval_pdf", "pending_promise_pdf", "refusal_pdf", "render_document", "supplement_receipt_pdf"],
     "seal": ["GeneratedSeal", "Seal", "UploadedSeal", "uploaded_seal"],
     "signing": ["sign_pdf", "signature_field_name"],
-    "verify": ["SignatureReport", "VerificationReport", "audit_anchor_of", "verify_pdf"],
+    "verify": ["SignatureReport", "VerificationReport", "audit_anchor_of", "call_named_by", "verify_pdf"],
 })
 
 __all__ = [
-    "AlreadySigned", "ApprovalNotice", "AuditAnchor", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
-    "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
+    "AlreadySigned", "ApprovalNotice", "AuditAnchor", "AuthorityMissing", "CallEvidence", "CaseFacts",
+    "CertificateAuthority",
+    "DetachedReport", "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
     "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
-    "RefusalNotice", "Seal", "ServerCredentials", "SignatureReport", "Signatory", "SupplementReceipt",
+    "RecordedParty", "RefusalNotice", "Seal", "ServerCredentials", "SignatureReport", "Signatory", "SupplementReceipt",
     "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
-    "VerificationReport", "approval_pdf", "audit_anchor_of", "items_phrase", "load_or_create_master_key",
+    "VerificationReport", "approval_pdf", "audit_anchor_of", "call_named_by", "items_phrase",
+    "load_or_create_master_key",
     "mask_id_number",
     "open_authority",
     "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf", "supplement_notice",
-    "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
+    "sign_detached", "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_detached", "verify_pdf",
 ]

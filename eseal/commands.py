@@ -31,25 +31,34 @@ def register(commands: Any) -> None:
                     " 2: not a readable PDF or no CA certificate.",
     )
     parser.add_argument("file", type=Path, help="the signed PDF")
+    add_trust_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(func=verify_command)
+
+
+def add_trust_options(parser: argparse.ArgumentParser) -> None:
+    """--ca (and --crl), or --data-dir: what a file is checked against, offline."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--ca", type=Path, help="the root CA certificate (PEM or DER)")
     source.add_argument("--data-dir", type=Path,
                         help="the server's data directory, whose pki/ holds the root and CRL"
                              " (default: $CUNNENG_DATA_DIR or ./data)")
     parser.add_argument("--crl", type=Path, help="a CRL to check revocation with --ca")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.set_defaults(func=verify_command)
+
+
+def quiet_pyhanko() -> None:
+    """pyHanko logs every failed check with a traceback; the reports say it plainly instead."""
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 
 
 def verify_command(args: argparse.Namespace) -> int:
     """Run the verification and print the report; the exit code is the verdict."""
     from .verify import verify_pdf  # pyHanko, not loaded by every `cunneng` run such as serve (#9)
 
-    # pyHanko logs every failed check with a traceback; the report says it plainly instead
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    quiet_pyhanko()
     try:
-        trust = _trust(args)
+        trust = trust_from(args)
         report = verify_pdf(args.file.read_bytes(), trust)
     except (AuthorityMissing, UnreadablePdf, OSError) as error:
         print(f"无法核验 / cannot verify: {error}", file=sys.stderr)
@@ -61,7 +70,8 @@ def verify_command(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _trust(args: argparse.Namespace) -> TrustAnchors:
+def trust_from(args: argparse.Namespace) -> TrustAnchors:
+    """The root (and CRL) the options of add_trust_options name; AuthorityMissing if unreadable."""
     if args.ca is not None:
         return TrustAnchors.from_files(args.ca, args.crl)
     data_dir = args.data_dir or Path(os.environ.get("CUNNENG_DATA_DIR", "data"))

@@ -8,7 +8,7 @@ database or needs reportlab, so the server plans a document before it loads the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -66,6 +66,44 @@ class AuditAnchor:
 
 
 @dataclass(frozen=True)
+class RecordedParty:
+    """One party's recording of a call: whose, and the SHA-256 of the file the server archived."""
+
+    label: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CallEvidence:
+    """视频连线: the recorded call a decision was taken in or after, named by its recordings' SHA-256.
+
+    A decision taken while the call goes on is issued before its recordings are sealed: the
+    document names the call (duration None), and the 核验 page lists the recordings' SHA-256
+    once the call has ended. Printed on the document and kept in its signed metadata.
+    """
+
+    call_id: str
+    started_at: datetime
+    duration: float | None
+    recordings: tuple[RecordedParty, ...] = ()
+
+    KEYWORD = "cunneng-call"
+    RECORDING = "cunneng-recording"
+
+    def keywords(self) -> list[str]:
+        """How the PDF's Keywords carry it: the call's id, then each recording's SHA-256."""
+        return [f"{self.KEYWORD}:{self.call_id}"] + [f"{self.RECORDING}:{r.sha256}" for r in self.recordings]
+
+    @classmethod
+    def named_in(cls, keywords: str) -> tuple[str, tuple[str, ...]] | None:
+        """The call id and recording SHA-256s a PDF's Keywords name, or None."""
+        words = [word.partition(":") for word in keywords.replace(",", " ").split()]
+        calls = [rest for name, _, rest in words if name == cls.KEYWORD]
+        hashes = tuple(rest.lower() for name, _, rest in words if name == cls.RECORDING and len(rest) == 64)
+        return (calls[0], hashes) if calls else None
+
+
+@dataclass(frozen=True)
 class Signatory:
     """An approving unit and the approver who decided for it; the seal defaults to generated."""
 
@@ -84,6 +122,12 @@ class Issuance:
     verify_url: str = ""
     footer: str = ""
     audit_anchor: AuditAnchor | None = None
+    call_evidence: CallEvidence | None = None
+
+    def keywords(self) -> str:
+        """What the PDF's Keywords carry: the audit head and the call, for programs that check it."""
+        words = [self.audit_anchor.keyword()] if self.audit_anchor else []
+        return " ".join(words + (self.call_evidence.keywords() if self.call_evidence else []))
 
 
 @dataclass(frozen=True)

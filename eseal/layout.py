@@ -74,10 +74,10 @@ def title_block(title: str, subtitle: str = "") -> list[Flowable]:
     return flowables
 
 
-def grid(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool = False
-         ) -> Table:
+def grid(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool = False,
+         size: float = BODY_SIZE - 1) -> Table:
     """A ruled table of wrapped text; the first row is shaded when it is a header."""
-    cell = style("cell", BODY_SIZE - 1)
+    cell = style(f"cell{size}", size)
     table = Table([[para(text, cell) for text in row] for row in rows], colWidths=list(widths),
                   repeatRows=1 if header else 0)
     commands = [

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from .documents import (
     ApprovalNotice,
+    CallEvidence,
     CaseFacts,
     Document,
     Issuance,
@@ -34,6 +37,9 @@ from .layout import (
     title_block,
 )
 from .seal import GeneratedSeal
+
+CHINA_TIME = timezone(timedelta(hours=8))
+EVIDENCE_SIZE = 8.0  # points: a 64-digit hash on one line of the table
 
 APPEAL_NOTICE = (
     "如对本决定不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
@@ -149,6 +155,24 @@ def _issuance_fields(issuance: Issuance) -> list[tuple[str, str]]:
     return rows
 
 
+def _call_block(call: CallEvidence | None) -> list[Flowable]:
+    """视频连线: the recorded call the decision was taken in or after, each party's recording by its SHA-256,
+    in small type under the fields (a hash a line), so the seal still closes the first page."""
+    if call is None:
+        return []
+    started = call.started_at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
+    if call.duration is None:
+        said = f"视频连线 {call.call_id}，{started} 开始，本文书在通话中签发"
+    else:
+        minutes, seconds = divmod(round(call.duration), 60)
+        said = f"视频连线 {call.call_id}，{started} 开始，时长 {minutes} 分 {seconds:02d} 秒"
+    recorded = [(f"录像 {r.label}", f"SHA-256 {r.sha256}") for r in call.recordings]
+    rows = recorded or [("录像", "通话结束后归档，各方录像的 SHA-256 见核验页")]
+    width = A4[0] - 2 * MARGIN
+    return [Spacer(1, 2 * mm), para(said, style("evidence", EVIDENCE_SIZE)),
+            grid(rows, [38 * mm, width - 38 * mm], size=EVIDENCE_SIZE)]
+
+
 def _check(case: CaseFacts, issuance: Issuance) -> None:
     if not case.item_names:
         raise InvalidDocument(f"case {case.case_number}: no item named")
@@ -166,7 +190,6 @@ def _render(title: str, subtitle: str, case: CaseFacts, issuance: Issuance,
         "打印件与盖章原件具有同等效力，扫码或在核验页上传本文件可核验真伪。"
     )
     story = [*title_block(title, subtitle), *body, Spacer(1, 4 * mm), fields(rows),
-             closing_block(units, issuance.issued_on, issuance.verify_url)]
-    keywords = issuance.audit_anchor.keyword() if issuance.audit_anchor else ""
+             *_call_block(issuance.call_evidence), closing_block(units, issuance.issued_on, issuance.verify_url)]
     return build_pdf(story, title=f"{title} {case.case_number}",
-                     author=units[0].unit_name, footer=footer, keywords=keywords)
+                     author=units[0].unit_name, footer=footer, keywords=issuance.keywords())

@@ -30,7 +30,7 @@ from pyhanko.sign.validation.status import (
 from pyhanko_certvalidator import ValidationContext
 
 from .certificates import unit_of
-from .documents import AuditAnchor
+from .documents import AuditAnchor, CallEvidence
 from .exceptions import UnreadablePdf
 from .pki import TrustAnchors
 from .signing import to_asn1
@@ -119,7 +119,7 @@ def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = No
     """
     found = _embedded_signatures(data)
     signatures = [s for s in found if isinstance(s, EmbeddedPdfSignature)]
-    context = _validation_context(trust, moment)
+    context = validation_context(trust, moment)
     last_revision = max((s.signed_revision for s in signatures), default=-1)
     reports = [_check(signature, context, signature.signed_revision == last_revision)
                if isinstance(signature, EmbeddedPdfSignature) else _damaged(signature)
@@ -137,15 +137,24 @@ PARSE_ERRORS = (PdfError, ValueError, KeyError, TypeError, IndexError, Attribute
 def audit_anchor_of(data: bytes) -> AuditAnchor | None:
     """The audit log's head the document was issued at (its Keywords), or None; verify_pdf
     says whether those bytes are the signed ones."""
+    return AuditAnchor.from_keywords(pdf_keywords(data))
+
+
+def call_named_by(data: bytes) -> tuple[str, tuple[str, ...]] | None:
+    """The call and the recordings' SHA-256 a document names (its Keywords), or None."""
+    return CallEvidence.named_in(pdf_keywords(data))
+
+
+def pdf_keywords(data: bytes) -> str:
+    """The document information's Keywords; UnreadablePdf when the file is no readable PDF."""
     if data.lstrip()[:5] != b"%PDF-":
         raise UnreadablePdf("not a PDF file (no %PDF- header)")
     try:
         trailer = PdfFileReader(io.BytesIO(data), strict=False).trailer_view
         info = trailer["/Info"] if "/Info" in trailer else {}
-        keywords = str(info["/Keywords"]) if "/Keywords" in info else ""
+        return str(info["/Keywords"]) if "/Keywords" in info else ""
     except PARSE_ERRORS as error:
         raise UnreadablePdf(f"unreadable PDF: {error}") from None
-    return AuditAnchor.from_keywords(keywords)
 
 
 def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature | str]:
@@ -168,7 +177,8 @@ def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature | str]:
     return [*sorted(readable, key=lambda s: s.signed_revision), *damaged]
 
 
-def _validation_context(trust: TrustAnchors, moment: datetime | None) -> ValidationContext:
+def validation_context(trust: TrustAnchors, moment: datetime | None = None) -> ValidationContext:
+    """What a signature is checked against: the root alone, and its CRL when at hand."""
     # Without a CRL pyHanko's soft-fail mode skips revocation entirely; with ours,
     # "require" makes a missing or stale CRL entry count as a failure.
     crls = [] if trust.crl is None else [trust.crl.public_bytes(serialization.Encoding.DER)]

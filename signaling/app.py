@@ -25,6 +25,7 @@ from .api import (
     meta,
     metrics,
     oversight,
+    packages,
     registers,
     replay,
     scans,
@@ -85,7 +86,7 @@ logger = logging.getLogger(__name__)
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, calendar.api, cases.api, registers.api, documents.api,
     replay.api, ws.api, uploads.api, scans.api, calls.api, oversight.api, snapshots.api, status.api, trust.api,
-    metrics.api, statistics.api,
+    metrics.api, statistics.api, packages.api,
 ]
 
 

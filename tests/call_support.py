@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from village_client.consult import Party
 from village_client.tracks import PatternCamera
+
+from .support import RunningServer, open_demo_case
 
 Midway = Callable[[Party, Party], Awaitable[None]]
 
@@ -34,3 +36,28 @@ async def recorded_call(
     await village.hang_up()
     await approver.wait_ended()
     return village, approver, time.monotonic() - started
+
+
+async def sealed_recordings(server: RunningServer, case_id: int) -> list[dict[str, Any]]:
+    """The case's recordings once both parties' are sealed (the media worker registers them after the call)."""
+    auditor = await server.login("auditor")
+    for _ in range(100):
+        found = (await auditor.get(f"/api/cases/{case_id}/recordings")).body
+        if len(found) == 2:
+            return list(found)
+        await asyncio.sleep(0.2)
+    raise AssertionError("the call's recordings were never sealed")
+
+
+async def replay_still(server: RunningServer, seconds: float, at: float) -> tuple[dict[str, Any], bytes]:
+    """A new case's call recorded for `seconds`, and the auditor's still of its first recording at `at`:
+    the recording, and the still as the auditor gets it."""
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    village, approver, _ = await recorded_call(server.base, case["id"], seconds)
+    await village.close()
+    await approver.close()
+    recording = (await sealed_recordings(server, case["id"]))[0]
+    auditor = await server.login("auditor")
+    taken = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": at})
+    assert taken.status == 201, taken.body
+    return {**recording, "image_url": taken.body["image_url"]}, (await auditor.get_bytes(taken.body["image_url"]))[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import AsyncIterator
@@ -15,7 +16,7 @@ from playwright.async_api import Page, expect
 from village_client.consult import Party
 
 from .browser import WAIT_MS, Users
-from .call_support import recorded_call
+from .call_support import recorded_call, replay_still
 from .mark_support import hidden_id, leaked, registered, taken_snapshot
 from .support import RunningServer, WallClock, open_demo_case, start_server
 
@@ -145,3 +146,30 @@ async def test_an_auditor_traces_a_leaked_picture_to_whom_it_was_shown(users: Us
     traced = page.locator("ol.timeline li[data-action=mark_traced]")  # the system's own record: small, plain
     await expect(traced).to_have_class(re.compile("quiet"))
     assert await traced.locator("time").evaluate("t => getComputedStyle(t).fontWeight") == "400"
+
+
+async def test_an_auditor_exports_the_case_package_from_the_case(users: Users, tmp_path: Path) -> None:
+    case = await open_demo_case(await users.server.login("clerk-yb1"))
+    page = await users.open(f"/audit/#/case/{case['id']}", "auditor")
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="导出证据包").click()
+    download = await downloading.value
+    assert download.suggested_filename == f"{case['number']}-证据包.zip"
+    await download.save_as(tmp_path / "package.zip")
+    with zipfile.ZipFile(tmp_path / "package.zip") as package:
+        assert {"manifest.json", "manifest.json.p7s", "index.html", "audit/events.json"} <= set(package.namelist())
+    timeline = (await (await users.server.login("auditor")).get(f"/api/cases/{case['id']}/timeline")).body
+    assert timeline[-1]["action"] == "case_package_exported"
+
+
+async def test_a_traced_still_opens_the_replay_at_its_second(users: Users, tmp_path: Path) -> None:
+    recording, still = await replay_still(users.server, 5.0, 3.0)
+    (tmp_path / "leak.jpg").write_bytes(leaked(still))
+    page = await users.open("/audit/#/trace", "auditor")
+    await page.locator("input[name=picture]").set_input_files(tmp_path / "leak.jpg")
+    await page.get_by_role("button", name="查出处").click()
+    await expect(page.locator(".trace-facts")).to_contain_text(f"{recording['label']} 的录像第 3 秒")
+    await page.get_by_role("link", name="从这一秒回放").click()
+    await expect(page.locator(f"video[data-recording='{recording['id']}']")).to_have_count(1)
+    await page.wait_for_function(
+        f"Math.abs(document.querySelector(\"video[data-recording='{recording['id']}']\").currentTime - 3) < 1")

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from watermark.fold import MarkFound
     from watermark.invisible import embed_id, extract_id, find_mark
     from watermark.marking import extract_file, mark_file, mark_image, open_image, save_atomically
+    from watermark.overlay import screen_overlay
 
 # module -> the names it defines, imported when a name is first asked for (PEP 562)
 __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
     "fold": ["MarkFound"],
     "invisible": ["embed_id", "extract_id", "find_mark"],
     "marking": ["extract_file", "mark_file", "mark_image", "open_image", "save_atomically"],
+    "overlay": ["screen_overlay"],
 })
 
 __all__ = [
@@ -54,5 +56,6 @@ __all__ = [
     "open_image",
     "paste_text",
     "save_atomically",
+    "screen_overlay",
     "tile_text",
 ]

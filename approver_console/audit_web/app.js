@@ -21,6 +21,7 @@ startSession({
     startRouter(main, {
       "/": (screen) => showSearch(screen),
       "/case/:id": (screen, { id }) => showAuditedCase(screen, id),
+      "/case/:id/replay/:recording/:seconds": (screen, { id, ...at }) => showAuditedCase(screen, id, at),
       "/trace": (screen) => showTrace(screen),
       "/statistics": (screen) => showStatistics(screen, account),
     });

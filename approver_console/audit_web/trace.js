@@ -42,10 +42,18 @@ function traceAnswer({ mark_id: markId, trace }) {
     [["内容", "What"], plainWords(trace.what_name)],
     [["办件", "Case"], trace.case_id ? h("a", { href: `#/case/${trace.case_id}` }, trace.case_number) : "—"],
     [["时间", "When"], formatMoment(trace.at)],
+    [["画面出自", "Shows"], trace.shows ? moment(trace.shows) : "—"],
     [["审计事件", "Audit event"], trace.audit_event ? auditEvent(trace.audit_event) : "—"],
   ];
   return h("dl", { class: "facts trace-facts" },
     rows.map(([[zh, en], value]) => [h("dt", {}, bi(zh, en)), h("dd", {}, value)]));
+}
+
+/** Which call, whose recording and which second the picture shows, with a link that replays it from there. */
+function moment({ call_id: callId, label, seconds, wall_time: wall, replay_url: url }) {
+  return [bi(`通话 ${callId}，${label} 的录像第 ${Math.round(seconds)} 秒（${formatMoment(wall)}）`,
+    `call ${callId}, ${label}'s recording at ${Math.round(seconds)} s`), " ",
+  h("a", { href: url, class: "button", "data-replay": "" }, bi("从这一秒回放", "Replay from this second"))];
 }
 
 /** "通话截图 a still of a live call": the Chinese words, the English small after them. */

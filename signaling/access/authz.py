@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.review_decide": (REVIEWERS, Scope.REVIEWER),
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
+    "case.export": (AUDITORS, Scope.SEES),
     "case.snapshot": (APPROVERS | REVIEWERS, Scope.SEES),
     "recording.snapshot": (AUDITORS | APPROVERS, Scope.SEES),  # evidence from a replay, kept and logged
     "case.hold": (AUDITORS | ADMINS, Scope.ANY_CASE),

@@ -9,7 +9,8 @@ from aiohttp import web
 from ..appkeys import DATABASE, SCAN_WORKERS
 from ..calls.call_records import case_calls, case_messages
 from ..calls.transcript import chat_for_viewer, transcript_png
-from ..marks.pictures import chat_background
+from ..marks.pictures import chat_background, screen_mark
+from ..marks.screen import SCREENS, screen_viewer_mark
 from .routing import Api, account_of, act_of, content_disposition, json_response, path_int
 
 api = Api()
@@ -49,3 +50,14 @@ async def chat_transcript(request: web.Request) -> web.StreamResponse:
     name = content_disposition(f"{case['number']}-聊天记录.png")
     return web.Response(body=body, content_type="image/png",
                         headers={"Cache-Control": "private, no-store", "Content-Disposition": name})
+
+
+@api.route("GET", "/api/cases/{case_id}/screen-mark/{screen:call|replay|document}.png",
+           "屏幕水印 The transparent tile a page repeats over a call, a replay or a document: the viewer's"
+           " lines and hidden id (PNG; registered, logged once a day)", tag="calls", produces="image/png")
+async def screen_mark_image(request: web.Request) -> web.StreamResponse:
+    screen = request.match_info["screen"]
+    assert screen in SCREENS  # the route's pattern admits no other
+    mark = await request.app[DATABASE].run(screen_viewer_mark, act_of(request), path_int(request, "case_id"), screen)
+    body = await asyncio.get_running_loop().run_in_executor(request.app[SCAN_WORKERS], screen_mark, mark)
+    return web.Response(body=body, content_type="image/png", headers={"Cache-Control": "private, no-store"})

@@ -63,20 +63,27 @@ def write_checkpoint(directory: Path, checkpoint: Checkpoint, authority: Certifi
     return path
 
 
+def newest_checkpoint(directory: Path) -> Path | None:
+    """The last checkpoint file written, or None."""
+    found = sorted(directory.glob(f"{PREFIX}*.json")) if directory.is_dir() else []
+    return found[-1] if found else None
+
+
 def read_checkpoints(directory: Path, root: x509.Certificate) -> tuple[list[Anchor], list[str]]:
     """The anchors of the checkpoints whose signature holds, and what is wrong with the others."""
     anchors, problems = [], []
     for path in sorted(directory.glob(f"{PREFIX}*.json")) if directory.is_dir() else []:
         try:
-            anchors.append(_checked(path, root))
+            anchors.append(checked_checkpoint(path.read_text(), root))
         except (ValueError, KeyError, TypeError, InvalidSignature) as error:
             problems.append(f"checkpoint {path.name} does not verify ({type(error).__name__}: {error}):"
                             " it was altered or forged")
     return anchors, problems
 
 
-def _checked(path: Path, root: x509.Certificate) -> Anchor:
-    body = json.loads(path.read_text())
+def checked_checkpoint(text: str, root: x509.Certificate) -> Anchor:
+    """The anchor a checkpoint file's text vouches for, once its signature holds; else an exception."""
+    body = json.loads(text)
     checkpoint = Checkpoint(int(body["seq"]), str(body["hash"]), str(body["at"]))
     certificate = x509.load_pem_x509_certificate(body["certificate"].encode())
     certificate.verify_directly_issued_by(root)

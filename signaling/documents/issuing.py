@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from eseal import (
     ApprovalNotice,
     AuditAnchor,
+    CallEvidence,
     CaseFacts,
     CertificateAuthority,
     Document,
@@ -41,6 +42,7 @@ from ..cases.outcomes import decision_wording
 from ..cases.workflow import Action
 from ..config import CHINA_TZ
 from ..storage.database import first, insert, rows
+from .call_evidence import latest_call
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -83,6 +85,7 @@ class PlannedDocument:
     verify_url: str
     decision: str = "准予办理"  # an approval's 审批结果, naming the items refused beside the approved ones
     audit_anchor: AuditAnchor | None = None
+    call_evidence: CallEvidence | None = None
 
 
 def plan_document(
@@ -102,6 +105,7 @@ def plan_document(
         verify_code=code, verify_url=f"{base_url.rstrip('/')}/verify/{code}",
         decision=decision_wording(db, case) if kind == "approval" else "",
         audit_anchor=AuditAnchor(*head) if head else None,
+        call_evidence=latest_call(db, case["id"]),
     )
 
 
@@ -162,7 +166,8 @@ def _signers(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> tuple
 def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Document:
     """The approver_console document for the plan."""
     issuance = Issuance(issued_on=plan.issued_on, signatories=signatories, verify_url=plan.verify_url,
-                        footer=f"核验码 {plan.verify_code}", audit_anchor=plan.audit_anchor)
+                        footer=f"核验码 {plan.verify_code}", audit_anchor=plan.audit_anchor,
+                        call_evidence=plan.call_evidence)
     if plan.kind == "approval":
         return ApprovalNotice(plan.facts, issuance, plan.decision)
     if plan.kind == "supplement_receipt":
@@ -204,12 +209,15 @@ def record_document(
         "content_type": "application/pdf", "digest": stored.digest, "size": stored.size, "pages": None,
         "material": None, "created_by": act.actor.id, "created_at": act.when, "verify_code": plan.verify_code,
         "signed_by": json.dumps([s.unit_id for s in plan.signers]),
+        "call_id": plan.call_evidence.call_id if plan.call_evidence else None,
     }
     document_id = row["id"] = insert(db, "documents", row)
     act.log(db, "document_issued", case_id, {
         "document_id": document_id, "kind": plan.kind, "sha256": stored.digest,
         "signed_by": [s.unit_id for s in plan.signers],
         "audit_head": plan.audit_anchor.seq if plan.audit_anchor else None,
+        **({"call_id": plan.call_evidence.call_id,
+            "recordings": [r.sha256 for r in plan.call_evidence.recordings]} if plan.call_evidence else {}),
     })
     return row
 

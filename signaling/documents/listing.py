@@ -11,6 +11,7 @@ from ..cases.handling import authorized_case
 from ..exceptions import NotFound
 from ..scans.formats import BY_CONTENT_TYPE, download_name
 from ..storage.database import first, rows
+from .call_evidence import call_on_record
 from .issuing import DOCUMENT_NAMES, public_document
 
 if TYPE_CHECKING:
@@ -78,4 +79,4 @@ def registered_document(db: sqlite_utils.Database, verify_code: str = "", digest
         return None
     return {"case_number": row["number"], "kind": row["kind"], "kind_name": DOCUMENT_NAMES[row["kind"]],
             "issued_at": row["created_at"], "sha256": row["digest"], "verify_code": row["verify_code"],
-            "signed_by": json.loads(row["signed_by"] or "[]")}
+            "signed_by": json.loads(row["signed_by"] or "[]"), "call": call_on_record(db, row["call_id"])}

@@ -105,3 +105,10 @@ def marked_rendition(signed_pdf: bytes, mark: ViewerMark) -> bytes:
     from ..scans.pdf import rendered_pages  # PDFium, loaded by the first marked copy (idle memory, #9)
 
     return marked_pdf(rendered_pages(signed_pdf, ISSUED_DPI), mark, ISSUED_DPI)
+
+
+def screen_mark(mark: ViewerMark) -> bytes:
+    """The transparent tile a page repeats over a call, a replay or a document (watermark.screen_overlay)."""
+    from watermark import screen_overlay  # numpy, as in marked()
+
+    return png(screen_overlay(mark.lines, mark.mark_id))

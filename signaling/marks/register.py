@@ -23,11 +23,12 @@ from ..access.roles import Account
 from ..audit.acts import Act
 from ..config import CHINA_TZ
 from ..storage.database import connect, first
+from .moments import moment_shown
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-SNAPSHOT, DOCUMENT, CHAT = "snapshot", "document", "chat"
+SNAPSHOT, DOCUMENT, CHAT, SCREEN = "snapshot", "document", "chat", "screen"
 # What each kind of rendition is, as the trace shows it.
 WHAT_NAMES = {
     "live_still": "通话截图 a still of a live call",
@@ -38,6 +39,10 @@ WHAT_NAMES = {
     "document_download": "文书下载 an issued document downloaded",
     "chat_background": "聊天背景 the chat panel's background",
     "chat_transcript": "聊天记录导出 an exported chat transcript",
+    "screen_call": "通话页面屏幕水印 the screen of a live call",
+    "screen_replay": "回放页面屏幕水印 the screen of a replay",
+    "screen_document": "文件页面屏幕水印 the screen of a document",
+    "case_package": "办件证据包 a case package exported (its pictures, the mark over its videos)",
 }
 
 
@@ -148,7 +153,7 @@ def trace_mark(db: sqlite_utils.Database, mark_id: int) -> dict[str, Any] | None
         "viewer": mark["viewer"], "username": mark["username"], "unit_name": mark["unit_name"], "at": mark["at"],
         "case_id": mark["case_id"], "case_number": case["number"] if case else None,
         "document_id": mark["document_id"], "page": mark["page"], "call_id": mark["call_id"],
-        "lines": json.loads(mark["lines"]), "audit_event": event,
+        "lines": json.loads(mark["lines"]), "audit_event": event, "shows": moment_shown(db, mark),
     }
 
 
@@ -174,4 +179,12 @@ def describe_mark_in(data_dir: Path, mark_id: int) -> list[str]:
         f"内容 what: {found['what_name']}" + (f", 办件 case {found['case_number']}" if found["case_number"] else ""),
         f"时间 when: {found['at']}",
         f"审计事件 audit event: #{event.get('seq')} {event.get('action')} {event.get('at')}",
+        *_moment_lines(found["shows"]),
     ]
+
+
+def _moment_lines(shows: dict[str, Any] | None) -> list[str]:
+    if shows is None:
+        return []
+    return [f"画面 shows: 通话 call {shows['call_id']}, {shows['label']} 的录像 recording {shows['recording_id']}"
+            f" 第 {shows['seconds']} 秒 second ({shows['wall_time']})", f"回放 replay: {shows['replay_url']}"]

@@ -297,6 +297,7 @@ def _create_document_table(db: sqlite_utils.Database) -> None:
             "source_digest": str,  # a snapshot's clean still, re-marked for each other viewer; never served
             "source_document_id": int,  # 材料一次提交: attached from the villager's earlier case, first taken there
             "deleted_at": str,
+            "call_id": str,  # an issued document: the recorded call its decision was taken in or after
         },
         pk="id",
         foreign_keys=[("case_id", "cases", "id")],

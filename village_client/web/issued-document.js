@@ -8,6 +8,7 @@ import { documentUrl, printPages, renderPdf } from "/common/document-viewer.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
+import { screenMark } from "/common/screen-mark.js";
 
 const ISSUED_KINDS = ["approval", "refusal", "supplement_receipt", "pending_promise"]; // not scans, not stills
 const CLOSING_KINDS = ["approval", "refusal"]; // the case ends once these are in the villager's hands
@@ -19,7 +20,7 @@ export function showIssuedDocument(slot, document) {
   const panel = h("section", { class: "case-document", "data-document": document.id, "data-kind": document.kind },
     h("h2", {}, document.kind_name, h("small", { class: "en" }, "Issued document")),
     h("p", { class: "note" }, bi("窗口已签发这份文件，请打印后交给群众。", "Print it and hand it to the villager.")),
-    actions, pages);
+    actions, pages, screenMark(document.case_id, "document"));
   replace(slot, panel);
   if (!activeCall()) panel.scrollIntoView({ block: "start" }); // mid-call the video stays where it is
   renderPdf(documentUrl(document.id), pages).then(

@@ -5,6 +5,7 @@ import { GRADES, qualityText, watchQuality } from "./call-quality.js";
 import { chatPanel } from "./chat.js";
 import { h, replace } from "./dom.js";
 import { bi } from "./i18n.js";
+import { screenMark } from "./screen-mark.js";
 import { ParticipantState } from "./wire.js";
 
 const PARTICIPANT_STATES = {
@@ -42,7 +43,7 @@ export function callView(session, me, words = {}, tileAction = null) {
   const view = h("div", { class: "call-view" },
     h("div", { class: "call-head" }, status, hangUp),
     session.media.notice ? h("p", { class: "note media-notice" }, session.media.notice) : null,
-    notice, h("div", { class: "call-stage" }, remote, local), quality, people, chat);
+    notice, h("div", { class: "call-stage" }, remote, local), quality, people, chat, screenMark(session.caseId, "call"));
 
   const showState = (state) => {
     view.dataset.state = state;

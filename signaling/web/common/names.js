@@ -66,13 +66,15 @@ export const EVENTS = {
   mark_traced: ["泄露溯源", "Leak traced"],
   chat_watermarked: ["聊天记录加水印给查看人", "Chat marked for a viewer"],
   document_watermarked: ["文件加水印给查看人", "Marked for a viewer"],
+  screen_watermarked: ["屏幕加水印给查看人", "Screen marked for a viewer"],
   case_held: ["保全（设为问题件）", "Legal hold"],
   case_released: ["解除保全", "Hold released"],
+  case_package_exported: ["导出证据包", "Case package exported"],
 };
 
 /** Events the system keeps for its own record (views, downloads, watermarks): shown small and plain. */
 export const QUIET_EVENTS = new Set(["case_viewed", "document_downloaded", "document_viewed", "document_watermarked",
-  "snapshot_viewed", "chat_watermarked", "mark_traced"]);
+  "snapshot_viewed", "chat_watermarked", "screen_watermarked", "mark_traced"]);
 
 /** What an event adds about a file: the material and the file's name (a scan, a snapshot, an issued document). */
 export function fileDetail(detail) {

@@ -1,10 +1,10 @@
 // 办件时间线 for the auditor: every act on the case, to the second; an act during a recorded call
 // carries a button that seeks the replay to that moment.
 
-import { h } from "/common/dom.js";
-import { formatDate } from "/common/format.js";
-import { bi, named } from "/common/i18n.js";
-import { EVENTS, QUIET_EVENTS, REVIEW_STATES, fileDetail } from "/common/names.js";
+import { h } from "./dom.js";
+import { formatDate } from "./format.js";
+import { bi, named } from "./i18n.js";
+import { EVENTS, QUIET_EVENTS, REVIEW_STATES, fileDetail } from "./names.js";
 import { clock, instant, wallTime } from "./times.js";
 
 /** The events in order; locate(at) says where an instant lies in a recorded call, seek(at) goes there. */
