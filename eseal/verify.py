@@ -44,7 +44,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "untrusted": ("签章证书不是本系统签发的", "the signer's certificate is not from this CA"),
     "revoked": ("签章证书已被吊销", "the signer's certificate has been revoked"),
     "modified": ("签章后文件被追加修改", "the file was modified after signing"),
-    "malformed": ("签章已损坏:签章数据无法解析", "signature damaged: its data cannot be parsed"),
+    "malformed": ("签章已损坏：签章数据无法解析", "signature damaged: its data cannot be parsed"),
     "damaged": ("签章已损坏", "signature damaged"),
     "stale_crl": ("吊销列表已过期，请启动服务器更新后再核验",
                   "the CRL is out of date; start the server to refresh it, then verify again"),

@@ -48,7 +48,7 @@ def parse_citizen_id(raw: str, today: date | None = None) -> CitizenId:
     number = raw.strip().upper()
     if not SHAPE.match(number):
         raise InvalidIdNumber(
-            "身份证号码应为18位:前17位是数字,最后一位是数字或X。",
+            "身份证号码应为18位：前17位是数字，最后一位是数字或X。",
             "An ID number has 18 characters: 17 digits, then a digit or X.",
         )
     try:
@@ -57,12 +57,12 @@ def parse_citizen_id(raw: str, today: date | None = None) -> CitizenId:
         birth = None
     if birth is None or birth > (today or date.today()):
         raise InvalidIdNumber(
-            "身份证号码中的出生日期不正确,请核对。",
+            "身份证号码中的出生日期不正确，请核对。",
             "The birth date inside the ID number is not a valid date.",
         )
     if check_character(number[:17]) != number[17]:
         raise InvalidIdNumber(
-            "身份证号码校验位不正确,请逐位核对后重新输入。",
+            "身份证号码校验位不正确，请逐位核对后重新输入。",
             "The ID number's check character is wrong: please check every digit.",
         )
     return CitizenId(number=number, birth_date=birth, male=int(number[16]) % 2 == 1)

@@ -378,6 +378,6 @@ def run_holidays_load(args: argparse.Namespace) -> int:
         return 1
     finally:
         database.close_sync()
-    print(f"ok: {year['year']} — {len(year['holidays'])} holidays 放假,"
+    print(f"ok: {year['year']} — {len(year['holidays'])} holidays 放假，"
           f" {len(year['workdays'])} working weekend days 调休上班")
     return 0

@@ -147,8 +147,8 @@ async def test_rating_once_after_closing(server: RunningServer) -> None:
         await approver.post(f"{path}/actions/{action}", body)
     await clerk.post(f"{path}/actions/close", {"handover": "printed"})
     assert (await clerk.post(f"{path}/rating", {"score": 6})).status == 400
-    rated = await clerk.post(f"{path}/rating", {"score": 5, "comment": "不用跑镇上,好!"})
-    assert rated.body["rating"] == 5 and rated.body["rating_comment"] == "不用跑镇上,好!"
+    rated = await clerk.post(f"{path}/rating", {"score": 5, "comment": "不用跑镇上，好！"})
+    assert rated.body["rating"] == 5 and rated.body["rating_comment"] == "不用跑镇上，好！"
     assert (await clerk.post(f"{path}/rating", {"score": 1})).status == 409
 
 

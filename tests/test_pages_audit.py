@@ -113,7 +113,7 @@ async def test_an_auditor_holds_a_problem_case_with_a_reason_and_nothing_else(us
     await expect(page.locator(".case-state .flag.problem")).to_be_visible()
     await expect(page.locator("ol.timeline li[data-action=case_held]")).to_contain_text("群众投诉办理时间过长")
 
-    await page.locator("form[data-form=release] textarea").fill("已核实,按期办结")
+    await page.locator("form[data-form=release] textarea").fill("已核实，按期办结")
     await page.get_by_role("button", name="解除保全").click()
     await expect(page.locator(".case-state .flag.held")).to_have_count(0)
     await expect(page.locator(".case-state .flag.problem")).to_be_visible()  # once a problem case, always one

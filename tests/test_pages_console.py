@@ -178,12 +178,12 @@ async def test_a_promised_date_then_a_refusal_reach_the_village_in_plain_words(u
     await approver.get_by_role("button", name="不予批准").click()
     await approver.get_by_role("button", name="确认不予批准").click()
     await expect(approver.get_by_role("alert")).to_contain_text("不予批准的理由")  # required, says the API
-    await approver.locator("form[data-form=refuse] textarea").fill("已参加职工养老保险,不能重复参保")
+    await approver.locator("form[data-form=refuse] textarea").fill("已参加职工养老保险，不能重复参保")
     await approver.get_by_role("button", name="确认不予批准").click()
     await state_is(approver, "不予批准")
 
     await clerk.reload()
-    await expect(clerk.locator(".decision.refused .reason")).to_have_text("已参加职工养老保险,不能重复参保")
+    await expect(clerk.locator(".decision.refused .reason")).to_have_text("已参加职工养老保险，不能重复参保")
     await clerk.get_by_role("button", name="已交给群众").click()
     await state_is(clerk, "已办结")
     await expect(clerk.locator(".decision.refused")).to_be_visible()  # the reason stays on the closed case

@@ -41,7 +41,7 @@ async def test_a_recording_goes_31_days_after_its_call_unless_its_case_is_held(
         plain, plain_files = await recorded_case(server, clerk, 2.0)
         held, held_files = await recorded_case(server, clerk, 2.5)
         auditor = await server.login("auditor")
-        hold = await auditor.post(f"/api/cases/{held['id']}/hold", {"reason": "群众投诉,录像需保留"})
+        hold = await auditor.post(f"/api/cases/{held['id']}/hold", {"reason": "群众投诉，录像需保留"})
         assert hold.status == 200 and hold.body["problem"] is True, hold.body
 
         server.clock.advance(days=30)

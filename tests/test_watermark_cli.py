@@ -29,8 +29,8 @@ def picture(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("suffix", [".png", ".jpg"])
 def test_marked_file_gives_back_its_id(picture: Path, tmp_path: Path, suffix: str) -> None:
     target = tmp_path / f"marked{suffix}"
-    result = cunneng("mark", picture, target, "--text", "查看人:张晓明", "--text",
-                     "办件号:ZH-2026-000123", "--id", "1099511627775")
+    result = cunneng("mark", picture, target, "--text", "查看人：张晓明", "--text",
+                     "办件号：ZH-2026-000123", "--id", "1099511627775")
     assert result.returncode == 0, result.stderr
     assert open_image(target).format == ("PNG" if suffix == ".png" else "JPEG")
     extracted = cunneng("extract", target)

@@ -18,7 +18,7 @@ from watermark import (
 from watermark.leaks import LEAKS, jpeg, rescale
 from watermark.samples import dark_photo, photo, psnr, text_scan, video_still
 
-VIEWER = ["查看人:张晓明 (zhangxm)", "单位:昭化区政务服务中心", "办件号:ZH-2026-000123",
+VIEWER = ["查看人：张晓明 (zhangxm)", "单位：昭化区政务服务中心", "办件号：ZH-2026-000123",
           "2026-11-23 14:32:05"]
 PICTURES = {
     "photo": lambda: photo(1200, 900, seed=1),

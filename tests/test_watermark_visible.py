@@ -10,7 +10,7 @@ from watermark import RED, EmptyWatermarkText, tile_text
 from watermark.samples import text_scan, video_still
 from watermark.visible import font_size_for
 
-VIEWER = ["查看人:王秀英", "账号:wangxy", "单位:卫子镇便民服务中心", "办件号:ZH-2026-000123",
+VIEWER = ["查看人：王秀英", "账号：wangxy", "单位：卫子镇便民服务中心", "办件号：ZH-2026-000123",
           "2026-11-23 09:15"]
 
 

@@ -38,7 +38,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "start_review": {},
     "approve": {"note": "材料齐全"},
     "request_supplement": {"materials": [{"name": "户口簿", "form": "copy", "count": 1, "note": "首页及本人页"}]},
-    "refuse": {"reason": "不符合参保条件:已参加职工养老保险。"},
+    "refuse": {"reason": "不符合参保条件：已参加职工养老保险。"},
     "set_pending": {"until": "2026-12-04"},
     "submit_supplement": {"note": "已补充户口簿复印件"},
     "close": {"handover": "printed"},

@@ -31,7 +31,7 @@ def village_group(commands: Any) -> Any:
 def add_call_command(village: Any) -> None:
     parser = village.add_parser(
         "call", help="发起视频 place a video consult as the village window, headless",
-        description="以村窗口身份对办件发起视频连线(无界面),发送视频文件或测试图案和提示音。"
+        description="以村窗口身份对办件发起视频连线（无界面），发送视频文件或测试图案和提示音。"
                     " Exit 0: the call was held; 1: sign-in or call refused; 3: no one answered;"
                     " 4: the call dropped.",
     )
@@ -67,7 +67,7 @@ def call_command(args: argparse.Namespace) -> int:
 def add_selftest_command(commands: Any) -> None:
     parser = commands.add_parser(
         "selftest", help="自检 run a complete consult against a server",
-        description="对服务器做一次完整的视频办件自检,每步一行 ok/FAIL。"
+        description="对服务器做一次完整的视频办件自检，每步一行 ok/FAIL。"
                     " A headless village and approver run a complete consult; one line per step,"
                     " `ok <step> <seconds>` or `FAIL <step> <reason>`; exit 0 only if every step passed.",
     )

@@ -41,7 +41,7 @@ def add_upload_options(parser: argparse.ArgumentParser) -> None:
 def add_upload_command(village: Any) -> None:
     parser = village.add_parser(
         "upload", help="上传扫描件 upload scans to a case",
-        description="上传扫描件到办件:分段传输,断线后从断点继续,同一文件只存一份。"
+        description="上传扫描件到办件：分段传输，断线后从断点继续，同一文件只存一份。"
                     " Upload scans to a case in chunks, resuming after cuts; exit 0 when all are stored,"
                     " 1 when a file was refused or the server stayed away.",
     )
@@ -53,7 +53,7 @@ def add_upload_command(village: Any) -> None:
 def add_watch_command(village: Any) -> None:
     parser = village.add_parser(
         "watch", help="监视扫描文件夹 upload every new scan a scanner drops into a folder",
-        description="监视扫描仪的保存文件夹,文件写完后自动上传到办件,每个文件只传一次。"
+        description="监视扫描仪的保存文件夹，文件写完后自动上传到办件，每个文件只传一次。"
                     " Upload each new file in DIR to the case once it is completely written; stop with Ctrl-C.",
     )
     add_upload_options(parser)
@@ -112,7 +112,7 @@ async def _upload_files(args: argparse.Namespace, uploader: ScanUploader) -> int
             status = EXIT_FAILED
             continue
         resumed = "".join(f"; 从 {offset} 字节处继续 resumed at byte {offset}" for offset in result.resumed_from)
-        kind = "已有,未重复存储 already stored" if result.duplicate else "完成 stored"
+        kind = "已有，未重复存储 already stored" if result.duplicate else "完成 stored"
         bar.finish(f"{kind}: document {result.document['id']} sha256 {result.document['sha256']}{resumed}")
     return status
 

@@ -58,7 +58,7 @@ class Patience:
 
     async def wait(self, reason: object) -> None:
         if time.monotonic() - self._since > self.seconds:
-            raise ServerUnreachable(f"服务器 {self.seconds:.0f} 秒内没有响应,上传已暂停,稍后重试即可从断点继续。",
+            raise ServerUnreachable(f"服务器 {self.seconds:.0f} 秒内没有响应，上传已暂停，稍后重试即可从断点继续。",
                                     f"No progress for {self.seconds:.0f} s ({reason}); retry later to resume.")
         logger.info("retrying in %.1f s: %s", self._delay, reason)
         await asyncio.sleep(self._delay)

@@ -90,7 +90,7 @@ def _check_binding(db: sqlite_utils.Database, role: Role, unit_id: str) -> None:
     unit = get_unit(db, unit_id)
     if unit["kind"] != ROLE_UNIT_KIND[role]:
         raise InvalidInput(
-            f"角色 {role} 只能绑定到{ROLE_UNIT_KIND[role]}类单位,「{unit['name']}」不是。",
+            f"角色 {role} 只能绑定到{ROLE_UNIT_KIND[role]}类单位，「{unit['name']}」不是。",
             f"Role {role} must be bound to a {ROLE_UNIT_KIND[role]} unit.",
         )
     if unit["retired_at"]:
@@ -196,7 +196,7 @@ def session_account(db: sqlite_utils.Database, token: str, now: datetime) -> Acc
         [token_hash(token)],
     )
     if row is None or row["disabled"] or datetime.fromisoformat(row["session_expires"]) <= now:
-        raise NotAuthenticated("登录已过期,请重新登录。", "Your session has expired: please log in again.")
+        raise NotAuthenticated("登录已过期，请重新登录。", "Your session has expired: please log in again.")
     return account_from_row(row)
 
 

@@ -123,7 +123,7 @@ def authorize(
     review_units = list(review_units)
     reaches_any = scope is Scope.ANY_CASE and account.role in roles
     if case is not None and not reaches_any and not sees_case(account, case, review_units):
-        raise NotFound("找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
+        raise NotFound("找不到该办件，或您无权查看。", "No such case, or it is not visible to you.")
     if account.role not in roles or not _in_scope(account, scope, case, review_units):
         raise Forbidden("您的账号无权执行此操作。", f"Your role may not do this ({permission}).")
 

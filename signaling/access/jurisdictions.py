@@ -40,7 +40,7 @@ def create_unit(db: sqlite_utils.Database, act: Act, unit: dict[str, Any]) -> di
         raise InvalidInput("上级单位已撤销，不能在其下新建单位。", "The parent unit is retired.")
     if kind == "district":
         if parent_id:
-            raise InvalidInput("区是最高一级,不能有上级单位。", "A district has no parent unit.")
+            raise InvalidInput("区是最高一级，不能有上级单位。", "A district has no parent unit.")
     else:
         _check_parent(db, kind, parent_id)
     dept_code = unit.get("dept_code") or None

@@ -34,7 +34,7 @@ class LockoutPolicy:
 
 def locked() -> AccountLocked:
     return AccountLocked(
-        "密码错误次数过多,本机登录此账号已暂时锁定,请稍后再试或联系管理员。",
+        "密码错误次数过多，本机登录此账号已暂时锁定，请稍后再试或联系管理员。",
         "Too many failed logins for this name from this address: wait a while.",
     )
 

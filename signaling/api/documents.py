@@ -149,7 +149,7 @@ def verify_with(authority: CertificateAuthority, data: bytes) -> VerificationRep
            raw_body=True)
 async def verify(request: web.Request) -> web.StreamResponse:
     data = await read_body(request, MAX_VERIFY_BYTES,
-                           PayloadTooLarge("文件太大(上限 20 MB)。", "The file is larger than 20 MB."))
+                           PayloadTooLarge("文件太大（上限 20 MB）。", "The file is larger than 20 MB."))
     if not data:
         raise InvalidInput("请选择要核验的 PDF 文件。", "Send the PDF to verify as the request body.")
     try:

@@ -41,7 +41,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except Exception:
         logger.exception("%s %s failed", request.method, request.path)
         return json_response(
-            {"error": "internal", "message": "服务器内部错误,请稍后重试或联系管理员。",
+            {"error": "internal", "message": "服务器内部错误，请稍后重试或联系管理员。",
              "message_en": "Internal server error."},
             status=500,
         )

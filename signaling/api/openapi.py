@@ -20,7 +20,7 @@ ERROR = {
     "required": ["error", "message", "message_en"],
     "properties": {
         "error": {"type": "string", "description": "machine-readable code"},
-        "message": {"type": "string", "description": "说明(中文),给窗口工作人员看"},
+        "message": {"type": "string", "description": "说明（中文），给窗口工作人员看"},
         "message_en": {"type": "string"},
     },
 }

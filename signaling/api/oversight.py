@@ -107,7 +107,7 @@ MAX_TRACE_PIXELS = 40_000_000
 async def trace(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "mark.trace")  # before reading or decoding anything
     data = await read_body(request, MAX_TRACE_BYTES,
-                           PayloadTooLarge("图片太大(上限 40 MB)。", "The picture is larger than 40 MB."))
+                           PayloadTooLarge("图片太大（上限 40 MB）。", "The picture is larger than 40 MB."))
     loop = asyncio.get_running_loop()
     mark_id = await loop.run_in_executor(request.app[SCAN_WORKERS], hidden_id, data)
     found = await request.app[DATABASE].run(trace_leak, act_of(request), mark_id)
@@ -124,9 +124,9 @@ def hidden_id(data: bytes) -> int | None:
             found = find_mark(image.convert("RGB"))
     except TooManyPixels as large:
         zh, en = large.words()
-        raise ImageTooLarge(f"{zh}。请把图片缩小到一半后再上传(缩小后仍能读出水印)。",
+        raise ImageTooLarge(f"{zh}。请把图片缩小到一半后再上传（缩小后仍能读出水印）。",
                             f"Too large to trace: {en}. Halve it first (the mark survives).") from None
     except (NotAPicture, *DECODE_ERRORS):
-        raise InvalidInput("这不是可读的图片(请上传 JPEG 或 PNG)。", "This is not a readable picture (JPEG or PNG).",
+        raise InvalidInput("这不是可读的图片（请上传 JPEG 或 PNG）。", "This is not a readable picture (JPEG or PNG).",
                            code="unreadable_image") from None
     return found.mark_id if found else None

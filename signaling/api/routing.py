@@ -141,7 +141,7 @@ async def read_body(request: web.Request, limit: int, too_large: Exception) -> b
 async def read_json(request: web.Request, schema: dict[str, Any]) -> Any:
     """The request body parsed as JSON and checked against schema."""
     limit = request.app[SETTINGS].max_body_bytes
-    too_large = PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
+    too_large = PayloadTooLarge(f"请求内容太大（上限 {limit // 1024} KB）。", f"Body larger than {limit} bytes.")
     body = parse_json(await read_body(request, limit, too_large))
     validate_body(body, schema)
     return body
@@ -194,7 +194,7 @@ def optional_query_date(query: Mapping[str, str], name: str) -> date | None:
     except ValueError:
         day = None
     if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise InvalidInput(f"参数 {name} 应为日期(2000 至 2999 年间),例如 2026-11-01。",
+        raise InvalidInput(f"参数 {name} 应为日期（2000 至 2999 年间），例如 2026-11-01。",
                            f"{name} must be a date like 2026-11-01, in the years 2000 to 2999.")
     return day
 
@@ -203,7 +203,7 @@ def query_date(query: Mapping[str, str], name: str) -> date:
     """A required YYYY-MM-DD query parameter (as optional_query_date)."""
     day = optional_query_date(query, name)
     if day is None:
-        raise InvalidInput(f"缺少参数 {name}(日期,例如 2026-11-01)。", f"{name} is required: a date like 2026-11-01.")
+        raise InvalidInput(f"缺少参数 {name}(日期，例如 2026-11-01)。", f"{name} is required: a date like 2026-11-01.")
     return day
 
 

@@ -160,7 +160,7 @@ REUSE_SCAN = obj(["document_id"], document_id={"type": "integer", "title": "以�
 START_UPLOAD = obj(
     ["filename", "size", "sha256"],
     filename=text("文件名", 255),
-    size={"type": "integer", "title": "文件大小(字节)", "minimum": 1},
+    size={"type": "integer", "title": "文件大小（字节）", "minimum": 1},
     sha256=text("SHA-256 校验值", 64, 64, pattern="^[0-9a-f]{64}$"),
     material=text("材料名称", 100, 0),
 )

@@ -95,7 +95,7 @@ async def chunk(request: web.Request) -> web.StreamResponse:
             stored = await store.receive(upload_id, request.content, expected, workers)
         except ChunkCut as cut:
             logger.info("case %s: %s", upload.case_id, cut)
-            raise InvalidInput("这一段数据没有传完,请重发。", "The chunk was cut short: send it again.",
+            raise InvalidInput("这一段数据没有传完，请重发。", "The chunk was cut short: send it again.",
                                code="chunk_cut") from None
         try:
             require_digest(stored, sha256)

@@ -71,7 +71,7 @@ def _finite_float(digits: str) -> float:
 
 
 def _too_deep() -> InvalidInput:
-    return malformed(f"请求内容嵌套太深(最多 {MAX_DEPTH} 层)。", f"JSON nested deeper than {MAX_DEPTH} levels.")
+    return malformed(f"请求内容嵌套太深（最多 {MAX_DEPTH} 层）。", f"JSON nested deeper than {MAX_DEPTH} levels.")
 
 
 def check_values(value: Any) -> None:
@@ -129,7 +129,7 @@ def describe(error: jsonschema.ValidationError) -> tuple[str, str]:
         expected = TYPE_NAMES.get(str(value), str(value))
         return f"{label}应为{expected}。", f"{where} should be of type {value}."
     if kind == "maxLength":
-        return f"{label}太长,最多 {value} 个字。", f"{where} is longer than {value} characters."
+        return f"{label}太长，最多 {value} 个字。", f"{where} is longer than {value} characters."
     if kind == "minLength":
         return f"{label}不能为空。", f"{where} is too short."
     if kind in ("maximum", "minimum"):
@@ -137,11 +137,11 @@ def describe(error: jsonschema.ValidationError) -> tuple[str, str]:
     if kind in ("maxItems", "minItems"):
         return f"{label}的数量不符合要求。", f"{where}: {kind} {value}."
     if kind == "enum":
-        return f"{label}只能是:{'、'.join(map(str, value))}。", f"{where} must be one of {value}."
+        return f"{label}只能是：{'、'.join(map(str, value))}。", f"{where} must be one of {value}."
     if kind == "additionalProperties":
-        return f"请求中有不认识的字段:{error.message}。", f"{where}: {error.message}."
+        return f"请求中有不认识的字段：{error.message}。", f"{where}: {error.message}."
     if kind == "pattern" and value == ONE_LINE:
-        return f"{label}只能写一行,不能有换行或制表符。", f"{where} must be one line (no line break or tab)."
+        return f"{label}只能写一行，不能有换行或制表符。", f"{where} must be one line (no line break or tab)."
     if kind == "pattern":
         return f"{label}格式不对。", f"{where} does not match the expected format."
     return f"{label}不符合要求。", f"{where}: {error.message}"

@@ -175,7 +175,7 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
         client.send(answer)
     except Exception:
         logger.exception("account %s: message failed", client.account.id)
-        client.send(_error("internal", "服务器内部错误,请重试。", "Internal server error.", ref))
+        client.send(_error("internal", "服务器内部错误，请重试。", "Internal server error.", ref))
 
 
 def _unknown(kind: object) -> CunnengError:

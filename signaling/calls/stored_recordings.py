@@ -84,7 +84,7 @@ def recording_for_replay(db: sqlite_utils.Database, account: Account, recording_
     """A recording the account may replay."""
     row = first(db, "select * from recordings where id = ? and deleted_at is null", [recording_id])
     if row is None:
-        raise NotFound("找不到该录像,或已过保存期限。", "No such recording, or its retention period has ended.")
+        raise NotFound("找不到该录像，或已过保存期限。", "No such recording, or its retention period has ended.")
     case, review_units = load_case(db, row["case_id"])
     authorize(account, "case.replay", case, review_units)
     return row

@@ -1,7 +1,7 @@
 """代办: who carried the case, the errands and home visits made for it, and where its papers are.
 
 The seeds' trace 接件—代办—去向—办结反馈: a case opened for a villager who is not at the window
-names its 代办人 (a relative or the village's 代办员) and needs the villager's signed 委托书,
+names its 代办人 (a relative or the village's 代办员) and needs the villager's signed 委托书，
 uploaded as a scan before review starts; each 上门服务 or errand is recorded; each move of the
 originals and of the result (去向: at the village, sent to the town, at the district, returned,
 handed to the villager) is logged in order; closing records who received the result and how.

@@ -42,7 +42,7 @@ def load_case(db: sqlite_utils.Database, case_id: int) -> tuple[dict[str, Any], 
     """The case row and the units it was sent to, or NotFound."""
     case = first(db, "select * from cases where id = ?", [case_id])
     if case is None:
-        raise NotFound("找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
+        raise NotFound("找不到该办件，或您无权查看。", "No such case, or it is not visible to you.")
     units = [r["unit_id"] for r in rows(db, "select unit_id from case_reviews where case_id = ?", [case_id])]
     return case, units
 
@@ -102,7 +102,7 @@ def _collected_materials(items: list[dict[str, Any]], ticked: list[str]) -> list
 
 def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
     if bool(body.get("item_code")) == bool(body.get("bundle_code")):
-        raise InvalidInput("请选择一个事项或一个“一件事”套餐(二选一)。", "Give item_code or bundle_code, not both.")
+        raise InvalidInput("请选择一个事项或一个“一件事”套餐（二选一）。", "Give item_code or bundle_code, not both.")
     if body.get("bundle_code"):
         bundle = get_bundle(db, body["bundle_code"])
         items, code = chosen_items(bundle, body.get("items")), bundle["code"]
@@ -377,7 +377,7 @@ def _promised_date(raw: str, now: datetime) -> date:
     today = now.astimezone(CHINA_TZ).date()
     if promised is None or not today <= promised <= today + MAX_PROMISE:
         raise InvalidInput(
-            "承诺办结日期应在今天到一年以内(格式 2026-12-01)。",
+            "承诺办结日期应在今天到一年以内（格式 2026-12-01）。",
             f"until must be a date from today to {MAX_PROMISE.days} days ahead.",
         )
     return promised

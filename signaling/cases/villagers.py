@@ -39,7 +39,7 @@ def citizen_id(raw: str, today: date | None = None) -> CitizenId:
 
 
 def not_yet_known() -> NotFound:
-    return NotFound("系统中还没有此人的信息,请录入姓名和电话。", "No villager with this ID number yet.")
+    return NotFound("系统中还没有此人的信息，请录入姓名和电话。", "No villager with this ID number yet.")
 
 
 def find_villager(db: sqlite_utils.Database, id_number: str) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def villager_for_case(
     if row is not None:
         return _reuse(db, act, row, name, profile)
     if not name or not profile.get("phone"):
-        raise InvalidInput("第一次办事的群众,请填写姓名和联系电话。", "A new villager needs a name and a phone.")
+        raise InvalidInput("第一次办事的群众，请填写姓名和联系电话。", "A new villager needs a name and a phone.")
     row = {
         "id_number": citizen.number, "name": name, "gender": "男" if citizen.male else "女",
         **{field: None for field in PROFILE_FIELDS}, **profile, "village_id": village_id,
@@ -91,7 +91,7 @@ def given_profile(given: dict[str, Any]) -> dict[str, str]:
     """The basic data fields the clerk filled in (blank ones left out), the phone checked."""
     profile = {field: given[field].strip() for field in PROFILE_FIELDS if (given.get(field) or "").strip()}
     if "phone" in profile and not PHONE.match(profile["phone"]):
-        raise InvalidInput("联系电话格式不对:请填写11位手机号或带区号的固定电话。", "Phone number is not valid.")
+        raise InvalidInput("联系电话格式不对：请填写11位手机号或带区号的固定电话。", "Phone number is not valid.")
     return profile
 
 
@@ -100,7 +100,7 @@ def _reuse(
 ) -> dict[str, Any]:
     if name and name != row["name"]:
         raise Conflict(
-            f"该身份证号已登记为「{row['name']}」,与填写的姓名不一致,请核对证件。",
+            f"该身份证号已登记为「{row['name']}」，与填写的姓名不一致，请核对证件。",
             "This ID number is registered under another name.",
         )
     return record_changes(db, act, row, profile)

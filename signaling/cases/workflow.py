@@ -51,7 +51,7 @@ ACTION_NAMES = {
     Action.REFUSE: "不予批准",
     Action.SET_PENDING: "承诺限时办结",
     Action.SUBMIT_SUPPLEMENT: "补充材料后重新提交",
-    Action.CLOSE: "办结(已打印或交付)",
+    Action.CLOSE: "办结（已打印或交付）",
     Action.WITHDRAW: "群众撤回申请",
 }
 
@@ -85,7 +85,7 @@ def next_state(state: State, action: Action) -> State:
     target = TRANSITIONS.get((state, action))
     if target is None:
         raise InvalidTransition(
-            f"办件当前状态为「{STATE_NAMES[state]}」,不能执行「{ACTION_NAMES[action]}」。",
+            f"办件当前状态为「{STATE_NAMES[state]}」，不能执行「{ACTION_NAMES[action]}」。",
             f"A case in state {state} does not allow {action}.",
         )
     return target

@@ -85,5 +85,5 @@ def _facts(items: list[dict[str, Any]], departments: dict[str, str]) -> str:
     level = max((item["level"] for item in items), key=("village", "town", "district").index)
     days = max(item["time_limit_days"] for item in items)
     handled_by = "、".join(dict.fromkeys(departments.get(d, d) for i in items for d in i["departments"]))
-    limit = "即办(当场办结)" if days == 0 else f"{days} 个工作日内办结"
-    return f"办理层级:{LEVEL_NAMES[level]};办理部门:{handled_by or '窗口'};办理时限:{limit}。"
+    limit = "即办（当场办结）" if days == 0 else f"{days} 个工作日内办结"
+    return f"办理层级：{LEVEL_NAMES[level]};办理部门：{handled_by or '窗口'};办理时限：{limit}。"

@@ -243,7 +243,7 @@ def _check_departments(db: sqlite_utils.Database, item: dict[str, Any]) -> None:
     unknown = [code for code in item["departments"] if code not in known]
     if unknown:
         raise InvalidInput(
-            f"未知的办理部门:{'、'.join(unknown)}。", f"Unknown departments: {', '.join(unknown)}."
+            f"未知的办理部门：{'、'.join(unknown)}。", f"Unknown departments: {', '.join(unknown)}."
         )
 
 

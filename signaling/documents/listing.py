@@ -58,7 +58,7 @@ def document_for_download(db: sqlite_utils.Database, account: Account, document_
     """A document the account may fetch (the download is logged once it is known to be readable)."""
     row = first(db, "select * from documents where id = ? and deleted_at is null", [document_id])
     if row is None:
-        raise NotFound("找不到该文件,或已过保存期限。", "No such document, or its retention period has ended.")
+        raise NotFound("找不到该文件，或已过保存期限。", "No such document, or its retention period has ended.")
     authorized_case(db, account, row["case_id"], "case.print")
     return row
 

@@ -88,7 +88,7 @@ class MediaWorkerTimeout(MediaError):
 
 class StillTooLarge(MediaError):
     code = "still-too-large"
-    message_zh = "画面太大,无法截图"
+    message_zh = "画面太大，无法截图"
 
 
 class UnknownOperation(MediaError):

@@ -72,7 +72,7 @@ def check_size(frames: list[MediaFrame]) -> None:
         if size is not None and size[0] * size[1] > MAX_STILL_PIXELS:
             raise StillTooLarge(f"the video picture is {size[0]}×{size[1]} pixels, over the "
                                 f"{MAX_STILL_PIXELS} pixel limit of a still",
-                                f"画面为 {size[0]}×{size[1]} 像素,超过截图 {MAX_STILL_PIXELS // 10_000} 万像素的上限")
+                                f"画面为 {size[0]}×{size[1]} 像素，超过截图 {MAX_STILL_PIXELS // 10_000} 万像素的上限")
 
 
 def decode_still(codec: str, packets: list[RtpPacket]) -> bytes:

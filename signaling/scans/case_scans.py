@@ -81,7 +81,7 @@ def scan_row(db: sqlite_utils.Database, account: Account, document_id: int) -> d
     """A scan of a case the account may see, or NotFound."""
     row = first(db, "select * from documents where id = ? and kind = ? and deleted_at is null", [document_id, SCAN])
     if row is None:
-        raise NotFound("找不到该扫描件,或您无权查看。", "No such scan, or it is not visible to you.")
+        raise NotFound("找不到该扫描件，或您无权查看。", "No such scan, or it is not visible to you.")
     authorized_case(db, account, row["case_id"], "document.view")
     return row
 

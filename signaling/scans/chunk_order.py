@@ -37,7 +37,7 @@ class ChunkOrder:
         """The chunk at `offset` is on its way, from its first byte until it is confirmed or fails."""
         arriving = self._arriving[upload_id]
         if arriving.total() >= MAX_ARRIVING:
-            raise UploadOffsetMismatch("同时发送的数据段太多,请从服务器已收到的位置继续。",
+            raise UploadOffsetMismatch("同时发送的数据段太多，请从服务器已收到的位置继续。",
                                        "Too many chunks of this upload at once: ask where to go on from.")
         arriving[offset] += 1
         try:

@@ -41,7 +41,7 @@ def sniff(head: bytes) -> ScanFormat:
         if head.startswith(magic):
             return found
     raise UnsupportedScanType(
-        "只能上传 JPEG、PNG、TIFF 或 PDF 格式的扫描件(按文件内容判断,与文件名无关)。",
+        "只能上传 JPEG、PNG、TIFF 或 PDF 格式的扫描件（按文件内容判断，与文件名无关）。",
         "Only JPEG, PNG, TIFF or PDF scans are accepted (judged by content, not by the file name).",
     )
 

@@ -44,7 +44,7 @@ class TooManyPixels(Exception):
         if self.size is None:
             return (f"图像的像素远超 {megapixels} 百万像素的上限", f"the image has far more than {self.limit} pixels")
         width, height = self.size
-        return (f"图像太大({width}×{height} 像素),超过 {megapixels} 百万像素的上限",
+        return (f"图像太大（{width}×{height} 像素），超过 {megapixels} 百万像素的上限",
                 f"the image is {width}×{height} pixels, over the {self.limit} pixel limit")
 
 
@@ -86,7 +86,7 @@ def corrupt(detail: object) -> CorruptScan:
     logger.info("scan does not decode: %s", detail)
     what = "is truncated (cut short)" if "truncated" in str(detail).lower() else "is damaged"
     return CorruptScan(
-        "文件已损坏或不完整,无法读取。请重新扫描或重新保存后再上传。",
+        "文件已损坏或不完整，无法读取。请重新扫描或重新保存后再上传。",
         f"The file {what} and cannot be decoded: scan or save it again.",
     )
 
@@ -146,7 +146,7 @@ def image_page(source: BinaryIO, scan_format: ScanFormat, index: int) -> Image.I
 
 def too_many_pages(count: int, max_pages: int) -> ScanTooLarge:
     return ScanTooLarge(
-        f"文件有 {count} 页,超过 {max_pages} 页的上限,请分成几个文件上传。",
+        f"文件有 {count} 页，超过 {max_pages} 页的上限，请分成几个文件上传。",
         f"The file has {count} pages, more than the {max_pages} allowed.",
     )
 

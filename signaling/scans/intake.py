@@ -75,11 +75,11 @@ class ScanIntake:
         if upload.state == COMPLETE and upload.document_id is not None:
             return await self._database.read(scan_json, upload.document_id)
         if upload.state != RECEIVING:
-            raise Conflict("该上传已经结束,请重新上传。", f"The upload is {upload.state}.",
+            raise Conflict("该上传已经结束，请重新上传。", f"The upload is {upload.state}.",
                            code=f"upload_{upload.state}")
         if upload.received < upload.size:
             raise UploadIncomplete(
-                f"文件还没有传完(已收到 {upload.received} / {upload.size} 字节)。",
+                f"文件还没有传完（已收到 {upload.received} / {upload.size} 字节）。",
                 f"Only {upload.received} of {upload.size} bytes have arrived.",
             )
         loop = asyncio.get_running_loop()
@@ -110,7 +110,7 @@ class ScanIntake:
                 digest.update(piece)
             if digest.hexdigest() != upload.sha256:
                 raise DigestMismatch(
-                    "收到的文件与上传前计算的校验值(SHA-256)不一致,请重新上传。",
+                    "收到的文件与上传前计算的校验值(SHA-256)不一致，请重新上传。",
                     f"The file received has SHA-256 {digest.hexdigest()}, not {upload.sha256}.",
                 )
             progress.begin("inspecting", 1)

@@ -30,7 +30,7 @@ EOF_WINDOW = 1024  # the PDF standard puts %%EOF within the last kilobyte
 
 def incomplete_pdf() -> CorruptScan:
     return CorruptScan(
-        "PDF 文件不完整(缺少文件结尾),可能没有传完或已损坏,请重新保存后再上传。",
+        "PDF 文件不完整（缺少文件结尾），可能没有传完或已损坏，请重新保存后再上传。",
         "The PDF is incomplete (no %%EOF at its end): cut short or damaged.",
     )
 
@@ -46,7 +46,7 @@ def open_pdf(source: BinaryIO) -> pdfium.PdfDocument:
     try:
         document = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as error:
-        raise CorruptScan("PDF 文件已损坏,无法打开。", f"The PDF cannot be opened: {error}") from error
+        raise CorruptScan("PDF 文件已损坏，无法打开。", f"The PDF cannot be opened: {error}") from error
     if len(document) == 0:
         document.close()
         raise CorruptScan("PDF 文件中没有任何页面。", "The PDF has no pages.")

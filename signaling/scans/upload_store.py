@@ -61,7 +61,7 @@ def require_digest(stored: StoredObject, sha256: str) -> None:
     """DigestMismatch unless the stored chunk has the SHA-256 its Content-Digest announced."""
     if stored.digest != sha256:
         raise DigestMismatch(
-            "这一段数据在传输中出错(校验值不符),请重新发送这一段。",
+            "这一段数据在传输中出错（校验值不符），请重新发送这一段。",
             f"The chunk's SHA-256 is {stored.digest}, not {sha256}: send it again.",
             code="chunk_digest_mismatch",
         )

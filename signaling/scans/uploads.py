@@ -99,7 +99,7 @@ def clean_filename(raw: str) -> str:
 def material_to_file(db: sqlite_utils.Database, case: dict[str, Any], material: str | None) -> str:
     """The material a scan is filed as on an open case: one of its own, or other."""
     if case["state"] == State.CLOSED:
-        raise Conflict("办件已办结,不能再上传材料。", "The case is closed: no more scans.")
+        raise Conflict("办件已办结，不能再上传材料。", "The case is closed: no more scans.")
     material = material or OTHER_MATERIAL
     if material not in case_materials(db, case):
         raise InvalidInput(f"「{material}」不是本办件的申请材料。", f"{material!r} is not a material of this case.")
@@ -122,7 +122,7 @@ def start_upload(
     case = authorized_case(db, act.actor, case_id, "document.upload")
     material = material_to_file(db, case, body.get("material"))
     if body["size"] > limits.max_bytes:
-        raise ScanTooLarge(f"文件太大,上限为 {limits.max_bytes // (1024 * 1024)} MB。",
+        raise ScanTooLarge(f"文件太大，上限为 {limits.max_bytes // (1024 * 1024)} MB。",
                            f"Files may have at most {limits.max_bytes} bytes.")
     stored = first(db, "select id from documents where case_id = ? and digest = ? and deleted_at is null",
                    [case_id, body["sha256"]])
@@ -162,7 +162,7 @@ def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> 
     """An upload of a case the account may upload to, or NotFound."""
     row = first(db, "select * from uploads where id = ?", [upload_id])
     if row is None:
-        raise NotFound("找不到该上传任务(可能已过期)。", "No such upload (it may have expired).")
+        raise NotFound("找不到该上传任务（可能已过期）。", "No such upload (it may have expired).")
     authorized_case(db, account, row["case_id"], "document.upload")
     return Upload.from_row(row)
 
@@ -179,7 +179,7 @@ def check_offset(upload: Upload, offset: int) -> None:
 def offset_mismatch(received: int) -> UploadOffsetMismatch:
     """The answer that sends the client to ask where to go on from."""
     return UploadOffsetMismatch(
-        f"服务器已收到 {received} 字节,请从该位置继续。",
+        f"服务器已收到 {received} 字节，请从该位置继续。",
         f"The server has {received} bytes: continue from there.",
     )
 

@@ -18,11 +18,11 @@ function verdict(result) {
     h("li", {}, `${s.unit_name ?? ""} ${s.approver_name ?? ""} ${s.signed_at ?? ""} ${s.ok ? "✔" : "✘"}`));
   const problems = report.problems.map((p) => h("li", {}, p.message));
   return [
-    h("h2", {}, report.ok ? "✔ 签章有效,文件未被改动" : "✘ 核验未通过"),
+    h("h2", {}, report.ok ? "✔ 签章有效，文件未被改动" : "✘ 核验未通过"),
     h("p", {}, issued
       ? `与本系统签发的${issued.kind_name}(办件 ${issued.case_number})完全一致。`
       : "本系统中没有与此文件完全一致的签发记录。"),
-    h("p", {}, "签章单位:"),
+    h("p", {}, "签章单位："),
     h("ul", {}, signers),
     problems.length ? h("ul", {}, problems) : null,
   ];
@@ -41,7 +41,7 @@ async function check(file) {
     }
     show(result.report.ok, ...verdict(result));
   } catch {
-    show(false, "无法连接服务器,请稍后重试。 ", h("span", { class: "en" }, "The server could not be reached."));
+    show(false, "无法连接服务器，请稍后重试。 ", h("span", { class: "en" }, "The server could not be reached."));
   }
 }
 
