@@ -109,6 +109,7 @@ async def test_joint_review_needs_every_department(server: RunningServer) -> Non
     assert [r["state"] for r in sent.body["reviews"]] == ["reviewing", "reviewing"]
     assert (await hrss.get(path)).body["actions"] == ["review"]
     await hrss.post(f"{path}/review", {"decision": "approve"})
+    assert "approve" not in (await approver.get(path)).body["actions"]  # not offered while 民政 is reviewing
     blocked = await approver.post(f"{path}/actions/approve", {})
     assert blocked.status == 409 and "昭化区民政局" in blocked.body["message"]
     await civil.post(f"{path}/review", {"decision": "request_supplement",
@@ -122,6 +123,7 @@ async def test_joint_review_needs_every_department(server: RunningServer) -> Non
     assert after["state"] == "under_review"
     assert [r["state"] for r in after["reviews"]] == ["approved", "reviewing"]
     await civil.post(f"{path}/review", {"decision": "approve"})
+    assert "approve" in (await approver.get(path)).body["actions"]
     approved = await approver.post(f"{path}/actions/approve", {})
     assert approved.status == 200 and approved.body["state"] == "approved"
 
