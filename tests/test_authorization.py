@@ -8,8 +8,15 @@ from typing import AsyncIterator
 
 import pytest
 import pytest_asyncio
+import sqlite_utils
 
 from protocol.idnumber import check_character
+from signaling.access.accounts import account_from_row
+from signaling.access.authz import authorize
+from signaling.appkeys import DATABASE
+from signaling.cases.handling import load_case
+from signaling.exceptions import Forbidden, NotFound
+from signaling.storage.database import first
 
 from .support import ApiClient, RunningServer, open_demo_case, start_server
 
@@ -204,3 +211,34 @@ async def test_search_finds_only_visible_cases(world: World, user: str) -> None:
         assert found.status == 403
         return
     assert {case["id"] for case in found.body} == {case["id"] for case in listed.body}
+
+
+# The rows of the permission table that calls, replays, snapshots and printing use, on the town case
+# (its handling window is 元坝镇, it was sent to 人社): who holds each; others who see the case get
+# Forbidden, the rest NotFound. Checked on authorize itself, with the server's own accounts and case.
+CASE_PERMISSIONS = {
+    "call.request": {"clerk-yb1"},
+    "call.answer": {"town-yb", "dept-hrss"},  # the units rung: the handling window and the reviewers
+    "call.join": {"clerk-yb1", "town-yb", "district", "dept-hrss"},
+    "case.replay": {"town-yb", "district", "auditor"},
+    "case.snapshot": {"town-yb", "district", "dept-hrss"},
+    "case.print": SEES["town_case"],
+}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("permission", list(CASE_PERMISSIONS))
+async def test_who_may_call_replay_snapshot_and_print_a_case(world: World, user: str, permission: str) -> None:
+    def outcome(db: sqlite_utils.Database) -> str:
+        row = first(db, "select * from accounts where username = ?", [user])
+        assert row is not None
+        case, units = load_case(db, world.town_case)
+        try:
+            authorize(account_from_row(row), permission, case, units)
+        except (Forbidden, NotFound) as refused:
+            return type(refused).__name__
+        return "allowed"
+
+    expected = "allowed" if user in CASE_PERMISSIONS[permission] else (
+        "Forbidden" if user in SEES["town_case"] else "NotFound")
+    assert await world.server.app[DATABASE].run(outcome) == expected
