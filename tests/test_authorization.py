@@ -213,7 +213,7 @@ async def test_search_finds_only_visible_cases(world: World, user: str) -> None:
     assert {case["id"] for case in found.body} == {case["id"] for case in listed.body}
 
 
-# The rows of the permission table that calls, replays, snapshots and printing use, on the town case
+# The rows of the permission table that calls, scans, replays, snapshots and printing use, on the town case
 # (its handling window is 元坝镇, it was sent to 人社): who holds each; others who see the case get
 # Forbidden, the rest NotFound. Checked on authorize itself, with the server's own accounts and case.
 CASE_PERMISSIONS = {
@@ -223,22 +223,41 @@ CASE_PERMISSIONS = {
     "case.replay": {"town-yb", "district", "auditor"},
     "case.snapshot": {"town-yb", "district", "dept-hrss"},
     "case.print": SEES["town_case"],
+    "document.upload": {"clerk-yb1"},
+    "document.view": SEES["town_case"],
+}
+# Rows that involve no case: who holds each, everybody else is Forbidden.
+ACCOUNT_PERMISSIONS = {
+    "audit.read": {"auditor"},
+    "mark.trace": {"auditor", "admin"},
 }
 
 
-@pytest.mark.parametrize("user", USERS)
-@pytest.mark.parametrize("permission", list(CASE_PERMISSIONS))
-async def test_who_may_call_replay_snapshot_and_print_a_case(world: World, user: str, permission: str) -> None:
+async def authorization_of(world: World, user: str, permission: str, case_id: int | None) -> str:
+    """What authorize says to the user's account for the permission (on the case): allowed, Forbidden or NotFound."""
     def outcome(db: sqlite_utils.Database) -> str:
         row = first(db, "select * from accounts where username = ?", [user])
         assert row is not None
-        case, units = load_case(db, world.town_case)
+        case, units = load_case(db, case_id) if case_id is not None else (None, [])
         try:
             authorize(account_from_row(row), permission, case, units)
         except (Forbidden, NotFound) as refused:
             return type(refused).__name__
         return "allowed"
 
+    return await world.server.app[DATABASE].run(outcome)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("permission", list(CASE_PERMISSIONS))
+async def test_who_may_call_scan_replay_snapshot_and_print_a_case(world: World, user: str, permission: str) -> None:
     expected = "allowed" if user in CASE_PERMISSIONS[permission] else (
         "Forbidden" if user in SEES["town_case"] else "NotFound")
-    assert await world.server.app[DATABASE].run(outcome) == expected
+    assert await authorization_of(world, user, permission, world.town_case) == expected
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("permission", list(ACCOUNT_PERMISSIONS))
+async def test_only_auditors_read_the_audit_log_and_trace_marks(world: World, user: str, permission: str) -> None:
+    expected = "allowed" if user in ACCOUNT_PERMISSIONS[permission] else "Forbidden"
+    assert await authorization_of(world, user, permission, None) == expected
