@@ -46,6 +46,13 @@ BODIES: dict[str, dict[str, Any]] = {
 
 VILLAGE_ACTIONS = {"submit_supplement", "close"}
 
+# The names a clerk reads on the page and in a refusal, also written out by hand.
+STATE_NAMES = {"received": "已受理", "under_review": "审查中", "approved": "已批准",
+               "supplement_requested": "待补充材料", "refused": "不予批准", "pending": "承诺办结", "closed": "已办结"}
+ACTION_NAMES = {"start_review": "开始审查", "approve": "批准", "request_supplement": "一次性告知补充材料",
+                "refuse": "不予批准", "set_pending": "承诺限时办结", "submit_supplement": "补充材料后重新提交",
+                "close": "办结(已打印或交付)"}
+
 
 async def do(clerk: ApiClient, approver: ApiClient, case_id: int, action: str) -> Any:
     actor = clerk if action in VILLAGE_ACTIONS else approver
@@ -65,12 +72,28 @@ async def test_each_action_from_each_state(server: RunningServer, state: str) ->
         if target is None:
             assert reply.status == 409, (state, action, reply.body)
             assert reply.body["error"] == "invalid_transition"
-            assert "不能执行" in reply.body["message"]
+            named = f"办件当前状态为「{STATE_NAMES[state]}」,不能执行「{ACTION_NAMES[action]}」。"
+            assert reply.body["message"] == named
             after = await approver.get(f"/api/cases/{case['id']}")
             assert after.body["state"] == state
         else:
             assert reply.status == 200, (state, action, reply.body)
-            assert reply.body["state"] == target
+            assert (reply.body["state"], reply.body["state_name"]) == (target, STATE_NAMES[target])
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+async def test_each_state_offers_its_actions_to_the_window_that_takes_them(server: RunningServer, state: str) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    for step in PATHS[state]:
+        assert (await do(clerk, approver, case["id"], step)).status == 200, step
+    offered = {name: (await (await server.login(name)).get(f"/api/cases/{case['id']}")).body["actions"]
+               for name in ("clerk-yb1", "town-yb", "district", "auditor")}
+    assert offered == {
+        "clerk-yb1": [a for a in ALLOWED[state] if a in VILLAGE_ACTIONS],
+        "town-yb": [a for a in ALLOWED[state] if a not in VILLAGE_ACTIONS],  # the handling window of a town item
+        "district": [], "auditor": [],  # they see the case but do not handle it
+    }
 
 
 async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
