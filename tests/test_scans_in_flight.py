@@ -61,6 +61,25 @@ async def test_a_chunk_whose_predecessor_never_comes_is_refused_and_nothing_move
     assert (await clerk.get(f"/api/uploads/{upload['id']}")).body["received"] == 0
 
 
+async def test_a_chunk_waits_past_the_grace_while_the_one_before_is_still_arriving(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    server.app[UPLOAD_STORE].order.grace = 0.3
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+
+    async def slowly() -> AsyncIterator[bytes]:
+        yield data[:CHUNK // 2]
+        await asyncio.sleep(1.2)  # four times the grace, on a slow line
+        yield data[CHUNK // 2:CHUNK]
+
+    first = asyncio.ensure_future(put_chunk(server, clerk, str(upload["id"]), 0, slowly(), digest_of=data[:CHUNK]))
+    await asyncio.sleep(0.2)  # the first chunk's bytes are on their way
+    second = await put_chunk(server, clerk, str(upload["id"]), CHUNK, data[CHUNK:2 * CHUNK])
+    assert (second.status, second.body.get("received")) == (200, 2 * CHUNK), second.body
+    assert ((await first).status, (await first).body["received"]) == (200, CHUNK)
+
+
 async def test_the_uploader_keeps_chunks_in_flight_and_the_file_arrives_whole(
     server: RunningServer, tmp_path: Path
 ) -> None:
