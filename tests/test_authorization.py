@@ -68,6 +68,9 @@ SEES = {
 async def test_who_sees_a_case(world: World, user: str, case: str, path: str) -> None:
     reply = await world.users[user].get(f"/api/cases/{getattr(world, case)}{path}")
     assert reply.status == (200 if user in SEES[case] else 404), reply.body
+    if reply.status == 404:  # the same words whether the case exists or not
+        assert (reply.body["message"], reply.body["message_en"]) == (
+            "找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -92,6 +95,9 @@ async def test_only_the_handling_window_decides(world: World, user: str) -> None
         assert reply.status == 200, reply.body
         return
     assert reply.status == (403 if user in SEES["town_case"] else 404), reply.body
+    if reply.status == 403:
+        assert (reply.body["message"], reply.body["message_en"]) == (
+            "您的账号无权执行此操作。", "Your role may not do this (case.decide).")
 
 
 @pytest.mark.parametrize("user", USERS)
