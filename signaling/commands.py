@@ -226,6 +226,9 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     try:
         count = database.run_sync(lambda db: db.table("audit_events").count)
         problem = database.run_sync(audit.verify_chain)
+    except ValueError as bad_head:  # the head file was edited or garbled: say so, no traceback
+        print(f"FAIL {bad_head}")
+        return 1
     finally:
         database.close_sync()
     if problem is not None:
