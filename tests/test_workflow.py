@@ -114,6 +114,20 @@ async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
     timeline = (await approver.get(f"/api/cases/{case['id']}/timeline")).body
     notes = [e["detail"].get("note") for e in timeline if e["action"] == "case_submit_supplement"]
     assert notes == ["已补充户口簿复印件"]
+    # The audit log keeps what each step changed: the new state, who decided and what (no empty fields).
+    decider = (await approver.get("/api/me")).body["id"]
+    logged = {e["action"]: e["detail"] for e in timeline}
+    assert logged["case_request_supplement"] == {
+        "from": "under_review", "state": "supplement_requested", "decided_by": decider,
+        "decided_at": supplement.body["decided_at"], "materials": BODIES["request_supplement"]["materials"],
+    }
+    assert logged["case_set_pending"] == {"from": "under_review", "state": "pending", "decided_by": decider,
+                                          "decided_at": pending.body["decided_at"], "pending_until": "2026-12-04"}
+    assert logged["case_refuse"] == {"from": "pending", "state": "refused", "decided_by": decider,
+                                     "decided_at": refused.body["decided_at"],
+                                     "refusal_reason": BODIES["refuse"]["reason"]}
+    assert logged["case_close"] == {"from": "refused", "state": "closed", "closed_at": closed.body["closed_at"],
+                                    "closed_how": "printed"}
 
 
 async def test_an_approval_note_is_kept(server: RunningServer) -> None:
@@ -122,6 +136,9 @@ async def test_an_approval_note_is_kept(server: RunningServer) -> None:
     await do(clerk, approver, case["id"], "start_review")
     approved = await do(clerk, approver, case["id"], "approve")
     assert approved.body["decision_note"] == "材料齐全"
+    issued = approved.body["issued_document"]  # the approval certificate, returned with the decision
+    documents = (await approver.get(f"/api/cases/{case['id']}/documents")).body
+    assert [(d["id"], d["case_id"]) for d in documents if d["kind"] == issued["kind"]] == [(issued["id"], case["id"])]
     assert approved.body["town_id"] == "zh-yb" and approved.body["district_id"] == "zh"
 
 
