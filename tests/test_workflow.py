@@ -74,6 +74,7 @@ async def test_each_action_from_each_state(server: RunningServer, state: str) ->
             assert reply.body["error"] == "invalid_transition"
             named = f"办件当前状态为「{STATE_NAMES[state]}」,不能执行「{ACTION_NAMES[action]}」。"
             assert reply.body["message"] == named
+            assert reply.body["message_en"] == f"A case in state {state} does not allow {action}."
             after = await approver.get(f"/api/cases/{case['id']}")
             assert after.body["state"] == state
         else:
