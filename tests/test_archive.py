@@ -194,6 +194,25 @@ def test_a_seek_past_the_end_reads_back_as_zeros(archive: Archive) -> None:
     assert archive.read(stored.digest) == b"head" + bytes(CHUNK_SIZE + 6) + b"end"
 
 
+def test_whole_chunks_a_seek_skipped_read_back_as_zeros(archive: Archive) -> None:
+    with archive.writer() as writer:
+        writer.seek(2 * CHUNK_SIZE + 10)  # chunks 0 and 1 are never written
+        writer.write(b"end")
+        stored = writer.commit()
+    assert archive.read(stored.digest) == bytes(2 * CHUNK_SIZE + 10) + b"end"
+
+
+def test_a_write_into_a_sealed_chunk_just_before_committing_is_kept(archive: Archive) -> None:
+    data = bytearray(os.urandom(2 * CHUNK_SIZE + 99))
+    with archive.writer() as writer:
+        writer.write(data)  # chunks 0 and 1 are sealed to disk already
+        writer.seek(5)
+        writer.write(b"late")
+        stored = writer.commit()
+    data[5:9] = b"late"
+    assert (stored.digest, archive.read(stored.digest)) == (hashlib.sha256(data).hexdigest(), bytes(data))
+
+
 def test_an_unfinished_write_leaves_no_stored_file(archive: Archive) -> None:
     writer = archive.writer()
     writer.write(os.urandom(MIB + 5))
