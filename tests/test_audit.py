@@ -180,3 +180,15 @@ async def test_an_edited_head_file_is_named(server: RunningServer) -> None:
     result = verify(server.data_dir)
     assert result.returncode == 1
     assert result.stdout == f"FAIL audit head file {head} has a wrong MAC: it was edited\n", result.stderr
+
+
+async def test_cutting_the_very_first_event_is_named(tmp_path: Path) -> None:
+    """The head vouches for the chain from its first event on (here the catalog loaded on a first start)."""
+    server = await start_server(tmp_path / "data", load_demo=False)
+    await server.close()
+    with events(server.data_dir) as db:
+        assert [row[0] for row in db.execute("select action from audit_events")] == ["catalog_loaded"]
+        db.execute("delete from audit_events")
+    result = verify(server.data_dir)
+    assert result.returncode == 1
+    assert "FAIL event #1 missing: events #1..#1 were cut off the end" in result.stdout
