@@ -6,7 +6,7 @@ STAMP := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 SERVE_INSTALLED := $(VENV)/.installed-serve-$(STAMP)
 TEST_INSTALLED := $(VENV)/.installed-test-$(STAMP)
 
-.PHONY: serve test lint mutation bench bench-weaklink clean
+.PHONY: serve test lint mutation bench bench-weaklink bench-soak bench-crash clean
 
 $(SERVE_INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -35,6 +35,12 @@ bench: $(TEST_INSTALLED)
 
 bench-weaklink: $(TEST_INSTALLED)
 	scripts/netns-run $(PY) -m bench.weaklink
+
+bench-soak: $(TEST_INSTALLED)
+	scripts/netns-run $(PY) -m bench.soak
+
+bench-crash: $(TEST_INSTALLED)
+	scripts/netns-run $(PY) -m bench.crash_loss
 
 lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiortc import RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCRtpTransceiver
 
-from signaling.media.passthrough import MediaFrame, decoder_thread_of, install_tap, tap_of
-from village_client.peer import rtc_configuration
+from village_client.peer import HubPeer
 
+from .frame_tap import tap_frames
 from .replay import EncodedClip, ReplayTrack, load_clips
 
 LATE_SECONDS = 0.4  # later than the stream's quickest frame by this much: a visible stall
@@ -37,8 +37,8 @@ class Arrivals:
     quickest: float | None = None
     delays: list[float] = field(default_factory=list)
 
-    def add(self, frame: MediaFrame) -> None:
-        delay = time.monotonic() - frame.pts / frame.clock_rate
+    def add(self, pts: int, clock_rate: int) -> None:
+        delay = time.monotonic() - pts / clock_rate
         self.frames += 1
         self.delays.append(delay)
         self.quickest = delay if self.quickest is None else min(self.quickest, delay)
@@ -50,39 +50,30 @@ class Arrivals:
         self.delays.clear()
 
 
-class LoadPeer:
-    """One participant: answers the hub, sends the clip, counts what arrives."""
+class LoadPeer(HubPeer):
+    """One participant: the headless client's peer, sending the clip and counting, without
+    decoding, the video frames that arrive from each other participant."""
 
-    def __init__(self, video: EncodedClip, audio: EncodedClip) -> None:
-        self.pc = RTCPeerConnection(rtc_configuration([]))
-        self.video = ReplayTrack(video)
-        self.tracks = (ReplayTrack(audio), self.video)
+    def __init__(self, participant_id: str, video: EncodedClip, audio: EncodedClip) -> None:
+        self.clip = ReplayTrack(video)
+        super().__init__([], ReplayTrack(audio), self.clip, self._print_answer)
+        self.participant_id = participant_id
         self.arrivals: dict[str, Arrivals] = defaultdict(Arrivals)
-        self._owner_of_mid: dict[str, str] = {}
-        self._published = False
 
-    async def answer(self, offer: dict[str, Any]) -> str:
-        self._owner_of_mid = {t["mid"]: t["participant_id"] for t in offer["tracks"]}
-        await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
-        by_mid = {t.mid: t for t in self.pc.getTransceivers()}
-        if not self._published:
-            self._published = True
-            for track in self.tracks:
-                transceiver = by_mid[offer["publish"][track.kind]]
-                transceiver.sender.replaceTrack(track)
-                transceiver.direction = "sendonly"
+    async def _print_answer(self, sdp: str) -> None:
+        print(json.dumps({"participant_id": self.participant_id, "sdp": sdp}), flush=True)
+
+    def on_offer(self, offer: dict[str, Any], by_mid: dict[str, RTCRtpTransceiver]) -> None:
         for mid, transceiver in by_mid.items():
-            receiver = transceiver.receiver
-            if mid in self._owner_of_mid and tap_of(receiver) is None and decoder_thread_of(receiver) is None:
-                install_tap(receiver, transceiver.kind, self._counter(str(mid)))  # type: ignore[arg-type]
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
-        return str(self.pc.localDescription.sdp)
+            if self.owner_of(mid) is not None:  # sound is not decoded either, and not counted
+                count = self._counter(mid) if transceiver.kind == "video" else _ignore
+                tap_frames(transceiver.receiver, count)
 
     def _counter(self, mid: str) -> Any:
-        def count(frame: MediaFrame) -> None:
-            owner = self._owner_of_mid.get(mid)
-            if frame.kind == "video" and owner is not None:
-                self.arrivals[owner].add(frame)
+        def count(pts: int, clock_rate: int) -> None:
+            owner = self.owner_of(mid)
+            if owner is not None:
+                self.arrivals[owner].add(pts, clock_rate)
         return count
 
     async def report(self) -> dict[str, Any]:
@@ -92,9 +83,16 @@ class LoadPeer:
         return {
             # everything the peer puts on the wire: SRTP, SRTCP and DTLS of its one bundled transport
             "bytes_sent": sum(e.bytesSent for e in stats.values() if e.type == "transport"),
-            "video_frames_sent": self.video._index,
+            # datagrams to and from the hub: the hub handles as many, the other way round
+            "packets_sent": sum(e.packetsSent for e in stats.values() if e.type == "transport"),
+            "packets_received": sum(e.packetsReceived for e in stats.values() if e.type == "transport"),
+            "video_frames_sent": self.clip._index,
             "received": {owner: {"frames": a.frames, "late": a.late} for owner, a in self.arrivals.items()},
         }
+
+
+def _ignore(pts: int, clock_rate: int) -> None:
+    pass
 
 
 async def serve(video: EncodedClip, audio: EncodedClip) -> None:
@@ -107,11 +105,14 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
         if request.get("command") == "report":
             found = {pid: await peer.report() for pid, peer in peers.items()}
             print(json.dumps({"report": found}), flush=True)
+        elif request["message"]["type"] == "call-ended":  # the soak's calls come and go
+            ended = peers.pop(request["participant_id"], None)
+            if ended is not None:
+                await ended.close()
         elif request["message"]["type"] == "offer":
-            peer = peers.setdefault(request["participant_id"], LoadPeer(video, audio))
-            sdp = await peer.answer(request["message"])
-            print(json.dumps({"participant_id": request["participant_id"], "sdp": sdp}), flush=True)
-    await asyncio.gather(*(peer.pc.close() for peer in peers.values()))
+            participant_id = request["participant_id"]
+            peers.setdefault(participant_id, LoadPeer(participant_id, video, audio)).offer(request["message"])
+    await asyncio.gather(*(peer.close() for peer in peers.values()))
 
 
 def main() -> None:

@@ -173,10 +173,12 @@ async def _measure(load: Load, recording: dict[str, Any] | None, clients: int, c
     one_stream = encoded_video(CLIP_SECONDS).bytes_per_second + encoded_audio(CLIP_SECONDS).bytes_per_second
     villages = [f"{call}-village" for call in calls]
     uplink = sum(after[v]["bytes_sent"] - before[v]["bytes_sent"] for v in villages) / wall / len(villages)
+    packets = sum(after[p][way] - before[p][way] for p in after for way in ("packets_sent", "packets_received"))
     return {
         "calls": load.calls, "approvers": load.approvers, "recorded": recording is not None,
         "workers": load.workers, "seconds": round(wall, 1),
         "cpu_share_per_call": (cpu_after - cpu_before) / wall / load.calls,
+        "packets_per_second": packets / wall,  # through the hub, in and out
         "frames_lost_or_late": frames_lost_or_late(before, after),
         "village_uplink_per_stream": uplink / one_stream,
         "rss_idle_bytes": idle_rss, "rss_per_call_bytes": (busy_rss - idle_rss) / load.calls,

@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import aiortc.codecs.vpx
+import aiortc.rtcrtpsender
 import av
+from aiortc.codecs.base import Encoder
+from aiortc.codecs.opus import OpusEncoder
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from signaling.demo import DEMO_PASSWORD
 from tests.support import VALID_ID
@@ -29,6 +34,29 @@ from village_client.uploader import ScanUploader, login
 from .replay import FPS, HEIGHT, WIDTH
 
 CLERK = "clerk-yb1"
+# What a browser's encoders do on a thin link and aiortc's do not by default: Opus for
+# speech at 32 kbit/s (aiortc: 96), VP8 down to 100 kbit/s (aiortc stops at 250).
+SPEECH_BITRATE = 32_000
+VIDEO_FLOOR = 100_000
+
+
+def browser_like_encoders() -> None:
+    """Set this process's aiortc encoders as the village page's browser would run them.
+
+    On 512 kbit/s aiortc's own floors (250 kbit/s of video, 96 of sound, plus packet
+    overhead) leave a scan about 100 kbit/s and no room for the hub's target; a clerk's
+    browser goes lower.
+    """
+    aiortc.codecs.vpx.MIN_BITRATE = VIDEO_FLOOR
+    make = aiortc.rtcrtpsender.get_encoder
+
+    def get_encoder(codec: RTCRtpCodecParameters) -> Encoder:
+        encoder = make(codec)
+        if isinstance(encoder, OpusEncoder):
+            encoder.codec.bit_rate = SPEECH_BITRATE  # the codec opens with its first frame
+        return encoder
+
+    aiortc.rtcrtpsender.get_encoder = get_encoder  # type: ignore[assignment]
 
 
 class LoopingCamera(PatternCamera):
@@ -119,6 +147,7 @@ async def transfer(job: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     mode, job = sys.argv[1], json.loads(sys.stdin.readline())
+    browser_like_encoders()
     found = asyncio.run({"consult": consult, "transfer": transfer}[mode](job))
     print(json.dumps(found), flush=True)
 

@@ -15,6 +15,7 @@ import lazy_loader
 from .certificates import UnitIdentity
 from .documents import (
     ApprovalNotice,
+    AuditAnchor,
     CaseFacts,
     Document,
     Issuance,
@@ -23,7 +24,9 @@ from .documents import (
     RefusalNotice,
     Signatory,
     SupplementReceipt,
+    items_phrase,
     mask_id_number,
+    supplement_notice,
 )
 from .exceptions import (
     AlreadySigned,
@@ -36,7 +39,7 @@ from .exceptions import (
     UnreadablePdf,
 )
 from .keystore import load_or_create_master_key
-from .pki import CertificateAuthority, TrustAnchors, UnitCredentials, open_authority
+from .pki import CertificateAuthority, ServerCredentials, TrustAnchors, UnitCredentials, open_authority
 
 if TYPE_CHECKING:
     from .rendering import (
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
     )
     from .seal import GeneratedSeal, Seal, UploadedSeal, uploaded_seal
     from .signing import sign_pdf, signature_field_name
-    from .verify import SignatureReport, VerificationReport, verify_pdf
+    from .verify import SignatureReport, VerificationReport, audit_anchor_of, verify_pdf
 
 # module -> the names it defines that need reportlab or pyHanko: imported when first asked
 # for (PEP 562), so the server loads them with its first document, not at start (#9)
@@ -56,17 +59,18 @@ __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
     "rendering": ["approval_pdf", "pending_promise_pdf", "refusal_pdf", "render_document", "supplement_receipt_pdf"],
     "seal": ["GeneratedSeal", "Seal", "UploadedSeal", "uploaded_seal"],
     "signing": ["sign_pdf", "signature_field_name"],
-    "verify": ["SignatureReport", "VerificationReport", "verify_pdf"],
+    "verify": ["SignatureReport", "VerificationReport", "audit_anchor_of", "verify_pdf"],
 })
 
 __all__ = [
-    "AlreadySigned", "ApprovalNotice", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
+    "AlreadySigned", "ApprovalNotice", "AuditAnchor", "AuthorityMissing", "CaseFacts", "CertificateAuthority",
     "Document", "EsealError", "GeneratedSeal", "InvalidDocument", "InvalidSealImage",
     "Issuance", "KeyUnwrapFailed", "MasterKeyInvalid", "Material", "PendingPromise",
-    "RefusalNotice", "Seal", "SignatureReport", "Signatory", "SupplementReceipt",
+    "RefusalNotice", "Seal", "ServerCredentials", "SignatureReport", "Signatory", "SupplementReceipt",
     "TrustAnchors", "UnitCredentials", "UnitIdentity", "UnreadablePdf", "UploadedSeal",
-    "VerificationReport", "approval_pdf", "load_or_create_master_key", "mask_id_number",
+    "VerificationReport", "approval_pdf", "audit_anchor_of", "items_phrase", "load_or_create_master_key",
+    "mask_id_number",
     "open_authority",
-    "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf",
+    "pending_promise_pdf", "refusal_pdf", "render_document", "sign_pdf", "supplement_notice",
     "signature_field_name", "supplement_receipt_pdf", "uploaded_seal", "verify_pdf",
 ]

@@ -1,7 +1,9 @@
-"""X.509 building blocks of the local CA: root, unit signing certificates and the CRL."""
+"""X.509 building blocks of the local CA: root, unit signing certificates, the HTTPS server's and the CRL."""
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +22,9 @@ DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 UNIT_PURPOSES = (ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING, ADOBE_DOC_SIGNING)
 ROOT_LIFETIME = timedelta(days=20 * 365)
 UNIT_LIFETIME = timedelta(days=5 * 365)
+# The HTTPS server's certificate is short-lived and renewed by the server itself, well before
+# its end (pki.RENEW_BEFORE), so a key that leaked stops working within months.
+SERVER_LIFETIME = timedelta(days=90)
 # Verifiers read crl.pem directly, so a revocation is seen at once whatever nextUpdate says;
 # the CA re-issues the list when half of this has passed.
 CRL_LIFETIME = timedelta(days=180)
@@ -120,6 +125,70 @@ def build_unit_certificate(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(signing=True), critical=True)
         .add_extension(x509.ExtendedKeyUsage(list(UNIT_PURPOSES)), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+
+
+def canonical_names(names: Sequence[str]) -> list[str]:
+    """Host names in lower case and addresses in their usual form, each once, in the order given."""
+    found: list[str] = []
+    for name in names:
+        try:
+            canonical = str(ipaddress.ip_address(name.strip("[]")))
+        except ValueError:
+            canonical = name.lower()
+        if canonical and canonical not in found:
+            found.append(canonical)
+    return found
+
+
+def subject_alternative_names(names: Sequence[str]) -> list[x509.GeneralName]:
+    """Each name as a DNS name, or as an IP address when it is one (10.0.0.5, fd00::5)."""
+    found: list[x509.GeneralName] = []
+    for name in canonical_names(names):
+        try:
+            found.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            found.append(x509.DNSName(name))
+    return found
+
+
+def server_names(certificate: x509.Certificate) -> set[str]:
+    """The DNS names and addresses a server certificate covers, as `subject_alternative_names` takes them."""
+    try:
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return set()
+    return {str(value) for value in names.get_values_for_type(x509.DNSName)} | {
+        str(value) for value in names.get_values_for_type(x509.IPAddress)}
+
+
+def build_server_certificate(
+    root: x509.Certificate, root_key: ec.EllipticCurvePrivateKey,
+    server_key: ec.EllipticCurvePrivateKey, names: Sequence[str], now: datetime,
+    lifetime: timedelta = SERVER_LIFETIME,
+) -> x509.Certificate:
+    """A TLS server's certificate for `names` (the first is its CN): serverAuth only."""
+    public = server_key.public_key()
+    return (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+        .issuer_name(root.subject)
+        .public_key(public).serial_number(x509.random_serial_number())
+        .not_valid_before(now - CLOCK_SKEW)
+        .not_valid_after(min(now + lifetime, root.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+            key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
+        ), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(subject_alternative_names(names)), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),

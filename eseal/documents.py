@@ -38,6 +38,34 @@ class CaseFacts:
 
 
 @dataclass(frozen=True)
+class AuditAnchor:
+    """The issuing system's audit log at the moment of issue: its last event's number and hash.
+
+    Printed on the document and kept in its (signed) metadata, so every copy handed out pins
+    the log up to that event: a log later cut or rewritten before it no longer matches.
+    """
+
+    seq: int
+    hash: str
+
+    KEYWORD = "cunneng-audit-head"
+
+    def keyword(self) -> str:
+        """How the PDF's Keywords carry it."""
+        return f"{self.KEYWORD}:{self.seq}:{self.hash}"
+
+    @classmethod
+    def from_keywords(cls, keywords: str) -> AuditAnchor | None:
+        """The anchor in a PDF's Keywords, or None."""
+        for word in keywords.replace(",", " ").split():
+            name, _, rest = word.partition(":")
+            seq, _, digest = rest.partition(":")
+            if name == cls.KEYWORD and seq.isdigit() and len(digest) == 64:
+                return cls(int(seq), digest.lower())
+        return None
+
+
+@dataclass(frozen=True)
 class Signatory:
     """An approving unit and the approver who decided for it; the seal defaults to generated."""
 
@@ -55,6 +83,7 @@ class Issuance:
     signatories: tuple[Signatory, ...]
     verify_url: str = ""
     footer: str = ""
+    audit_anchor: AuditAnchor | None = None
 
 
 @dataclass(frozen=True)
@@ -107,3 +136,17 @@ class PendingPromise:
 
 
 Document = ApprovalNotice | SupplementReceipt | RefusalNotice | PendingPromise
+
+
+def items_phrase(case: CaseFacts) -> str:
+    """What the applicant applied for, as the documents name it: “X”事项, or the 一件事 with its count."""
+    if case.bundle_name:
+        return f"“{case.bundle_name}”（共 {len(case.item_names)} 个事项）"
+    return "“" + "”“".join(case.item_names) + "”事项"
+
+
+def supplement_notice(case: CaseFacts, count: int) -> tuple[str, str]:
+    """资料补充回执清单's words before and after the list: one text for the signed PDF and the printed page."""
+    opening = (f"你申请办理的{items_phrase(case)}，经审查，尚需补充以下材料。"
+               "现一次性告知如下，请补齐后交村便民服务窗口，我们收到后继续办理：")
+    return opening, f"以上共 {count} 项，为需补充的全部材料，不再要求补充其他材料。"

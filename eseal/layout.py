@@ -41,6 +41,7 @@ MARGIN = 22 * mm
 SEAL_DIAMETER = 40 * mm
 SIGNATURE_WIDTH = 44 * mm  # three units of a joint review side by side beside the QR code
 SIGNATURE_SIZE = 13
+SIGNATURE_LINE = SIGNATURE_SIZE * 1.25
 QR_SIDE = 26 * mm
 
 
@@ -104,7 +105,7 @@ def chinese_date(day: date) -> str:
 
 
 class SealedSignatures(Flowable):
-    """落款: each unit's name with the date under it and the unit's seal stamped over both."""
+    """落款: each unit's seal, with its name and the date printed under it, clear of the seal."""
 
     def __init__(self, units: Sequence[SealedName], issued_on: date) -> None:
         super().__init__()
@@ -116,14 +117,22 @@ class SealedSignatures(Flowable):
         self.per_row = max(1, min(len(self.units), int(available_width // SIGNATURE_WIDTH)))
         rows = -(-len(self.units) // self.per_row)
         self.width = available_width
-        self.height = rows * (SEAL_DIAMETER + 4 * mm)
+        self.height = rows * self.row_height()
         return self.width, self.height
+
+    def lines(self, unit: SealedName) -> list[str]:
+        """What is printed under a unit's seal: its name (wrapped) and the date."""
+        return [*name_lines(unit.unit_name, SIGNATURE_WIDTH - 2 * mm), chinese_date(self.issued_on)]
+
+    def row_height(self) -> float:
+        """A seal, the longest name's lines and the date, with a little air."""
+        return SEAL_DIAMETER + max(len(self.lines(unit)) for unit in self.units) * SIGNATURE_LINE + 4 * mm
 
     def centre(self, index: int) -> tuple[float, float]:
         """Where the index-th unit's seal goes; right-aligned, as a Chinese 落款 is."""
         row, column = divmod(index, self.per_row)
         return (self.width - (self.per_row - column - 0.5) * SIGNATURE_WIDTH,
-                self.height - (row + 0.5) * (SEAL_DIAMETER + 4 * mm))
+                self.height - row * self.row_height() - SEAL_DIAMETER / 2)
 
     def draw(self) -> None:
         canvas: Canvas = self.canv
@@ -131,13 +140,10 @@ class SealedSignatures(Flowable):
         canvas.setFillColor(colors.black)
         for index, unit in enumerate(self.units):
             cx, cy = self.centre(index)
-            lines = name_lines(unit.unit_name, SIGNATURE_WIDTH - 2 * mm)
-            for number, line in enumerate(reversed(lines)):
-                canvas.drawCentredString(cx, cy + 2 * mm + number * SIGNATURE_SIZE * 1.2, line)
-            canvas.drawCentredString(cx, cy - SIGNATURE_SIZE - 1 * mm,
-                                     chinese_date(self.issued_on))
-        for index, unit in enumerate(self.units):  # seals last, over every name
-            draw_seal(canvas, unit.seal, *self.centre(index), SEAL_DIAMETER)
+            top = cy - SEAL_DIAMETER / 2 - 1 * mm
+            for number, line in enumerate(self.lines(unit), start=1):
+                canvas.drawCentredString(cx, top - number * SIGNATURE_LINE, line)
+            draw_seal(canvas, unit.seal, cx, cy, SEAL_DIAMETER)
 
 
 def name_lines(name: str, width: float) -> list[str]:
@@ -191,12 +197,12 @@ def closing_block(units: Sequence[SealedName], issued_on: date, verify_url: str
     return KeepTogether([Spacer(1, 8 * mm), table])
 
 
-def build_pdf(story: list[Flowable], *, title: str, author: str, footer: str) -> bytes:
+def build_pdf(story: list[Flowable], *, title: str, author: str, footer: str, keywords: str = "") -> bytes:
     """Lay the story out on A4 pages with the footer line and page number on each page."""
     output = io.BytesIO()
     document = SimpleDocTemplate(
         output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 8 * mm, title=title, author=author, subject=title,
+        bottomMargin=MARGIN + 8 * mm, title=title, author=author, subject=title, keywords=keywords,
         creator="cunneng 村能办", initialFontName=cjk_font(), lang="zh-CN",
     )
 

@@ -12,6 +12,8 @@ ever served over HTTP except ``root-ca.pem`` and ``crl.pem``):
     revoked.json             revoked serials and the CRL number
     units/<slug>/cert.pem    a unit's signing certificate
     units/<slug>/key.json    the unit's private key, wrapped
+    server/cert.pem          the HTTPS server's certificate (`cunneng serve --tls`)
+    server/key.json          its private key, wrapped
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -32,12 +35,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from .certificates import (
     CRL_LIFETIME,
+    SERVER_LIFETIME,
     UnitIdentity,
     build_crl,
     build_root,
+    build_server_certificate,
     build_unit_certificate,
+    canonical_names,
     has_unit_purposes,
     new_key,
+    server_names,
     unit_of,
 )
 from .exceptions import AuthorityMissing, KeyUnwrapFailed
@@ -52,6 +59,7 @@ ROOT_CERT = "root-ca.pem"
 ROOT_KEY = "root-ca.key.json"
 CRL_FILE = "crl.pem"
 REVOKED_FILE = "revoked.json"
+SERVER_DIR = "server"
 RENEW_BEFORE = timedelta(days=30)
 SAFE_SLUG = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -76,6 +84,22 @@ class UnitCredentials:
     certificate: x509.Certificate
     private_key: ec.EllipticCurvePrivateKey
     root: x509.Certificate
+
+
+@dataclass(frozen=True)
+class ServerCredentials:
+    """The HTTPS server's key and certificate, issued by the root; kept in memory only."""
+
+    certificate: x509.Certificate
+    private_key: ec.EllipticCurvePrivateKey
+
+    def certificate_pem(self) -> bytes:
+        return _pem(self.certificate)
+
+    def key_pem(self) -> bytes:
+        """The key unencrypted, for handing to the TLS library in memory; never written to disk."""
+        return self.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption())
 
 
 @dataclass(frozen=True)
@@ -155,6 +179,48 @@ class CertificateAuthority:
                 credentials = self._issue(unit)
             self._units[unit.unit_id] = credentials
             return credentials
+
+    def server_credentials(self, names: Sequence[str], now: datetime | None = None) -> ServerCredentials:
+        """The HTTPS certificate for names (host names and addresses), issued now when there is
+        none yet, or it covers other names, comes from another root or ends within RENEW_BEFORE.
+
+        `now` is the serving program's clock, when it keeps its own."""
+        wanted, now = canonical_names(names), now or self._clock()
+        folder = self.directory / SERVER_DIR
+        with self._lock:
+            current = self._load_server(folder)
+            if current is not None and self._server_still_good(current.certificate, wanted, now):
+                return current
+            issued = self.issue_server_certificate(wanted, now=now)
+            write_atomically(folder / "key.json", wrap_private_key(issued.private_key, self._secret, "server"),
+                             mode=0o600)
+            write_atomically(folder / "cert.pem", issued.certificate_pem())
+            return issued
+
+    def issue_server_certificate(self, names: Sequence[str], lifetime: timedelta = SERVER_LIFETIME,
+                                 now: datetime | None = None) -> ServerCredentials:
+        """A new TLS server certificate for names, kept nowhere (for another service, such as the TURN relay)."""
+        key = new_key()
+        certificate = build_server_certificate(self.root, self._root_key, key, canonical_names(names),
+                                               now or self._clock(), lifetime)
+        logger.info("issued TLS server certificate %x for %s, valid until %s", certificate.serial_number,
+                    ", ".join(canonical_names(names)), certificate.not_valid_after_utc.date())
+        return ServerCredentials(certificate, key)
+
+    def _load_server(self, folder: Path) -> ServerCredentials | None:
+        if not ((folder / "cert.pem").exists() and (folder / "key.json").exists()):
+            return None
+        certificate = x509.load_pem_x509_certificate((folder / "cert.pem").read_bytes())
+        try:
+            key = _load_key(folder / "key.json", self._secret, "server")
+        except KeyUnwrapFailed:
+            logger.exception("HTTPS certificate's key unreadable, issuing a new one")
+            return None
+        return ServerCredentials(certificate, key) if key.public_key() == certificate.public_key() else None
+
+    def _server_still_good(self, certificate: x509.Certificate, names: list[str], now: datetime) -> bool:
+        return (server_names(certificate) == set(names) and certificate.issuer == self.root.subject
+                and certificate.not_valid_after_utc - now > RENEW_BEFORE)
 
     def trust_anchors(self) -> TrustAnchors:
         """The root and a fresh CRL, for verifying documents in the server."""

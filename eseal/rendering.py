@@ -14,7 +14,9 @@ from .documents import (
     RefusalNotice,
     Signatory,
     SupplementReceipt,
+    items_phrase,
     mask_id_number,
+    supplement_notice,
 )
 from .exceptions import InvalidDocument
 from .layout import (
@@ -45,7 +47,7 @@ def approval_pdf(notice: ApprovalNotice) -> bytes:
     decided = ("经审查，符合规定条件，决定如下：" if notice.kind == "decision"
                else "现已办结，结果如下：")
     body = [
-        *_opening(notice.case, f"{_items_phrase(notice.case)}，{decided}"),
+        *_opening(notice.case, f"{items_phrase(notice.case)}，{decided}"),
         para(notice.decision, style("decision", 18, leftIndent=28)),
         _indented("特此决定。" if notice.kind == "decision" else "特此通知。"),
     ]
@@ -62,13 +64,12 @@ def supplement_receipt_pdf(receipt: SupplementReceipt) -> bytes:
         [str(number), item.name, item.form, str(item.count), item.note]
         for number, item in enumerate(receipt.materials, start=1)
     ]
+    opening, closing = supplement_notice(receipt.case, len(receipt.materials))
     body: list[Flowable] = [
-        *_opening(receipt.case, f"{_items_phrase(receipt.case)}，经审查，尚需补充以下材料。"
-                  "现一次性告知如下，请补齐后交村便民服务窗口，我们收到后继续办理："),
+        para(f"{receipt.case.villager_name}：", style("salutation")), _indented(opening),
         grid(rows, [14 * mm, width - 100 * mm, 34 * mm, 16 * mm, 36 * mm], header=True),
         Spacer(1, 3 * mm),
-        _indented(f"以上共 {len(receipt.materials)} 项，为需补充的全部材料，"
-                  "不再要求补充其他材料。"),
+        _indented(closing),
     ]
     return _render("资料补充回执清单", "（一次性告知）", receipt.case, receipt.issuance, body)
 
@@ -79,7 +80,7 @@ def refusal_pdf(notice: RefusalNotice) -> bytes:
         raise InvalidDocument("a refusal notice needs a reason")
     verb = "不予受理" if notice.stage == "acceptance" else "不予批准"
     body = [
-        *_opening(notice.case, f"{_items_phrase(notice.case)}，经审查，决定{verb}。理由如下："),
+        *_opening(notice.case, f"{items_phrase(notice.case)}，经审查，决定{verb}。理由如下："),
         _indented(notice.reason),
         _indented(APPEAL_NOTICE),
     ]
@@ -92,7 +93,7 @@ def pending_promise_pdf(notice: PendingPromise) -> bytes:
     promised = chinese_date(notice.promised_on)
     because = f"因{notice.reason}，" if notice.reason else ""
     body = [
-        *_opening(notice.case, f"{_items_phrase(notice.case)}已受理。{because}我单位承诺于"
+        *_opening(notice.case, f"{items_phrase(notice.case)}已受理。{because}我单位承诺于"
                   f"{promised}前办结，办结后将结果送达村便民服务窗口并通知你。"),
         _indented("特此通知。"),
     ]
@@ -125,13 +126,7 @@ def _opening(case: CaseFacts, rest: str) -> list[Flowable]:
     return [para(f"{case.villager_name}：", style("salutation")), _indented(f"你申请办理的{rest}")]
 
 
-def _items_phrase(case: CaseFacts) -> str:
-    if case.bundle_name:
-        return f"“{case.bundle_name}”（共 {len(case.item_names)} 个事项）"
-    return "“" + "”“".join(case.item_names) + "”事项"
-
-
-def _case_fields(case: CaseFacts, issuance: Issuance) -> list[tuple[str, str]]:
+def _case_fields(case: CaseFacts) -> list[tuple[str, str]]:
     items = "\n".join(f"{n}. {name}" for n, name in enumerate(case.item_names, start=1))
     rows = [("办件编号", case.case_number)]
     if case.bundle_name:
@@ -141,8 +136,17 @@ def _case_fields(case: CaseFacts, issuance: Issuance) -> list[tuple[str, str]]:
         ("申请人", case.villager_name),
         ("公民身份号码", mask_id_number(case.villager_id_number)),
     ]
+    return rows
+
+
+def _issuance_fields(issuance: Issuance) -> list[tuple[str, str]]:
+    """Who decided and when; and the audit log's last event at that moment (it pins the log)."""
     approvers = "；".join(f"{s.approver_name}（{s.unit_name}）" for s in issuance.signatories)
-    return rows + [("审批人", approvers), ("日期", chinese_date(issuance.issued_on))]
+    rows = [("审批人", approvers), ("日期", chinese_date(issuance.issued_on))]
+    if issuance.audit_anchor is not None:
+        anchor = issuance.audit_anchor
+        rows.append(("审计链", f"第 {anchor.seq} 条 {anchor.hash}"))
+    return rows
 
 
 def _check(case: CaseFacts, issuance: Issuance) -> None:
@@ -155,8 +159,7 @@ def _check(case: CaseFacts, issuance: Issuance) -> None:
 def _render(title: str, subtitle: str, case: CaseFacts, issuance: Issuance,
             body: list[Flowable], extra_fields: list[tuple[str, str]] | None = None) -> bytes:
     _check(case, issuance)
-    rows = _case_fields(case, issuance)
-    rows[-2:-2] = extra_fields or []
+    rows = [*_case_fields(case), *(extra_fields or []), *_issuance_fields(issuance)]
     units = [_sealed_name(signatory) for signatory in issuance.signatories]
     footer = issuance.footer or (
         f"{'、'.join(u.unit_name for u in units)}出具 · 村能办电子签章文书，"
@@ -164,5 +167,6 @@ def _render(title: str, subtitle: str, case: CaseFacts, issuance: Issuance,
     )
     story = [*title_block(title, subtitle), *body, Spacer(1, 4 * mm), fields(rows),
              closing_block(units, issuance.issued_on, issuance.verify_url)]
+    keywords = issuance.audit_anchor.keyword() if issuance.audit_anchor else ""
     return build_pdf(story, title=f"{title} {case.case_number}",
-                     author=units[0].unit_name, footer=footer)
+                     author=units[0].unit_name, footer=footer, keywords=keywords)

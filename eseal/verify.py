@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -29,6 +30,7 @@ from pyhanko.sign.validation.status import (
 from pyhanko_certvalidator import ValidationContext
 
 from .certificates import unit_of
+from .documents import AuditAnchor
 from .exceptions import UnreadablePdf
 from .pki import TrustAnchors
 from .signing import to_asn1
@@ -42,7 +44,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "untrusted": ("签章证书不是本系统签发的", "the signer's certificate is not from this CA"),
     "revoked": ("签章证书已被吊销", "the signer's certificate has been revoked"),
     "modified": ("签章后文件被追加修改", "the file was modified after signing"),
-    "malformed": ("签章数据无法解析", "the signature data cannot be parsed"),
+    "malformed": ("签章已损坏:签章数据无法解析", "signature damaged: its data cannot be parsed"),
+    "damaged": ("签章已损坏", "signature damaged"),
     "stale_crl": ("吊销列表已过期，请启动服务器更新后再核验",
                   "the CRL is out of date; start the server to refresh it, then verify again"),
 }
@@ -109,12 +112,18 @@ class VerificationReport:
 
 def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = None
                ) -> VerificationReport:
-    """Check every signature in the PDF offline; UnreadablePdf when the bytes are not a PDF."""
-    signatures = _embedded_signatures(data)
+    """Check every signature in the PDF offline; UnreadablePdf when the bytes are not a PDF.
+
+    A signature whose own data is broken (its CMS bytes damaged) is reported as damaged: the
+    PDF around it is still read, so the verdict says what is wrong rather than "not a PDF".
+    """
+    found = _embedded_signatures(data)
+    signatures = [s for s in found if isinstance(s, EmbeddedPdfSignature)]
     context = _validation_context(trust, moment)
     last_revision = max((s.signed_revision for s in signatures), default=-1)
     reports = [_check(signature, context, signature.signed_revision == last_revision)
-               for signature in signatures]
+               if isinstance(signature, EmbeddedPdfSignature) else _damaged(signature)
+               for signature in found]
     stale = trust.crl is not None and (
         trust.crl.next_update_utc is None
         or trust.crl.next_update_utc < (moment or datetime.now(timezone.utc)))
@@ -122,14 +131,41 @@ def verify_pdf(data: bytes, trust: TrustAnchors, *, moment: datetime | None = No
                               trust_problems=("stale_crl",) if stale else ())
 
 
-def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature]:
+PARSE_ERRORS = (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+def audit_anchor_of(data: bytes) -> AuditAnchor | None:
+    """The audit log's head the document was issued at (its Keywords), or None; verify_pdf
+    says whether those bytes are the signed ones."""
+    if data.lstrip()[:5] != b"%PDF-":
+        raise UnreadablePdf("not a PDF file (no %PDF- header)")
+    try:
+        trailer = PdfFileReader(io.BytesIO(data), strict=False).trailer_view
+        info = trailer["/Info"] if "/Info" in trailer else {}
+        keywords = str(info["/Keywords"]) if "/Keywords" in info else ""
+    except PARSE_ERRORS as error:
+        raise UnreadablePdf(f"unreadable PDF: {error}") from None
+    return AuditAnchor.from_keywords(keywords)
+
+
+def _embedded_signatures(data: bytes) -> list[EmbeddedPdfSignature | str]:
+    """The signatures in signing order, then the field names of those too damaged to read."""
     if data.lstrip()[:5] != b"%PDF-":
         raise UnreadablePdf("not a PDF file (no %PDF- header)")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        return sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as error:
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
+    except PARSE_ERRORS as error:
         raise UnreadablePdf(f"unreadable PDF: {error}") from None
+    readable: list[EmbeddedPdfSignature] = []
+    damaged: list[str] = []
+    for name, _, field in fields:
+        try:
+            readable.append(EmbeddedPdfSignature(reader, field, name))
+        except PARSE_ERRORS as error:
+            logger.warning("signature %s damaged: %s", name, error)
+            damaged.append(name)
+    return [*sorted(readable, key=lambda s: s.signed_revision), *damaged]
 
 
 def _validation_context(trust: TrustAnchors, moment: datetime | None) -> ValidationContext:
@@ -176,8 +212,16 @@ def _problems(status: PdfSignatureStatus, last: bool) -> tuple[str, ...]:
 
 
 def _malformed(signature: EmbeddedPdfSignature) -> SignatureReport:
+    return _unverifiable(signature.field_name, "malformed")
+
+
+def _damaged(field_name: str) -> SignatureReport:
+    return _unverifiable(field_name, "damaged")
+
+
+def _unverifiable(field_name: str, problem: str) -> SignatureReport:
     return SignatureReport(
-        field_name=signature.field_name, unit_id="", unit_name="", approver_name="",
+        field_name=field_name, unit_id="", unit_name="", approver_name="",
         signed_at=None, intact=False, valid=False, trusted=False, revoked=False,
-        coverage="", modification_level="", problems=("malformed",),
+        coverage="", modification_level="", problems=(problem,),
     )

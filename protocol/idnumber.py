@@ -11,7 +11,7 @@ from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
-SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+SHAPE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")  # ASCII digits only: "\d" also matches ١ and ²
 
 
 class InvalidIdNumber(ValueError):

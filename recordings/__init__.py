@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 import lazy_loader
 
 from recordings.archive import Archive, StoredObject
-from recordings.exceptions import NoPictureThere
-from recordings.journal import leftover_journals
+from recordings.exceptions import DamagedStoredFile, NoPictureThere
+from recordings.journal import WorkDirClaim, leftover_journals, unowned_journals
 from recordings.keys import key_from_text, load_or_create_key
+from recordings.receipts import RecordedFile, discard_receipt, read_receipts
 from recordings.replay import serve_stored_file
 from recordings.retention import (
     DOCUMENT,
@@ -26,13 +27,13 @@ from recordings.retention import (
 )
 
 if TYPE_CHECKING:
-    from recordings.finalize import RecordedFile, recover_leftovers
+    from recordings.finalize import recover_leftovers
     from recordings.recorder import CallRecorder, PartyRecorder
     from recordings.stills import still_at
 
 # module -> the names it defines, imported when a name is first asked for (PEP 562)
 __getattr__, _, _ = lazy_loader.attach(__name__, submod_attrs={
-    "finalize": ["RecordedFile", "recover_leftovers"],
+    "finalize": ["recover_leftovers"],
     "recorder": ["CallRecorder", "PartyRecorder"],
     "stills": ["still_at"],
 })
@@ -42,19 +43,24 @@ __all__ = [
     "RECORDING",
     "Archive",
     "CallRecorder",
+    "DamagedStoredFile",
     "PartyRecorder",
     "RecordedFile",
     "RetentionPolicy",
     "Stored",
     "StoredObject",
+    "WorkDirClaim",
+    "discard_receipt",
     "due_for_deletion",
     "key_from_text",
     "leftover_journals",
     "load_or_create_key",
+    "read_receipts",
     "recording_since",
     "recover_leftovers",
     "releasable_files",
     "serve_stored_file",
     "still_at",
+    "unowned_journals",
     "NoPictureThere",
 ]

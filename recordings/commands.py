@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import sys
@@ -11,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from recordings.archive import Archive
-from recordings.exceptions import RecordingsError
+from recordings.exceptions import RecordingsError, WorkDirClaimed
+from recordings.journal import SUFFIX, WorkDirClaim
 from recordings.keys import read_key_file
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,9 @@ def register(commands: Any) -> None:
 
     recover = sub.add_parser("recover", help="archive recordings left by a crash (start-up job)",
                              description="Archive the recordings a crash left in the work directory"
-                                         " (up to the crash).")
+                                         " (up to the crash), while no server runs on it (a running"
+                                         " server does it itself). Each leaves a receipt there, from"
+                                         " which the server registers it to its call when it starts.")
     _archive_options(recover)
     recover.add_argument("--work-dir", type=Path, required=True,
                          help="directory of the live journals (the server's is DATA_DIR/recording-work)")
@@ -50,17 +52,30 @@ def _open_archive(args: argparse.Namespace) -> Archive:
 
 def run_recover(args: argparse.Namespace) -> int:
     """Print one JSON line per recovered recording; exit 1 if any journal is left unarchived."""
-    from recordings.finalize import recover_leftovers  # PyAV, not loaded by every `cunneng` run (#9)
+    # PyAV, not loaded by every `cunneng` run (#9)
+    from recordings.finalize import UNRECOVERABLE_SUFFIX, recover_leftovers
 
+    try:
+        claim = WorkDirClaim(args.work_dir)
+    except WorkDirClaimed as exc:
+        print(f"拒绝 refused: 服务器正在运行，它会自行恢复并登记录像 / {exc}; it recovers and registers"
+              " the recordings itself", file=sys.stderr)
+        return 1
     try:
         archive = _open_archive(args)
         recovered = recover_leftovers(archive, args.work_dir)
     except (RecordingsError, OSError) as exc:
         print(f"恢复失败 / recovery failed: {exc}", file=sys.stderr)
         return 1
+    finally:
+        claim.release()
     for item in recovered:
-        print(json.dumps(dataclasses.asdict(item), ensure_ascii=False))
-    left = sorted(p.name for p in args.work_dir.glob("*")) if args.work_dir.is_dir() else []
+        print(json.dumps(item.as_dict(), ensure_ascii=False))
+    if recovered:
+        print(f"已归档 {len(recovered)} 段录像，服务器启动时登记到通话 / archived {len(recovered)}; the server"
+              " registers them to their calls when it starts (from the receipts in the work directory)",
+              file=sys.stderr)
+    left = sorted(p.name for p in args.work_dir.glob("*") if p.suffix in (SUFFIX, UNRECOVERABLE_SUFFIX))
     if left:
         print(f"未归档 / not archived: {', '.join(left)}", file=sys.stderr)
     return 1 if left else 0

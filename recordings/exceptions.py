@@ -25,11 +25,15 @@ class NotASealedFile(RecordingsError):
     """The file does not start with a known sealed-file or journal header."""
 
 
-class TamperedStoredFile(RecordingsError):
+class DamagedStoredFile(RecordingsError):
+    """A stored file cannot be read as it was written (文件已损坏)."""
+
+
+class TamperedStoredFile(DamagedStoredFile):
     """A header or chunk failed authentication: the bytes on disk were changed."""
 
 
-class TruncatedStoredFile(RecordingsError):
+class TruncatedStoredFile(DamagedStoredFile):
     """The stored file is shorter than its authenticated header says."""
 
 
@@ -47,6 +51,10 @@ class RecorderClosed(RecordingsError):
 
 class JournalInUse(RecordingsError):
     """Another recorder or recovery still holds this live journal's lock."""
+
+
+class WorkDirClaimed(RecordingsError):
+    """A running server (or another recovery) holds the recordings' work directory."""
 
 
 class UnrecoverableRecording(RecordingsError):

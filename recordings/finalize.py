@@ -3,14 +3,15 @@
 The live file has neither cues nor a duration (it was written without seeking back), and
 Chromium reads such a file linearly. A `-c copy` remux into a seekable sealed writer adds
 both; nothing is decoded or re-encoded, and no plaintext copy touches the disk. The remux is
-bit-exact (no random UIDs), so finalizing the same journal twice stores one object.
+bit-exact (no random UIDs), so finalizing the same journal twice stores one object. The
+journal is deleted only after a receipt (receipts.py) says what was archived, so the
+server registers the recording whichever process finalized it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import av
@@ -23,72 +24,64 @@ from recordings.exceptions import (
     RecordingsError,
     UnrecoverableRecording,
 )
-from recordings.journal import JournalReader, leftover_journals
+from recordings.journal import JournalReader, JournalWriter, unowned_journals
+from recordings.receipts import RecordedFile, write_receipt
 
 logger = logging.getLogger(__name__)
 
 UNRECOVERABLE_SUFFIX = ".unrecoverable"
 
 
-@dataclass(frozen=True)
-class RecordedFile:
-    """One party's archived recording (录像), with what replay needs to line parties up."""
+def finalize_journal(archive: Archive, source: Path | JournalWriter, recovered: bool = False) -> RecordedFile:
+    """Store a journal's recording in the archive, write its receipt, then delete the journal.
 
-    call_id: str
-    party_id: str
-    label: str
-    segment: int
-    digest: str
-    size: int
-    media_type: str
-    codecs: tuple[str, ...]
-    started_at: float
-    duration: float
-    recovered: bool
-
-
-def finalize_journal(archive: Archive, path: Path, recovered: bool = False) -> RecordedFile:
-    """Store a journal's recording in the archive, then delete the journal."""
-    journal = JournalReader(path, archive.master_key)
+    `source` is a finished writer (its lock passes on) or the path of a journal left behind.
+    """
+    if isinstance(source, JournalWriter):
+        path, journal = source.path, source.reader(archive.master_key)
+    else:
+        path, journal = source, JournalReader(source, archive.master_key)
     try:
         with archive.writer() as writer:
             duration = _remux(journal, writer, journal.description["format"])
             stored = writer.commit()
+        info = journal.description
+        recorded = write_receipt(path.parent, archive.master_key, RecordedFile(
+            call_id=info["call_id"], party_id=info["party_id"], label=info["label"],
+            segment=info["segment"], digest=stored.digest, size=stored.size,
+            media_type=info["media_type"], codecs=tuple(info["codecs"]),
+            started_at=info["started_at"], duration=duration, recovered=recovered,
+        ), path.stem)
+        path.unlink(missing_ok=True)  # still under the journal's lock: no one archives it twice
     finally:
         journal.release()
-    path.unlink(missing_ok=True)
-    info = journal.description
     logger.info("%s: archived %s (%s) segment %d: %.1f s, %d bytes%s", info["call_id"],
                 info["party_id"], info["label"], info["segment"], duration, stored.size,
                 " (recovered)" if recovered else "")
-    return RecordedFile(
-        call_id=info["call_id"], party_id=info["party_id"], label=info["label"],
-        segment=info["segment"], digest=stored.digest, size=stored.size,
-        media_type=info["media_type"], codecs=tuple(info["codecs"]),
-        started_at=info["started_at"], duration=duration, recovered=recovered,
-    )
+    return recorded
 
 
-def finalize_journals(archive: Archive, paths: list[Path], recovered: bool = False
+def finalize_journals(archive: Archive, sources: Sequence[Path | JournalWriter], recovered: bool = False
                       ) -> list[RecordedFile]:
     """Finalize each journal; one that fails is logged and kept aside, never deleted."""
     recorded = []
-    for path in paths:
+    for source in sources:
+        path = source.path if isinstance(source, JournalWriter) else source
         try:
-            recorded.append(finalize_journal(archive, path, recovered))
+            recorded.append(finalize_journal(archive, source, recovered))
         except JournalInUse as exc:
             logger.info("%s", exc)
         except (UnrecoverableRecording, NotASealedFile) as exc:
             logger.error("%s: kept as %s", exc, UNRECOVERABLE_SUFFIX)
             path.rename(path.with_suffix(UNRECOVERABLE_SUFFIX))
         except (RecordingsError, av.FFmpegError, OSError):
-            logger.exception("%s: could not be archived; left for the next start-up", path.name)
+            logger.exception("%s: could not be archived; left for recovery", path.name)
     return recorded
 
 
 def recover_leftovers(archive: Archive, work_dir: Path) -> list[RecordedFile]:
-    """At start-up: archive recordings that a crash left in `work_dir` (up to the crash)."""
-    return finalize_journals(archive, leftover_journals(work_dir), recovered=True)
+    """Archive the recordings a crashed process left in `work_dir` (up to the crash)."""
+    return finalize_journals(archive, unowned_journals(work_dir), recovered=True)
 
 
 def _remux(journal: JournalReader, writer: ArchiveWriter, fmt: str) -> float:

@@ -11,8 +11,14 @@ Each record's associated data is file id | i (u64), so records cannot be reorder
 dropped from the middle; a crash can only cut the tail, and a reader stops at the first
 record that is incomplete or fails authentication. A killed process loses nothing it has
 written; against a power cut the journal is fsynced every FSYNC_INTERVAL seconds (on the
-writer thread, never on the event loop). The file is flock'ed while written, so
-start-up recovery never touches a journal a running recorder still owns.
+writer thread, never on the event loop). The file is flock'ed from its creation until it
+is archived — the finished writer hands its locked descriptor to the reader that archives
+it — so recovery never touches a journal a running recorder still owns, even one whose
+segment ended while the call goes on.
+
+The work directory itself is claimed (flock on OWNER_LOCK) by the one process that
+registers what it holds — the server — so a second server, or recovery by hand, cannot
+archive a call behind its back.
 """
 
 from __future__ import annotations
@@ -29,7 +35,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from recordings.exceptions import JournalInUse, NotASealedFile, UnrecoverableRecording
+from recordings.exceptions import (
+    JournalInUse,
+    NotASealedFile,
+    UnrecoverableRecording,
+    WorkDirClaimed,
+)
 from recordings.keys import MasterKey
 
 logger = logging.getLogger(__name__)
@@ -41,11 +52,49 @@ NONCE_SIZE = 12
 _LENGTH = struct.Struct("<I")
 _MAX_RECORD = 64 << 20
 FSYNC_INTERVAL = 5.0
+OWNER_LOCK = "owner.lock"
 
 
 def leftover_journals(work_dir: Path) -> list[Path]:
     """The journals in a recorder's work_dir; at start-up, what a crash left to recover."""
     return sorted(work_dir.glob(f"*{SUFFIX}")) if work_dir.is_dir() else []
+
+
+def unowned_journals(work_dir: Path) -> list[Path]:
+    """The journals no running recorder holds: what a crashed process left, ready to archive."""
+    found = []
+    for path in leftover_journals(work_dir):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # archived meanwhile
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            found.append(path)
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(fd)
+    return found
+
+
+class WorkDirClaim:
+    """The lock of the one process that registers a work directory's recordings (the server)."""
+
+    def __init__(self, work_dir: Path) -> None:
+        work_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._fd = os.open(work_dir / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise WorkDirClaimed(f"{work_dir} is in use by a running cunneng server"
+                                 " (or another recovery)") from None
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 def _aad(file_id: bytes, index: int) -> bytes:
@@ -65,17 +114,20 @@ class JournalWriter:
 
     def __init__(self, path: Path, master: MasterKey, description: dict[str, Any]) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         _lock(self._fd, path)
         self._file_id = secrets.token_bytes(16)
         self._aead = master.file_cipher(PURPOSE, self._file_id)
         self._index = 0
+        self._finished = False
         self._synced_at = time.monotonic()
         self._write_all(MAGIC + self._file_id)
         self.write(json.dumps(description, ensure_ascii=False).encode())
 
     def write(self, data: bytes) -> int:
         """Seal one record and hand it to the kernel at once: a killed process keeps it."""
+        if self._finished:
+            raise ValueError(f"{self.path.name}: journal already finished")
         nonce = secrets.token_bytes(NONCE_SIZE)
         sealed = nonce + self._aead.encrypt(nonce, bytes(data), _aad(self._file_id, self._index))
         self._write_all(_LENGTH.pack(len(sealed)) + sealed)
@@ -86,7 +138,17 @@ class JournalWriter:
         return len(data)
 
     def finish(self) -> None:
-        """Close the journal and release its lock (no fsync: a finished call is archived next)."""
+        """No more writes (no fsync: a finished segment is archived at the call's end, or
+        recovered after a crash); the lock stays until `reader()` or `release()`."""
+        self._finished = True
+
+    def reader(self, master: MasterKey) -> JournalReader:
+        """The journal's plaintext, read under the lock this writer held all along."""
+        fd, self._fd = self._fd, -1
+        return JournalReader(self.path, master, fd)
+
+    def release(self) -> None:
+        """Let go of the journal without archiving it (recovery takes it from here)."""
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -101,13 +163,18 @@ class JournalReader:
     """The plaintext of a journal, as a non-seekable file object `av.open` can demux.
 
     It holds the journal's lock until `release()` (deliberately not `close`, which `av`
-    would call when the demuxer closes, before the archived copy is committed).
+    would call when the demuxer closes, before the archived copy is committed). `locked_fd`
+    is a finished writer's descriptor, whose lock it takes over.
     """
 
-    def __init__(self, path: Path, master: MasterKey) -> None:
+    def __init__(self, path: Path, master: MasterKey, locked_fd: int | None = None) -> None:
         self.path = path
-        fd = os.open(path, os.O_RDONLY)
-        _lock(fd, path)
+        if locked_fd is None:
+            fd = os.open(path, os.O_RDONLY)
+            _lock(fd, path)
+        else:
+            fd = locked_fd
+            os.lseek(fd, 0, os.SEEK_SET)
         self._file = os.fdopen(fd, "rb")
         head = self._file.read(len(MAGIC) + 16)
         if head[: len(MAGIC)] != MAGIC or len(head) != len(MAGIC) + 16:

@@ -17,13 +17,18 @@ from recordings.keys import MasterKey
 
 logger = logging.getLogger(__name__)
 
-# Checked here (notes/recording.md): a cluster at least every second, flushed as it ends,
-# and a quiet stream holds the other back by at most 0.5 s: a killed call loses ≈0.2 s.
+# What a kill loses is the cluster being built: the Matroska muxer keeps it in memory and
+# writes it whole when it closes (flush_packets flushes only what is already written). A
+# cluster closes at the time limit, at 32 KiB (the muxer's limit on a non-seekable output:
+# ≈0.25 s at 1 Mbit/s, but seconds for a quiet low-rate camera) or at a keyframe; so the
+# time limit is what bounds the loss: CLUSTER_MS plus one frame. A quiet stream holds the
+# other back by at most max_interleave_delta (notes/recording.md).
+CLUSTER_MS = 200
 LIVE_OPTIONS = {
     "live": "1",
-    "cluster_time_limit": "1000",
+    "cluster_time_limit": str(CLUSTER_MS),
     "flush_packets": "1",
-    "max_interleave_delta": "500000",
+    "max_interleave_delta": "300000",
 }
 
 
@@ -40,8 +45,8 @@ class LiveSegment:
     ) -> None:
         self.path = path
         self.description = description
-        self._journal = JournalWriter(path, master, description)
-        self._container = av.open(self._journal, "w", format=description["format"],
+        self.journal = JournalWriter(path, master, description)
+        self._container = av.open(self.journal, "w", format=description["format"],
                                   options=LIVE_OPTIONS)
         self._streams = {codec.kind: self._add_stream(codec, video_size) for codec in codecs}
         self._codecs = {codec.kind: codec for codec in codecs}
@@ -73,11 +78,11 @@ class LiveSegment:
         self._container.mux(packet)
 
     def close(self) -> None:
-        """End the file (last cluster out) and release the journal."""
+        """End the file (last cluster out); the journal stays locked until it is archived."""
         try:
             self._container.close()
         finally:
-            self._journal.finish()
+            self.journal.finish()
         if self.dropped:
             logger.warning("%s: dropped %d frames that went back in time",
                            self.description["call_id"], self.dropped)

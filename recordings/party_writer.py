@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recordings.codecs import Codec, container_format, is_keyframe, video_size
-from recordings.journal import SUFFIX
+from recordings.journal import SUFFIX, JournalWriter
 from recordings.keys import MasterKey
 from recordings.live_segment import LiveSegment
 from recordings.timeline import StreamClock
@@ -68,7 +68,7 @@ class PartyWriter:
         self._awaiting_keyframe = False
         self._segment: LiveSegment | None = None
         self._origin = 0.0
-        self.journals: list[Path] = []
+        self.journals: list[JournalWriter] = []  # one per segment, each locked until archived
 
     def feed(self, arrival: Arrival) -> None:
         """Place one frame on the call's timeline and mux or buffer it."""
@@ -88,7 +88,7 @@ class PartyWriter:
             self._end_segment()
         self._wait(_Waiting(codec, arrival.frame, extended, keyframe, clock.wall_time(extended)))
 
-    def close(self) -> list[Path]:
+    def close(self) -> list[JournalWriter]:
         """End the recording: start a file for frames still waiting, close it, list journals."""
         if self._waiting:
             self._start_segment()
@@ -134,7 +134,7 @@ class PartyWriter:
         path = self._work_dir / f"{secrets.token_hex(12)}{SUFFIX}"
         codecs = [item.codec for item in firsts.values()]
         self._segment = LiveSegment(path, self._master, description, codecs, size)
-        self.journals.append(path)
+        self.journals.append(self._segment.journal)
         logger.info("%s: recording %s (%s) into %s: %s", self.identity.call_id,
                     self.identity.party_id, self.identity.label, path.name, description["codecs"])
 

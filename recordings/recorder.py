@@ -5,14 +5,15 @@ produced it and the recorder muxes it as it is.
 
 Crash safety and encryption at rest — the design chosen:
 the live muxer writes through an encrypting journal (journal.py) in which every write of
-the muxer, one per WebM cluster (≤ 1 s, ≈0.25 s at 1 Mbit/s), becomes one AES-GCM record
-handed straight to the kernel. So no plaintext media ever reaches the disk, not even while
-the call runs or after a crash, and a killed process keeps every cluster it finished
-(≈0.2–1 s lost). The alternative, a plaintext working file in a private directory, would
-leave the call in clear on disk for as long as the call lasts, and after a crash until the
-next start. On close, or at the next start-up (`recover_leftovers`), the journal is remuxed
-into the archive through a seekable encrypted writer (finalize.py), which adds cues and the
-duration for replay; the journal is deleted only after the archived copy is committed.
+the muxer, one per WebM cluster (at most 200 ms, live_segment.py), becomes one AES-GCM
+record handed straight to the kernel. So no plaintext media ever reaches the disk, not even
+while the call runs or after a crash, and a killed process keeps every cluster it finished
+(at most the last 200 ms and a frame are lost). The alternative, a plaintext working file
+in a private directory, would leave the call in clear on disk for as long as the call
+lasts, and after a crash until the next start. On close, or after a crash
+(`recover_leftovers`), the journal is remuxed into the archive through a seekable encrypted
+writer (finalize.py), which adds cues and the duration for replay; the journal is deleted
+only after the archived copy is committed and a receipt for the server written (receipts.py).
 
 Threading: `PartyRecorder.write` runs on the hub's event loop and only copies the frame and
 queues it; muxing and disk writes happen on one writer thread per call.
@@ -34,8 +35,9 @@ import av
 from recordings.archive import Archive
 from recordings.codecs import codec_for
 from recordings.exceptions import RecorderClosed
-from recordings.finalize import RecordedFile, finalize_journals
+from recordings.finalize import finalize_journals
 from recordings.party_writer import Arrival, PartyIdentity, PartyWriter
+from recordings.receipts import RecordedFile
 
 logger = logging.getLogger(__name__)
 

@@ -251,6 +251,11 @@ class SealedReader(_Cursor):
             start += len(piece)
             yield piece
 
+    def check_range(self, start: int, stop: int) -> None:
+        """Authenticate every chunk covering [start, stop) (TamperedStoredFile if one fails), keeping none."""
+        for _ in self.iter_range(start, stop):
+            pass
+
     def read_range(self, start: int, stop: int) -> bytes:
         """Plaintext bytes [start, stop) at once."""
         return b"".join(self.iter_range(start, stop))

@@ -21,25 +21,31 @@ from .api import (
     catalog,
     documents,
     meta,
+    metrics,
     oversight,
     registers,
     replay,
     scans,
     session,
     snapshots,
+    trust,
     uploads,
     ws,
 )
-from .api.errors import error_middleware
+from .api.errors import error_middleware, quiet_client_mistakes
+from .api.headers import security_headers
 from .api.meta import OPENAPI, VERSION
 from .api.openapi import openapi_document
+from .api.proxy import trusted_proxy_middleware
 from .api.routing import Api
 from .appkeys import ARCHIVE, AUDIT_LOG, AUTHORITY, CALL_CENTER, CLOCK, DATABASE, EVENTS, SETTINGS
 from .audit.acts import Act
 from .audit.chain import AuditLog
-from .calls.archive_recording import recording_spec, recover_leftover_recordings
+from .audit.checkpoints import Checkpoints
+from .calls.adoption import RecordingAdoption
+from .calls.archive_recording import recording_spec
+from .calls.call_records import close_calls_left_open
 from .calls.callcenter import CallCenter
-from .calls.stored_recordings import register_recordings
 from .cases.events import CaseEvents
 from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
@@ -48,14 +54,18 @@ from .media import MediaConfig, MediaWorkerPool
 from .pages import pages_api, registered_page_sets
 from .retention.purge import policy_of, purge_periodically
 from .scans.service import interrupt_uploads, scans_ctx
+from .serving.https import add_https
+from .serving.https_only import transport_security
+from .serving.metrics import METRICS, ServerMetrics
 from .storage.database import Database
+from .storage.private_files import private_directory, private_file
 from .storage.schema import create_tables
 
 logger = logging.getLogger(__name__)
 
 APIS: list[Api] = [
     meta.api, session.api, admin.api, catalog.api, cases.api, registers.api, documents.api, replay.api, ws.api,
-    uploads.api, scans.api, calls.api, oversight.api, snapshots.api,
+    uploads.api, scans.api, calls.api, oversight.api, snapshots.api, trust.api, metrics.api,
 ]
 
 
@@ -70,7 +80,8 @@ def open_database(settings: Settings, checking_only: bool = False) -> tuple[Data
     A checker (audit verify) must not move the audit head forward, or it would vouch for
     whatever rows it finds, forged ones included.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(settings.data_dir)
+    private_file(settings.database_path)
     audit = AuditLog(load_or_create_key(settings.keys_dir / "audit.key"), settings.data_dir / "audit-head.json")
     database = Database(settings.database_path, [create_tables])
     if not checking_only:
@@ -89,7 +100,7 @@ def first_start(database: Database, audit: AuditLog, settings: Settings, clock: 
     if not settings.load_demo:
         return ""
     just_created = database.run_sync(seed_demo, act, hash_password(DEMO_PASSWORD))
-    accounts = database.run_sync(enabled_demo_accounts)
+    accounts = database.read_sync(enabled_demo_accounts)
     return demo_table(accounts, just_created) if accounts else ""
 
 
@@ -124,20 +135,25 @@ async def authority_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-async def recover_recordings(app: web.Application) -> None:
-    """Finish the recordings a crash left behind (up to the crash) and register them."""
+async def checkpoints_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Signed audit checkpoints, kept apart: at start, every interval when the chain moved, at shutdown."""
     settings = app[SETTINGS]
-    files = await asyncio.get_running_loop().run_in_executor(
-        None, recover_leftover_recordings, app[ARCHIVE], settings.recording_work_dir
-    )
-    if files:
-        act = Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG])
-        await app[DATABASE].run(register_recordings, act, files)
-        logger.warning("recovered %d recordings left by a crash", len(files))
+    checkpoints = Checkpoints(app[DATABASE], app[AUTHORITY], settings.checkpoints_dir, app[CLOCK],
+                              settings.audit_checkpoint_seconds)
+    task = asyncio.create_task(checkpoints.run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await checkpoints.write()
 
 
 async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Live calls and the media hub (in this process, or over worker processes)."""
+    """Live calls and the media hub (in this process, or over worker processes).
+
+    At start, what the last run left is settled first: recordings a crash left are archived
+    and registered, and the calls it left open end (reason server_restarted).
+    """
     settings = app[SETTINGS]
     center = CallCenter(app[DATABASE], app[AUDIT_LOG], app[CLOCK], settings, app[EVENTS])
 
@@ -152,12 +168,20 @@ async def calls_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     if settings.record_calls:
         center.recording = recording_spec(settings)
-        await recover_recordings(app)
+        center.adoption = RecordingAdoption(app[DATABASE], app[AUDIT_LOG], app[ARCHIVE],
+                                            settings.recording_work_dir, app[CLOCK],
+                                            settings.recording_adopt_seconds)
+        await center.adoption.start()
+    closed = await app[DATABASE].run(close_calls_left_open, Act(SYSTEM, app[CLOCK](), app[AUDIT_LOG]))
+    if closed:
+        logger.warning("ended %d calls the previous run left open (server_restarted)", len(closed))
     await center.media.start()
     app[CALL_CENTER] = center
     yield
     await center.close()
     await center.media.close()
+    if center.adoption is not None:
+        await center.adoption.stop()
 
 
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -184,12 +208,21 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     """The whole server for these settings; tests pass their own clock."""
     # /village → /village/: a clerk typing the address without the slash still finds the page.
     slash = web.normalize_path_middleware(append_slash=True, merge_slashes=False)
-    app = web.Application(middlewares=[slash, error_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(middlewares=[trusted_proxy_middleware, slash, error_middleware],
+                          client_max_size=settings.max_body_bytes)
+    app.on_response_prepare.append(security_headers)
+    quiet_client_mistakes()
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(archive_ctx)
     app.cleanup_ctx.append(authority_ctx)
+    if settings.tls:
+        add_https(app, settings)
+    app.on_response_prepare.append(transport_security)
+    app[METRICS] = ServerMetrics()
+    app.on_response_prepare.append(app[METRICS].count_response)
+    app.cleanup_ctx.append(checkpoints_ctx)
     app.cleanup_ctx.append(calls_ctx)
     app.cleanup_ctx.append(retention_ctx)
     app[EVENTS] = CaseEvents()

@@ -6,23 +6,37 @@ import argparse
 import errno
 import getpass
 import logging
+import os
 import socket
 import sys
+import time
 from pathlib import Path
+from typing import Any, Callable
 
 from aiohttp import web
 
+from eseal import EsealError
 from recordings import Archive, load_or_create_key
+from recordings.exceptions import WorkDirClaimed
 
 from .access.accounts import create_account, hash_password
-from .access.jurisdictions import KIND_NAMES, list_units
+from .access.jurisdictions import KIND_NAMES, UNIT_KINDS, create_unit, list_units
 from .access.roles import SYSTEM, Role
+from .api import schemas
+from .api.meta import VERSION
+from .api.validation import validate_body
 from .app import create_app, open_database
 from .audit.acts import Act
+from .audit.verification import verify_audit
 from .cli import Commands
 from .config import Settings, env_default, env_list, system_clock
 from .exceptions import CunnengError
 from .retention.purge import policy_of, purge_expired
+from .serving.https import HTTPS
+from .serving.options import add_https_options, https_refusal, https_settings, https_summary
+from .storage.private_files import keep_files_private
+
+logger = logging.getLogger("cunneng")
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +57,10 @@ def register(commands: Commands) -> None:
     serve.add_argument("--public-url", default=env_default("public_url", ""),
                        help="base URL printed on guides and certificates (env CUNNENG_PUBLIC_URL)")
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo jurisdiction and accounts")
+    serve.add_argument("--trusted-proxy", action="append", default=list(env_list("trusted_proxies")),
+                       help="address of a reverse proxy (HTTPS in front of cunneng) whose X-Forwarded-For and"
+                            " X-Forwarded-Proto are believed; repeatable"
+                            " (env CUNNENG_TRUSTED_PROXIES, comma-separated)")
     serve.add_argument("--ice-server", action="append", default=list(env_list("ice_servers")),
                        help="STUN/TURN URL handed to clients; repeatable (env CUNNENG_ICE_SERVERS, comma-separated)")
     serve.add_argument("--turn-secret", default=env_default("turn_secret", ""),
@@ -54,6 +72,8 @@ def register(commands: Commands) -> None:
                        help="seconds without a call after which the media workers stop, to start again when"
                             " the next call rings; 0 keeps them running (env CUNNENG_MEDIA_IDLE_STOP; default 600)")
     add_retention_days(serve)
+    add_https_options(serve, port_number)
+    add_checkpoints_dir(serve)
     serve.set_defaults(func=run_serve)
 
     users = commands.add_group("user", "manage accounts")
@@ -66,6 +86,18 @@ def register(commands: Commands) -> None:
     add.add_argument("--password", help="the password (asked for when not given)")
     add.set_defaults(func=run_user_add)
 
+    unit = commands.add_group("unit", "manage units: the district, its towns and villages, departments")
+    add_unit = unit.add_parser(
+        "add", help="add a unit", description="Add a unit under its parent: the district first, then its towns,"
+        " their villages, and departments under the district or a town.")
+    add_data_dir(add_unit)
+    add_unit.add_argument("unit_id", help="a short id in lower case, e.g. zh-yb-01")
+    add_unit.add_argument("--name", required=True, help="its name, e.g. 元坝镇泉坝村")
+    add_unit.add_argument("--kind", required=True, choices=UNIT_KINDS)
+    add_unit.add_argument("--parent", help="the parent unit's id (not for the district)")
+    add_unit.add_argument("--dept-code", help="for a department: its kind in the catalog (GET /api/departments)")
+    add_unit.set_defaults(func=run_unit_add)
+
     units = commands.add_parser("units", help="list the units (jurisdictions and departments) and their ids",
                                 description="List every unit: its id (for `user add --unit`), kind, name and parent.")
     add_data_dir(units)
@@ -73,8 +105,14 @@ def register(commands: Commands) -> None:
 
     audit = commands.add_group("audit", "the audit log")
     verify = audit.add_parser("verify", help="check the audit chain",
-                              description="Walk the audit chain and name the first altered, inserted or missing event.")
+                              description="Walk the audit chain and name the first altered, inserted or missing event;"
+                                          " check its end against the head file, the signed checkpoints and any issued"
+                                          " document given (each prints the head it was issued at).")
     add_data_dir(verify)
+    add_checkpoints_dir(verify)
+    verify.add_argument("--document", type=Path, action="append", default=[], metavar="FILE.pdf",
+                        help="an issued document (signed PDF) whose printed audit head the log must still hold;"
+                             " repeatable")
     verify.set_defaults(func=run_audit_verify)
 
     retention = commands.add_group("retention", "retention (保存期限) of recordings and documents")
@@ -114,6 +152,13 @@ def idle_seconds(raw: str) -> float:
     return seconds
 
 
+def add_checkpoints_dir(parser: argparse.ArgumentParser) -> None:
+    raw = env_default("audit_checkpoints", "")
+    parser.add_argument("--audit-checkpoints", type=Path, default=Path(raw) if raw else None, metavar="DIR",
+                        help="where signed audit checkpoints are kept, best a disk or share the administrator does"
+                             " not control (env CUNNENG_AUDIT_CHECKPOINTS; default DATA_DIR/audit-checkpoints)")
+
+
 def add_retention_days(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recording-retention-days", type=whole_days,
                         default=env_default("recording_retention_days", "30"),
@@ -128,32 +173,47 @@ def add_retention_days(parser: argparse.ArgumentParser) -> None:
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, host=args.host, port=args.port, public_url=args.public_url,
+        trusted_proxies=tuple(args.trusted_proxy),
         load_demo=not args.no_demo, ice_servers=tuple(args.ice_server), turn_secret=args.turn_secret,
         media_workers=args.media_workers, media_idle_stop_seconds=args.media_idle_stop,
         recording_retention_days=args.recording_retention_days,
-        document_retention_days=args.document_retention_days,
+        document_retention_days=args.document_retention_days, audit_checkpoint_dir=args.audit_checkpoints,
+        **https_settings(args),
     )
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    keep_files_private()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from(args)
-    refusal = cannot_listen(settings.host, settings.port)
+    refusal = https_refusal(settings) or cannot_listen(settings.host, settings.port)
+    if not refusal and settings.http_redirect_port is not None:
+        refusal = cannot_listen(settings.host, settings.http_redirect_port)
     if refusal:
         print(refusal, file=sys.stderr)
         return 1
+    app = create_app(settings)
+    scheme = "https" if settings.tls else "http"
+    started = time.monotonic()
 
     def serving(_: str) -> None:
-        print(f"cunneng 村能办: data in {settings.data_dir.resolve()}, serving http://{settings.host}:{settings.port}/",
-              flush=True)
+        logger.info("cunneng 村能办 %s started: pid %d, data in %s, serving %s://%s:%d/ (%s), %d media worker(s)",
+                    VERSION, os.getpid(), settings.data_dir.resolve(), scheme, settings.host, settings.port,
+                    https_summary(settings), settings.media_workers)
 
     try:
-        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=serving)
+        web.run_app(app, host=settings.host, port=settings.port, print=serving,
+                    ssl_context=app[HTTPS].context if settings.tls else None)
+    except WorkDirClaimed:
+        print(f"错误 error: 另一个服务器正在使用数据目录 {settings.data_dir} "
+              f"(another cunneng server is running on this data directory)", file=sys.stderr)
+        return 1
     except OSError as error:  # taken between the check and the start
         if error.errno != errno.EADDRINUSE:
             raise
         print(listen_refusal(settings.host, settings.port, error), file=sys.stderr)
         return 1
+    logger.info("cunneng 村能办 stopped: pid %d, after %.0f s", os.getpid(), time.monotonic() - started)
     return 0
 
 
@@ -180,21 +240,46 @@ def listen_refusal(host: str, port: int, error: OSError) -> str:
 
 
 def run_user_add(args: argparse.Namespace) -> int:
-    password = args.password or getpass.getpass("密码 Password: ")
-    database, audit = open_database(Settings(data_dir=args.data_dir))
     try:
-        password_hash = hash_password(password)
-        act = Act(SYSTEM, system_clock(), audit)
-        account = database.run_sync(
-            create_account, act, args.username, args.name, Role(args.role), args.unit, password_hash
-        )
+        password_hash = hash_password(args.password or getpass.getpass("密码 Password: "))
     except CunnengError as error:
-        print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
-        return 1
+        return refused(error)
+
+    def add(db: Any, act: Act) -> str:
+        account = create_account(db, act, args.username, args.name, Role(args.role), args.unit, password_hash)
+        return f"{account.username} ({account.role}, {account.unit_id})"
+    return change_as_system(args.data_dir, add)
+
+
+def run_unit_add(args: argparse.Namespace) -> int:
+    given = {"id": args.unit_id, "name": args.name, "kind": args.kind, "parent_id": args.parent,
+             "dept_code": args.dept_code}
+    unit = {key: value for key, value in given.items() if value}
+
+    def add(db: Any, act: Act) -> str:
+        validate_body(unit, schemas.UNIT)
+        added = create_unit(db, act, unit)
+        return f"{added['id']} ({KIND_NAMES[added['kind']]} {added['kind']}) {added['name']}"
+    return change_as_system(args.data_dir, add)
+
+
+def change_as_system(data_dir: Path, change: Callable[[Any, Act], str]) -> int:
+    """A change from the command line, logged as the system's; prints `ok: …` (0) or the refusal (1)."""
+    keep_files_private()
+    database, audit = open_database(Settings(data_dir=data_dir))
+    try:
+        done = database.run_sync(change, Act(SYSTEM, system_clock(), audit))
+    except CunnengError as error:
+        return refused(error)
     finally:
         database.close_sync()
-    print(f"ok: {account.username} ({account.role}, {account.unit_id})")
+    print(f"ok: {done}")
     return 0
+
+
+def refused(error: CunnengError) -> int:
+    print(f"错误 error: {error.message} {error.message_en}", file=sys.stderr)
+    return 1
 
 
 def missing_database(data_dir: Path) -> bool:
@@ -210,7 +295,7 @@ def run_units(args: argparse.Namespace) -> int:
         return 2
     database, _ = open_database(Settings(data_dir=args.data_dir), checking_only=True)
     try:
-        units = database.run_sync(list_units)
+        units = database.read_sync(list_units)
     finally:
         database.close_sync()
     for unit in units:
@@ -222,23 +307,29 @@ def run_units(args: argparse.Namespace) -> int:
 def run_audit_verify(args: argparse.Namespace) -> int:
     if missing_database(args.data_dir):
         return 2
-    database, audit = open_database(Settings(data_dir=args.data_dir), checking_only=True)
+    settings = Settings(data_dir=args.data_dir, audit_checkpoint_dir=args.audit_checkpoints)
+    database, audit = open_database(settings, checking_only=True)
     try:
-        count = database.run_sync(lambda db: db.table("audit_events").count)
-        problem = database.run_sync(audit.verify_chain)
-    except ValueError as bad_head:  # the head file was edited or garbled: say so, no traceback
-        print(f"FAIL {bad_head}")
-        return 1
+        verdict = verify_audit(settings, database, audit, args.document)
+    except (OSError, EsealError) as error:
+        print(f"错误 error: {error}", file=sys.stderr)
+        return 2
     finally:
         database.close_sync()
-    if problem is not None:
-        print(f"FAIL {problem}")
+    if verdict.problems:
+        for problem in verdict.problems:
+            print(f"FAIL {problem}")
         return 1
-    print(f"ok: {count} events, chain intact")
+    vouching = [f"{anchor.source} (#{anchor.seq})" for anchor in verdict.anchors]
+    head = audit.read_head()
+    vouching += [f"the head file (#{head[0]})"] if head else []
+    print(f"ok: {verdict.events} events, chain intact; its end checked against "
+          f"{len(vouching)} records: {'; '.join(vouching[-3:]) or 'none'}")
     return 0
 
 
 def run_retention_purge(args: argparse.Namespace) -> int:
+    keep_files_private()
     if missing_database(args.data_dir):
         return 2
     settings = Settings(data_dir=args.data_dir, recording_retention_days=args.recording_retention_days,

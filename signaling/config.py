@@ -27,6 +27,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""  # base URL printed on guides and certificates; default from the request
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For/-Proto are believed
+    tls: bool = False  # serve HTTPS (browsers give a page on the county network the camera only then)
+    tls_names: tuple[str, ...] = ()  # host names and addresses the local CA's certificate covers
+    tls_cert: Path | None = None  # a certificate the county already has (PEM chain), instead of the local CA's
+    tls_key: Path | None = None  # its private key (PEM)
+    http_redirect_port: int | None = None  # plain HTTP here only redirects to HTTPS
+    tls_check_seconds: float = 12 * 3600.0  # how often the certificate is renewed (or re-read) when due
     load_demo: bool = True
     session_hours: float = 12.0
     max_failed_logins: int = 5
@@ -36,6 +43,7 @@ class Settings:
     turn_secret: str = ""
     turn_ttl_seconds: int = 6 * 3600
     record_calls: bool = True  # every case call is recorded by the server
+    recording_adopt_seconds: float = 5.0  # how often recordings archived without the server are registered
     media_workers: int = 0  # 0: media in the server process; N: spread calls over N worker processes
     media_idle_stop_seconds: float = 0.0  # workers stop after this long without a call (0: they always run)
     ring_seconds: float = 60.0  # an unanswered call gives up (无人接听) after this long
@@ -49,8 +57,11 @@ class Settings:
     scan_max_bytes: int = 256 * 1024 * 1024  # an uncompressed 600 dpi A4 colour TIFF is 105 MB
     scan_max_pages: int = 100
     upload_chunk_bytes: int = 2 * 1024 * 1024
+    upload_account_max_bytes: int = 1024 * 1024 * 1024  # what one account's unfinished uploads may announce
     upload_expiry_hours: float = 24.0  # unfinished uploads are dropped after this long untouched
     tile_cache_mb: int = 512  # decoded pages and encoded tiles kept in memory for the viewer
+    audit_checkpoint_dir: Path | None = None  # signed audit checkpoints; data_dir/audit-checkpoints when None
+    audit_checkpoint_seconds: float = 600.0  # a checkpoint this often when the chain moved (and at start and stop)
 
     @property
     def database_path(self) -> Path:
@@ -64,6 +75,11 @@ class Settings:
     def recording_work_dir(self) -> Path:
         """Live recordings (encrypted journals) while calls run; a crash's leftovers are finished at start."""
         return self.data_dir / "recording-work"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        """Where signed audit checkpoints are added: best a disk or share the administrator does not control."""
+        return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"
 
     @property
     def archive_dir(self) -> Path:

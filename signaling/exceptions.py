@@ -98,6 +98,13 @@ class ScanTooLarge(CunnengError):
     code = "scan_too_large"
 
 
+class ImageTooLarge(CunnengError):
+    """A picture (not a scan) has more pixels than its entry point takes; refused before decoding."""
+
+    status = 413
+    code = "image_too_large"
+
+
 class CorruptScan(CunnengError):
     """The file cannot be decoded completely: damaged or cut short."""
 

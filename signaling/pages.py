@@ -38,12 +38,9 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
 }
-# Pages load only their own files and talk only to their own server.
-PAGE_POLICY = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
+FAVICON = WEB_DIR / "common" / "favicon.ico"  # browsers ask for /favicon.ico on every page
 
 
 @dataclass(frozen=True)
@@ -98,10 +95,11 @@ def registered_page_sets() -> list[PageSet]:
 def page_file(directory: Path, relative: str) -> Path:
     """The file under directory that a request names ('' is index.html), or NotFound.
 
-    Hidden files and anything outside the directory (.., symlinks out) are not served.
+    Hidden files, names with a NUL (no file has one; the OS refuses it) and anything outside the
+    directory (.., symlinks out) are not served.
     """
     parts = [part for part in relative.split("/") if part]
-    if any(part.startswith(".") for part in parts):
+    if any(part.startswith(".") or "\x00" in part for part in parts):
         raise _not_found(relative)
     root = directory.resolve()
     path = root.joinpath(*parts).resolve()
@@ -113,16 +111,18 @@ def page_file(directory: Path, relative: str) -> Path:
 
 
 def _not_found(relative: str) -> NotFound:
-    return NotFound(f"找不到页面文件「{relative}」。", f"No page file {relative}.")
+    shown = relative.replace("\x00", "")[:200]
+    return NotFound(f"找不到页面文件「{shown}」。", f"No page file {shown}.")
 
 
 def file_response(path: Path) -> web.FileResponse:
-    """The file with revalidation headers (ETag and Last-Modified come from FileResponse)."""
-    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    """The file with revalidation headers (ETag and Last-Modified come from FileResponse).
+
+    Its security headers (the page policy, nosniff) are added to every response in one place (api/headers.py).
+    """
+    headers = {"Cache-Control": "no-cache"}
     if path.suffix in CONTENT_TYPES:
         headers["Content-Type"] = CONTENT_TYPES[path.suffix]
-    if path.suffix == ".html":
-        headers["Content-Security-Policy"] = PAGE_POLICY
     return web.FileResponse(path, headers=headers)
 
 
@@ -131,6 +131,16 @@ def directory_handler(page_set: PageSet) -> Handler:
     async def serve(request: web.Request) -> web.StreamResponse:
         return file_response(page_file(page_set.directory, request.match_info["path"]))
     return serve
+
+
+# The village PC's readiness for calls, filled in by landing-check.js: a trusted secure connection, a camera.
+TRUST_CHECK = (
+    '<section class="trust-check" aria-labelledby="trust-check-title"><h2 id="trust-check-title">这台电脑能视频通话吗'
+    '<small class="en" lang="en">Is this PC ready for calls?</small></h2>'
+    '<ul aria-live="polite"><li>正在检查…… <small class="en" lang="en">Checking…</small></li></ul>'
+    '<p><a href="/install-root">在村里的电脑上安装根证书（一台电脑装一次）'
+    '<small class="en" lang="en">Install the county\'s root certificate</small></a></p></section>'
+)
 
 
 def landing_html(page_sets: list[PageSet]) -> str:
@@ -143,10 +153,11 @@ def landing_html(page_sets: list[PageSet]) -> str:
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<title>村能办 cunneng</title><link rel="stylesheet" href="/common/base.css"></head>'
+        '<title>村能办 cunneng</title><link rel="stylesheet" href="/common/base.css">'
+        '<script type="module" src="/common/landing-check.js"></script></head>'
         '<body><main class="landing"><h1>村能办<small class="en" lang="en">cunneng</small></h1>'
         f'<p>请选择 <small class="en" lang="en">Please choose</small></p><nav class="choices">{choices}</nav>'
-        "</main></body></html>"
+        f"{TRUST_CHECK}</main></body></html>"
     )
 
 
@@ -156,11 +167,15 @@ def pages_api(page_sets: list[PageSet]) -> Api:
     landing = landing_html(page_sets)
 
     async def start_page(request: web.Request) -> web.StreamResponse:
-        headers = {"Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY}
-        return web.Response(text=landing, content_type="text/html", headers=headers)
+        return web.Response(text=landing, content_type="text/html", headers={"Cache-Control": "no-cache"})
+
+    async def favicon(request: web.Request) -> web.StreamResponse:
+        return file_response(FAVICON)
 
     api.route("GET", "/", "首页 Landing page: choose a window", tag="pages", public=True,
               produces="text/html")(start_page)
+    api.route("GET", "/favicon.ico", "网站图标 The pages' icon (村)", tag="pages", public=True,
+              produces="image/x-icon")(favicon)
     for page_set in [COMMON, *page_sets]:
         api.route("GET", f"{page_set.prefix}{{path:.*}}", f"{page_set.title} {page_set.title_en}: static files",
                   tag="pages", public=True, produces="*/*")(directory_handler(page_set))

@@ -11,19 +11,27 @@ the whole module while each test gets a fresh server in that same loop:
 Fixtures (registered in conftest.py): `browser` (one per module), `live_server` (a fresh
 server per test, on a loopback port, in the module's loop), `users` (pages per user, closed
 after the test, which fails if a page threw an uncaught JavaScript error).
+
+Every page state a test reaches is checked and photographed (tests/page_checks.py): each page
+once it is open, wherever a test calls `users.look(page, "what")`, and as it is at the end.
 Every wait has a timeout (WAIT_MS): a missing browser flag makes a test hang, not fail.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Error as PlaywrightError
 
 from signaling.demo import DEMO_PASSWORD
 
+from . import page_checks
 from .support import RunningServer, start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -78,6 +86,10 @@ class Users:
         self.browser, self.server = browser, server
         self.contexts: list[BrowserContext] = []
         self.page_errors: list[str] = []
+        self.who: dict[Page, str] = {}
+        self.looks = 0
+        self.shots = artifacts_folder()
+        shutil.rmtree(self.shots, ignore_errors=True)  # this run's screenshots only
 
     async def open(self, path: str, username: str | None = None, password: str = DEMO_PASSWORD,
                    **context_options: Any) -> Page:
@@ -88,14 +100,38 @@ class Users:
         await context.add_init_script(RECORD_PRINTS)
         page = await context.new_page()
         page.on("pageerror", lambda error: self.page_errors.append(f"{path}: {error}"))
+        self.who[page] = username or "anonymous"
         await page.goto(path)
         if username:
             await sign_in(page, username, password)
+        await self.look(page, "opened")
         return page
 
+    async def look(self, page: Page, state: str) -> None:
+        """Check the page as it is now (accessibility, glyphs, sizes, 200 % zoom) and photograph it."""
+        try:
+            await page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+        except PlaywrightError:
+            pass  # a page that keeps loading is looked at as it is
+        self.looks += 1
+        problems = await page_checks.look(page, self.shots, self.looks, self.who.get(page, "page"), state)
+        assert not problems, "\n".join(problems)
+
     async def close(self) -> None:
-        for context in self.contexts:
-            await context.close()
+        """Look at every page as the test left it, then close them all."""
+        try:
+            for page in [page for context in self.contexts for page in context.pages if not page.is_closed()]:
+                await self.look(page, "at-the-end")
+        finally:
+            for context in self.contexts:
+                await context.close()
+
+
+def artifacts_folder() -> Path:
+    """test-artifacts/pages/<test module>/<test name>/ for the test running now."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "unknown::unknown").split(" ")[0]
+    module, _, name = current.partition("::")
+    return page_checks.ARTIFACTS / Path(module).stem / re.sub(r"[^\w.-]+", "-", name)
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -1,12 +1,19 @@
-"""A weak village link for tests: a loopback TCP proxy that cuts connections at random byte offsets."""
+"""A weak village link for tests: a loopback TCP proxy that cuts connections at random byte offsets.
+
+With `rate` it is also a slow link: the upload bytes of all its connections together cross
+it at that many bytes a second, and `cut()` drops every connection at once, as a village
+link going down does.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import random
+import time
 from dataclasses import dataclass, field
 
 PIPE_BLOCK = 64 * 1024
+PACED_BLOCK = 4 * 1024
 
 
 @dataclass
@@ -17,11 +24,18 @@ class FlakyLink:
     cuts: int
     rng: random.Random
     most_bytes: int = 3 * 1024 * 1024
+    rate: float | None = None  # upload bytes per second over the whole link
     cut_at: list[int] = field(default_factory=list)  # upload bytes each cut connection carried
     forwarded: int = 0  # client → server bytes, over every connection
     _server: asyncio.Server | None = None
     _open: set[asyncio.StreamWriter] = field(default_factory=set)
     _done: set[asyncio.Event] = field(default_factory=set)
+    _paced_since: float = field(default_factory=time.monotonic)
+
+    def cut(self) -> None:
+        """The link goes down for a moment: every open connection is reset."""
+        for writer in list(self._open):
+            writer.transport.abort()
 
     async def start(self) -> int:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -57,8 +71,16 @@ class FlakyLink:
             self._open -= {client_writer, server_writer}
             done.set()
 
+    async def _pace(self, count: int) -> None:
+        """Hold the link's upload bytes to `rate` (all connections share it)."""
+        if self.rate:
+            self._paced_since = max(self._paced_since, time.monotonic() - 0.05)  # an idle link saves no time
+            self._paced_since += count / self.rate
+            await asyncio.sleep(max(0.0, self._paced_since - time.monotonic()))
+
     async def _upstream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, budget: int | None) -> None:
-        while data := await reader.read(PIPE_BLOCK):
+        while data := await reader.read(PACED_BLOCK if self.rate else PIPE_BLOCK):
+            await self._pace(len(data))
             if budget is not None and len(data) >= budget:
                 writer.write(data[:budget])
                 self.forwarded += budget

@@ -1,8 +1,9 @@
-"""Real aiortc client peers for the media hub tests: they send a test pattern and decode.
+"""Real aiortc client peers for the media hub tests: they send a colour and decode.
 
-Each client answers the hub's offers exactly as a village page or approver console
-would: on the first offer it puts its camera and microphone on the m-lines the offer
-lists under "publish", and it learns from "tracks" whose media each other m-line carries.
+Each client is the headless client's own `HubPeer`, which answers the hub's offers exactly
+as a village page or approver console would: on the first offer it puts its camera and
+microphone on the m-lines the offer lists under "publish", and it learns from "tracks" whose
+media each other m-line carries.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from __future__ import annotations
 import asyncio
 import fractions
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
 import av
 import numpy as np
 import pytest
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
-from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc import RTCRtpTransceiver
+from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
 from aiortc.rtp import (
     RTCP_PSFB_APP,
     RTCP_PSFB_PLI,
@@ -28,6 +28,7 @@ from aiortc.rtp import (
 )
 
 from signaling.media import MediaConfig, MediaHub
+from village_client.peer import HubPeer
 
 VIDEO_SIZE = (320, 240)
 FPS = 15
@@ -86,8 +87,9 @@ class ColourTrack(VideoStreamTrack):
         return frame
 
 
-class ClientPeer:
-    """One participant's browser stand-in: answers hub offers, decodes what it receives."""
+class ClientPeer(HubPeer):
+    """One participant's browser stand-in: the headless client's peer, sending a colour and
+    recording every decoded frame's centre, the hub's keyframe requests and bandwidth asks."""
 
     def __init__(
         self,
@@ -100,16 +102,10 @@ class ClientPeer:
     ) -> None:
         self.call_id = call_id
         self.participant_id = participant_id
-        # max-bundle: with aiortc's default (balanced) policy, a second m-line of one kind in
-        # a remote offer stays on a transport that BUNDLE then discards, and gets no media.
-        self.pc = RTCPeerConnection(
-            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
-        )
         self.camera = ColourTrack(rgb, moving)
         self.microphone = AudioStreamTrack()
         self.offers: list[dict[str, Any]] = []
         self.ended: dict[str, Any] | None = None
-        self.connected_at: float | None = None
         # participant id -> (arrival time, centre pixel RGB) of every decoded video frame
         self.frames: dict[str, list[tuple[float, tuple[int, int, int]]]] = {}
         self.audio_frames: dict[str, int] = {}
@@ -118,16 +114,16 @@ class ClientPeer:
         self.follow_remb = True
         self._hub = hub
         self._trickle = trickle
-        self._owner_of_mid: dict[str, str] = {}
-        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._spawn(self._process_inbox())
-        self.pc.on("track", lambda track: self._spawn(self._consume(track)))
-        self.pc.on("connectionstatechange", self._on_state)
+        self._answered = False
+        super().__init__([], self.microphone, self.camera, self._answer)
 
     def deliver(self, message: dict[str, Any]) -> None:
-        """A message from the hub, handled in arrival order."""
-        self._inbox.put_nowait(message)
+        """A message from the hub: offers are answered in arrival order."""
+        if message["type"] == "offer":
+            self.offers.append(message)
+            self.offer(message)
+        elif message["type"] == "call-ended":
+            self.ended = message
 
     def colours_from(self, participant_id: str) -> list[tuple[int, int, int]]:
         """Centre colours of the frames decoded from one participant."""
@@ -141,30 +137,20 @@ class ClientPeer:
         """Wait for the connection to the hub."""
         await eventually(lambda: self.connected_at is not None, timeout)
 
-    async def close(self) -> None:
-        """Stop the peer and its tasks."""
-        await self.pc.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+    def on_frame(self, owner: str, frame: object) -> None:
+        if isinstance(frame, av.VideoFrame):
+            image = frame.to_ndarray(format="rgb24")
+            centre = image[image.shape[0] // 2, image.shape[1] // 2]
+            self.frames.setdefault(owner, []).append((time.monotonic(), (int(centre[0]), int(centre[1]),
+                                                                           int(centre[2]))))
+        else:
+            self.audio_frames[owner] = self.audio_frames.get(owner, 0) + 1
 
-    async def _process_inbox(self) -> None:
-        while True:
-            message = await self._inbox.get()
-            if message["type"] == "offer":
-                await self._on_offer(message)
-            elif message["type"] == "call-ended":
-                self.ended = message
+    def on_published(self, by_mid: dict[str, RTCRtpTransceiver]) -> None:
+        self._watch_feedback(by_mid[self.offers[0]["publish"]["video"]].sender)
 
-    async def _on_offer(self, message: dict[str, Any]) -> None:
-        first = not self.offers
-        self.offers.append(message)
-        self._owner_of_mid = {t["mid"]: t["participant_id"] for t in message["tracks"]}
-        await self.pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "offer"))
-        if first:
-            self._publish(message["publish"])
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
-        sdp = self.pc.localDescription.sdp
+    async def _answer(self, sdp: str) -> None:
+        first, self._answered = not self._answered, True
         if first and self._trickle:
             await self._answer_then_trickle(sdp)
         else:
@@ -184,14 +170,6 @@ class ClientPeer:
                 candidate = {"candidate": line[2:], "sdpMid": mid, "sdpMLineIndex": 0}
                 await self._hub.add_ice_candidate(self.call_id, self.participant_id, candidate)
         await self._hub.add_ice_candidate(self.call_id, self.participant_id, None)
-
-    def _publish(self, mids: dict[str, str]) -> None:
-        by_mid = {t.mid: t for t in self.pc.getTransceivers()}
-        for kind, track in (("audio", self.microphone), ("video", self.camera)):
-            transceiver = by_mid[mids[kind]]
-            transceiver.sender.replaceTrack(track)
-            transceiver.direction = "sendonly"
-        self._watch_feedback(by_mid[mids["video"]].sender)
 
     def _watch_feedback(self, sender: Any) -> None:
         """Record the PLIs and REMBs the hub sends; obey REMB only if we follow it."""
@@ -243,33 +221,6 @@ class ClientPeer:
         return sum(
             e.bytesSent for e in stats.values() if e.type == "outbound-rtp" and e.kind == "video"
         )
-
-    async def _consume(self, track: MediaStreamTrack) -> None:
-        mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
-        while True:
-            try:
-                frame = await track.recv()
-            except MediaStreamError:
-                return
-            owner = self._owner_of_mid.get(str(mid))
-            if owner is None:
-                continue
-            if isinstance(frame, av.VideoFrame):
-                image = frame.to_ndarray(format="rgb24")
-                centre = image[image.shape[0] // 2, image.shape[1] // 2]
-                rgb = (int(centre[0]), int(centre[1]), int(centre[2]))
-                self.frames.setdefault(owner, []).append((time.monotonic(), rgb))
-            else:
-                self.audio_frames[owner] = self.audio_frames.get(owner, 0) + 1
-
-    def _on_state(self) -> None:
-        if self.pc.connectionState == "connected" and self.connected_at is None:
-            self.connected_at = time.monotonic()
-
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def close_to(

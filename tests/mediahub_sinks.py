@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -43,5 +44,5 @@ class CountingRecording:
                 party: [[k, c, pts, str(tb), size] for k, c, pts, tb, size in sink.packets]
                 for party, sink in self.parties.items()
             }
-            Path(self._path).write_text(json.dumps(summary))
+            await asyncio.to_thread(Path(self._path).write_text, json.dumps(summary))  # off the hub's loop
         return []

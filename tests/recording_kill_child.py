@@ -1,6 +1,6 @@
 """Child process of the kill -9 test: records one party in real time until it is killed.
 
-Usage: recording_kill_child.py ARCHIVE_DIR WORK_DIR KEY_HEX SECONDS
+Usage: recording_kill_child.py ARCHIVE_DIR WORK_DIR KEY_HEX SECONDS KBIT_PER_S
 Prints "fed <media seconds>" after each video frame it handed to the recorder.
 """
 
@@ -20,9 +20,10 @@ from recordings.recorder import CallRecorder  # noqa: E402
 
 
 async def record_until_killed(archive_dir: Path, work_dir: Path, key: bytes,
-                              seconds: float) -> None:
+                              seconds: float, kbit_per_s: int) -> None:
     """Feed frames at their real-time arrival, as the hub would, then wait to be killed."""
-    video, audio = encode_video("vp8", seconds), encode_tone(seconds)
+    video = encode_video("vp8", seconds, 320, 240, bit_rate=kbit_per_s * 1000)
+    audio = encode_tone(seconds)
     recorder = CallRecorder(Archive.open(archive_dir, key), "call-killed", work_dir)
     party = recorder.party("village", "村窗口")
     start = time.time() + 0.1
@@ -37,6 +38,6 @@ async def record_until_killed(archive_dir: Path, work_dir: Path, key: bytes,
 
 
 if __name__ == "__main__":
-    archive_dir, work_dir, key_hex, seconds = sys.argv[1:]
+    archive_dir, work_dir, key_hex, seconds, kbit_per_s = sys.argv[1:]
     asyncio.run(record_until_killed(Path(archive_dir), Path(work_dir), bytes.fromhex(key_hex),
-                                    float(seconds)))
+                                    float(seconds), int(kbit_per_s)))

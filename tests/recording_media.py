@@ -58,13 +58,13 @@ def _test_pattern(index: int, width: int, height: int) -> av.VideoFrame:
 
 @functools.cache
 def encode_video(codec: str, seconds: float, width: int = 640, height: int = 480,
-                 keyframe_every: int = 45) -> tuple[Encoded, ...]:
+                 keyframe_every: int = 45, bit_rate: int = 1_000_000) -> tuple[Encoded, ...]:
     """A moving test pattern at 15 fps, ≈1 Mbit/s, a keyframe every `keyframe_every` frames."""
     context = av.CodecContext.create("libvpx" if codec == "vp8" else "libx264", "w")
     assert isinstance(context, av.VideoCodecContext)
     context.width, context.height, context.pix_fmt = width, height, "yuv420p"
     context.time_base, context.framerate = Fraction(1, VIDEO_RATE), Fraction(FPS)
-    context.bit_rate, context.gop_size = 1_000_000, keyframe_every
+    context.bit_rate, context.gop_size = bit_rate, keyframe_every
     context.options = ({"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
                        if codec == "vp8" else {"preset": "ultrafast", "tune": "zerolatency",
                                                "profile": "baseline"})

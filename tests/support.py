@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +19,7 @@ from aiohttp import web
 from signaling.app import create_app
 from signaling.config import Settings
 from signaling.demo import DEMO_PASSWORD
+from signaling.serving.https import HTTPS
 
 # A Monday, 10:00 in China.
 START = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
@@ -92,6 +95,25 @@ class ApiClient:
         return await self.request("PUT", path, json=json)
 
 
+class Lifecycle:
+    """How many servers of this process are starting or stopping right now.
+
+    A server may read and write its files on the loop then, as `cunneng serve` does before it
+    serves; the blocking guard (conftest.py) checks serving.
+    """
+
+    changing = 0
+
+
+@contextmanager
+def starting_or_stopping() -> Iterator[None]:
+    Lifecycle.changing += 1
+    try:
+        yield
+    finally:
+        Lifecycle.changing -= 1
+
+
 @dataclass
 class RunningServer:
     """A real cunneng server on 127.0.0.1, with its data directory and clock."""
@@ -113,20 +135,36 @@ class RunningServer:
 
     async def close(self) -> None:
         await self.session.close()
-        await self.runner.cleanup()
+        with starting_or_stopping():
+            await self.runner.cleanup()
 
 
 async def start_server(data_dir: Path, clock: FakeClock | None = None, port: int = 0,
                        **settings: Any) -> RunningServer:
-    """Start the whole server on a loopback port (a free one unless given, e.g. to restart in place)."""
+    """Start the whole server on a loopback port (a free one unless given, e.g. to restart in place).
+
+    With `host` it listens there instead (an address of the test's own namespace); with `tls` it
+    serves HTTPS, and the test's client session trusts the server's root.
+    """
     clock = clock or FakeClock()
-    app = create_app(Settings(data_dir=data_dir, **settings), clock=clock)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
+    host = settings.setdefault("host", "127.0.0.1")
+    if settings.get("http_redirect_port"):
+        port = settings["port"] = port or free_port()  # the redirect names it
+    with starting_or_stopping():
+        app = create_app(Settings(data_dir=data_dir, **settings), clock=clock)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        https = app[HTTPS].context if settings.get("tls") else None
+        site = web.TCPSite(runner, host, port, ssl_context=https)
+        await site.start()
     port = runner.addresses[0][1]
-    return RunningServer(f"http://127.0.0.1:{port}", data_dir, clock, runner, aiohttp.ClientSession(), app)
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trusting_root(data_dir)) if https else None)
+    return RunningServer(f"{'https' if https else 'http'}://{host}:{port}", data_dir, clock, runner, session, app)
+
+
+def trusting_root(data_dir: Path) -> ssl.SSLContext:
+    """A client's TLS context that trusts exactly the server's root (data_dir/pki/root-ca.pem)."""
+    return ssl.create_default_context(cafile=str(data_dir / "pki" / "root-ca.pem"))
 
 
 async def open_demo_case(clerk: ApiClient, item_code: str = "T-RS-001", id_number: str = VALID_ID) -> dict[str, Any]:

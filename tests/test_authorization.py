@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
+import aiohttp
 import pytest
 import pytest_asyncio
 import sqlite_utils
@@ -267,3 +268,52 @@ async def test_who_may_call_scan_replay_snapshot_and_print_a_case(world: World, 
 async def test_only_auditors_read_the_audit_log_and_trace_marks(world: World, user: str, permission: str) -> None:
     expected = "allowed" if user in ACCOUNT_PERMISSIONS[permission] else "Forbidden"
     assert await authorization_of(world, user, permission, None) == expected
+# The signaling WebSocket's pushes follow the same rule (#17): the waiting-call queue holds
+# only calls the account may answer, and case events reach only accounts that see the case.
+ANSWERS = {"town_case": {"town-yb", "dept-hrss"}, "district_case": {"district"}}
+
+
+async def signed_in_socket(world: World, user: str) -> tuple[aiohttp.ClientWebSocketResponse, dict[str, Any]]:
+    socket = await world.server.session.ws_connect(world.server.base + "/ws")
+    await socket.send_json({"type": "hello", "token": world.users[user].token})
+    while (message := await socket.receive_json(timeout=10))["type"] != "welcome":
+        pass
+    return socket, message
+
+
+async def until_pong(socket: aiohttp.ClientWebSocketResponse) -> list[dict[str, Any]]:
+    """Everything pushed to the socket before the answer to a ping."""
+    await socket.send_json({"type": "ping"})
+    received = []
+    while (message := await socket.receive_json(timeout=10))["type"] != "pong":
+        received.append(message)
+    return received
+
+
+async def test_pushes_reach_only_accounts_that_see_the_case(world: World) -> None:
+    cases = {getattr(world, name): name for name in ANSWERS}
+    caller, _ = await signed_in_socket(world, "clerk-yb1")
+    sockets: dict[str, aiohttp.ClientWebSocketResponse] = {}
+    try:
+        for case_id in cases:
+            await caller.send_json({"type": "call.request", "case_id": case_id})
+        ringing = [m for m in await until_pong(caller) if m["type"] == "call.ringing"]
+        assert {m["case"]["id"] for m in ringing} == set(cases)
+        for user in USERS:
+            if user != "clerk-yb1":
+                sockets[user], welcome = await signed_in_socket(world, user)
+                queued = {cases[entry["case"]["id"]] for entry in welcome["queue"]}
+                assert queued == {name for name, answering in ANSWERS.items() if user in answering}, user
+        sockets["clerk-yb1"] = caller
+        callers_pushes = []
+        for call in ringing:
+            await caller.send_json({"type": "call.hangup", "call_id": call["call_id"]})
+            while (message := await caller.receive_json(timeout=10))["type"] != "call.ended":
+                callers_pushes.append(message)  # the call's case event is published with its end
+        for user, socket in sockets.items():
+            pushed = await until_pong(socket) + (callers_pushes if socket is caller else [])
+            heard = {cases[m["case_id"]] for m in pushed if m["type"] == "case.event"}
+            assert heard == {name for name in ANSWERS if user in SEES[name]}, user
+    finally:
+        for socket in [caller, *sockets.values()]:
+            await socket.close()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import logging
 import sqlite3
 from typing import Any
 
+import aiohttp
 import pytest
 
-from .support import VALID_ID, RunningServer
+from protocol.idnumber import InvalidIdNumber, parse_citizen_id
+from signaling.cases.villagers import PHONE
+
+from .support import VALID_ID, RunningServer, open_demo_case
 
 TABLES = ["cases", "villagers", "units", "accounts", "items", "case_reviews"]
 
@@ -117,3 +122,101 @@ async def test_an_unknown_api_path_answers_in_the_error_shape(server: RunningSer
     reply = await server.anonymous().get("/api/nothing-here")
     assert reply.status == 404
     assert reply.body["error"] == "http_404"
+
+
+# What an outside probe sent (#17): each once answered 500 or a WebSocket "internal".
+CASE_BODY = '{"villager": {"id_number": "%s", "name": "%s", "phone": "13800001111"}, "item_code": "T-RS-001"}'
+
+
+@pytest.mark.parametrize("path,raw,code", [
+    ("/api/login", b'{"username": "\\ud800", "password": "cunneng-demo"}', "control_character"),
+    ("/api/cases", (CASE_BODY % (VALID_ID, "\\ud800")).encode(), "control_character"),
+    ("/api/cases", (CASE_BODY % (VALID_ID, "王\\u0000大山")).encode(), "control_character"),
+    ("/api/cases", (CASE_BODY % (VALID_ID, "王\\u001b[31m大山")).encode(), "control_character"),
+    ("/api/cases", (CASE_BODY % (VALID_ID, "王\\u202e山大")).encode(), "control_character"),
+    ("/api/cases", (CASE_BODY % (VALID_ID, "王大山\\n李四")).encode(), "invalid_field"),
+    ("/api/cases", b'{"\\udfff": 1}', "control_character"),
+    ("/api/login", b"[" * 100_000, "malformed_json"),
+    ("/api/cases", b'{"villager": ' * 40 + b"1" + b"}" * 40, "malformed_json"),
+    ("/api/recordings/1/snapshot", b'{"at": NaN}', "malformed_json"),
+    ("/api/recordings/1/snapshot", b'{"at": 1e999}', "malformed_json"),
+    ("/api/cases/1/rating", b'{"score": ' + b"9" * 5000 + b"}", "malformed_json"),
+])
+async def test_what_no_handler_should_see_is_refused_while_parsing(
+    server: RunningServer, path: str, raw: bytes, code: str
+) -> None:
+    clerk = await server.login("clerk-yb1")
+    before = counts(server)
+    reply = await clerk.post(path, data=raw)
+    assert reply.status == 400, reply.body
+    assert reply.body["error"] == code and reply.body["message"] and reply.body["message_en"]
+    assert counts(server) == before
+
+
+@pytest.mark.parametrize("case_id", ["%C2%B2", "%D9%A1", "%EF%BC%91", "1%00"])
+async def test_path_ids_are_ascii_digits(server: RunningServer, case_id: str) -> None:
+    """² broke int(); ١ (Arabic-Indic one) answered case 1; １ is a full-width one."""
+    clerk = await server.login("clerk-yb1")
+    await open_demo_case(clerk)
+    reply = await clerk.get(f"/api/cases/{case_id}")
+    assert reply.status == 400 and reply.body["error"] == "invalid_input", reply.body
+
+
+def test_id_numbers_and_phones_take_ascii_digits_only() -> None:
+    arabic = VALID_ID[0] + VALID_ID[1:17].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + VALID_ID[17]
+    with pytest.raises(InvalidIdNumber):
+        parse_citizen_id(arabic)
+    assert PHONE.match("13800001111") and not PHONE.match("1٣800001111")
+
+
+async def test_a_long_url_is_refused_without_a_traceback(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="aiohttp.server"):
+        async with server.session.get(server.base + "/api/cases?x=" + "a" * 100_000) as reply:
+            assert reply.status == 400
+        assert (await server.anonymous().get("/healthz")).status == 200  # still serving
+    logged = [r for r in caplog.records if r.name == "aiohttp.server"]
+    assert logged and all(r.exc_info is None and r.levelno < logging.WARNING for r in logged)
+
+
+async def test_bad_websocket_messages_get_an_error_and_change_nothing(server: RunningServer) -> None:
+    clerk = await server.login("clerk-yb1")
+    before = counts(server)
+    async with server.session.ws_connect(server.base + "/ws") as socket:
+        await socket.send_str("[" * 50_000)
+        closed = await socket.receive(timeout=10)
+        assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == 4401
+    async with server.session.ws_connect(server.base + "/ws") as socket:
+        await socket.send_json({"type": "hello", "token": clerk.token})
+        await next_of(socket, "welcome")
+        for raw, code in [
+            ("[" * 50_000, "malformed_json"),
+            ('{"type": "call.request", "case_id": %d}' % 2**70, "malformed_json"),
+            ('{"type": "chat.send", "call_id": "abc", "text": "\\ud800"}', "control_character"),
+            ('{"type": "chat.send", "call_id": "abc", "text": "\\u0000"}', "control_character"),
+        ]:
+            await socket.send_str(raw)
+            answer = await next_of(socket, "error")
+            assert answer["error"] == code and answer["message"], raw[:60]
+    assert counts(server) == before
+
+
+async def next_of(socket: aiohttp.ClientWebSocketResponse, kind: str) -> dict[str, Any]:
+    """The next message of this type (presence and other pushes may come between)."""
+    while (message := await socket.receive_json(timeout=10))["type"] != kind:
+        pass
+    return dict(message)
+
+
+@pytest.mark.parametrize("query", [
+    "/api/ledger.csv?unit=zh-yb-01&from=9999-12-31&to=9999-12-31",  # the day after overflowed
+    "/api/ledger.csv?unit=zh-yb-01&from=0001-01-01&to=2026-12-31",
+    "/api/ledger.csv?unit=zh-yb-01&to=2026-12-31",
+    "/api/search/cases?to=9999-12-31",
+    "/api/search/cases?from=0001-01-01",
+])
+async def test_dates_beyond_any_case_are_refused(server: RunningServer, query: str) -> None:
+    clerk = await server.login("clerk-yb1")
+    reply = await clerk.get(query)
+    assert reply.status == 400 and reply.body["error"] == "invalid_input", reply.body

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import sqlite3
+from typing import Any
 
 from .support import VALID_ID, RunningServer, open_demo_case
 
@@ -38,6 +41,43 @@ async def test_a_known_villager_is_not_typed_again(server: RunningServer) -> Non
     clash = await clerk.post("/api/cases", {"villager": {"id_number": VALID_ID, "name": "李四"},
                                              "item_code": "V-RS-001"})
     assert clash.status == 409 and "王大山" in clash.body["message"]
+
+
+def logged(server: RunningServer, action: str) -> list[tuple[str, dict[str, Any]]]:
+    """(username, detail) of each audit event of this action, oldest first."""
+    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
+        found = db.execute("select accounts.username, detail from audit_events join accounts on accounts.id = actor_id"
+                           " where action = ? order by seq", [action])
+        return [(who, json.loads(detail)) for who, detail in found]
+
+
+async def test_any_clerk_of_the_county_looks_a_villager_up_and_every_look_up_is_logged(
+    server: RunningServer
+) -> None:
+    """The rule (#17): county-wide look-up, found or not, each in the audit log."""
+    await open_demo_case(await server.login("clerk-yb1"))
+    other_town = await server.login("clerk-wj1")
+    assert (await other_town.get(f"/api/villagers/{VALID_ID}")).body["name"] == "王大山"
+    unknown = "11010519491231002X"
+    assert (await other_town.get(f"/api/villagers/{unknown}")).status == 404
+    assert [(who, d["found"], d["id_number"]) for who, d in logged(server, "villager_looked_up")] == [
+        ("clerk-wj1", True, "510802********0013"), ("clerk-wj1", False, "110105********002X")]
+
+
+async def test_a_new_phone_keeps_the_old_one_in_the_history(server: RunningServer) -> None:
+    """A clerk of another town could overwrite a villager's phone without a trace of the old one (#17)."""
+    await open_demo_case(await server.login("clerk-yb1"))
+    other_town = await server.login("clerk-wj1")
+    reply = await other_town.post("/api/cases", {
+        "villager": {"id_number": VALID_ID, "phone": "13900002222"}, "item_code": "V-RS-001"})
+    assert reply.status == 201, reply.body
+    assert (await other_town.get(f"/api/villagers/{VALID_ID}")).body["phone"] == "13900002222"
+    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
+        history = db.execute("select field, old_value, new_value, accounts.username from villager_history"
+                             " join accounts on accounts.id = changed_by").fetchall()
+    assert history == [("phone", "13800001111", "13900002222", "clerk-wj1")]
+    [(who, detail)] = logged(server, "villager_updated")
+    assert who == "clerk-wj1" and detail["field"] == "phone" and detail["history_id"]
 
 
 async def test_due_time_counts_working_days_and_overdue_cases_are_flagged(server: RunningServer) -> None:
@@ -132,3 +172,33 @@ async def test_case_numbers_run_per_day(server: RunningServer) -> None:
     clerk = await server.login("clerk-yb1")
     first, second = await open_demo_case(clerk), await open_demo_case(clerk)
     assert first["number"] == "ZH-20261123-0001" and second["number"] == "ZH-20261123-0002"
+
+
+async def test_the_materials_ticked_as_collected_are_kept_and_only_the_cases_own(server: RunningServer) -> None:
+    clerk = await server.login("clerk-yb1")
+    villager = {"id_number": VALID_ID, "name": "王大山", "phone": "13800001111"}
+    refused = await clerk.post("/api/cases", {"villager": villager, "item_code": "T-RS-001", "collected": ["结婚证"]})
+    assert refused.status == 400 and refused.body["message"] == "这些不是所办事项的材料：结婚证。"
+    assert (await clerk.get("/api/cases")).body == []  # nothing half-opened
+    reply = await clerk.post("/api/cases", {"villager": villager, "item_code": "T-RS-001", "collected": ["户口簿"]})
+    assert reply.status == 201, reply.body
+    kept = (await (await server.login("town-yb")).get(f"/api/cases/{reply.body['id']}")).body
+    assert {m["name"]: m["collected"] for m in kept["materials"]} == {"居民身份证": False, "户口簿": True}
+
+
+async def test_a_ledger_cell_never_becomes_a_formula(server: RunningServer) -> None:
+    """A name typed as =HYPERLINK(…) ran when the ledger was opened in a spreadsheet (#17)."""
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    formula = '=HYPERLINK("http://e.vil")'
+    reply = await clerk.post("/api/cases", {
+        "villager": {"id_number": VALID_ID, "name": formula, "phone": "13800001111"}, "item_code": "T-RS-001"})
+    assert reply.status == 201, reply.body
+    path = f"/api/cases/{reply.body['id']}"
+    for action in ("start_review", "approve"):
+        await approver.post(f"{path}/actions/{action}", {})
+    await clerk.post(f"{path}/actions/close", {"handover": "printed"})
+    await clerk.post(f"{path}/rating", {"score": 5, "comment": "@SUM(1+1)*cmd|' /C calc'!A0"})
+    ledger = await approver.get("/api/ledger.csv?unit=zh-yb&from=2026-11-23&to=2026-11-23")
+    row = list(csv.reader(io.StringIO(ledger.body.lstrip("\ufeff"))))[1]
+    assert row[3] == "'" + formula and row[-1].startswith("'@")
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -155,3 +157,18 @@ def embedded_images(pdf: bytes, tmp_path: Path) -> int:
 async def test_the_generated_seal_is_vector(server: RunningServer, tmp_path: Path) -> None:
     _, _, pdf = await decide(server, "approve", {})
     assert embedded_images(pdf, tmp_path) == 0
+
+
+@pytest.mark.parametrize("where", [0, 2, 2000], ids=["its-tag", "its-start", "inside"])
+async def test_a_damaged_signature_is_named_not_an_unreadable_pdf(server: RunningServer, where: int) -> None:
+    """Damaged CMS bytes answered "not a readable PDF" (#17): the PDF is readable, its signature is damaged."""
+    _, _, pdf = await decide(server, "approve", {})
+    contents = re.search(rb"/Contents <([0-9a-fA-F]+)>", pdf)
+    assert contents is not None
+    at = contents.start(1) + where
+    reply = await server.anonymous().post("/api/verify", data=pdf[:at] + b"ffffffff" + pdf[at + 8:])
+    assert reply.status == 200, reply.body
+    report = reply.body["report"]
+    assert report["ok"] is False and [s["ok"] for s in report["signatures"]] == [False]
+    assert any(p["message"].startswith("签章已损坏") and p["message_en"].startswith("signature damaged")
+               for p in report["problems"]), report["problems"]

@@ -18,6 +18,7 @@ from cryptography import x509
 
 from eseal import certificates
 
+from . import village_pc
 from .decision_support import decide, flip_content_byte
 from .support import RunningServer, start_server
 
@@ -40,14 +41,7 @@ class Verdict:
 
 def nss_database(root_pem: bytes, directory: Path) -> str:
     """A throwaway NSS database trusting the root as the README has a county import it."""
-    directory.mkdir()
-    (directory / "root-ca.pem").write_bytes(root_pem)
-    database = f"sql:{directory}"
-    for command in (["-N", "--empty-password"],
-                    ["-A", "-n", "root", "-t", EMAIL_TRUST, "-i", str(directory / "root-ca.pem")]):
-        subprocess.run(["certutil", *command, "-d", database], check=True, capture_output=True,
-                       timeout=60)
-    return database
+    return village_pc.nss_database(root_pem, directory, EMAIL_TRUST)
 
 
 def pdfsig(pdf: bytes, database: str, path: Path) -> list[Verdict]:

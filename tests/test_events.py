@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from signaling.access.roles import Account, Role
 from signaling.cases.events import CaseEvents, case_audience
 
 CASE = {"village_id": "zh-yb-01", "town_id": "zh-yb", "district_id": "zh", "handler_unit_id": "zh-yb"}
@@ -13,7 +14,7 @@ async def test_subscribers_hear_the_cases_and_units_they_follow() -> None:
     events = CaseEvents()
     async with events.subscribe(case_ids=[7]) as by_case, events.subscribe(units=["zh-yb"]) as by_unit, \
             events.subscribe(units=["zh-wj"], case_ids=[8]) as elsewhere:
-        delivered = events.publish(7, {"type": "scan_added", "n": 1}, units=case_audience(CASE, ["zh-hrss"]))
+        delivered = events.publish(7, {"type": "scan_added", "n": 1}, case_audience(CASE, ["zh-hrss"]))
         assert delivered == 2
         assert await by_case.get() == {"type": "scan_added", "n": 1, "case_id": 7}
         assert await by_unit.get() == {"type": "scan_added", "n": 1, "case_id": 7}
@@ -27,7 +28,19 @@ async def test_subscribers_hear_the_cases_and_units_they_follow() -> None:
 
 
 def test_a_case_is_heard_by_its_village_town_district_and_reviewers() -> None:
-    assert case_audience(CASE, ["zh-hrss"]) == {"zh-yb-01", "zh-yb", "zh", "zh-hrss"}
+    assert case_audience(CASE, ["zh-hrss"]).units == {"zh-yb-01", "zh-yb", "zh", "zh-hrss"}
+
+
+async def test_an_accounts_subscription_hears_only_the_cases_it_sees() -> None:
+    """The admin shares the district's unit with the district window and the auditor, but sees no case (#17)."""
+    events = CaseEvents()
+    admin, auditor, district = (Account(n, name, name, role, "zh") for n, name, role in (
+        (1, "admin", Role.ADMIN), (2, "auditor", Role.AUDITOR), (3, "district", Role.DISTRICT_APPROVER)))
+    async with events.subscribe(units=["zh"], viewer=admin) as admins, \
+            events.subscribe(units=["zh"], viewer=auditor) as auditors, \
+            events.subscribe(units=["zh"], viewer=district) as districts:
+        assert events.publish(7, {"type": "scan_added"}, case_audience(CASE)) == 2
+        assert admins.pending() == 0 and auditors.pending() == 1 and districts.pending() == 1
 
 
 async def test_a_full_queue_drops_events_instead_of_blocking() -> None:

@@ -9,9 +9,11 @@ from typing import Any
 
 import aiortc.rtcrtpreceiver
 import pytest
+from aiortc.jitterbuffer import JitterBuffer
 
 from signaling.media import MediaConfig, MediaHub
-from signaling.media.passthrough import EncodedFrameTap, decoder_thread_of, tap_of
+from signaling.media.recovery import RecoveringRelay
+from signaling.media.relay import PassingRelay, relay_of
 
 from . import mediahub_sinks
 from .mediahub_peers import board_fixture, close_to, eventually, hub_fixture, join  # noqa: F401
@@ -33,17 +35,24 @@ async def test_village_and_approver_decode_each_others_video(hub: MediaHub, boar
     assert approver.audio_frames["village"] > 0 and village.audio_frames["approver"] > 0
 
 
-async def test_hub_forwards_without_decoding(
+async def test_hub_forwards_packets_without_decoding_or_rebuilding_frames(
     hub: MediaHub, board: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     decoding_threads: set[threading.Thread] = set()
     real_get_decoder = aiortc.rtcrtpreceiver.get_decoder
+    frames_built: list[int] = []
+    real_remove_frame = JitterBuffer._remove_frame
 
     def watched_get_decoder(codec: Any) -> Any:
         decoding_threads.add(threading.current_thread())
         return real_get_decoder(codec)
 
+    def watched_remove_frame(buffer: JitterBuffer, sequence_number: int) -> Any:
+        frames_built.append(id(buffer))
+        return real_remove_frame(buffer, sequence_number)
+
     monkeypatch.setattr(aiortc.rtcrtpreceiver, "get_decoder", watched_get_decoder)
+    monkeypatch.setattr(JitterBuffer, "_remove_frame", watched_remove_frame)
     await hub.open_call("c1")
     village = await join(hub, board, "c1", "village", RED)
     approver = await join(hub, board, "c1", "approver", BLUE)
@@ -57,17 +66,21 @@ async def test_hub_forwards_without_decoding(
         if t.currentDirection == "recvonly"
     ]
     assert len(hub_receivers) == 4
-    for receiver in hub_receivers:
-        tap = tap_of(receiver)
-        assert isinstance(tap, EncodedFrameTap) and tap.frames > 0
-        assert decoder_thread_of(receiver) not in decoding_threads
-    client_threads = {
-        decoder_thread_of(t.receiver)
+    relays = [relay_of(receiver) for receiver in hub_receivers]
+    assert sorted(type(relay).__name__ for relay in relays) == ["PassingRelay", "PassingRelay",
+                                                                "RecoveringRelay", "RecoveringRelay"]
+    assert all(isinstance(relay, (PassingRelay, RecoveringRelay)) for relay in relays)
+    assert not {id(relay) for relay in relays} & set(frames_built)
+    forwarded = [s.frames_forwarded for p in hub._rooms["c1"].participants.values()
+                 for slot in p.slots for s in slot.streams.values()]
+    assert len(forwarded) == 4 and all(count > 0 for count in forwarded)
+    client_buffers = {
+        id(relay_of(t.receiver))
         for peer in (village, approver)
         for t in peer.pc.getTransceivers()
         if t.currentDirection == "recvonly"
     }
-    assert client_threads and client_threads <= decoding_threads  # the check can see decoders
+    assert decoding_threads and client_buffers <= set(frames_built)  # the checks can see both
 
 
 async def test_rejoining_participant_gets_media_again(hub: MediaHub, board: Any) -> None:

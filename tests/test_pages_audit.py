@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import AsyncIterator
@@ -65,6 +66,9 @@ async def test_an_auditor_replays_a_call_and_a_timeline_entry_seeks_it(users: Us
     await page.wait_for_function(
         "() => [...document.querySelectorAll('.parties video')].every(v => v.videoWidth > 0 && v.currentTime > 0.5)",
         timeout=WAIT_MS)
+    await expect(play).to_contain_text("暂停")
+    await expect(play.locator("img.icon")).to_have_attribute("src", "/common/icons/pause.svg")
+    await users.look(page, "replay-playing")  # every glyph drawn from a font that has it: no empty box
     before = await position(page, recordings[0]["id"])
     await page.wait_for_function(
         f"() => document.querySelector(\"video[data-recording='{recordings[0]['id']}']\").currentTime > {before + 0.5}",
@@ -128,7 +132,16 @@ async def test_an_auditor_traces_a_leaked_picture_to_whom_it_was_shown(users: Us
     await page.get_by_role("link", name="泄露溯源").click()
     await page.locator("input[name=picture]").set_input_files(leak)
     await page.get_by_role("button", name="查出处").click()
-    await expect(page.locator(".trace-facts")).to_contain_text("元坝镇窗口 刘芳（town-yb）")
-    await expect(page.locator(".trace-facts")).to_contain_text("通话截图")
+    facts = page.locator(".trace-facts")
+    await expect(facts).to_contain_text("元坝镇窗口 刘芳（town-yb）")
+    await expect(facts).to_contain_text("通话截图")
+    await expect(facts).to_contain_text(re.compile(r"审计记录第 \d+ 条"))  # the event in plain words
+    await expect(facts).to_contain_text(re.compile(r"\d{2}:\d{2}:\d{2}"))  # when, to the second
+    shown = await facts.inner_text()
+    assert "snapshot_taken" not in shown and "#" not in shown, shown  # no raw codes
+    await users.look(page, "traced")
     await page.locator(".trace-facts a").click()  # on to the case it came from
     await expect(page.locator("h1")).to_contain_text("我要办养老保险")
+    traced = page.locator("ol.timeline li[data-action=mark_traced]")  # the system's own record: small, plain
+    await expect(traced).to_have_class(re.compile("quiet"))
+    assert await traced.locator("time").evaluate("t => getComputedStyle(t).fontWeight") == "400"

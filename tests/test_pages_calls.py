@@ -11,62 +11,17 @@ import subprocess
 from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from .browser import WAIT_MS, Users, finish_printing, print_requests
+from .call_pages import MEDIA_WAIT_MS, account_id, connected_call, remote_video_plays
 from .mark_support import hidden_id, registered
-from .support import RunningServer, open_demo_case, start_server
+from .support import open_demo_case, start_server
 from .village_link import nft_table
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-MEDIA_WAIT_MS = WAIT_MS * 2  # ICE, DTLS and the first keyframe, on a busy 2-core machine
-
-
-async def account_id(server: RunningServer, username: str) -> int:
-    me = await (await server.login(username)).get("/api/me")
-    return int(me.body["id"])
-
-
-# True once the video shows a picture whose time and frame count move on since the first look at
-# the same stream (the mark is kept on the element; a new stream, as after a rejoin, starts over).
-PLAYING = """(selector) => {
-    const video = document.querySelector(selector);
-    if (!video || video.videoWidth === 0) return false;
-    const frames = video.getVideoPlaybackQuality().totalVideoFrames;
-    const mark = video.playingMark;
-    if (!mark || mark.stream !== video.srcObject) {
-        video.playingMark = { stream: video.srcObject, time: video.currentTime, frames };
-        return false;
-    }
-    return video.currentTime > mark.time + 0.3 && frames > mark.frames + 3;
-}"""
-
-
-async def remote_video_plays(page: Page, participant: int) -> None:
-    """The participant's video on this page has a picture, its time moves on and new frames arrive."""
-    video = f".remote-video[data-participant='{participant}'] video"
-    await page.eval_on_selector_all(video, "videos => videos.forEach((v) => { delete v.playingMark; })")
-    await page.wait_for_function(PLAYING, arg=video, timeout=MEDIA_WAIT_MS)
-
-
-async def connected_call(users: Users) -> tuple[Page, Page, dict[str, Any]]:
-    """The clerk presses 发起视频 on a new case; the town window answers from its ringing bar."""
-    case = await open_demo_case(await users.server.login("clerk-yb1"))
-    approver = await users.open("/console/", "town-yb")
-    clerk = await users.open(f"/village/#/case/{case['id']}", "clerk-yb1")
-    await clerk.get_by_role("button", name="发起视频").click()
-    await expect(clerk.locator(".call-status")).to_contain_text("正在呼叫元坝镇窗口")
-    ringing = approver.locator(f".ringing li[data-case='{case['id']}']")
-    await expect(ringing).to_contain_text("王大山")
-    await expect(approver.locator(".ringing")).to_have_attribute("data-beeping", "true")
-    await ringing.get_by_role("button", name="接听").click()
-    await expect(approver.locator(".ringing")).to_be_hidden()
-    await expect(approver.locator(".case-layout .call-area.case-call")).to_be_visible()
-    return clerk, approver, case
 
 
 async def test_the_village_calls_the_town_both_see_each_other_chat_and_the_district_joins(users: Users) -> None:
@@ -80,7 +35,12 @@ async def test_the_village_calls_the_town_both_see_each_other_chat_and_the_distr
     await expect(approver.locator(".case-main .items")).to_contain_text("身份证")  # materials beside the video
     await expect(clerk.locator(".call-quality strong")).to_contain_text("网络", timeout=MEDIA_WAIT_MS)
 
-    await clerk.locator(".call-chat input[name=chat]").fill("户口簿已经带来了")
+    chat_input = clerk.locator(".call-chat input[name=chat]")
+    await expect(chat_input).to_have_attribute("placeholder", re.compile("打字"))  # says what it is for
+    assert (await clerk.locator(".chat-messages").bounding_box() or {"height": 0})["height"] >= 300
+    await users.look(clerk, "in-the-call")
+    await users.look(approver, "in-the-call")
+    await chat_input.fill("户口簿已经带来了")
     await clerk.locator(".call-chat input[name=chat]").press("Enter")
     await expect(approver.locator(".chat-messages")).to_contain_text("户口簿已经带来了")
     await approver.locator(".call-chat input[name=chat]").fill("请把户口簿首页对准摄像头")
@@ -96,7 +56,7 @@ async def test_the_village_calls_the_town_both_see_each_other_chat_and_the_distr
 
     await clerk.get_by_role("button", name="挂断").click()
     for page in (approver, district):
-        await expect(page.locator(".call-end")).to_contain_text("通话已结束")
+        await expect(page.locator(".call-end")).to_contain_text("对方已挂断，通话结束")
     history = (await (await users.server.login("town-yb")).get(f"/api/cases/{case['id']}/messages")).body
     assert [m["text"] for m in history] == ["户口簿已经带来了", "请把户口簿首页对准摄像头"]
 
@@ -119,18 +79,32 @@ def poppler(tool: str, *args: str | Path) -> str:
 async def test_an_approval_in_the_call_is_shown_printed_and_handed_over_at_the_village(
         users: Users, tmp_path: Path) -> None:
     clerk, approver, case = await connected_call(users)
+    clerk_id, town_id = await account_id(users.server, "clerk-yb1"), await account_id(users.server, "town-yb")
+    await remote_video_plays(clerk, town_id)
+    await remote_video_plays(approver, clerk_id)
+    await approver.locator(f".remote-video[data-participant='{clerk_id}'] button.snapshot").click()
+    await expect(approver.locator(".snapshot-taken img")).to_be_visible()  # a still: a document, but no decision
+    video = clerk.locator(".remote-video video")
+    before = await video.bounding_box()
     await approver.get_by_role("button", name="开始审查").click()
     await expect(clerk.locator(".case-state")).to_contain_text("审查中")  # pushed, no reload
     await approver.get_by_role("button", name="批准 Approve", exact=True).click()
     await approver.get_by_role("button", name="确认批准").click()
 
-    document = clerk.locator(".case-document[data-kind=approval]")
+    document = clerk.locator(".case-main .case-document[data-kind=approval]")  # in the case's column
     await expect(document.locator("h2")).to_contain_text("审批决定书")
     await expect(document.locator("button.print-document")).to_be_visible()  # once every page is drawn
     page_one = ".case-document canvas.document-page[data-page='1']"
     assert 0.01 < await canvas_ink(clerk, page_one) < 0.5
     await expect(clerk.locator(".case-state")).to_contain_text("已批准")
     await expect(clerk.locator(".call-status")).to_contain_text("通话中")  # the call goes on meanwhile
+    after = await video.bounding_box()
+    assert before and after and abs(after["y"] - before["y"]) < 40, (before, after)  # the video stays put
+    main_text = await clerk.locator(".case-main").inner_text()
+    assert main_text.count("已批准") == 1, main_text  # the state once, not again as the decision's heading
+    for handover in ("已打印给群众", "已交给群众"):  # one way to say each, not three buttons
+        await expect(clerk.get_by_role("button", name=handover)).to_have_count(1)
+    await users.look(clerk, "document-beside-the-call")
 
     await clerk.get_by_role("button", name="打印 Print", exact=True).click()
     assert await print_requests(clerk) == 1
@@ -142,10 +116,43 @@ async def test_an_approval_in_the_call_is_shown_printed_and_handed_over_at_the_v
     await finish_printing(clerk)
     await expect(clerk.locator(".print-area")).to_have_count(0)  # the page is itself again
     await expect(clerk.locator("body")).not_to_have_class(re.compile("printing-document"))
-    await clerk.locator(".after-print").get_by_role("button", name="已打印给群众").click()
+    await expect(clerk.locator(".after-print")).to_contain_text("已打印给群众")
+    await clerk.get_by_role("button", name="挂断").click()
+
+    await clerk.reload()  # coming back to the case: its decision is offered, not the snapshot taken later
+    await expect(clerk.locator("button.show-document")).to_contain_text("显示并打印审批决定书")
+    await clerk.get_by_role("button", name="已打印给群众").click()
     await expect(clerk.locator(".case-state")).to_contain_text("已办结")
+    await expect(clerk.locator("button.call-start")).to_have_count(0)  # a closed case offers no call
+    await expect(clerk.locator(".case-document")).to_have_count(0)
     stored = (await (await users.server.login("clerk-yb1")).get(f"/api/cases/{case['id']}")).body
     assert stored["state"] == "closed" and stored["closed_how"] == "printed"
+
+
+async def test_an_ended_call_is_not_offered_again(users: Users) -> None:
+    """#23: after 挂断 the page offered 回到正在进行的视频连线 for a call that had ended."""
+    clerk, approver, case = await connected_call(users)
+    town_id = await account_id(users.server, "town-yb")
+    await remote_video_plays(clerk, town_id)
+    await clerk.get_by_role("button", name="挂断").click()
+    await expect(clerk.get_by_role("button", name="发起视频")).to_be_visible()
+    await expect(approver.locator(".call-end")).to_contain_text("对方已挂断")  # the server has ended it
+    await clerk.wait_for_timeout(1000)  # any slower reply about the calls has come in
+    await expect(clerk.locator("button.call-rejoin")).to_have_count(0)
+    await expect(clerk.get_by_role("button", name="发起视频")).to_be_visible()
+
+
+async def test_when_the_approver_hangs_up_the_village_is_told_plainly(users: Users) -> None:
+    """#23: the village saw amber 通话不存在或已结束 (its rejoin refused) instead of 对方已挂断."""
+    clerk, approver, case = await connected_call(users)
+    clerk_id, town_id = await account_id(users.server, "clerk-yb1"), await account_id(users.server, "town-yb")
+    await remote_video_plays(clerk, town_id)
+    await remote_video_plays(approver, clerk_id)
+    await approver.get_by_role("button", name="挂断").click()
+    await expect(clerk.locator(".call-end")).to_contain_text("对方已挂断，通话结束")
+    await expect(clerk.locator(".call-end.end-refused")).to_have_count(0)
+    await expect(clerk.locator(".call-end")).not_to_contain_text("不存在")
+    await users.look(clerk, "after-the-approver-hung-up")
 
 
 @asynccontextmanager
@@ -251,3 +258,7 @@ async def test_a_snapshot_on_the_console_comes_back_watermarked_and_the_chat_sit
     background = await approver.eval_on_selector(".chat-messages", "list => getComputedStyle(list).backgroundImage")
     assert f"/api/cases/{case['id']}/chat-background.png" in background  # the chat sits on the viewer's marks
     await clerk.get_by_role("button", name="挂断").click()
+    await expect(approver.locator(".call-area .call-end")).to_be_visible()  # the call is over
+    await expect(approver.locator(".snapshot-taken img")).to_be_visible()  # the still is kept after the call
+    await approver.reload()
+    await expect(approver.locator(".case-snapshots .snapshot-taken")).to_have_count(1)  # and on the case for good

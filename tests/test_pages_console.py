@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
 from .browser import Users
-from .support import open_demo_case
+from .support import ApiClient, open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -18,7 +20,19 @@ async def state_is(page: Page, state_name: str) -> None:
     await expect(page.locator(".case-state .state")).to_contain_text(state_name)
 
 
-async def test_a_supplement_round_trip_between_the_town_and_the_village(users: Users) -> None:
+async def signed_text(client: ApiClient, case_id: int, kind: str, tmp_path: Path) -> str:
+    """The text of the case's signed document of that kind, as pdftotext reads it, spaces taken out."""
+    documents = (await client.get(f"/api/cases/{case_id}/documents")).body
+    found = next(document for document in documents if document["kind"] == kind)
+    status, pdf = await client.get_bytes(f"/api/documents/{found['id']}/file")
+    assert status == 200
+    (tmp_path / "signed.pdf").write_bytes(pdf)
+    shown = subprocess.run(["pdftotext", str(tmp_path / "signed.pdf"), "-"], capture_output=True, text=True,
+                           check=True, timeout=30).stdout
+    return "".join(shown.split())
+
+
+async def test_a_supplement_round_trip_between_the_town_and_the_village(users: Users, tmp_path: Path) -> None:
     server = users.server
     clerk_api = await server.login("clerk-yb1")
     late = await open_demo_case(clerk_api)  # 我要办养老保险, one working day
@@ -50,6 +64,10 @@ async def test_a_supplement_round_trip_between_the_town_and_the_village(users: U
     await clerk.get_by_role("link", name="打印资料补充回执清单").click()
     await expect(clerk.locator(".receipt h1")).to_have_text("资料补充回执清单")
     await expect(clerk.locator(".receipt tbody tr")).to_have_count(len(missing))
+    signed = await signed_text(clerk_api, late["id"], "supplement_receipt", tmp_path)
+    for sentence in (".notice-opening", ".notice-closing"):  # the page and the signed list say it in one text
+        assert "".join((await clerk.locator(f".receipt {sentence}").inner_text()).split()) in signed
+    await users.look(clerk, "receipt")
     await clerk.get_by_role("link", name="返回办件").click()
     await clerk.get_by_role("button", name="材料已补齐").click()
     await state_is(clerk, "审查中")
@@ -84,19 +102,49 @@ async def test_a_department_reviewer_gives_an_opinion_in_a_joint_review(users: U
     reviewer = await users.open("/console/", "dept-hrss")
     await reviewer.locator(f"a.card[data-case='{case['id']}']").click()
     await reviewer.get_by_role("button", name="不同意").click()
+    await users.look(reviewer, "opinion-form")
     await reviewer.get_by_role("button", name="提交不同意意见").click()
     await expect(reviewer.get_by_role("alert")).to_contain_text("不同意时请写明理由。")  # the API's own words
     await reviewer.locator("form[data-form=review_refuse] textarea").fill("缴费年限证明不全")
     await reviewer.get_by_role("button", name="提交不同意意见").click()
     await expect(reviewer.locator(".reviews li[data-unit='zh-hrss']")).to_contain_text("不同意")
 
-    await approver.reload()
-    opinion = approver.locator(".reviews li[data-unit='zh-hrss']")
+    opinion = approver.locator(".reviews li[data-unit='zh-hrss']")  # pushed to the town's open page: no reload
     await expect(opinion).to_contain_text("缴费年限证明不全")
-    await approver.get_by_role("button", name="批准 Approve", exact=True).click()
-    await approver.get_by_role("button", name="确认批准").click()
-    await expect(approver.get_by_role("alert")).to_contain_text("联审部门尚未全部同意")
     await expect(approver.locator("ol.timeline")).to_contain_text("部门审核意见")
+    await expect(approver.locator(".waiting-departments")).to_contain_text("联审部门全部同意后才能批准")
+    await expect(approver.get_by_role("button", name="批准 Approve", exact=True)).to_have_count(0)
+    await users.look(approver, "waiting-for-departments")
+
+
+async def test_every_console_showing_a_case_follows_what_others_do_to_it(users: Users) -> None:
+    """#23: 15 s after 民政局 agreed, 人社局's page still said 审核中; reviewers saw an empty 审批决定;
+    批准 was offered before every department agreed, and refused with half-width punctuation."""
+    server = users.server
+    case = await open_demo_case(await server.login("clerk-yb1"))
+    town = await server.login("town-yb")
+    await town.post(f"/api/cases/{case['id']}/actions/start_review", {})
+    await town.post(f"/api/cases/{case['id']}/reviews", {"departments": ["zh-hrss", "zh-civil"]})
+    approver = await users.open(f"/console/#/case/{case['id']}", "town-yb")
+    hrss = await users.open(f"/console/#/case/{case['id']}", "dept-hrss")
+    await expect(hrss.locator(".opinion h2")).to_contain_text("昭化区人力资源和社会保障局的审核意见")
+    await expect(hrss.locator(".decisions")).to_have_count(0)  # a reviewer decides nothing: no empty 审批决定
+    await expect(approver.get_by_role("button", name="批准 Approve", exact=True)).to_have_count(0)
+    refused = await town.post(f"/api/cases/{case['id']}/actions/approve", {})
+    assert refused.status == 409
+    assert "联审部门尚未全部同意：" in refused.body["message"] and "（审核中）" in refused.body["message"]
+    assert not set(":(),;") & set(refused.body["message"])  # full-width punctuation in Chinese
+
+    await hrss.get_by_role("button", name="同意").first.click()
+    await hrss.get_by_role("button", name="确认同意").click()
+    civil = await server.login("dept-civil")
+    assert (await civil.post(f"/api/cases/{case['id']}/review", {"decision": "approve"})).status == 200
+    for page in (approver, hrss):  # both open pages redraw at once, nobody reloads
+        await expect(page.locator(".reviews li[data-unit='zh-civil']")).to_contain_text("同意", timeout=5000)
+        await expect(page.locator("ol.timeline li[data-action=review_decided]")).to_have_count(2)
+    await approver.get_by_role("button", name="批准 Approve", exact=True).click()  # offered once all agreed
+    await approver.get_by_role("button", name="确认批准").click()
+    await expect(hrss.locator(".case-state")).to_contain_text("已批准", timeout=5000)
 
 
 async def test_the_ledger_link_downloads_the_cases_as_csv(users: Users) -> None:

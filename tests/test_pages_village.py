@@ -6,6 +6,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from .browser import CJK_FONTS, Users, fill_login, platform_fonts, sign_in
+from .decision_support import decide
 from .support import VALID_ID, open_demo_case
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -31,8 +32,15 @@ async def test_a_clerk_opens_a_case_for_a_new_villager(users: Users) -> None:
     item = (await (await users.server.login("clerk-yb1")).get("/api/items/T-NY-001")).body
     checklist = page.locator(".chosen input[name=collected]")
     await expect(checklist).to_have_count(len(item["materials"]))
+    ticked = item["materials"][0]["name"]
+    await page.get_by_role("checkbox", name=ticked).check()  # collected: kept with the case (#23)
+    await users.look(page, "materials-ticked")
     await page.get_by_role("button", name="受理").click()
     await expect(page.locator("h1")).to_have_text("我要修房子")
+    collected = page.locator("ul.materials li[data-collected=true]")
+    await expect(collected).to_have_count(1)
+    await expect(collected).to_contain_text(ticked)
+    await expect(collected).to_contain_text("已收")
     await expect(page.locator(".case-state")).to_contain_text("已受理")
     await expect(page.locator("dl.facts")).to_contain_text("李秀英 13900002222")
     await page.get_by_role("link", name="返回办件列表").click()
@@ -82,3 +90,17 @@ async def test_an_expired_session_asks_for_the_password_again(users: Users) -> N
     await page.locator("nav a[href='#/']").click()
     await expect(page.locator(".note, .cards").first).to_be_visible()
     assert len(listings) == 1  # the routes started anew, not twice over
+
+
+async def test_a_closed_case_shows_when_it_was_done_and_every_page_has_its_icon(users: Users) -> None:
+    """#23: closed cases still showed 限…前办结; /favicon.ico answered 404 on every page."""
+    _, document, _ = await decide(users.server, "approve", {})
+    clerk_api = await users.server.login("clerk-yb1")
+    closed = await clerk_api.post(f"/api/cases/{document['case_id']}/actions/close", {"handover": "printed"})
+    assert closed.status == 200, closed.body
+    page = await users.open("/village/", "clerk-yb1")
+    card = page.locator(f"a.card[data-case='{document['case_id']}']")
+    await expect(card).to_contain_text("办结")
+    await expect(card).not_to_contain_text("前办结")
+    icon = await page.request.get("/favicon.ico")
+    assert icon.ok and icon.headers["content-type"] == "image/x-icon" and (await icon.body())[:4] == b"\x00\x00\x01\x00"

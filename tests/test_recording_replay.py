@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import random
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import aiohttp
 import av
 import pytest
 from aiohttp import web
@@ -17,6 +20,7 @@ from aiohttp.test_utils import TestClient
 from recordings.archive import Archive
 from recordings.recorder import CallRecorder
 from recordings.replay import serve_stored_file
+from recordings.sealed_file import CHUNK_OVERHEAD, CHUNK_SIZE, HEADER_SIZE
 
 from .recording_media import FakeClock, as_hub_frames, encode_tone, encode_video, feed, interleave
 
@@ -132,3 +136,47 @@ async def test_a_finalized_recording_replays_over_http_with_its_duration(
     with av.open(io.BytesIO(await whole.read()), "r") as container:
         assert container.duration == pytest.approx(3_000_000, abs=200_000)
         assert [s.codec_context.name for s in container.streams] == ["vp8", "opus"]
+
+
+def _damage(archive: Archive, digest: str, chunk: int) -> None:
+    path = archive.root / "objects" / digest[:2] / digest
+    blob = bytearray(path.read_bytes())
+    blob[HEADER_SIZE + chunk * (CHUNK_SIZE + CHUNK_OVERHEAD) + 100] ^= 1
+    path.write_bytes(bytes(blob))
+
+
+async def test_a_damaged_chunk_is_refused_before_the_headers(
+        client: TestClient[web.Request, web.Application], archive: Archive) -> None:
+    """#18: it got 200 with the full length, the bytes before the damage, then a 75 s stall."""
+    stored = archive.put([os.urandom(3 * MIB)])
+    _damage(archive, stored.digest, 1)
+    for headers in ({}, {"Range": f"bytes={MIB}-"}, {"Range": f"bytes={MIB + 5}-{MIB + 10}"}):
+        response = await asyncio.wait_for(client.get(f"/recordings/{stored.digest}", headers=headers), 5)
+        assert response.status == 500
+        assert (await response.json())["error"] == "file_damaged"
+    response = await client.get(f"/recordings/{stored.digest}", headers={"Range": "bytes=0-99"})
+    assert response.status == 206
+
+
+async def test_damage_past_the_checked_part_cuts_the_connection_at_once(
+        aiohttp_client: ClientFactory, archive: Archive) -> None:
+    damaged: list[Exception] = []
+
+    async def replay(request: web.Request) -> web.StreamResponse:
+        async def note(error: Exception) -> None:
+            damaged.append(error)
+        return await serve_stored_file(request, archive, request.match_info["digest"], verify_ahead=MIB,
+                                       damaged=note)
+
+    app = web.Application()
+    app.router.add_get("/recordings/{digest}", replay)
+    client = await aiohttp_client(app)
+    stored = archive.put([os.urandom(4 * MIB)])
+    _damage(archive, stored.digest, 3)
+    started = time.monotonic()
+    response = await client.get(f"/recordings/{stored.digest}")
+    assert response.status == 200
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await asyncio.wait_for(response.read(), 10)
+    assert time.monotonic() - started < 5
+    assert [type(e).__name__ for e in damaged] == ["TamperedStoredFile"]

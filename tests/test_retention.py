@@ -11,6 +11,8 @@ import pytest
 
 from .call_support import recorded_call
 from .retention_support import cunneng, file_scan, on_disk, purge, query
+from .scan_samples import small_scan
+from .scan_support import uploader
 from .support import START, ApiClient, RunningServer, open_demo_case, start_server
 
 
@@ -179,3 +181,21 @@ async def test_the_server_purges_in_the_background(tmp_path: Path) -> None:
         assert await query(server, "select id from documents where deleted_at is null") == []
     finally:
         await server.close()
+
+
+async def test_a_purged_scan_takes_its_thumbnails_and_previews_along(server: RunningServer, tmp_path: Path) -> None:
+    """#18: the page pictures made at upload decrypt to the page (1240×1754): they go with the scan."""
+    clerk = await server.login("clerk-yb1")
+    case = await open_demo_case(clerk)
+    result = await uploader(server, clerk).upload(case["id"], small_scan(tmp_path / "身份证.jpg"), "居民身份证")
+    [page] = await query(server, "select * from scan_pages where digest = ?", [result.document["sha256"]])
+    derived = [page["thumbnail"], page["preview"]]
+    assert all(on_disk(server, digest) for digest in derived)
+
+    server.clock.advance(days=91)
+    report = await purge(server)
+
+    assert [e.stored.row_id for e in report.deleted] == [result.document["id"]]
+    assert not on_disk(server, result.document["sha256"])
+    assert not any(on_disk(server, digest) for digest in derived)
+    assert await query(server, "select * from scan_pages") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -124,3 +125,66 @@ async def test_the_uploader_keeps_chunks_in_flight_and_the_file_arrives_whole(
     assert document["sha256"] == sha256_of(scan)
     assert most > 1
     assert unfinished_uploads(server.data_dir) == []
+
+
+def stored_chunks(server: RunningServer) -> set[str]:
+    """The chunks on disk, of every upload (named by their SHA-256)."""
+    return {path.name for path in unfinished_uploads(server.data_dir) if path.parent.parent.name == "objects"}
+
+
+async def test_refused_chunks_are_deleted_at_once(server: RunningServer, tmp_path: Path) -> None:
+    """A 422 or 409 chunk stayed under data/uploads/ until completion or expiry: any clerk could fill the disk (#17)."""
+    server.app[UPLOAD_STORE].order.grace = 0.3
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+    damaged = await put_chunk(server, clerk, str(upload["id"]), 0, data[:CHUNK], digest_of=b"other bytes")
+    assert (damaged.status, damaged.body["error"]) == (422, "chunk_digest_mismatch")
+    assert stored_chunks(server) == set()
+    waiting = [put_chunk(server, clerk, str(upload["id"]), CHUNK, data[CHUNK:2 * CHUNK]) for _ in range(10)]
+    assert {(reply.status, reply.body["error"]) for reply in await asyncio.gather(*waiting)} == {
+        (409, "offset_mismatch")}  # the predecessor never came; beyond 8 at once, refused before storing
+    assert stored_chunks(server) == set()
+    good = await put_chunk(server, clerk, str(upload["id"]), 0, data[:CHUNK])
+    assert good.status == 200 and stored_chunks(server) == {sha256_of_bytes(data[:CHUNK])}
+
+
+async def test_a_refused_chunk_keeps_the_content_a_confirmed_one_shares(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    """Chunks are stored by content: a blank page's chunk may equal an earlier, confirmed one."""
+    blank = tmp_path / "blank.bin"
+    blank.write_bytes(b"\xff" * (3 * CHUNK))
+    clerk = await server.login("clerk-yb1")
+    case = await open_demo_case(clerk)
+    upload = (await clerk.post(f"/api/cases/{case['id']}/uploads", start_body(blank))).body
+    chunk = b"\xff" * CHUNK
+    assert (await put_chunk(server, clerk, upload["id"], 0, chunk)).status == 200
+    refused = await put_chunk(server, clerk, upload["id"], CHUNK, chunk, digest_of=b"other bytes")
+    assert refused.status == 422
+    assert stored_chunks(server) == {sha256_of_bytes(chunk)}
+    assert (await put_chunk(server, clerk, upload["id"], CHUNK, chunk)).body["received"] == 2 * CHUNK
+
+
+async def test_an_accounts_unfinished_uploads_are_capped(tmp_path: Path) -> None:
+    server = await start_server(tmp_path / "data", upload_chunk_bytes=CHUNK, upload_account_max_bytes=5 * CHUNK)
+    try:
+        clerk = await server.login("clerk-yb1")
+        case = await open_demo_case(clerk)
+        files = []
+        for number in range(3):
+            files.append(tmp_path / f"scan-{number}.bin")
+            files[-1].write_bytes(bytes([number]) * 2 * CHUNK)
+        first, second, third = [await clerk.post(f"/api/cases/{case['id']}/uploads", start_body(f)) for f in files]
+        assert (first.status, second.status) == (200, 200)
+        assert (third.status, third.body["error"]) == (409, "too_many_unfinished_uploads")
+        again = await clerk.post(f"/api/cases/{case['id']}/uploads", start_body(files[0]))
+        assert again.body["id"] == first.body["id"]  # resuming one is never refused
+        other = await server.login("clerk-yb2")
+        their_case = await open_demo_case(other)
+        assert (await other.post(f"/api/cases/{their_case['id']}/uploads", start_body(files[2]))).status == 200
+    finally:
+        await server.close()
+
+
+def sha256_of_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -11,7 +11,7 @@ from PIL import Image
 
 from signaling.appkeys import EVENTS
 
-from .scan_samples import png_bomb, sha256_of, small_scan, truncated, windows_program
+from .scan_samples import png_bomb, save, scan_page, sha256_of, small_scan, truncated, windows_program
 from .scan_support import (
     archived,
     audit_actions,
@@ -169,3 +169,28 @@ async def test_a_whole_file_with_another_digest_is_refused(server: RunningServer
 
     assert (reply.status, reply.body["error"]) == (422, "digest_mismatch")
     assert archived(server.data_dir) == set() and unfinished_uploads(server.data_dir) == []
+
+
+async def test_while_the_server_checks_a_completed_upload_it_says_how_far_it_got(
+        server: RunningServer, tmp_path: Path) -> None:
+    """#23: the page sat at 100 % on 服务器正在核对 for 13 s; the check now reports its steps."""
+    clerk = await server.login("clerk-yb1")
+    case = await open_demo_case(clerk)
+    path = save(scan_page((2480, 3508), grain=8), tmp_path / "户口簿.jpg", "JPEG", quality=50)
+    data = path.read_bytes()
+    assert len(data) < 1024 * 1024  # one chunk, sent as it is
+    upload = (await clerk.post(f"/api/cases/{case['id']}/uploads", start_body(path))).body
+    for offset in range(0, len(data), upload["chunk_size"]):
+        await put_chunk(server, clerk, upload["id"], offset, data[offset:offset + upload["chunk_size"]])
+    assert (await clerk.get(f"/api/uploads/{upload['id']}")).body["check"] is None  # not checking yet
+    completing = asyncio.ensure_future(clerk.post(f"/api/uploads/{upload['id']}/complete", {}))
+    seen = []
+    while not completing.done():
+        check = (await clerk.get(f"/api/uploads/{upload['id']}")).body["check"]
+        if check:
+            assert check["steps"] == 3 and 0 <= check["done"] <= check["total"]
+            seen.append((check["step_number"], check["step"]))
+    assert (await completing).status == 200
+    assert seen and seen == sorted(seen), seen  # steps reported in order, while they ran
+    assert {step for _, step in seen} <= {"verifying", "inspecting", "storing"}
+    assert (await clerk.get(f"/api/uploads/{upload['id']}")).body["check"] is None  # done: nothing to report

@@ -136,3 +136,24 @@ def test_a_media_idle_stop_that_is_no_number_of_seconds_is_refused(given: str) -
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"{given!r} is not a number of seconds" in done.stderr
+
+
+async def test_the_data_directory_is_private_to_the_server_user(tmp_path: Path) -> None:
+    """Villagers' ID numbers, phones and chat were readable by any local user (0755/0644) (#17)."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)  # as an older version left it
+    served = await serve_process(data)
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(served.base + "/api/login",
+                                    json={"username": "clerk-yb1", "password": "cunneng-demo"}) as reply:
+                assert reply.status == 200  # a write, so the database has its -wal and -shm
+        paths = [data, *data.rglob("*")]
+        assert {p.name for p in paths} >= {"cunneng.db", "cunneng.db-wal", "cunneng.db-shm", "audit-head.json",
+                                           "archive.key", "root-ca.pem", "uploads"}
+        loose = {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in paths
+                 if p.stat().st_mode & 0o777 != (0o700 if p.is_dir() else 0o600)}
+        assert loose == {}
+    finally:
+        await served.stop()

@@ -149,6 +149,8 @@ async def test_an_approval_note_is_kept(server: RunningServer) -> None:
     ("request_supplement", {"materials": []}),
     ("set_pending", {"until": "2026-11-01"}),
     ("set_pending", {"until": "not-a-day"}),
+    ("set_pending", {"until": "9999-12-31"}),  # a promise must be kept within a year (#17)
+    ("set_pending", {"until": "2027-11-25"}),
     ("close", {"handover": "lost"}),
 ])
 async def test_a_decision_without_its_required_content_is_refused(

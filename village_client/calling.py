@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiortc import MediaStreamTrack
 
@@ -15,6 +16,9 @@ from .tracks import file_tracks
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNANSWERED, EXIT_DROPPED = 0, 1, 2, 3, 4
 Printer = Callable[[str], None]
+STATUS_EVERY = 5.0  # seconds between the lines saying what arrived
+WATCH_EVERY = 0.2  # how soon a dropped call is noticed
+ENDED_NORMALLY = ("hung_up", "left")  # someone hung up; any other end of an answered call is a drop
 
 
 @dataclass(frozen=True)
@@ -58,16 +62,36 @@ async def _hold(party: Party, options: CallOptions, out: Printer) -> int:
         out("无人接听 no one answered")
         return EXIT_UNANSWERED
     out(f"connected: answered by {answered['by']}")
-    deadline = time.monotonic() + options.duration
-    while time.monotonic() < deadline:
-        await asyncio.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
+    return await _stay(party, options.duration, out)
+
+
+async def _stay(party: Party, duration: float, out: Printer) -> int:
+    """Hold the call for `duration` s, then hang up; stop at once when it ends or the server goes away."""
+    now = time.monotonic()
+    deadline, next_status = now + duration, now + STATUS_EVERY
+    while now < deadline:
         if party.ended is not None:
-            out(f"call ended by the other side: {party.ended.get('reason')}")
-            return EXIT_OK if party.ended.get("state") == "ended" else EXIT_DROPPED
-        out(status_line(party))
+            return _ended(party.ended, out)
+        if party.connection.closed:
+            out("通话中断 call dropped: 与服务器的连接断开了 (lost the connection to the server)")
+            return EXIT_DROPPED
+        if now >= next_status:
+            out(status_line(party))
+            next_status += STATUS_EVERY
+        await asyncio.sleep(min(WATCH_EVERY, deadline - now))
+        now = time.monotonic()
     await party.hang_up()
     out("hung up")
     return EXIT_OK
+
+
+def _ended(ended: dict[str, Any], out: Printer) -> int:
+    reason = ended.get("reason")
+    if reason in ENDED_NORMALLY:
+        out(f"call ended by the other side: {reason}")
+        return EXIT_OK
+    out(f"通话中断 call dropped: {reason}")
+    return EXIT_DROPPED
 
 
 def status_line(party: Party) -> str:

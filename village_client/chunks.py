@@ -1,4 +1,12 @@
-"""A scan's chunks on their way: read and hashed off the event loop, sent in counted, paced pieces."""
+"""A scan's chunks on their way: sized to the link, read and hashed off the event loop, sent in counted, paced pieces.
+
+What a cut loses is what was sent and not yet confirmed: every chunk in flight. So chunks
+are cut to the rate the server confirms them at: each about CHUNK_SECONDS of sending, and no
+more in flight than CUT_SECONDS of it together (half the promised four seconds, since the
+rate is only known after the fact), within the server's largest chunk and chunk count.
+On a fast link that is the server's 2 MiB, four at once; at 500 KB/s four of 250 KB; at
+20 KB/s one of 16 KiB.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,10 @@ from pathlib import Path
 
 Progress = Callable[[int, int], None]
 PIECE = 64 * 1024  # progress and rate limiting step inside a chunk
+CHUNK_SECONDS = 0.5
+CUT_SECONDS = 2.0
+FIRST_CHUNK = 64 * 1024  # before the rate is known
+RATE_WINDOW = 3.0  # seconds of confirmations the rate is measured over
 
 
 @dataclass(frozen=True)
@@ -72,3 +84,78 @@ class Pieces:
             yield piece
             self.sent += len(piece)
             await self.tally.add(len(piece))
+
+
+class ChunkPlan:
+    """Which bytes go next, how many, and whether another chunk may be in flight now.
+
+    The rate is the bytes the server confirmed over the last RATE_WINDOW seconds (longer
+    when confirmations are rare): chunks sent together are confirmed in a burst, so one
+    confirmation says little. Time lost to a cut counts, so chunks after a cut are smaller.
+    After a failure the plan goes back to where the server is (`rewind`) and sizes what it
+    sends again afresh.
+    """
+
+    def __init__(self, start: int, size: int, largest: int, smallest: int, most_in_flight: int) -> None:
+        self.next_offset, self.size, self.most_in_flight = start, size, most_in_flight
+        self._largest, self._smallest = largest, min(smallest, largest)
+        self._in_flight: dict[int, int] = {}  # offset -> length
+        self._confirmed = 0
+        self._history: list[tuple[float, int]] = []  # (when, bytes confirmed by then)
+        self._turn = asyncio.Condition()
+
+    @property
+    def rate(self) -> float | None:
+        """Bytes per second the server confirms, or None before the first confirmation."""
+        if len(self._history) < 2:
+            return None
+        now, confirmed = self._history[-1]
+        older = [point for point in self._history if point[0] <= now - RATE_WINDOW]
+        since, base = older[-1] if older else self._history[0]
+        return (confirmed - base) / max(now - since, 1e-3)
+
+    def chunk_length(self) -> int:
+        """About CHUNK_SECONDS of sending at the measured rate."""
+        rate = self.rate
+        wanted = FIRST_CHUNK if rate is None else int(rate * CHUNK_SECONDS)
+        return max(self._smallest, min(self._largest, wanted))
+
+    def _room(self, length: int) -> bool:
+        rate = self.rate
+        if not self._in_flight:
+            return True
+        if rate is None or len(self._in_flight) >= self.most_in_flight:
+            return False
+        return sum(self._in_flight.values()) + length <= rate * CUT_SECONDS
+
+    async def take(self) -> tuple[int, int] | None:
+        """The next chunk (offset, length) once the window has room for it; None when all are taken."""
+        async with self._turn:
+            while True:
+                if self.next_offset >= self.size:
+                    return None
+                length = min(self.chunk_length(), self.size - self.next_offset)
+                if self._room(length):
+                    break
+                await self._turn.wait()
+            offset, self.next_offset = self.next_offset, self.next_offset + length
+            if not self._history:
+                self._history.append((time.monotonic(), 0))
+            self._in_flight[offset] = length
+            return offset, length
+
+    async def done(self, offset: int) -> None:
+        """The chunk at offset is confirmed: a rate sample, and room for the next."""
+        async with self._turn:
+            self._confirmed += self._in_flight.pop(offset, 0)
+            now = time.monotonic()
+            self._history = [p for p in self._history if p[0] > now - 4 * RATE_WINDOW] or self._history[-1:]
+            self._history.append((now, self._confirmed))
+            self._turn.notify_all()
+
+    async def rewind(self, received: int) -> None:
+        """After a failure: nothing is in flight any more; go on from the server's `received`."""
+        async with self._turn:
+            self._in_flight.clear()
+            self.next_offset = received
+            self._turn.notify_all()

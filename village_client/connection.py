@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -36,9 +37,14 @@ class ServerConnection:
         self._reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def login(cls, base_url: str, username: str, password: str) -> ServerConnection:
-        """Sign in over HTTP; raises ServerError with the server's reason."""
-        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+    async def login(cls, base_url: str, username: str, password: str,
+                    trust: ssl.SSLContext | None = None) -> ServerConnection:
+        """Sign in over HTTP(S); raises ServerError with the server's reason.
+
+        `trust`: what an https:// server's certificate must chain to, when not the system's roots
+        (the county's root, say)."""
+        connector = aiohttp.TCPConnector(ssl=trust) if trust is not None else None
+        session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60), connector=connector)
         try:
             async with session.post(f"{base_url.rstrip('/')}/api/login",
                                     json={"username": username, "password": password}) as reply:
@@ -110,6 +116,11 @@ class ServerConnection:
             del self._backlog[:-BACKLOG]  # nobody waits for old presence or state updates
             self._arrived.set()
         self._arrived.set()
+
+    @property
+    def closed(self) -> bool:
+        """The signaling socket is gone (the server closed it, or died)."""
+        return self.socket is None or self.socket.closed
 
     @property
     def close_reason(self) -> tuple[int | None, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from typing import Any
 
 from aiortc import MediaStreamTrack
@@ -35,7 +36,13 @@ class Party:
     @classmethod
     async def sign_in(cls, base_url: str, username: str, password: str, **tracks: Any) -> Party:
         """Log in and open signaling."""
-        connection = await ServerConnection.login(base_url, username, password)
+        return await cls.sign_in_trusting(None, base_url, username, password, **tracks)
+
+    @classmethod
+    async def sign_in_trusting(cls, trust: ssl.SSLContext | None, base_url: str, username: str, password: str,
+                               **tracks: Any) -> Party:
+        """Log in to an https:// server whose certificate chains to `trust` (the county's root, say)."""
+        connection = await ServerConnection.login(base_url, username, password, trust)
         await connection.open_signaling()
         return cls(connection, **tracks)
 

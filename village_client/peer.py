@@ -1,8 +1,11 @@
-"""The headless client's one peer connection to the server's media hub.
+"""The one aiortc client of the media hub: the headless village window, the tests' and the
+benchmarks' participants all answer the hub through `HubPeer`.
 
 The hub makes every offer; this peer answers. On the first offer it puts its camera and
 microphone on the m-lines the offer lists under "publish"; "tracks" says whose media
-each other m-line carries, so every decoded frame is counted for the right participant.
+each other m-line carries, so every frame is handed on for the right participant. What a
+user of the peer does with a frame, with its senders or with its receivers is a hook
+(`on_frame`, `on_published`, `on_offer`) a subclass overrides.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import av
-from aiortc import MediaStreamTrack, RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcconfiguration import RTCBundlePolicy
 
@@ -36,6 +46,7 @@ class Received:
     size: tuple[int, int] = (0, 0)
     centre: tuple[int, int, int] = (0, 0, 0)
     arrivals: list[float] = field(default_factory=list)
+    audio_arrivals: list[float] = field(default_factory=list)
 
 
 def rtc_configuration(ice_servers: list[dict[str, Any]]) -> RTCConfiguration:
@@ -47,7 +58,7 @@ def rtc_configuration(ice_servers: list[dict[str, Any]]) -> RTCConfiguration:
 
 
 class HubPeer:
-    """Answers the hub's offers, publishes our tracks, decodes everyone else's."""
+    """Answers the hub's offers, publishes our tracks, decodes everyone else's and counts it."""
 
     def __init__(self, ice_servers: list[dict[str, Any]], audio: MediaStreamTrack | None,
                  video: MediaStreamTrack | None, send_answer: SendAnswer) -> None:
@@ -72,6 +83,20 @@ class HubPeer:
         """A media.offer from the hub, answered in arrival order."""
         self._offers.put_nowait(message)
 
+    def on_offer(self, offer: dict[str, Any], by_mid: dict[str, RTCRtpTransceiver]) -> None:
+        """Each offer, set as the remote description, before it is answered."""
+
+    def on_published(self, by_mid: dict[str, RTCRtpTransceiver]) -> None:
+        """Our tracks are on the first offer's "publish" m-lines."""
+
+    def on_frame(self, owner: str, frame: object) -> None:
+        """A decoded frame from a participant: counted in `received`."""
+        self._count(self.from_participant(owner), frame)
+
+    def owner_of(self, mid: str) -> str | None:
+        """The participant whose media the m-line carries, by the last offer."""
+        return self._owner_of_mid.get(mid)
+
     def from_participant(self, participant_id: str) -> Received:
         return self.received.setdefault(participant_id, Received())
 
@@ -90,19 +115,21 @@ class HubPeer:
             message = await self._offers.get()
             self._owner_of_mid = {t["mid"]: t["participant_id"] for t in message["tracks"]}
             await self.pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "offer"))
+            by_mid = {str(t.mid): t for t in self.pc.getTransceivers()}
             if not self._published:
-                self._publish(message["publish"])
+                self._publish(message["publish"], by_mid)
+            self.on_offer(message, by_mid)
             await self.pc.setLocalDescription(await self.pc.createAnswer())
             await self._send_answer(self.pc.localDescription.sdp)
 
-    def _publish(self, mids: dict[str, str]) -> None:
+    def _publish(self, mids: dict[str, str], by_mid: dict[str, RTCRtpTransceiver]) -> None:
         self._published = True
-        by_mid = {t.mid: t for t in self.pc.getTransceivers()}
         for kind, track in (("audio", self.audio), ("video", self.video)):
             if track is not None and mids.get(kind) in by_mid:
                 transceiver = by_mid[mids[kind]]
                 transceiver.sender.replaceTrack(track)
                 transceiver.direction = "sendonly"
+        self.on_published(by_mid)
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
@@ -111,16 +138,17 @@ class HubPeer:
                 frame = await track.recv()
             except MediaStreamError:
                 return
-            owner = self._owner_of_mid.get(str(mid))
+            owner = self.owner_of(str(mid))
             if owner is not None:
-                self._count(self.from_participant(owner), frame)
+                self.on_frame(owner, frame)
 
     @staticmethod
     def _count(received: Received, frame: object) -> None:
+        now = time.monotonic()
         if not isinstance(frame, av.VideoFrame):
             received.audio_frames += 1
+            received.audio_arrivals.append(now)
             return
-        now = time.monotonic()
         received.video_frames += 1
         received.first_video_at = received.first_video_at or now
         received.arrivals.append(now)

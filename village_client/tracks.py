@@ -38,10 +38,16 @@ class PatternCamera(VideoStreamTrack):
         self._noise = np.random.default_rng(1) if noisy else None
         self._count = 0
         self._start = 0.0
+        self._start_wall = 0.0
+
+    @property
+    def captured_until(self) -> float:
+        """The wall-clock moment (time.time) the newest frame handed out shows: what the camera has seen."""
+        return self._start_wall + (self._count - 1) / self.fps
 
     async def recv(self) -> av.VideoFrame:
         if self._count == 0:
-            self._start = time.monotonic()
+            self._start, self._start_wall = time.monotonic(), time.time()
         await asyncio.sleep(max(0.0, self._start + self._count / self.fps - time.monotonic()))
         frame = self.picture(self._count)
         frame.pts = self._count * VIDEO_CLOCK // self.fps

@@ -2,9 +2,10 @@
 
 The protocol (see docs/scans.md): announce the file (name, size, SHA-256,
 material) → the server answers an upload id, its chunk size and how much it already has;
-send each chunk with its own SHA-256, several at once (as many as the server's
-`chunks_in_flight`: one chunk's sealing and commit at the server overlap the next one's
-bytes); after a failure ask how far the server got and send that chunk again; complete.
+send each chunk with its own SHA-256, several at once (up to the server's `chunks_in_flight`:
+one chunk's sealing and commit at the server overlap the next one's bytes), sized to the
+link so that a cut costs seconds (chunks.ChunkPlan); after a failure ask how far the server
+got and send that chunk again; complete.
 The same file twice is done at once. Talks to the server over HTTP only.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from .chunks import Chunk, Pieces, Progress, Tally, read_chunk
+from .chunks import Chunk, ChunkPlan, Pieces, Progress, Tally, read_chunk
 from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
 
 logger = logging.getLogger(__name__)
@@ -120,15 +121,20 @@ class ScanUploader:
 
     async def send(self, upload: dict[str, Any], path: Path, progress: Progress | None = None) -> list[int]:
         """Send every chunk the server does not have yet; the offsets sending resumed from."""
-        offsets = iter(range(upload["received"], upload["size"], upload["chunk_size"]))
+        plan = ChunkPlan(upload["received"], upload["size"], upload["chunk_size"],
+                         upload.get("min_chunk_size", upload["chunk_size"]), upload.get("chunks_in_flight", 1))
         tally = Tally(progress, upload["size"], upload["received"], self.max_rate)
         sending = Sending(upload, path, tally, Patience(self.patience))
-
-        async def lane() -> None:
-            for offset in offsets:  # shared: each lane takes the next chunk no lane has taken
-                await self._deliver(sending, offset)
-
-        await asyncio.gather(*(lane() for _ in range(upload.get("chunks_in_flight", 1))))
+        while True:
+            try:
+                await self._send_all(sending, plan)
+                break
+            except Retry as why:  # a cut: every chunk in flight is lost; go on from where the server is
+                await sending.patience.wait(why)
+                received = (await self._persist(sending.patience, "GET", f"/api/uploads/{upload['id']}"))["received"]
+                sending.resumed.append(received)
+                logger.info("upload %s: resuming at byte %d", upload["id"], received)
+                await plan.rewind(received)
         tally.report(upload["size"])
         return sorted(sending.resumed)
 
@@ -137,22 +143,23 @@ class ScanUploader:
         done = await self._persist(Patience(self.patience), "POST", f"/api/uploads/{upload_id}/complete")
         return dict(done["document"])
 
-    async def _deliver(self, sending: Sending, offset: int) -> None:
-        """One chunk, sent again after each failure until the server has it."""
-        upload_id, length = sending.upload["id"], min(sending.upload["chunk_size"], sending.upload["size"] - offset)
-        chunk = await asyncio.to_thread(read_chunk, sending.path, offset, length)
-        while True:
-            try:
-                await self._send_chunk(upload_id, chunk, sending.tally)
+    async def _send_all(self, sending: Sending, plan: ChunkPlan) -> None:
+        """Chunks, several at once, until the plan has none left; Retry at the first failure (the rest dropped)."""
+        async def lane() -> None:
+            while (taken := await plan.take()) is not None:  # the next bytes no lane has taken
+                offset, length = taken
+                chunk = await asyncio.to_thread(read_chunk, sending.path, offset, length)
+                await self._send_chunk(sending.upload["id"], chunk, sending.tally)
                 sending.patience.reset()
-                return
-            except Retry as why:
-                await sending.patience.wait(why)
-                received = (await self._persist(sending.patience, "GET", f"/api/uploads/{upload_id}"))["received"]
-                sending.resumed.append(received)
-                logger.info("upload %s: resuming at byte %d", upload_id, received)
-                if received > offset:  # it arrived after all (chunks are confirmed in order)
-                    return
+                await plan.done(offset)
+
+        try:
+            async with asyncio.TaskGroup() as lanes:
+                for _ in range(plan.most_in_flight):
+                    lanes.create_task(lane())
+        except BaseExceptionGroup as failed:  # a refusal before a cut: it decides
+            errors = failed.exceptions
+            raise next((error for error in errors if not isinstance(error, Retry)), errors[0]) from None
 
     async def _send_chunk(self, upload_id: str, chunk: Chunk, tally: Tally) -> dict[str, Any]:
         headers = {"Content-Length": str(len(chunk.data)), "Content-Digest": f"sha-256=:{chunk.sha256}:",
@@ -161,7 +168,7 @@ class ScanUploader:
         try:
             return await self._call("PUT", f"/api/uploads/{upload_id}/chunks/{chunk.offset}", data=body,
                                     headers=headers)
-        except Retry:
+        except BaseException:  # failed, or dropped with the others in flight
             tally.take_back(body.sent)
             raise
 

@@ -109,12 +109,12 @@ async def watch_folder(
     settle: float = 2.0, interval: float = 1.0, report: Callable[[str], None] = print,
 ) -> None:
     """Upload each new, completely written file in the folder to the case, until stop is set."""
-    hot = HotFolder(folder, settle)
-    while not stop.is_set():
-        for path in hot.ready(time.monotonic()):
+    hot = await asyncio.to_thread(HotFolder, folder, settle)  # reads what was sent before
+    while not stop.is_set():  # the folder is read and the state file written off the event loop
+        for path in await asyncio.to_thread(hot.ready, time.monotonic()):
             outcome = await _send(uploader, case_id, path, material, report)
             if outcome is not None:
-                hot.mark(path, outcome)
+                await asyncio.to_thread(hot.mark, path, outcome)
         try:
             await asyncio.wait_for(stop.wait(), interval)
         except asyncio.TimeoutError:

@@ -23,7 +23,7 @@ export function callPlayer(files, onReplay) {
     bar.value = synced.position.toFixed(1);
     replace(time, `${clock(synced.position)} / ${clock(length)}`,
       h("small", { class: "wall" }, ` 当时 ${wallTime(origin + synced.position * 1000)}`));
-    replace(toggle, synced.playing ? bi("⏸ 暂停", "Pause") : bi("▶ 播放", "Play"));
+    replace(toggle, synced.playing ? [icon("pause"), bi("暂停", "Pause")] : [icon("play"), bi("播放", "Play")]);
   };
   toggle.addEventListener("click", () => (synced.playing ? synced.pause() : synced.play()));
   bar.addEventListener("input", () => synced.seek(Number(bar.value)));
@@ -44,6 +44,11 @@ export function callPlayer(files, onReplay) {
     seekTo: (at) => synced.seek((at - origin) / 1000),
     pause: () => synced.pause(),
   };
+}
+
+/** A control's picture, shipped with the pages (no font has ⏸: it would show as an empty box). */
+function icon(name) {
+  return h("img", { class: "icon", src: `/common/icons/${name}.svg`, alt: "", width: 16, height: 16 });
 }
 
 function track(file, origin, snapshots) {

@@ -41,7 +41,8 @@ export function replayPanel(kase) {
   const element = h("section", { class: "panel replay" },
     h("h2", {}, bi("通话录像与办件时间线", "Recordings and timeline")),
     h("div", { class: "replay-layout" }, stage,
-      h("div", { class: "timeline-side" }, h("h3", {}, bi("办件时间线", "Timeline")), events)));
+      h("div", { class: "timeline-side", tabindex: 0, "aria-label": "办件时间线 Timeline" }, // scrolls by keyboard too
+        h("h3", {}, bi("办件时间线", "Timeline")), events)));
   return { element, refreshTimeline };
 }
 

@@ -4,11 +4,8 @@
 import { h } from "/common/dom.js";
 import { formatDate } from "/common/format.js";
 import { bi, named } from "/common/i18n.js";
-import { EVENTS, REVIEW_STATES } from "/common/names.js";
+import { EVENTS, QUIET_EVENTS, REVIEW_STATES, fileDetail } from "/common/names.js";
 import { clock, instant, wallTime } from "./times.js";
-
-const QUIET = new Set(["case_viewed", "document_downloaded", "document_viewed", "document_watermarked", "snapshot_viewed",
-  "chat_watermarked"]);
 
 /** The events in order; locate(at) says where an instant lies in a recorded call, seek(at) goes there. */
 export function timelineList(events, locate, seek) {
@@ -18,7 +15,7 @@ export function timelineList(events, locate, seek) {
 function entry(event, locate, seek) {
   const at = instant(event.at);
   const found = locate(at);
-  return h("li", { class: QUIET.has(event.action) ? "quiet" : "", "data-action": event.action, "data-seq": event.seq },
+  return h("li", { class: QUIET_EVENTS.has(event.action) ? "quiet" : "", "data-action": event.action, "data-seq": event.seq },
     h("time", { datetime: event.at }, `${formatDate(event.at)} ${wallTime(at)}`),
     named(EVENTS, event.action), ` · ${event.actor}`,
     detailText(event.action, event.detail || {}),
@@ -28,7 +25,7 @@ function entry(event, locate, seek) {
 
 /** What an event adds beyond its name: the words said, the reason, the file and its SHA-256. */
 function detailText(action, detail) {
-  const parts = [];
+  const parts = fileDetail(detail);
   if (action === "chat_message") parts.push(`“${detail.text}”`);
   if (detail.reason && !action.startsWith("call_")) parts.push(`理由：${detail.reason}`);
   if (detail.refusal_reason) parts.push(`理由：${detail.refusal_reason}`);

@@ -3,8 +3,9 @@
 
 import { post } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
-import { formatDateTime } from "/common/format.js";
+import { formatMoment } from "/common/format.js";
 import { bi } from "/common/i18n.js";
+import { EVENTS } from "/common/names.js";
 import { busy, messageSlot } from "/common/notice.js";
 
 export function showTrace(screen) {
@@ -38,11 +39,23 @@ function traceAnswer({ mark_id: markId, trace }) {
     [["水印编号", "Mark"], String(markId)],
     [["查看人", "Viewer"], `${trace.viewer}（${trace.username}）`],
     [["单位", "Unit"], trace.unit_name],
-    [["内容", "What"], trace.what_name],
+    [["内容", "What"], plainWords(trace.what_name)],
     [["办件", "Case"], trace.case_id ? h("a", { href: `#/case/${trace.case_id}` }, trace.case_number) : "—"],
-    [["时间", "When"], formatDateTime(trace.at)],
-    [["审计事件", "Audit event"], trace.audit_event ? `#${trace.audit_event.seq} ${trace.audit_event.action}` : "—"],
+    [["时间", "When"], formatMoment(trace.at)],
+    [["审计事件", "Audit event"], trace.audit_event ? auditEvent(trace.audit_event) : "—"],
   ];
   return h("dl", { class: "facts trace-facts" },
     rows.map(([[zh, en], value]) => [h("dt", {}, bi(zh, en)), h("dd", {}, value)]));
+}
+
+/** "通话截图 a still of a live call": the Chinese words, the English small after them. */
+function plainWords(named) {
+  const [zh, ...en] = named.split(" ");
+  return bi(zh, en.join(" "));
+}
+
+/** The audit log entry that recorded the showing: what it was, and its number in the log. */
+function auditEvent({ seq, action }) {
+  const [zh, en] = EVENTS[action] || [action, ""];
+  return bi(`${zh}（审计记录第 ${seq} 条）`, `${en}, audit entry ${seq}`);
 }

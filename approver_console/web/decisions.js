@@ -4,13 +4,21 @@ import { post } from "/common/api.js";
 import { h } from "/common/dom.js";
 import { todayInChina } from "/common/format.js";
 import { bi, named } from "/common/i18n.js";
-import { ACTIONS } from "/common/names.js";
+import { ACTIONS, REVIEW_STATES } from "/common/names.js";
 import { actionForm, chooser } from "./forms.js";
 import { supplementFields } from "./supplement-form.js";
 
+const DECISIONS = ["approve", "request_supplement", "refuse", "set_pending"];
+
+/** Whether the handling window is deciding the case now (it may send it to departments meanwhile). */
+export function deciding(kase) {
+  return kase.actions.includes("refuse");
+}
+
 /** The decisions the API allows this account now (`actions`), or null when there are none. */
 export function decisionPanel(kase, redraw) {
-  if (!kase.actions.length) return null;
+  const offered = kase.actions.filter((action) => action === "start_review" || DECISIONS.includes(action));
+  if (!offered.length) return null; // a department reviewer gives an opinion instead (joint-review.js)
   const send = (action) => (body) => post(`/api/cases/${kase.id}/actions/${action}`, body);
   const form = (action, options) => () => actionForm({ name: action, send: send(action), done: redraw, ...options });
   const forms = {
@@ -39,8 +47,18 @@ export function decisionPanel(kase, redraw) {
   };
   const content = kase.actions.includes("start_review")
     ? form("start_review", { submitLabel: named(ACTIONS, "start_review") })()
-    : chooser(kase.actions.filter((action) => forms[action]).map((action) => ({
+    : chooser(offered.map((action) => ({
       key: action, label: named(ACTIONS, action), danger: action === "refuse", form: forms[action],
     })));
-  return h("section", { class: "panel decisions no-print" }, h("h2", {}, bi("审批决定", "Decision")), content);
+  return h("section", { class: "panel decisions no-print" }, h("h2", {}, bi("审批决定", "Decision")),
+    waitingForDepartments(kase), content);
+}
+
+/** 联审: approval is offered once every department agreed; until then the panel says who is awaited. */
+function waitingForDepartments(kase) {
+  const waiting = kase.reviews.filter((review) => review.state !== "approved");
+  if (!waiting.length || !deciding(kase)) return null;
+  const names = waiting.map((review) => `${review.unit_name}（${REVIEW_STATES[review.state]?.[0] || review.state}）`);
+  return h("p", { class: "note waiting-departments" },
+    bi(`联审部门全部同意后才能批准。还在等：${names.join("、")}。`, "Approval waits for every department to agree."));
 }

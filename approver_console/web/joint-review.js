@@ -4,12 +4,13 @@ import { get, post } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
+import { deciding } from "./decisions.js";
 import { actionForm, chooser, refuse } from "./forms.js";
 import { supplementFields } from "./supplement-form.js";
 
-/** Sending to departments, for the handling window while it is deciding (approve is open to it). */
+/** Sending to departments, for the handling window while it is deciding. */
 export function sendToDepartmentsPanel(kase, redraw) {
-  if (!kase.actions.includes("approve")) return null;
+  if (!deciding(kase)) return null;
   const panel = h("section", { class: "panel send-review no-print" },
     h("h2", {}, bi("发起联审", "Send to departments")), h("p", {}, bi("正在读取部门……", "Loading…")));
   get("/api/units").then(

@@ -13,22 +13,19 @@ import { ringsHere, takeAnswer } from "./ringing.js";
 import { snapshotButton } from "./snapshot.js";
 
 export async function showLiveCase(screen, id, account) {
-  const shown = await showCase(screen, id, account);
+  let area = null;
+  const refresh = () => {
+    if (area && activeCall()?.area !== area) area.showIdle();
+  };
+  const shown = await showCase(screen, id, account, (event) => event.event.startsWith("call_") && refresh());
   if (!shown) return;
   const { layout, kase } = shown;
-  const signaling = pageSignaling();
-  const area = showCallArea(layout, kase, account, {
+  area = showCallArea(layout, kase, account, {
     idle: (idleArea) => callOffer(idleArea, kase), tileAction: snapshotButton,
   });
   const answering = takeAnswer(kase.id);
   if (answering) area.enter("accept", answering);
-  const refresh = () => {
-    if (activeCall()?.area !== area) area.showIdle();
-  };
-  whileShown(layout, signaling, "case.event", (event) => {
-    if (event.case_id === kase.id && event.event.startsWith("call_")) refresh();
-  });
-  whileShown(layout, signaling, "call.incoming", (message) => message.case.id === kase.id && refresh());
+  whileShown(layout, pageSignaling(), "call.incoming", (message) => message.case.id === kase.id && refresh());
 }
 
 /** While no call is on this screen: the village's presence, and 接听 or 加入 when there is a call. */

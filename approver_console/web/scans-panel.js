@@ -1,59 +1,50 @@
-// 扫描件: the scans the village sent, as a strip of thumbnails; one opens in the viewer.
-// New scans appear within seconds during the call: the strip asks the server every few seconds,
-// and takes a `cunneng:scan-added` window event ({detail: {case_id, document}}) at once —
-// what the call's WebSocket connection dispatches when the server announces `scan_added`.
+// 扫描件: the scans the village sent, as a strip of thumbnails; one opens large in the viewer.
+// A new scan appears at once during the call: the server pushes `scan_added` (a case.event on the
+// signaling socket) the moment it has checked and stored it; after the socket was down, the strip
+// asks once for what it missed.
 
 import { get } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
+import { whileShown } from "/common/emitter.js";
 import { formatDateTime } from "/common/format.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
-import { showScan } from "./scan-viewer.js";
-
-const POLL_MS = 3000;
-export const SCAN_ADDED = "cunneng:scan-added";
+import { pageSignaling } from "/common/signaling.js";
+import { scanDialog } from "./scan-viewer.js";
 
 /** The panel for a case: made once per case screen and put back after each redraw. */
 export function scansPanel(kase) {
   const strip = h("ul", { class: "thumbs" });
   const empty = h("p", { class: "note" }, bi("村里还没有发来扫描件。", "No scans yet."));
-  const viewer = h("div", { class: "scan-viewer", hidden: true });
+  const viewer = scanDialog();
   const panel = h("section", { class: "panel scans", "data-case": kase.id },
-    h("h2", {}, bi("扫描件", "Scans")), empty, strip, viewer);
+    h("h2", {}, bi("扫描件", "Scans")), empty, strip, viewer.element);
   const shown = new Set();
-  let closeViewer = null;
-  const open = async (scan) => {
-    if (closeViewer) closeViewer();
+  const open = async (scan, thumb) => {
+    thumb.classList.remove("fresh"); // seen: no longer new
+    thumb.querySelector(".flag.new")?.remove();
     try {
-      closeViewer = await showScan(viewer, scan);
+      await viewer.show(scan);
     } catch (error) {
-      replace(viewer, errorBox(error));
-      viewer.hidden = false;
+      viewer.fail(errorBox(error));
     }
   };
   const add = (scan, fresh) => {
     if (scan.kind !== "scan" || shown.has(scan.id)) return;
     shown.add(scan.id);
     empty.hidden = true;
-    strip.append(thumbnail(scan, fresh, () => open(scan)));
+    const thumb = thumbnail(scan, fresh, () => open(scan, thumb));
+    strip.append(thumb);
   };
-  const refresh = async (fresh) => {
-    const documents = await get(`/api/cases/${kase.id}/documents`);
-    documents.forEach((scan) => add(scan, fresh));
-  };
-  const onAnnounced = (event) => {
-    if (event.detail && event.detail.case_id === kase.id) add(event.detail.document, true);
-  };
-  window.addEventListener(SCAN_ADDED, onAnnounced);
-  refresh(false).catch(() => {});
-  const timer = setInterval(() => {
-    if (!panel.isConnected) { // the approver left the case (a redraw puts the panel back at once)
-      clearInterval(timer);
-      window.removeEventListener(SCAN_ADDED, onAnnounced);
-      return;
-    }
-    refresh(true).catch(() => {}); // a missed round on a bad link is made up by the next one
-  }, POLL_MS);
+  const refresh = (fresh) => get(`/api/cases/${kase.id}/documents`).then(
+    (documents) => documents.forEach((scan) => add(scan, fresh)),
+    (error) => shown.size || replace(empty, errorBox(error)));
+  const signaling = pageSignaling();
+  whileShown(panel, signaling, "case.event", (event) => {
+    if (event.case_id === kase.id && event.event === "scan_added") add(event.document, true);
+  });
+  whileShown(panel, signaling, "welcome", () => refresh(true)); // back after a drop: what came meanwhile
+  refresh(false);
   return panel;
 }
 

@@ -38,7 +38,8 @@ function listedRow(material) {
   tick.addEventListener("change", () => { note.hidden = !tick.checked; });
   const element = h("div", { class: "missing-material" },
     h("label", {}, tick, material.name, h("span", { class: "form" }, materialForm(material))), note);
-  return { element, value: () => (tick.checked ? withNote(material, note) : null) };
+  const { name, form, count } = material; // what the API takes of a material (not whether it was collected)
+  return { element, value: () => (tick.checked ? withNote({ name, form, count }, note) : null) };
 }
 
 function extraRow() {

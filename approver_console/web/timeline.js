@@ -4,7 +4,7 @@ import { get } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
 import { formatDateTime } from "/common/format.js";
 import { bi, named } from "/common/i18n.js";
-import { EVENTS, REVIEW_STATES } from "/common/names.js";
+import { EVENTS, QUIET_EVENTS, REVIEW_STATES, fileDetail } from "/common/names.js";
 import { errorBox } from "/common/notice.js";
 
 /** The timeline panel; it fills in once the events arrive. */
@@ -18,7 +18,7 @@ export function timelinePanel(kase) {
 }
 
 function eventItem(event) {
-  return h("li", { class: event.action === "case_viewed" ? "quiet" : "", "data-action": event.action },
+  return h("li", { class: QUIET_EVENTS.has(event.action) ? "quiet" : "", "data-action": event.action },
     h("time", { datetime: event.at }, formatDateTime(event.at)),
     named(EVENTS, event.action), ` · ${event.actor}`,
     eventDetail(event.action, event.detail || {}));
@@ -26,7 +26,7 @@ function eventItem(event) {
 
 /** What an event adds beyond its name: the reason, the date, the materials, the score. */
 function eventDetail(action, detail) {
-  const parts = [];
+  const parts = fileDetail(detail);
   if (detail.reason) parts.push(`理由：${detail.reason}`);
   if (detail.refusal_reason) parts.push(`理由：${detail.refusal_reason}`);
   if (detail.pending_until) parts.push(`承诺办结：${detail.pending_until}`);
@@ -35,5 +35,5 @@ function eventDetail(action, detail) {
   if (action === "case_rated") parts.push(`${detail.score} 分`);
   if (action === "chat_message") parts.push(detail.text);
   if (detail.duration) parts.push(`时长 ${Math.round(detail.duration)} 秒`);
-  return parts.length ? h("div", { class: "detail" }, parts.join(";")) : null;
+  return parts.length ? h("div", { class: "detail" }, parts.join("；")) : null;
 }

@@ -1,4 +1,4 @@
-"""Accounts, passwords (scrypt), session tokens with expiry, and lock-out after failures."""
+"""Accounts, passwords (scrypt), session tokens with expiry; lock-out is in login_throttle.py."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..audit.acts import Act
-from ..exceptions import AccountLocked, Conflict, InvalidInput, NotAuthenticated, NotFound
+from ..audit.chain import AuditLog
+from ..exceptions import Conflict, InvalidInput, NotAuthenticated, NotFound
 from ..storage.database import first, insert, rows
 from .jurisdictions import get_unit
+from .login_throttle import LockoutPolicy, count_failure, forget_failures, refuse_if_locked
 from .roles import ROLE_UNIT_KIND, Account, Role
 
 if TYPE_CHECKING:
@@ -22,6 +24,10 @@ if TYPE_CHECKING:
 # scrypt cost: about 50 ms on these machines, so guessing is slow and logging in is not.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
+# What an unknown or disabled name is checked against: the same scrypt work as a real account,
+# so the time a refusal takes does not tell whether the name exists. Matches no password.
+NO_ACCOUNT_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${base64.b64encode(bytes(16)).decode()}$" \
+    f"{base64.b64encode(bytes(32)).decode()}"
 
 
 def hash_password(password: str) -> str:
@@ -87,61 +93,57 @@ def create_account(
 def list_accounts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Every account, without its password hash."""
     return rows(
-        db, "select id, username, display_name, role, unit_id, disabled, locked_until,"
-        " created_at from accounts order by id",
+        db, "select id, username, display_name, role, unit_id, disabled, created_at from accounts order by id",
     )
 
 
 @dataclass(frozen=True)
 class LoginCandidate:
-    """What the slow password check needs, read before it runs off the database thread."""
+    """A login attempt, read before the slow password check runs off the database thread.
 
-    row: dict[str, Any]
+    `row` is None for an unknown or disabled name, which is checked against NO_ACCOUNT_HASH.
+    """
+
+    username: str
+    address: str
+    row: dict[str, Any] | None
+
+    @property
+    def password_hash(self) -> str:
+        return self.row["password_hash"] if self.row else NO_ACCOUNT_HASH
 
 
-def load_login(db: sqlite_utils.Database, username: str, now: datetime) -> LoginCandidate:
-    """The account to check a password against; refuses unknown, disabled or locked ones."""
+def load_login(db: sqlite_utils.Database, username: str, address: str, now: datetime) -> LoginCandidate:
+    """The attempt to check; AccountLocked while the name is locked for this address (known or not)."""
+    refuse_if_locked(db, username, address, now)
     row = first(db, "select * from accounts where username = ?", [username])
-    if row is None or row["disabled"]:
-        raise NotAuthenticated("用户名或密码不正确。", "Wrong username or password.")
-    if row["locked_until"] and datetime.fromisoformat(row["locked_until"]) > now:
-        raise AccountLocked(
-            "密码错误次数过多,账号已暂时锁定,请稍后再试或联系管理员。",
-            "Too many failed logins: the account is locked for a while.",
-        )
-    return LoginCandidate(row)
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    max_failures: int
-    lock_for: timedelta
-    session_for: timedelta
+    return LoginCandidate(username, address, row if row and not row["disabled"] else None)
 
 
 def record_login(
-    db: sqlite_utils.Database, act: Act, candidate: LoginCandidate,
+    db: sqlite_utils.Database, audit: AuditLog, now: datetime, candidate: LoginCandidate,
     password_ok: bool, policy: LockoutPolicy,
-) -> tuple[str, bool]:
-    """Count a failure (locking at the limit) or open a session: (token or "", locked now)."""
+) -> tuple[Account | None, str, bool]:
+    """Count a failure (locking the name for this address at the limit) or open a session.
+
+    (the account, its new token or "", whether the name is locked now).
+    """
     row = candidate.row
-    if not password_ok:
-        failures = row["failed_logins"] + 1
-        locked = failures >= policy.max_failures
-        db.table("accounts").update(row["id"], {
-            "failed_logins": 0 if locked else failures,
-            "locked_until": (act.at + policy.lock_for).isoformat() if locked else None,
-        })
-        act.log(db, "account_locked" if locked else "login_failed", detail={"username": row["username"]})
-        return "", locked
-    db.table("accounts").update(row["id"], {"failed_logins": 0, "locked_until": None})
+    account = account_from_row(row) if row else None
+    if account is None or not password_ok:
+        locked = count_failure(db, candidate.username, candidate.address, now, policy)
+        if account is not None:  # failures on real accounts are in the audit log; unknown names are not
+            Act(account, now, audit).log(db, "account_locked" if locked else "login_failed",
+                                         detail={"username": account.username, "address": candidate.address})
+        return None, "", locked
+    forget_failures(db, candidate.username, candidate.address)
     token = secrets.token_urlsafe(32)
     db.table("sessions").insert({
-        "token_hash": token_hash(token), "account_id": row["id"], "created_at": act.when,
-        "expires_at": (act.at + policy.session_for).isoformat(),
+        "token_hash": token_hash(token), "account_id": account.id, "created_at": now.isoformat(),
+        "expires_at": (now + policy.session_for).isoformat(),
     })
-    act.log(db, "login")
-    return token, False
+    Act(account, now, audit).log(db, "login", detail={"address": candidate.address})
+    return account, token, False
 
 
 def session_account(db: sqlite_utils.Database, token: str, now: datetime) -> Account:
@@ -164,10 +166,10 @@ def end_session(db: sqlite_utils.Database, act: Act, token: str) -> None:
 
 def set_password(db: sqlite_utils.Database, act: Act, account_id: int, password_hash: str) -> None:
     """Admin resets a password; the account's open sessions end."""
-    if not first(db, "select id from accounts where id = ?", [account_id]):
+    account = first(db, "select username from accounts where id = ?", [account_id])
+    if account is None:
         raise NotFound("找不到该账号。", "No such account.")
-    db.table("accounts").update(account_id, {
-        "password_hash": password_hash, "failed_logins": 0, "locked_until": None,
-    })
+    db.table("accounts").update(account_id, {"password_hash": password_hash})
+    forget_failures(db, account["username"])
     db.execute("delete from sessions where account_id = ?", [account_id])
     act.log(db, "password_reset", detail={"account_id": account_id})

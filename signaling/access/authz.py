@@ -2,15 +2,18 @@
 
 A clerk sees its village's cases; a town approver its town's villages; a district approver
 its district; a department reviewer only cases sent to its department; an auditor reads
-everything and changes nothing; an admin manages units, accounts and the catalog. The one
-exception for both: an auditor or an admin may put any case on legal hold and release it.
+everything and changes nothing in how a case is handled; an admin manages units, accounts
+and the catalog. Two exceptions: an auditor or an admin may put any case on legal hold and
+release it, and an auditor (like an approver who sees the case) may take a still of a
+replayed recording — evidence-taking: it is kept with the case as a snapshot document,
+watermarked for the auditor and logged (`snapshot_taken`), and changes no state.
 A case the caller may not see answers 404, so its existence does not leak.
 """
 
 from __future__ import annotations
 
 from enum import Enum, auto
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..exceptions import Forbidden, NotFound
 from .roles import Account, Role
@@ -48,6 +51,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], Scope]] = {
     "case.print": (CASE_READERS, Scope.SEES),
     "case.replay": (AUDITORS | APPROVERS, Scope.SEES),
     "case.snapshot": (APPROVERS | REVIEWERS, Scope.SEES),
+    "recording.snapshot": (AUDITORS | APPROVERS, Scope.SEES),  # evidence from a replay, kept and logged
     "case.hold": (AUDITORS | ADMINS, Scope.ANY_CASE),
     "call.request": (CLERK, Scope.OWN_VILLAGE),
     "call.answer": (APPROVERS | REVIEWERS, Scope.CALLED),
@@ -80,7 +84,7 @@ def case_filter(account: Account) -> tuple[str, list[Any]]:
     return "0 = 1", []
 
 
-def sees_case(account: Account, case: dict[str, Any], review_units: Iterable[str]) -> bool:
+def sees_case(account: Account, case: Mapping[str, Any], review_units: Iterable[str]) -> bool:
     """The Python twin of case_filter, for one case already loaded."""
     role, unit = account.role, account.unit_id
     return {
@@ -105,6 +109,18 @@ def authorize(
         raise NotFound("找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
     if account.role not in roles or not _in_scope(account, scope, case, review_units):
         raise Forbidden("您的账号无权执行此操作。", f"Your role may not do this ({permission}).")
+
+
+def may(
+    account: Account, permission: str,
+    case: dict[str, Any] | None = None, review_units: Iterable[str] = (),
+) -> bool:
+    """Whether authorize() would let the account through (for filtering what is pushed to it)."""
+    try:
+        authorize(account, permission, case, review_units)
+    except (NotFound, Forbidden):
+        return False
+    return True
 
 
 def _in_scope(account: Account, scope: Scope, case: dict[str, Any] | None, review_units: list[str]) -> bool:

@@ -28,7 +28,7 @@ async def hashed(password: str) -> str:
 
 @api.route("GET", "/api/units", "单位列表 Every unit: district, towns, villages, departments", tag="jurisdictions")
 async def units(request: web.Request) -> web.StreamResponse:
-    return json_response(await request.app[DATABASE].run(list_units))
+    return json_response(await request.app[DATABASE].read(list_units))
 
 
 @api.route("POST", "/api/units", "新建单位 Create a unit (admin)", tag="jurisdictions", body=schemas.UNIT)
@@ -40,13 +40,13 @@ async def add_unit(request: web.Request) -> web.StreamResponse:
 
 @api.route("GET", "/api/departments", "部门类别 Department kinds of the catalog", tag="jurisdictions")
 async def departments(request: web.Request) -> web.StreamResponse:
-    return json_response(await request.app[DATABASE].run(list_departments))
+    return json_response(await request.app[DATABASE].read(list_departments))
 
 
 @api.route("GET", "/api/accounts", "账号列表 Every account (admin)", tag="accounts")
 async def accounts(request: web.Request) -> web.StreamResponse:
     authorize(account_of(request), "account.manage")
-    return json_response(await request.app[DATABASE].run(list_accounts))
+    return json_response(await request.app[DATABASE].read(list_accounts))
 
 
 @api.route("POST", "/api/accounts", "新建账号 Create an account (admin)", tag="accounts", body=schemas.ACCOUNT)
@@ -71,7 +71,8 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
 
 
 def invalid_seal(why: str) -> InvalidInput:
-    return InvalidInput("公章图片应为不超过 2 MB 的 PNG(透明背景)。", why, code="invalid_seal")
+    return InvalidInput("公章图片应为不超过 2 MB、边长不超过 4096 像素、背景透明的 PNG 图片。", why,
+                        code="invalid_seal")
 
 
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",

@@ -48,7 +48,7 @@ async def list_(request: web.Request) -> web.StreamResponse:
     state = request.query.get("state") or None
     if state is not None and state not in {str(s) for s in State}:
         raise InvalidInput(f"未知的办件状态「{state}」。", f"Unknown state {state}.")
-    found = await request.app[DATABASE].run(
+    found = await request.app[DATABASE].read(
         list_cases, account_of(request), request.app[CLOCK](), state, request.query.get("overdue") == "1"
     )
     return json_response(found)
@@ -84,10 +84,9 @@ async def act(request: web.Request) -> web.StreamResponse:
 def announce(app: web.Application, case: dict[str, Any], what: str) -> None:
     """Tell the pages of everyone who sees the case (pushed over signaling): its new state, its new document."""
     audience = case_audience(case, [review["unit_id"] for review in case["reviews"]])
-    app[EVENTS].publish(case["id"], {"type": "case_updated", "what": what, "state": case["state"]}, units=audience)
+    app[EVENTS].publish(case["id"], {"type": "case_updated", "what": what, "state": case["state"]}, audience)
     if case.get("issued_document"):
-        app[EVENTS].publish(case["id"], {"type": "document_issued", "document": case["issued_document"]},
-                            units=audience)
+        app[EVENTS].publish(case["id"], {"type": "document_issued", "document": case["issued_document"]}, audience)
 
 
 async def issue_and_store(app: web.Application, plan: PlannedDocument) -> StoredObject:

@@ -21,12 +21,12 @@ async def items(request: web.Request) -> web.StreamResponse:
     level = request.query.get("level") or None
     if level not in (None, "village", "town", "district"):
         raise InvalidInput("层级只能是 village、town 或 district。", "level must be village, town or district.")
-    return json_response(await request.app[DATABASE].run(list_items, level))
+    return json_response(await request.app[DATABASE].read(list_items, level))
 
 
 @api.route("GET", "/api/items/{code}", "事项详情 One item", tag="catalog")
 async def item(request: web.Request) -> web.StreamResponse:
-    return json_response(await request.app[DATABASE].run(get_item, request.match_info["code"]))
+    return json_response(await request.app[DATABASE].read(get_item, request.match_info["code"]))
 
 
 @api.route("PUT", "/api/items/{code}", "新增或修改事项 Create or replace an item (admin)",
@@ -41,7 +41,7 @@ async def put_item(request: web.Request) -> web.StreamResponse:
 
 @api.route("GET", "/api/bundles", "一件事套餐 Bundles of items handled as one", tag="catalog")
 async def bundles(request: web.Request) -> web.StreamResponse:
-    return json_response(await request.app[DATABASE].run(list_bundles))
+    return json_response(await request.app[DATABASE].read(list_bundles))
 
 
 @api.route("GET", "/guide/{code}", "办事指南 Printable guide page with a QR code (public)",
@@ -50,7 +50,7 @@ async def guide(request: web.Request) -> web.StreamResponse:
     code = request.match_info["code"]
     db = request.app[DATABASE]
     try:
-        entry = await db.run(get_item, code)
+        entry = await db.read(get_item, code)
     except NotFound:
         entry = await db.run(get_bundle, code)
     names = {d["code"]: d["name"] for d in await db.run(list_departments)}

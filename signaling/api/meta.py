@@ -20,7 +20,7 @@ def _ping(db: Any) -> None:
 
 @api.route("GET", "/healthz", "就绪检查 Ready: the database answers", tag="meta", public=True)
 async def healthz(request: web.Request) -> web.StreamResponse:
-    await request.app[DATABASE].run(_ping)
+    await request.app[DATABASE].read(_ping)
     return json_response({"ok": True, "version": VERSION})
 
 

@@ -5,20 +5,29 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Mapping
-from datetime import date
 
 from aiohttp import web
-from PIL import Image, UnidentifiedImageError
 
 from ..access.authz import authorize
 from ..appkeys import CLOCK, DATABASE, SCAN_WORKERS
 from ..cases.search import CaseQuery, search_cases
 from ..cases.workflow import State
-from ..exceptions import InvalidInput, PayloadTooLarge
+from ..exceptions import ImageTooLarge, InvalidInput, PayloadTooLarge
 from ..marks.register import trace_leak
 from ..retention.holds import hold_case, release_case
+from ..scans.images import DECODE_ERRORS, NotAPicture, TooManyPixels, picture_header
 from . import schemas
-from .routing import Api, QueryParam, account_of, act_of, body_of, json_response, path_int, read_body
+from .routing import (
+    Api,
+    QueryParam,
+    account_of,
+    act_of,
+    body_of,
+    json_response,
+    optional_query_date,
+    path_int,
+    read_body,
+)
 
 api = Api()
 
@@ -50,22 +59,13 @@ def case_query(params: Mapping[str, str]) -> CaseQuery:
         raise InvalidInput(f"未知的办件状态「{state}」。", f"Unknown state {state}.")
     query = CaseQuery(
         unit=params.get("unit") or None, item=params.get("item") or None,
-        opened_from=optional_date(params.get("from"), "from"), opened_to=optional_date(params.get("to"), "to"),
+        opened_from=optional_query_date(params, "from"), opened_to=optional_query_date(params, "to"),
         state=state, problem=optional_flag(params.get("problem"), "problem"),
         held=optional_flag(params.get("held"), "held"), number=params.get("number") or None,
     )
     if query.opened_from and query.opened_to and query.opened_to < query.opened_from:
         raise InvalidInput("结束日期不能早于开始日期。", "'to' is before 'from'.")
     return query
-
-
-def optional_date(raw: str | None, name: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"参数 {name} 应为日期,例如 2026-11-01。", f"{name} must be a date like 2026-11-01.")
 
 
 def optional_flag(raw: str | None, name: str) -> bool | None:
@@ -97,6 +97,8 @@ async def release(request: web.Request) -> web.StreamResponse:
 
 
 MAX_TRACE_BYTES = 40 * 1024 * 1024
+# An A4 page at 600 dpi is 35 megapixels; the hidden id survives halving a larger picture first.
+MAX_TRACE_PIXELS = 40_000_000
 
 
 @api.route("POST", "/api/trace", "泄露溯源 Read the hidden id of a leaked picture (body = the image) and say whom "
@@ -116,10 +118,14 @@ def hidden_id(data: bytes) -> int | None:
     from watermark import find_mark  # numpy, loaded by the first trace (idle memory, #9)
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with picture_header(io.BytesIO(data), MAX_TRACE_PIXELS) as image:
             image.load()
             found = find_mark(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except TooManyPixels as large:
+        zh, en = large.words()
+        raise ImageTooLarge(f"{zh}。请把图片缩小到一半后再上传(缩小后仍能读出水印)。",
+                            f"Too large to trace: {en}. Halve it first (the mark survives).") from None
+    except (NotAPicture, *DECODE_ERRORS):
         raise InvalidInput("这不是可读的图片(请上传 JPEG 或 PNG)。", "This is not a readable picture (JPEG or PNG).",
                            code="unreadable_image") from None
     return found.mark_id if found else None

@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from aiohttp import web
 
 from ..access.authz import authorize
 from ..appkeys import DATABASE
 from ..cases.ledger import export_ledger
-from ..cases.villagers import look_up_villager
+from ..cases.villagers import look_up_villager, not_yet_known
 from ..exceptions import InvalidInput
-from .routing import Api, QueryParam, act_of, json_response
+from .routing import Api, QueryParam, act_of, json_response, query_date
 
 api = Api()
 
 
 @api.route("GET", "/api/villagers/{id_number}",
-           "查找群众 A villager's stored data by ID number, to reuse it (village clerk)", tag="cases")
+           "查找群众 A villager's stored data by ID number, to reuse it (any village clerk of the county; "
+           "every look-up is logged)", tag="cases")
 async def villager(request: web.Request) -> web.StreamResponse:
     act = act_of(request)
     authorize(act.actor, "villager.lookup")
     found = await request.app[DATABASE].run(look_up_villager, act, request.match_info["id_number"])
+    if found is None:
+        raise not_yet_known()  # after the look-up was logged (a raised error would roll the log back)
     return json_response(found)
-
-
-def query_date(request: web.Request, name: str) -> date:
-    raw = request.query.get(name, "")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"参数 {name} 应为日期,例如 2026-11-01。", f"{name} must be a date like 2026-11-01.")
 
 
 @api.route("GET", "/api/ledger.csv", "台账导出 Cases of a unit and date range as CSV", tag="cases",
@@ -40,7 +33,7 @@ def query_date(request: web.Request, name: str) -> date:
 async def ledger(request: web.Request) -> web.StreamResponse:
     act = act_of(request)
     authorize(act.actor, "ledger.export")
-    start, end = query_date(request, "from"), query_date(request, "to")
+    start, end = query_date(request.query, "from"), query_date(request.query, "to")
     if end < start:
         raise InvalidInput("结束日期不能早于开始日期。", "'to' is before 'from'.")
     unit = request.query.get("unit") or act.actor.unit_id

@@ -7,7 +7,8 @@ from aiohttp import web
 from recordings import serve_stored_file
 
 from ..appkeys import ARCHIVE, DATABASE
-from ..calls.stored_recordings import case_recordings, recording_for_replay
+from ..calls.stored_recordings import case_recordings, log_replay, recording_for_replay
+from .damage import report_damage
 from .routing import Api, account_of, act_of, json_response, path_int
 
 api = Api()
@@ -16,7 +17,7 @@ api = Api()
 @api.route("GET", "/api/cases/{case_id}/recordings", "通话录像 The case's call recordings, one file per party",
            tag="recordings")
 async def recordings_of_case(request: web.Request) -> web.StreamResponse:
-    found = await request.app[DATABASE].run(case_recordings, account_of(request), path_int(request, "case_id"))
+    found = await request.app[DATABASE].read(case_recordings, account_of(request), path_int(request, "case_id"))
     return json_response(found)
 
 
@@ -24,10 +25,15 @@ async def recordings_of_case(request: web.Request) -> web.StreamResponse:
            "回放 A recording's WebM, with Range for seeking (the replay is audit-logged)",
            tag="recordings", produces="video/webm")
 async def recording_media(request: web.Request) -> web.StreamResponse:
-    row = await request.app[DATABASE].run(
-        recording_for_replay, act_of(request), path_int(request, "recording_id"), starts_replay(request)
-    )
-    return await serve_stored_file(request, request.app[ARCHIVE], row["digest"], row["media_type"])
+    database = request.app[DATABASE]
+    row = await database.read(recording_for_replay, account_of(request), path_int(request, "recording_id"))
+
+    async def starting() -> None:
+        if starts_replay(request):
+            await database.run(log_replay, act_of(request), row)
+
+    return await serve_stored_file(request, request.app[ARCHIVE], row["digest"], row["media_type"],
+                                   starting=starting, damaged=lambda error: report_damage(request, error))
 
 
 def starts_replay(request: web.Request) -> bool:

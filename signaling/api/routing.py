@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
@@ -19,7 +21,7 @@ from ..access.roles import Account
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
 from ..audit.acts import Act
 from ..exceptions import InvalidInput, NotAuthenticated, PayloadTooLarge
-from .validation import validate_body
+from .validation import parse_json, validate_body
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ACCOUNT = web.RequestKey("account", Account)
@@ -110,7 +112,7 @@ async def authenticate(request: web.Request) -> Account:
     token = request_token(request)
     if not token:
         raise NotAuthenticated("请先登录。", "Please log in first.")
-    account = await request.app[DATABASE].run(session_account, token, request.app[CLOCK]())
+    account = await request.app[DATABASE].read(session_account, token, request.app[CLOCK]())
     request[ACCOUNT] = account
     request[TOKEN] = token
     return account
@@ -136,11 +138,7 @@ async def read_json(request: web.Request, schema: dict[str, Any]) -> Any:
     """The request body parsed as JSON and checked against schema."""
     limit = request.app[SETTINGS].max_body_bytes
     too_large = PayloadTooLarge(f"请求内容太大(上限 {limit // 1024} KB)。", f"Body larger than {limit} bytes.")
-    raw = await read_body(request, limit, too_large)
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidInput("请求内容不是有效的 JSON。", "The request body is not valid JSON.", code="malformed_json")
+    body = parse_json(await read_body(request, limit, too_large))
     validate_body(body, schema)
     return body
 
@@ -167,12 +165,42 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=lambda v: json.dumps(v, ensure_ascii=False))
 
 
+ASCII_ID = re.compile(r"[0-9]{1,12}")
+
+
 def path_int(request: web.Request, name: str) -> int:
-    """An integer path parameter, or InvalidInput."""
+    """An integer path parameter: 1 to 12 ASCII digits (never ², ١ or other Unicode digits), or InvalidInput."""
     raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 12:
-        raise InvalidInput(f"编号「{raw}」不是有效的数字。", f"{name} must be a number.")
+    if not ASCII_ID.fullmatch(raw):
+        raise InvalidInput(f"编号「{raw[:20]}」不是有效的数字。", f"{name} must be a number (digits 0-9).")
     return int(raw)
+
+
+# Cases are opened in this era; a date beyond it is a typo or a probe (9999-12-31 + 1 day overflows).
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)
+
+
+def optional_query_date(query: Mapping[str, str], name: str) -> date | None:
+    """A YYYY-MM-DD query parameter between 2000 and 2999, None when absent; else InvalidInput."""
+    raw = query.get(name, "")
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidInput(f"参数 {name} 应为日期(2000 至 2999 年间),例如 2026-11-01。",
+                           f"{name} must be a date like 2026-11-01, in the years 2000 to 2999.")
+    return day
+
+
+def query_date(query: Mapping[str, str], name: str) -> date:
+    """A required YYYY-MM-DD query parameter (as optional_query_date)."""
+    day = optional_query_date(query, name)
+    if day is None:
+        raise InvalidInput(f"缺少参数 {name}(日期,例如 2026-11-01)。", f"{name} is required: a date like 2026-11-01.")
+    return day
 
 
 def public_base(request: web.Request) -> str:

@@ -22,7 +22,7 @@ from .routing import Api, account_of, act_of, json_response, path_int
 
 api = Api()
 
-TILE_NAME = re.compile(r"(\d{1,5})_(\d{1,5})\.jpg")
+TILE_NAME = re.compile(r"([0-9]{1,5})_([0-9]{1,5})\.jpg")
 REVALIDATE = "private, no-cache"
 
 

@@ -8,6 +8,7 @@ from ..access.jurisdictions import UNIT_KINDS
 from ..access.roles import Role
 from ..cases.workflow import Action
 from ..catalog.items import ITEM_SCHEMA, MATERIAL_SCHEMA
+from .validation import ONE_LINE
 
 
 def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
@@ -19,13 +20,18 @@ def text(title: str, max_length: int, min_length: int = 1, **extra: Any) -> dict
     return {"type": "string", "title": title, "minLength": min_length, "maxLength": max_length, **extra}
 
 
+def name(title: str, max_length: int, min_length: int = 1) -> dict[str, Any]:
+    """A name: one line (control characters are refused for every text, in parse_json)."""
+    return text(title, max_length, min_length, pattern=ONE_LINE)
+
+
 LOGIN = obj(["username", "password"], username=text("用户名", 64), password=text("密码", 128))
 
 UNIT = obj(
     ["id", "name", "kind"],
     id=text("单位编号", 32, pattern="^[a-z0-9][a-z0-9-]*$"),
-    name=text("单位名称", 64),
-    name_en=text("英文名称", 128, 0),
+    name=name("单位名称", 64),
+    name_en=name("英文名称", 128, 0),
     kind={"type": "string", "title": "单位类别", "enum": list(UNIT_KINDS)},
     parent_id=text("上级单位", 32),
     dept_code=text("部门类别", 32),
@@ -34,7 +40,7 @@ UNIT = obj(
 ACCOUNT = obj(
     ["username", "display_name", "password", "role", "unit_id"],
     username=text("用户名", 64, 2, pattern="^[A-Za-z0-9_.-]+$"),
-    display_name=text("姓名", 32),
+    display_name=name("姓名", 32),
     password=text("密码", 128),
     role={"type": "string", "title": "角色", "enum": [str(r) for r in Role]},
     unit_id=text("所属单位", 32),
@@ -45,7 +51,7 @@ PASSWORD = obj(["password"], password=text("密码", 128))
 VILLAGER = obj(
     ["id_number"],
     id_number=text("身份证号码", 18, 15),
-    name=text("姓名", 30),
+    name=name("姓名", 30),
     phone=text("联系电话", 20, 0),
 )
 
@@ -54,6 +60,8 @@ OPEN_CASE = obj(
     villager=VILLAGER,
     item_code=text("事项编码", 32),
     bundle_code=text("一件事编码", 32),
+    collected={"type": "array", "title": "已收齐的材料", "maxItems": 60, "uniqueItems": True,
+               "items": text("材料名称", 100)},
 )
 
 SUPPLEMENT_MATERIAL = {

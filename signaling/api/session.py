@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from ..access.accounts import LockoutPolicy, account_from_row, end_session, load_login, record_login, verify_password
+from ..access.accounts import end_session, load_login, record_login, verify_password
 from ..access.jurisdictions import get_unit
+from ..access.login_throttle import LockoutPolicy, locked
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, SETTINGS
-from ..audit.acts import Act
 from ..config import Settings
-from ..exceptions import AccountLocked, NotAuthenticated
+from ..exceptions import NotAuthenticated
 from . import schemas
 from .routing import SESSION_COOKIE, TOKEN, Api, account_of, act_of, body_of, json_response
 
@@ -30,24 +30,24 @@ def lockout_policy(settings: Settings) -> LockoutPolicy:
 @api.route("POST", "/api/login", "登录 Log in: returns a session token", tag="session",
            body=schemas.LOGIN, public=True)
 async def login(request: web.Request) -> web.StreamResponse:
+    """Known and unknown names answer alike, in the same time (scrypt either way); see login_throttle.py."""
     body, app = body_of(request), request.app
     now, settings = app[CLOCK](), app[SETTINGS]
-    candidate = await app[DATABASE].run(load_login, body["username"], now)
+    address = request.remote or ""
+    candidate = await app[DATABASE].read(load_login, body["username"], address, now)
     password_ok = await asyncio.get_running_loop().run_in_executor(
-        None, verify_password, body["password"], candidate.row["password_hash"]
+        None, verify_password, body["password"], candidate.password_hash
     )
-    act = Act(account_from_row(candidate.row), now, app[AUDIT_LOG])
-    token, locked = await app[DATABASE].run(record_login, act, candidate, password_ok, lockout_policy(settings))
-    if locked:
-        raise AccountLocked(
-            "密码错误次数过多,账号已暂时锁定,请稍后再试或联系管理员。",
-            "Too many failed logins: the account is locked for a while.",
-        )
-    if not token:
+    account, token, locked_now = await app[DATABASE].run(
+        record_login, app[AUDIT_LOG], now, candidate, password_ok, lockout_policy(settings)
+    )
+    if locked_now:
+        raise locked()
+    if account is None:
         raise NotAuthenticated("用户名或密码不正确。", "Wrong username or password.")
-    response = json_response({"token": token, "account": act.actor.public()})
+    response = json_response({"token": token, "account": account.public()})
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="Strict",
+        SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=request.secure,
         max_age=int(settings.session_hours * 3600), path="/",
     )
     return response
@@ -64,5 +64,5 @@ async def logout(request: web.Request) -> web.StreamResponse:
 @api.route("GET", "/api/me", "当前账号 The signed-in account and its unit", tag="session")
 async def me(request: web.Request) -> web.StreamResponse:
     account = account_of(request)
-    unit = await request.app[DATABASE].run(get_unit, account.unit_id)
+    unit = await request.app[DATABASE].read(get_unit, account.unit_id)
     return json_response({**account.public(), "unit": unit})

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from recordings import NoPictureThere
 
+from ..access.authz import authorize
 from ..appkeys import ARCHIVE, CALL_CENTER, DATABASE, SCAN_WORKERS
 from ..audit.acts import Act
 from ..calls.snapshots import live_still, record_snapshot, recording_still, snapshot_case
@@ -31,7 +32,7 @@ api = Api()
 async def live_snapshot(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     call_id, participant_id = request.match_info["call_id"], body_of(request)["participant_id"]
-    case = await app[DATABASE].run(snapshot_case, act.actor, call_id, participant_id)
+    case = await app[DATABASE].read(snapshot_case, act.actor, call_id, participant_id)
     media = app[CALL_CENTER].media
     if media is None:
         raise Conflict("本服务器没有开启视频。", "This server runs without the media hub.", code="no_media")
@@ -50,8 +51,9 @@ async def recording_snapshot(request: web.Request) -> web.StreamResponse:
     from recordings import still_at  # PyAV, loaded by the first replay still (idle memory, #9)
 
     app, act = request.app, act_of(request)
-    recording = await app[DATABASE].run(recording_for_replay, act, path_int(request, "recording_id"), False)
-    case, _ = await app[DATABASE].run(load_case, recording["case_id"])
+    recording = await app[DATABASE].read(recording_for_replay, act.actor, path_int(request, "recording_id"))
+    case, review_units = await app[DATABASE].read(load_case, recording["case_id"])
+    authorize(act.actor, "recording.snapshot", case, review_units)
     seconds = float(body_of(request)["at"])
     source = open_sealed([app[ARCHIVE].reader(recording["digest"])])
     try:

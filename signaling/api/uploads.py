@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import logging
@@ -11,9 +12,9 @@ from aiohttp import web
 
 from ..access.roles import Account
 from ..appkeys import CLOCK, DATABASE, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
-from ..exceptions import InvalidInput
-from ..scans.upload_store import ChunkCut
-from ..scans.uploads import check_offset, load_upload, record_chunk, start_upload
+from ..exceptions import CunnengError, InvalidInput
+from ..scans.upload_store import ChunkCut, require_digest
+from ..scans.uploads import UploadLimits, check_offset, load_upload, record_chunk, start_upload
 from . import schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int
 
@@ -42,17 +43,18 @@ def chunk_sha256(request: web.Request) -> str:
            "the same file already on the case is done at once", tag="scans", body=schemas.START_UPLOAD)
 async def start(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
+    limits = UploadLimits(settings.upload_chunk_bytes, settings.scan_max_bytes, settings.upload_account_max_bytes)
     reply = await request.app[DATABASE].run(
-        start_upload, act_of(request), path_int(request, "case_id"), body_of(request),
-        settings.upload_chunk_bytes, settings.scan_max_bytes,
+        start_upload, act_of(request), path_int(request, "case_id"), body_of(request), limits
     )
     return json_response(reply)
 
 
-@api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed", tag="scans")
+@api.route("GET", "/api/uploads/{upload_id}", "上传进度 How many bytes the server has confirmed, and while "
+           "it checks a completed upload, how far the check has got", tag="scans")
 async def progress(request: web.Request) -> web.StreamResponse:
-    upload = await request.app[DATABASE].run(load_upload, account_of(request), request.match_info["upload_id"])
-    return json_response(upload.public())
+    upload = await request.app[DATABASE].read(load_upload, account_of(request), request.match_info["upload_id"])
+    return json_response({**upload.public(), "check": request.app[SCAN_INTAKE].checking(upload.id)})
 
 
 @api.route("PUT", "/api/uploads/{upload_id}/chunks/{offset}",
@@ -62,30 +64,40 @@ async def progress(request: web.Request) -> web.StreamResponse:
 async def chunk(request: web.Request) -> web.StreamResponse:
     app, account = request.app, account_of(request)
     upload_id, offset = request.match_info["upload_id"], path_int(request, "offset")
-    upload = await app[DATABASE].run(load_upload, account, upload_id)
+    upload = await app[DATABASE].read(load_upload, account, upload_id)
     check_offset(upload, offset)
-    expected = upload.expected_length(offset)
-    if request.content_length != expected:
-        raise InvalidInput(f"这一段应有 {expected} 字节。", f"The chunk at {offset} must have {expected} bytes "
-                           "(Content-Length).", code="wrong_chunk_length")
+    expected = upload.chunk_length(offset, request.content_length)
     sha256 = chunk_sha256(request)
-    store = app[UPLOAD_STORE]
+    store, workers = app[UPLOAD_STORE], app[SCAN_WORKERS]
     async with store.order.arriving(upload_id, offset):
         try:
-            stored = await store.receive(upload_id, request.content, expected, sha256, app[SCAN_WORKERS])
+            stored = await store.receive(upload_id, request.content, expected, workers)
         except ChunkCut as cut:
             logger.info("case %s: %s", upload.case_id, cut)
             raise InvalidInput("这一段数据没有传完,请重发。", "The chunk was cut short: send it again.",
                                code="chunk_cut") from None
-        await store.wait_turn(upload_id, offset, lambda: confirmed_bytes(app, account, upload_id))
-        confirmed = await app[DATABASE].run(
-            record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
-        )
+        try:
+            require_digest(stored, sha256)
+            await store.wait_turn(upload_id, offset, lambda: confirmed_bytes(app, account, upload_id))
+            confirmed = await app[DATABASE].run(
+                record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
+            )
+        except CunnengError:  # refused: what it left on disk goes now, not at expiry
+            await store.refuse(upload_id, stored.digest, lambda: confirmed_chunks(app, account, upload_id), workers)
+            raise
+        except BaseException:
+            await asyncio.shield(store.settle(upload_id, stored.digest))
+            raise
+        await store.settle(upload_id, stored.digest)
     return json_response(confirmed.public())
 
 
 async def confirmed_bytes(app: web.Application, account: Account, upload_id: str) -> int:
-    return (await app[DATABASE].run(load_upload, account, upload_id)).received
+    return (await app[DATABASE].read(load_upload, account, upload_id)).received
+
+
+async def confirmed_chunks(app: web.Application, account: Account, upload_id: str) -> set[str]:
+    return set((await app[DATABASE].read(load_upload, account, upload_id)).chunks)
 
 
 @api.route("POST", "/api/uploads/{upload_id}/complete",

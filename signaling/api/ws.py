@@ -8,7 +8,6 @@ socket closed with the reason (close code 4403).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -25,7 +24,7 @@ from ..exceptions import CunnengError, Forbidden, InvalidInput, NotAuthenticated
 from ..media.exceptions import MediaError
 from .routing import Api
 from .schemas import obj, text
-from .validation import validate_body
+from .validation import parse_json, validate_body
 
 logger = logging.getLogger(__name__)
 api = Api()
@@ -120,11 +119,11 @@ async def signaling_socket(request: web.Request) -> web.StreamResponse:
 async def _hello(request: web.Request, socket: web.WebSocketResponse) -> Account | None:
     """The first message must be {"type": "hello", "token": ...} within a few seconds."""
     try:
-        first = await socket.receive_json(timeout=HELLO_SECONDS)
+        first = parse_json(await socket.receive_str(timeout=HELLO_SECONDS))
         if not isinstance(first, dict) or first.get("type") != "hello" or not isinstance(first.get("token"), str):
             raise NotAuthenticated("请先发送 hello 和登录令牌。", "Send hello with the session token first.")
-        return await request.app[DATABASE].run(session_account, first["token"], request.app[CLOCK]())
-    except (asyncio.TimeoutError, ValueError, TypeError, NotAuthenticated) as error:
+        return await request.app[DATABASE].read(session_account, first["token"], request.app[CLOCK]())
+    except (asyncio.TimeoutError, TypeError, InvalidInput, NotAuthenticated) as error:
         reason = error.message_en if isinstance(error, CunnengError) else "hello expected"
         await socket.close(code=CLOSE_UNAUTHENTICATED, message=reason.encode()[:120])
         return None
@@ -132,7 +131,7 @@ async def _hello(request: web.Request, socket: web.WebSocketResponse) -> Account
 
 async def _welcome(app: web.Application, client: Client) -> dict[str, Any]:
     settings, account = app[SETTINGS], client.account
-    queue = await app[DATABASE].run(ringing_calls, account)
+    queue = await app[DATABASE].read(ringing_calls, account)
     return {
         "type": "welcome", "account": account.public(),
         "ice_servers": ice_servers_for(settings.ice_servers, settings.turn_secret, account.username,
@@ -142,8 +141,9 @@ async def _welcome(app: web.Application, client: Client) -> dict[str, Any]:
 
 
 async def _forward_case_events(app: web.Application, client: Client) -> None:
-    """What happens to the cases of the account's unit (scans, documents, calls) reaches its pages."""
-    async with app[EVENTS].subscribe(units=[client.account.unit_id]) as subscription:
+    """What happens to the cases of the account's unit (scans, documents, calls) reaches its pages —
+    only the cases the account itself sees (an admin shares the district's unit but sees none)."""
+    async with app[EVENTS].subscribe(units=[client.account.unit_id], viewer=client.account) as subscription:
         async for event in subscription:
             client.send({**event, "type": "case.event", "event": event["type"]})
 
@@ -152,7 +152,7 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
     """One message: validate, dispatch, and answer any problem with an error message."""
     ref: Any = None
     try:
-        message = json.loads(raw)
+        message = parse_json(raw)
         if not isinstance(message, dict) or message.get("type") not in HANDLERS:
             kind = message.get("type") if isinstance(message, dict) else None
             raise _unknown(kind)
@@ -165,8 +165,6 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
                 await client.socket.close(code=CLOSE_FORBIDDEN, message=refused.message_en.encode()[:120])
                 return
             raise
-    except json.JSONDecodeError:
-        client.send(_error("malformed_json", "消息不是有效的 JSON。", "The message is not valid JSON.", ref))
     except CunnengError as error:
         client.send({"type": "error", **error.as_json(), "ref": ref})
     except MediaError as error:

@@ -2,9 +2,12 @@
 
 Each event's hash is HMAC-SHA256(key, previous hash + event content), the key kept in a
 file outside the database. Editing a row breaks its own hash, removing one breaks the
-next event's link, and nobody without the key can forge a replacement. A small head
-file outside the database remembers the last event, so cutting events off the end
-shows too. `verify_chain` names the first event that was altered, inserted or removed.
+next event's link, and nobody without the key can forge a replacement. The chain's end
+is anchored outside the database: a head file remembers the last event (it never moves
+past a chain that no longer holds the event it names), signed checkpoints are kept apart
+(checkpoints.py), and every issued document prints the head it was issued at. An anchor
+is an event number and hash some record vouches for: the chain must still hold exactly
+that event. `verify_chain` names the first event that was altered, inserted or removed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +28,8 @@ from ..storage.database import first, rows
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 CONTENT_FIELDS = ("at", "actor_id", "actor", "role", "unit_id", "action", "case_id", "detail")
@@ -43,6 +50,21 @@ class ChainProblem:
 
     def __str__(self) -> str:
         return f"event #{self.seq} {self.kind}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An event some record outside the database vouches for: the chain must still hold it."""
+
+    seq: int
+    hash: str
+    source: str  # what vouches for it, as `audit verify` names it
+
+
+def chain_head(db: sqlite_utils.Database) -> tuple[int, str] | None:
+    """The last event's number and hash (None for an empty log)."""
+    last = first(db, "select seq, hash from audit_events order by seq desc limit 1")
+    return (int(last["seq"]), str(last["hash"])) if last else None
 
 
 class AuditLog:
@@ -91,13 +113,18 @@ class AuditLog:
     def write_head(self, db: sqlite_utils.Database) -> None:
         """Commit hook: record the chain's last event outside the database.
 
-        The head only moves forward, so a tool reading a truncated database (verify
-        itself) never makes the head forget the events that were cut off.
+        The head only moves forward, and only along the chain it names: after a cut, the
+        new events written after it never overwrite the evidence (verify reports it).
         """
         if self._head_written is None:
             self._head_written = self.read_head() or (0, GENESIS)
         last = first(db, "select seq, hash from audit_events order by seq desc limit 1")
         if last is None or last["seq"] <= self._head_written[0]:
+            return
+        seq, hash_ = self._head_written
+        if seq and (first(db, "select hash from audit_events where seq = ?", [seq]) or {}).get("hash") != hash_:
+            logger.error("audit log: event #%d is no longer the one the head file recorded: the log was cut;"
+                         " the head file is kept as evidence (cunneng audit verify)", seq)
             return
         head = {"seq": last["seq"], "hash": last["hash"]}
         head["mac"] = self.head_mac(last["seq"], last["hash"])
@@ -115,8 +142,8 @@ class AuditLog:
             raise ValueError(f"audit head file {self.head_path} has a wrong MAC: it was edited")
         return int(head["seq"]), str(head["hash"])
 
-    def verify_chain(self, db: sqlite_utils.Database) -> ChainProblem | None:
-        """Walk every event in order; the first problem found, or None when intact."""
+    def verify_chain(self, db: sqlite_utils.Database, anchors: Sequence[Anchor] = ()) -> ChainProblem | None:
+        """Walk every event in order, then check the anchors; the first problem found, or None."""
         events = rows(db, "select * from audit_events order by seq")
         expected_prev, previous_seq = GENESIS, 0
         for index, row in enumerate(events):
@@ -125,7 +152,9 @@ class AuditLog:
             if problem:
                 return problem
             expected_prev, previous_seq = row["hash"], row["seq"]
-        return self._check_tail(previous_seq, expected_prev)
+        head = self.read_head()
+        held = [*anchors, *([Anchor(*head, "the head file")] if head else [])]
+        return _check_anchors({row["seq"]: row["hash"] for row in events}, previous_seq, held)
 
     def _check_event(
         self, row: dict[str, Any], following: dict[str, Any] | None,
@@ -154,18 +183,16 @@ class AuditLog:
             return ChainProblem(row["seq"], "inserted", f"{what} was not written by the server")
         return ChainProblem(row["seq"], "altered", f"{what} does not match its hash")
 
-    def _check_tail(self, last_seq: int, last_hash: str) -> ChainProblem | None:
-        head = self.read_head()
-        if head is None:
-            return None
-        head_seq, head_hash = head
-        if head_seq > last_seq:
-            return ChainProblem(
-                last_seq + 1, "missing", f"events #{last_seq + 1}..#{head_seq} were cut off the end"
-            )
-        if head_seq == last_seq and head_hash != last_hash:
-            return ChainProblem(last_seq, "altered", "the last event differs from the one recorded")
-        return None
+def _check_anchors(hashes: dict[int, str], last_seq: int, anchors: Sequence[Anchor]) -> ChainProblem | None:
+    """The earliest anchor the chain no longer holds: events cut off the end, or cut and rewritten."""
+    for anchor in sorted(anchors, key=lambda a: a.seq):
+        if anchor.seq > last_seq:
+            return ChainProblem(last_seq + 1, "missing", f"events #{last_seq + 1}..#{anchor.seq} were cut off"
+                                f" the end ({anchor.source} vouches for #{anchor.seq})")
+        if anchor.seq and hashes.get(anchor.seq) != anchor.hash:
+            return ChainProblem(anchor.seq, "altered", f"event #{anchor.seq} is not the one {anchor.source}"
+                                f" vouches for: the log was cut at or before #{anchor.seq} and written again")
+    return None
 
 
 def case_timeline(db: sqlite_utils.Database, case_id: int) -> list[dict[str, Any]]:

@@ -2,21 +2,21 @@
 
 The hub opens a recorder from a spec (an import path and JSON options) inside whichever
 process runs the call, so the options name files, not objects. What the recorder stored
-comes back to the server process as plain dicts when the call closes.
+comes back to the server process as plain dicts when the call closes; each also left a
+receipt in the work directory, which the server deletes once it has registered the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordings import Archive, leftover_journals, load_or_create_key
+from recordings import Archive, load_or_create_key, read_receipts, unowned_journals
 
 from ..config import Settings
 
 if TYPE_CHECKING:
-    from recordings import PartyRecorder, RecordedFile
+    from recordings import PartyRecorder
 
 
 class ArchiveRecording:
@@ -32,7 +32,7 @@ class ArchiveRecording:
         return self._recorder.party(party_id, label)
 
     async def close(self) -> list[dict[str, Any]]:
-        return [recorded_as_dict(f) for f in await self._recorder.close()]
+        return [f.as_dict() for f in await self._recorder.close()]
 
 
 def open_call_recording(call_id: str, options: dict[str, Any]) -> ArchiveRecording:
@@ -49,15 +49,11 @@ def recording_spec(settings: Settings) -> dict[str, Any]:
     }
 
 
-def recover_leftover_recordings(archive: Archive, work_dir: Path) -> list[dict[str, Any]]:
-    """Archive what a crash left in `work_dir` (blocking: run it in an executor)."""
-    if not leftover_journals(work_dir):
-        return []  # nothing to remux, so the server does not load PyAV (idle memory, #9)
-    from recordings import recover_leftovers
+def unregistered_recordings(archive: Archive, work_dir: Path) -> list[dict[str, Any]]:
+    """What `work_dir` holds that no row may name yet: journals a crashed process left (archived
+    now, up to the crash) and the receipts of archived files (blocking: run it in an executor)."""
+    if unowned_journals(work_dir):
+        from recordings import recover_leftovers  # PyAV only when there is something to remux (#9)
 
-    return [recorded_as_dict(f) for f in recover_leftovers(archive, work_dir)]
-
-
-def recorded_as_dict(recorded: RecordedFile) -> dict[str, Any]:
-    """A stored recording as JSON (it crosses the worker boundary)."""
-    return {**asdict(recorded), "codecs": list(recorded.codecs)}
+        recover_leftovers(archive, work_dir)
+    return [f.as_dict() for f in read_receipts(work_dir, archive.master_key)]

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..access.authz import authorize
+from ..access.authz import authorize, may
 from ..access.jurisdictions import get_unit
 from ..access.roles import Account
 from ..audit.acts import Act
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 OPEN_STATES = ("ringing", "active")
+SERVER_RESTARTED = "server_restarted"  # the end reason of a call a killed server left open
 END_STATES = {"ended": "通话结束", "unanswered": "无人接听", "cancelled": "已取消"}
 
 
@@ -64,7 +65,7 @@ def request_call(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str,
     targets = call_targets(db, case, review_units)
     act.log(db, "call_requested", case_id, {"call_id": call["id"], "units": targets})
     return {"call": call, "case": case_brief(db, case), "targets": targets,
-            "audience": sorted(case_audience(case, review_units))}
+            "audience": case_audience(case, review_units)}
 
 
 def answer_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, Any]:
@@ -94,6 +95,16 @@ def join_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, An
     return call
 
 
+def ended_call(db: sqlite_utils.Database, account: Account, call_id: str) -> dict[str, Any]:
+    """A call that has ended, for a party of its case coming back to it; NotFound for an open one not live here."""
+    call = get_call(db, call_id)
+    case, review_units = load_case(db, call["case_id"])
+    authorize(account, "call.join", case, review_units)
+    if call["state"] in OPEN_STATES:
+        raise NotFound("通话不存在或已结束。", "No such live call.", code="call_not_found")
+    return call
+
+
 def leave_call(db: sqlite_utils.Database, act: Act, call_id: str) -> None:
     """A party leaves the room."""
     db.execute("update call_participants set left_at = ? where call_id = ? and account_id = ? and left_at is null",
@@ -106,10 +117,53 @@ def end_call(db: sqlite_utils.Database, act: Act, call_id: str, reason: str) -> 
     call = get_call(db, call_id)
     if call["state"] not in OPEN_STATES:
         return call
-    state = "ended" if call["state"] == "active" else reason
     duration = None
     if call["accepted_at"]:
         duration = round((act.at - datetime.fromisoformat(call["accepted_at"])).total_seconds(), 1)
+    return _close(db, act, call, reason, duration)
+
+
+def close_calls_left_open(db: sqlite_utils.Database, act: Act) -> list[dict[str, Any]]:
+    """At start-up: the calls a killed server left ringing or active end now (reason server_restarted).
+
+    Nothing of them survived the restart (no room, no media), so they could never be joined
+    again, and an open call keeps its case from being called. An answered one lasted until
+    its last recorded media (or its last join, leave or chat line when nothing was recorded).
+    """
+    closed = []
+    for call in rows(db, f"select * from calls where state in {OPEN_STATES} order by requested_at"):
+        duration = _to_last_activity(db, call["id"], call["accepted_at"]) if call["accepted_at"] else None
+        closed.append(_close(db, act, call, SERVER_RESTARTED, duration))
+    return closed
+
+
+def lengthen_to_last_media(db: sqlite_utils.Database, call_id: str, accepted_at: str | None) -> None:
+    """A recording of a call closed at start-up arrived later (its worker was still finishing it)."""
+    if accepted_at:
+        duration = _to_last_activity(db, call_id, accepted_at)
+        db.execute("update calls set duration = max(coalesce(duration, 0), ?) where id = ?", [duration, call_id])
+
+
+def _to_last_activity(db: sqlite_utils.Database, call_id: str, accepted_at: str) -> float:
+    """Seconds from the answer to the end of the last recorded media, else to the last act in the call."""
+    media = first(db, "select max(started_at + duration) as until from recordings where call_id = ?", [call_id])
+    accepted = datetime.fromisoformat(accepted_at)
+    if media and media["until"] is not None:
+        return round(max(0.0, media["until"] - accepted.timestamp()), 1)
+    acts = first(db, "select max(at) as until from (select joined_at as at from call_participants where call_id = ?"
+                     " union all select left_at from call_participants where call_id = ?"
+                     " union all select at from messages where call_id = ?)", [call_id, call_id, call_id])
+    last = datetime.fromisoformat(acts["until"]) if acts and acts["until"] else accepted
+    return round(max(0.0, (last - accepted).total_seconds()), 1)
+
+
+def _close(db: sqlite_utils.Database, act: Act, call: dict[str, Any], reason: str,
+           duration: float | None) -> dict[str, Any]:
+    if call["state"] == "active":
+        state = "ended"
+    else:
+        state = reason if reason in END_STATES else "cancelled"
+    call_id = call["id"]
     db.table("calls").update(call_id, {"state": state, "ended_at": act.when, "end_reason": reason,
                                        "duration": duration})
     db.execute("update call_participants set left_at = ? where call_id = ? and left_at is null", [act.when, call_id])
@@ -150,10 +204,10 @@ def case_calls(db: sqlite_utils.Database, account: Account, case_id: int) -> lis
 
 
 def ringing_calls(db: sqlite_utils.Database, account: Account) -> list[dict[str, Any]]:
-    """The waiting-call queue of the account's unit: calls still ringing that it is rung for."""
+    """The waiting-call queue: calls still ringing that this account may answer (so sees the case)."""
     found = []
     for call in rows(db, "select * from calls where state = 'ringing' order by requested_at"):
         case, review_units = load_case(db, call["case_id"])
-        if account.unit_id in call_targets(db, case, review_units):
+        if may(account, "call.answer", case, review_units):
             found.append({"call": call, "case": case_brief(db, case)})
     return found

@@ -18,14 +18,14 @@ from protocol.tasks import BackgroundTasks
 from ..access.roles import SYSTEM, Account, Role
 from ..audit.acts import Act
 from ..audit.chain import AuditLog
-from ..cases.events import CaseEvents
+from ..cases.events import Audience, CaseEvents
 from ..config import Clock, Settings
 from ..exceptions import Conflict, NotFound
 from ..media import MediaWorkerPool
 from ..storage.database import Database
-from .call_records import answer_call, end_call, join_call, leave_call, post_message, request_call
+from .adoption import RecordingAdoption
+from .call_records import answer_call, end_call, ended_call, join_call, leave_call, post_message, request_call
 from .clients import Client, Presence
-from .stored_recordings import register_recordings
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class LiveCall:
     case_id: int
     caller: Account
     targets: list[str]
-    audience: frozenset[str]
+    audience: Audience
     members: dict[int, Member] = field(default_factory=dict)
     ringing: asyncio.TimerHandle | None = None
     media_open: bool = False
@@ -71,6 +71,7 @@ class CallCenter:
         self.calls: dict[str, LiveCall] = {}
         self.media = media
         self.recording: dict[str, Any] | None = None  # the hub's recording spec; None: calls are not recorded
+        self.adoption: RecordingAdoption | None = None  # registers what the recorders archived
         self._tasks = BackgroundTasks("call task", logger)
 
     def act(self, account: Account) -> Act:
@@ -104,7 +105,7 @@ class CallCenter:
         """The village window places a call: ring the handling window and reviewing departments."""
         placed = await self.database.run(request_call, self.act(client.account), case_id)
         call, case = placed["call"], placed["case"]
-        live = LiveCall(call["id"], case_id, client.account, placed["targets"], frozenset(placed["audience"]))
+        live = LiveCall(call["id"], case_id, client.account, placed["targets"], placed["audience"])
         self.calls[live.id] = live
         if self.media is not None:
             self.media.expect_call()
@@ -153,7 +154,15 @@ class CallCenter:
     # --- the room ----------------------------------------------------------------------
 
     async def join(self, client: Client, call_id: str) -> None:
-        """Enter a live call: a second approver or reviewer, or a party coming back (rejoin)."""
+        """Enter a live call: a second approver or reviewer, or a party coming back (rejoin).
+
+        A party coming back to a call that ended meanwhile (a server restart ended it) is told
+        how it ended, so its page offers a new call instead of an error.
+        """
+        if call_id not in self.calls:
+            call = await self.database.run(ended_call, client.account, call_id)
+            client.send(ended_message(call))
+            return
         live = self._live(call_id)
         async with live.lock:
             await self._enter(live, client.account, client)
@@ -224,10 +233,11 @@ class CallCenter:
         if self.media and live.media_open and reason != "media-worker-lost":
             stored = await self.media.close_call(live.id)
         call = await self.database.run(end_call, self.act(actor), live.id, reason)
-        if stored:
-            await self.database.run(register_recordings, self.act(SYSTEM), stored)
-        ended = {"type": "call.ended", "call_id": live.id, "state": call["state"], "reason": reason,
-                 "duration": call["duration"]}
+        if self.adoption is not None:
+            await self.adoption.register(stored)
+            if reason == "media-worker-lost":
+                self.adoption.wake()  # its journals are free now: archive and register them at once
+        ended = ended_message(call)
         self._tell(live, ended)
         for target in self._answerers(live):
             target.send(ended)
@@ -285,7 +295,7 @@ class CallCenter:
                           "participants": [m.public() for m in live.members.values()]})
 
     def _publish(self, live: LiveCall, what: str) -> None:
-        self.events.publish(live.case_id, {"type": what, "call_id": live.id}, units=live.audience)
+        self.events.publish(live.case_id, {"type": what, "call_id": live.id}, live.audience)
 
     async def close(self) -> None:
         """Server shutdown: end every live call."""
@@ -293,3 +303,9 @@ class CallCenter:
             await self.finish(live, "server_stopped")
         await self._tasks.wait()
 
+
+
+def ended_message(call: dict[str, Any]) -> dict[str, Any]:
+    """How a call ended, as its parties are told."""
+    return {"type": "call.ended", "call_id": call["id"], "state": call["state"], "reason": call["end_reason"],
+            "duration": call["duration"]}

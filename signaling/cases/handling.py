@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from recordings import StoredObject
@@ -12,9 +12,9 @@ from ..access.authz import authorize, case_filter
 from ..access.jurisdictions import get_unit, village_chain
 from ..access.roles import Account, Role
 from ..audit.acts import Act
-from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item
+from ..catalog.items import LEVEL_RANK, combined_materials, get_bundle, get_item, item_titles
 from ..config import CHINA_TZ
-from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document
+from ..documents.issuing import PlannedDocument, plan_document, public_document, record_document, supplement_wording
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..storage.database import first, insert, rows
 from .deadlines import add_working_days
@@ -62,20 +62,32 @@ def open_case(
     level = max((item["level"] for item in items), key=LEVEL_RANK.__getitem__)
     handler = district if level == "district" else town
     days = max(item["time_limit_days"] for item in items)
+    collected = _collected_materials(items, body.get("collected", []))
     row = {
         "number": _next_number(db, district["id"], act.at),
         "village_id": village["id"], "town_id": town["id"], "district_id": district["id"],
         "villager_id": villager["id"], "item_codes": json.dumps([i["code"] for i in items]),
-        "bundle_code": bundle_code, "level": level, "handler_unit_id": handler["id"],
-        "state": str(State.RECEIVED), "opened_by": act.actor.id, "opened_at": act.when,
+        "bundle_code": bundle_code, "collected": json.dumps(collected, ensure_ascii=False),
+        "level": level, "handler_unit_id": handler["id"], "state": str(State.RECEIVED),
+        "opened_by": act.actor.id, "opened_at": act.when,
         "due_at": add_working_days(act.at, days, holidays).isoformat(), "updated_at": act.when,
     }
     case_id = insert(db, "cases", row)
     act.log(db, "case_opened", case_id, {
         "number": row["number"], "items": [i["code"] for i in items], "bundle": bundle_code,
-        "handler_unit_id": handler["id"], "due_at": row["due_at"],
+        "handler_unit_id": handler["id"], "due_at": row["due_at"], "collected": collected,
     })
     return case_detail(db, act.actor, case_id, act.at)
+
+
+def _collected_materials(items: list[dict[str, Any]], ticked: list[str]) -> list[str]:
+    """The materials the clerk ticked as collected, each one of the case's own."""
+    listed = {material["name"] for material in combined_materials(items)}
+    unknown = [name for name in ticked if name not in listed]
+    if unknown:
+        raise InvalidInput(f"这些不是所办事项的材料：{'、'.join(unknown)}。",
+                           f"Not materials of the chosen items: {', '.join(unknown)}.")
+    return ticked
 
 
 def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
@@ -119,12 +131,12 @@ def list_cases(
         f" where {where} order by cases.opened_at desc, cases.id desc limit ?",
         [*params, limit],
     )
-    summaries = [_summary(db, case, now) for case in found]
+    titles = item_titles(db, {code for case in found for code in json.loads(case["item_codes"])})
+    summaries = [_summary(case, [titles[code] for code in json.loads(case["item_codes"])], now) for case in found]
     return [s for s in summaries if s["overdue"]] if overdue_only else summaries
 
 
-def _summary(db: sqlite_utils.Database, case: dict[str, Any], now: datetime) -> dict[str, Any]:
-    items = [get_item(db, code) for code in json.loads(case["item_codes"])]
+def _summary(case: dict[str, Any], items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     return {
         "id": case["id"], "number": case["number"], "state": case["state"],
         "state_name": STATE_NAMES[State(case["state"])],
@@ -133,6 +145,7 @@ def _summary(db: sqlite_utils.Database, case: dict[str, Any], now: datetime) -> 
         "handler_unit_id": case["handler_unit_id"],
         "items": [{"code": i["code"], "name": i["name"], "title": i["title"]} for i in items],
         "bundle_code": case["bundle_code"], "opened_at": case["opened_at"], "due_at": case["due_at"],
+        "closed_at": case["closed_at"],
         "overdue": is_overdue(case, now), "problem": bool(case["problem"]), "hold": hold_of(case),
     }
 
@@ -151,9 +164,10 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
     items = [get_item(db, code) for code in json.loads(case["item_codes"])]
     citizen = citizen_id(villager["id_number"])
     full_id = account.role in (Role.VILLAGE_CLERK, Role.TOWN_APPROVER, Role.DISTRICT_APPROVER)
+    reviews = review_rows(db, case_id)
     return {
-        **_summary(db, {**case, "villager_name": villager["name"],
-                        "village_name": get_unit(db, case["village_id"])["name"]}, now),
+        **_summary({**case, "villager_name": villager["name"],
+                    "village_name": get_unit(db, case["village_id"])["name"]}, items, now),
         "level": case["level"],
         "handler_unit_name": get_unit(db, case["handler_unit_id"])["name"],
         "villager": {
@@ -161,15 +175,22 @@ def case_detail(db: sqlite_utils.Database, account: Account, case_id: int, now: 
             "id_number": citizen.number if full_id else citizen.masked,
         },
         "items": items,
-        "materials": combined_materials(items),
+        "materials": _with_collected(combined_materials(items), case["collected"]),
         "supplement": json.loads(case["supplement"]) if case["supplement"] else None,
+        "supplement_notice": supplement_wording(db, case),
         "refusal_reason": case["refusal_reason"], "pending_until": case["pending_until"],
         "decided_at": case["decided_at"], "decision_note": case["decision_note"],
         "closed_at": case["closed_at"], "closed_how": case["closed_how"],
         "rating": case["rating"], "rating_comment": case["rating_comment"],
-        "reviews": review_rows(db, case_id),
-        "actions": _actions_for(account, case, review_rows(db, case_id)),
+        "reviews": reviews,
+        "actions": _actions_for(account, case, reviews),
     }
+
+
+def _with_collected(materials: list[dict[str, Any]], collected: str | None) -> list[dict[str, Any]]:
+    """The case's materials, each saying whether the village window had it when the case was opened."""
+    have = set(json.loads(collected or "[]"))
+    return [{**material, "collected": material["name"] in have} for material in materials]
 
 
 def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, Any]:
@@ -180,7 +201,8 @@ def view_case(db: sqlite_utils.Database, act: Act, case_id: int) -> dict[str, An
 
 
 def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str, Any]]) -> list[str]:
-    """What this account may do with the case now: workflow actions, and "review" for a department."""
+    """What this account may do with the case now: workflow actions (approve only once every department
+    of a joint review agreed), and "review" for a department."""
     if account.role is Role.DEPARTMENT_REVIEWER:
         sent_here = any(r["unit_id"] == account.unit_id for r in reviews)
         return ["review"] if sent_here and case["state"] in OPEN_CASE_STATES else []
@@ -188,9 +210,11 @@ def _actions_for(account: Account, case: dict[str, Any], reviews: list[dict[str,
         account.unit_id == case["handler_unit_id"]
     )
     is_village = account.role is Role.VILLAGE_CLERK and account.unit_id == case["village_id"]
+    departments_waiting = any(r["state"] != "approved" for r in reviews)  # 联审: approval waits for all
     return [
         str(action) for action in allowed_actions(State(case["state"]))
-        if (is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS)
+        if ((is_handler and action in APPROVER_ACTIONS) or (is_village and action not in APPROVER_ACTIONS))
+        and not (action is Action.APPROVE and departments_waiting)
     ]
 
 
@@ -254,14 +278,20 @@ def _action_fields(
     return {}
 
 
+MAX_PROMISE = timedelta(days=366)
+
+
 def _promised_date(raw: str, now: datetime) -> date:
+    """承诺办结: a date from today to a year ahead (9999-12-31 is no promise)."""
     try:
         promised = date.fromisoformat(raw)
     except ValueError:
         promised = None
-    if promised is None or promised < now.astimezone(CHINA_TZ).date():
+    today = now.astimezone(CHINA_TZ).date()
+    if promised is None or not today <= promised <= today + MAX_PROMISE:
         raise InvalidInput(
-            "承诺办结日期应为今天或以后的日期(格式 2026-12-01)。", "until must be a date, today or later."
+            "承诺办结日期应在今天到一年以内(格式 2026-12-01)。",
+            f"until must be a date from today to {MAX_PROMISE.days} days ahead.",
         )
     return promised
 

@@ -52,11 +52,11 @@ def send_to_departments(
     found = {d["id"] for d in departments if d["kind"] == "department"}
     unknown = [u for u in unit_ids if u not in found]
     if unknown:
-        raise InvalidInput(f"这些不是部门单位:{'、'.join(unknown)}。", f"Not department units: {', '.join(unknown)}.")
+        raise InvalidInput(f"这些不是部门单位：{'、'.join(unknown)}。", f"Not department units: {', '.join(unknown)}.")
     already = {r["unit_id"] for r in review_rows(db, case["id"])}
     repeated = [u for u in unit_ids if u in already]
     if repeated:
-        raise Conflict(f"已经发送给:{'、'.join(repeated)}。", f"Already sent to: {', '.join(repeated)}.")
+        raise Conflict(f"已经发送给：{'、'.join(repeated)}。", f"Already sent to: {', '.join(repeated)}.")
     _check_same_district(db, case, departments)
     db.table("case_reviews").insert_all(
         {"case_id": case["id"], "unit_id": u, "state": "reviewing", "sent_by": act.actor.id, "sent_at": act.when}
@@ -69,7 +69,7 @@ def _check_same_district(db: sqlite_utils.Database, case: dict[str, Any], depart
     outside = [d["id"] for d in departments if district_of(db, d["id"]) != case["district_id"]]
     if outside:
         raise InvalidInput(
-            f"只能发给本区的部门,这些不属于本区:{'、'.join(outside)}。",
+            f"只能发给本区的部门，这些不属于本区：{'、'.join(outside)}。",
             f"Departments outside the case's district: {', '.join(outside)}.",
         )
 
@@ -79,7 +79,7 @@ def decide_review(
 ) -> None:
     """A department records its opinion; refusals and supplement lists show to all parties."""
     if case["state"] not in OPEN_CASE_STATES:
-        raise Conflict("办件已不在审查中,不能再提交审核意见。", "The case is no longer under review.")
+        raise Conflict("办件已不在审查中，不能再提交审核意见。", "The case is no longer under review.")
     decision = DECISIONS[body["decision"]]
     if decision == "refused" and not (body.get("reason") or "").strip():
         raise InvalidInput("不同意时请写明理由。", "A refusal needs a reason.")
@@ -101,8 +101,8 @@ def reviews_block_approval(db: sqlite_utils.Database, case_id: int) -> None:
     """Refuse approval while any department has not approved."""
     waiting = [r for r in review_rows(db, case_id) if r["state"] != "approved"]
     if waiting:
-        names = "、".join(f"{r['unit_name']}({r['state_name']})" for r in waiting)
-        raise Conflict(f"联审部门尚未全部同意:{names}。", "Not every department has approved yet.")
+        names = "、".join(f"{r['unit_name']}（{r['state_name']}）" for r in waiting)
+        raise Conflict(f"联审部门尚未全部同意：{names}。", "Not every department has approved yet.")
 
 
 def reviews_after_supplement(db: sqlite_utils.Database, case_id: int) -> None:

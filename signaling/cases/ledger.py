@@ -22,6 +22,9 @@ from .workflow import STATE_NAMES, State
 if TYPE_CHECKING:
     import sqlite_utils
 
+# A cell a spreadsheet would read as a formula (=HYPERLINK(…) runs when the ledger is opened).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 COLUMNS = (
     "办件编号", "受理时间", "村", "申请人", "身份证号", "事项", "办理单位", "状态",
     "承诺办结时间", "是否超期", "办结时间", "满意度", "评价",
@@ -47,7 +50,7 @@ def ledger_rows(
 
 
 def ledger_csv(db: sqlite_utils.Database, cases: list[dict[str, Any]], now: datetime) -> str:
-    """The rows as CSV with a BOM, so spreadsheet programs read the Chinese correctly."""
+    """The rows as CSV with a BOM, so spreadsheet programs read the Chinese correctly; no cell is a formula."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -56,14 +59,20 @@ def ledger_csv(db: sqlite_utils.Database, cases: list[dict[str, Any]], now: date
         names = [r["name"] for r in rows(
             db, "select name from items where code in (select value from json_each(?))", [case["item_codes"]]
         )]
-        writer.writerow([
+        writer.writerow([as_text(cell) for cell in (
             case["number"], _local(case["opened_at"]), case["village_name"], case["villager_name"],
             citizen_id(case["id_number"]).masked, "、".join(names), case["handler_name"],
             STATE_NAMES[State(case["state"])], _local(case["due_at"]),
             "是" if is_overdue(case, now) else "否", _local(case["closed_at"]),
             case["rating"] or "", case["rating_comment"] or "",
-        ])
+        )])
     return out.getvalue()
+
+
+def as_text(value: object) -> str:
+    """The cell as text a spreadsheet shows, never runs: a leading ' keeps = + - @ tab CR from starting a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _local(iso: str | None) -> str:

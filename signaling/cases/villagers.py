@@ -1,4 +1,11 @@
-"""Villagers' basic data (基础信息), stored once and reused for their next case."""
+"""Villagers' basic data (基础信息), stored once and reused for their next case.
+
+The rule: any village clerk of the county (one server serves one county) may look a villager
+up by ID number — a villager may come to any window — and every look-up is logged, found or
+not. A clerk may bring the phone up to date when the villager gives a new one at the window;
+the old number is never lost: it stays in `villager_history` (who changed it, when), and the
+change is logged.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from ..storage.database import first, insert
 if TYPE_CHECKING:
     import sqlite_utils
 
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")  # ASCII digits only
 
 
 def citizen_id(raw: str, today: date | None = None) -> CitizenId:
@@ -26,19 +33,18 @@ def citizen_id(raw: str, today: date | None = None) -> CitizenId:
         raise InvalidInput(wrong.message, wrong.message_en, code="invalid_id_number") from None
 
 
-def find_villager(db: sqlite_utils.Database, id_number: str) -> dict[str, Any]:
-    """A villager by ID number, or NotFound."""
+def not_yet_known() -> NotFound:
+    return NotFound("系统中还没有此人的信息,请录入姓名和电话。", "No villager with this ID number yet.")
+
+
+def look_up_villager(db: sqlite_utils.Database, act: Act, id_number: str) -> dict[str, Any] | None:
+    """A clerk looks a villager up to reuse their data (None: not known yet); every look-up is logged."""
     citizen = citizen_id(id_number)
-    row = first(db, "select * from villagers where id_number = ?", [citizen.number])
-    if row is None:
-        raise NotFound("系统中还没有此人的信息,请录入姓名和电话。", "No villager with this ID number yet.")
-    return row
-
-
-def look_up_villager(db: sqlite_utils.Database, act: Act, id_number: str) -> dict[str, Any]:
-    """A clerk looks a villager up to reuse their data; the look-up is logged."""
-    found = find_villager(db, id_number)
-    act.log(db, "villager_looked_up", detail={"villager_id": found["id"]})
+    found = first(db, "select * from villagers where id_number = ?", [citizen.number])
+    act.log(db, "villager_looked_up", detail={
+        "villager_id": found["id"] if found else None, "id_number": citizen.masked, "found": found is not None})
+    if found is None:
+        return None
     return {"name": found["name"], "phone": found["phone"], "id_number": found["id_number"]}
 
 
@@ -71,8 +77,12 @@ def _reuse(db: sqlite_utils.Database, act: Act, row: dict[str, Any], name: str, 
             "This ID number is registered under another name.",
         )
     if phone and phone != row["phone"]:
+        history_id = insert(db, "villager_history", {
+            "villager_id": row["id"], "field": "phone", "old_value": row["phone"], "new_value": phone,
+            "changed_by": act.actor.id, "changed_at": act.when,
+        })
         db.table("villagers").update(row["id"], {"phone": phone, "updated_at": act.when})
-        act.log(db, "villager_updated", detail={"villager_id": row["id"], "field": "phone"})
+        act.log(db, "villager_updated", detail={"villager_id": row["id"], "field": "phone", "history_id": history_id})
         row = {**row, "phone": phone}
     return row
 

@@ -1,4 +1,7 @@
-"""The printable guide page (办事指南) of an item, with a QR code pointing back to it."""
+"""The printable guide page (办事指南) of an item, with a QR code pointing back to it.
+
+Its style is /common/guide.css: pages hold no inline style or script (api/headers.py).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +16,7 @@ PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · 办事指南</title>
-<style>
-body {{ font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 20px;
-       line-height: 1.7; max-width: 46em; margin: 1.5em auto; padding: 0 1em; color: #111; }}
-h1 {{ font-size: 1.8em; margin: 0 0 .2em; }} h2 {{ font-size: 1.3em; border-bottom: 2px solid #b00; }}
-.plain {{ color: #b00; font-size: 1.3em; }} table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border: 1px solid #555; padding: .3em .6em; text-align: left; }}
-.qr {{ float: right; width: 150px; text-align: center; font-size: .8em; }}
-@media print {{ body {{ margin: 0; }} }}
-</style></head><body>
+<link rel="stylesheet" href="/common/guide.css"></head><body class="guide">
 <div class="qr">{qr}<br>扫码查看本指南</div>
 <p class="plain">{title}</p>
 <h1>{name}</h1>

@@ -129,6 +129,13 @@ def get_item(db: sqlite_utils.Database, code: str) -> dict[str, Any]:
     return item_from_row(row)
 
 
+def item_titles(db: sqlite_utils.Database, codes: set[str]) -> dict[str, dict[str, Any]]:
+    """Code, name and plain title of many items in one query (a list of cases names its items)."""
+    marks = ",".join("?" * len(codes))
+    found = rows(db, f"select code, name, title from items where code in ({marks})", sorted(codes)) if codes else []
+    return {item["code"]: item for item in found}
+
+
 def list_items(db: sqlite_utils.Database, level: str | None = None) -> list[dict[str, Any]]:
     """The catalog, optionally one level only."""
     where, params = ("where level = ?", [level]) if level else ("", [])

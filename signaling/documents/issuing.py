@@ -4,7 +4,9 @@ An approval yields the signed approval document (one signature per approving dep
 in a joint review, then the handling window's), a supplement request the 资料补充回执清单,
 a refusal the written explanation, a pending promise the dated promise. The plan is read
 and checked in the database thread, the PDF is made and signed off it (tens of
-milliseconds of CPU), and the decision and its document are then written together.
+milliseconds of CPU), and the decision and its document are then written together. Each
+document prints the audit log's head at the moment it was planned (and carries it in its
+signed metadata): every copy in a villager's hands pins the log up to that event.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from eseal import (
     ApprovalNotice,
+    AuditAnchor,
     CaseFacts,
     CertificateAuthority,
     Document,
@@ -27,11 +30,13 @@ from eseal import (
     Signatory,
     SupplementReceipt,
     UnitIdentity,
+    supplement_notice,
 )
 from recordings import Archive, StoredObject
 
 from ..access.jurisdictions import get_unit
 from ..audit.acts import Act
+from ..audit.chain import chain_head
 from ..cases.workflow import Action
 from ..config import CHINA_TZ
 from ..storage.database import first, insert, rows
@@ -74,6 +79,7 @@ class PlannedDocument:
     issued_on: date
     verify_code: str
     verify_url: str
+    audit_anchor: AuditAnchor | None = None
 
 
 def plan_document(
@@ -85,12 +91,22 @@ def plan_document(
     if kind is None:
         return None
     code = secrets.token_urlsafe(12)
+    head = chain_head(db)
     return PlannedDocument(
         kind=kind, facts=_case_facts(db, case), body=body,
         signers=_signers(db, act, case) if kind == "approval" else (_handler(db, act, case),),
         issued_on=act.at.astimezone(CHINA_TZ).date(),
         verify_code=code, verify_url=f"{base_url.rstrip('/')}/verify/{code}",
+        audit_anchor=AuditAnchor(*head) if head else None,
     )
+
+
+def supplement_wording(db: sqlite_utils.Database, case: dict[str, Any]) -> dict[str, str] | None:
+    """The 资料补充回执清单's sentences as the signed list words them, for the page that prints it."""
+    if not case["supplement"]:
+        return None
+    opening, closing = supplement_notice(_case_facts(db, case), len(json.loads(case["supplement"])))
+    return {"opening": opening, "closing": closing}
 
 
 def _case_facts(db: sqlite_utils.Database, case: dict[str, Any]) -> CaseFacts:
@@ -130,7 +146,7 @@ def _signers(db: sqlite_utils.Database, act: Act, case: dict[str, Any]) -> tuple
 def document_of(plan: PlannedDocument, signatories: tuple[Signatory, ...]) -> Document:
     """The approver_console document for the plan."""
     issuance = Issuance(issued_on=plan.issued_on, signatories=signatories, verify_url=plan.verify_url,
-                        footer=f"核验码 {plan.verify_code}")
+                        footer=f"核验码 {plan.verify_code}", audit_anchor=plan.audit_anchor)
     if plan.kind == "approval":
         return ApprovalNotice(plan.facts, issuance)
     if plan.kind == "supplement_receipt":
@@ -176,6 +192,7 @@ def record_document(
     act.log(db, "document_issued", case_id, {
         "document_id": document_id, "kind": plan.kind, "sha256": stored.digest,
         "signed_by": [s.unit_id for s in plan.signers],
+        "audit_head": plan.audit_anchor.seq if plan.audit_anchor else None,
     })
     return row
 

@@ -42,14 +42,18 @@ def document_json(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, A
     }
 
 
-def document_for_download(db: sqlite_utils.Database, act: Act, document_id: int) -> dict[str, Any]:
-    """A document the account may fetch; the download is logged."""
+def document_for_download(db: sqlite_utils.Database, account: Account, document_id: int) -> dict[str, Any]:
+    """A document the account may fetch (the download is logged once it is known to be readable)."""
     row = first(db, "select * from documents where id = ? and deleted_at is null", [document_id])
     if row is None:
         raise NotFound("找不到该文件,或已过保存期限。", "No such document, or its retention period has ended.")
-    authorized_case(db, act.actor, row["case_id"], "case.print")
-    act.log(db, "document_downloaded", row["case_id"], {"document_id": document_id, "kind": row["kind"]})
+    authorized_case(db, account, row["case_id"], "case.print")
     return row
+
+
+def log_download(db: sqlite_utils.Database, act: Act, row: dict[str, Any]) -> None:
+    """下载文件: the document goes out (its stored file proved intact)."""
+    act.log(db, "document_downloaded", row["case_id"], {"document_id": row["id"], "kind": row["kind"]})
 
 
 def registered_document(db: sqlite_utils.Database, verify_code: str = "", digest: str = "") -> dict[str, Any] | None:

@@ -14,9 +14,12 @@ from PIL import Image
 
 from watermark import ImageTooSmall, paste_text, tile_text
 
+from ..exceptions import ImageTooLarge
+from ..scans.images import TooManyPixels, picture_header
 from ..scans.renditions import jpeg
 from .register import ViewerMark
 
+MAX_STILL_PIXELS = 4096 * 2160  # a 4K camera's picture; a still is decoded from a call's video
 MIN_STILL_SIDE = 640  # a smaller still is enlarged first: legible letters, an id that survives a thumbnail
 BACKGROUND_SIZE = (1024, 1024)  # a multiple of the hidden tile (128 px), so repeating it keeps the lattice
 BACKGROUND_OPACITY = 0.12
@@ -44,8 +47,13 @@ def png(image: Image.Image) -> bytes:
 
 
 def decoded(data: bytes) -> Image.Image:
-    """A stored picture (PNG or JPEG) decoded in full."""
-    with Image.open(io.BytesIO(data)) as image:
+    """A still (PNG or JPEG) decoded in full, once its header shows at most MAX_STILL_PIXELS."""
+    try:
+        opened = picture_header(io.BytesIO(data), MAX_STILL_PIXELS)
+    except TooManyPixels as large:
+        zh, en = large.words()
+        raise ImageTooLarge(f"截图画面{zh}。", f"The still is too large: {en}.") from None
+    with opened as image:
         image.load()
         return image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
 

@@ -17,6 +17,8 @@ from aiortc import RTCIceCandidate, RTCPeerConnection, RTCSessionDescription
 from aiortc.exceptions import InvalidAccessError, InvalidStateError, OperationError
 from aiortc.sdp import SessionDescription, candidate_from_sdp
 
+from protocol.tasks import BackgroundTasks
+
 from .config import MediaConfig
 from .exceptions import (
     CodecNotSupported,
@@ -27,6 +29,7 @@ from .exceptions import (
 from .publication import Publication
 from .recording import PacketSink
 from .slot import KINDS, Slot
+from .srtp_path import handle_srtp_on_arrival
 from .stats import transport_stats
 
 logger = logging.getLogger(__name__)
@@ -56,7 +59,9 @@ class Participant:
         self._publish = {kind: self.pc.addTransceiver(kind, direction="recvonly") for kind in KINDS}
         for kind, transceiver in self._publish.items():
             transceiver.setCodecPreferences(config.codec_preferences(kind))
-        self.publication = Publication(call_id, participant_id, label, self._publish, sink)
+        self.publication = Publication(call_id, participant_id, label, self._publish, config.video_codec, sink)
+        self._incoming = BackgroundTasks(f"{call_id} {participant_id}: incoming media", logger)
+        handle_srtp_on_arrival(self._publish["video"].receiver.transport, self._incoming)
         self._offer_pending = False
         self._renegotiate = False
         self._offered: list[tuple[Slot, Publication]] = []
@@ -123,7 +128,7 @@ class Participant:
             kind: {**meter.snapshot(), **measured["received_rtp"].get(kind, {})}
             for kind, meter in self.publication.meters.items()
         }
-        forwarded = sum(t.frames_forwarded for s in self.slots for t in s.tracks.values())
+        forwarded = sum(t.frames_forwarded for s in self.slots for t in s.streams.values())
         bandwidth = self.publication.bandwidth
         return {
             "participant_id": self.participant_id,

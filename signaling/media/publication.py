@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from aiortc import RTCRtpTransceiver
+from aiortc.rtp import RtpPacket
 
 from .feedback import BandwidthArbiter, KeyframeRequester, hook_uplink_estimate, remb_packet
-from .forwarding import ForwardedTrack
-from .passthrough import MediaFrame, MediaKind, install_tap
+from .forwarding import ForwardedStream
+from .framing import FrameAssembler, MediaFrame, MediaKind, starts_keyframe
 from .recording import PacketSink
 from .recovery import install_recovery
+from .relay import PassingRelay, install_relay
 from .stats import RateMeter
 from .still import GopBuffer, take_still
 
@@ -20,10 +23,12 @@ logger = logging.getLogger(__name__)
 # While a call is recorded, ask for a keyframe this often, so replay can seek anywhere
 # (seeks land on keyframes); about 15 KB every 5 s at 640×480, little on a thin link.
 RECORDING_KEYFRAME_SECONDS = 5.0
+CLOCK_RATES = {"audio": 48000, "video": 90000}
+AUDIO_CODEC = "opus"
 
 
 class Publication:
-    """Fans one participant's encoded frames out to its subscribers and its recording."""
+    """Fans one participant's RTP packets out to its subscribers, and its frames to its recording."""
 
     def __init__(
         self,
@@ -31,6 +36,7 @@ class Publication:
         participant_id: str,
         label: str,
         transceivers: dict[MediaKind, RTCRtpTransceiver],
+        video_codec: str,
         sink: PacketSink | None,
     ) -> None:
         self.call_id = call_id
@@ -42,40 +48,45 @@ class Publication:
         self.bandwidth = BandwidthArbiter(self._send_remb)
         self.sink_failed = False
         self._sink = sink
-        self._subscribers: dict[MediaKind, set[ForwardedTrack]] = {"audio": set(), "video": set()}
+        self._streams: dict[MediaKind, tuple[ForwardedStream, ...]] = {"audio": (), "video": ()}
         self._video = transceivers["video"]
-        for kind, transceiver in transceivers.items():
-            install_tap(transceiver.receiver, kind, self.deliver)
-        self.recovery = install_recovery(self._video.receiver, self._video_damaged)
-        self._awaiting_keyframe = False
+        self._latest_video = GopBuffer(video_codec)
+        codecs: dict[MediaKind, str] = {"audio": AUDIO_CODEC, "video": video_codec}
+        self._assemblers = {kind: FrameAssembler(kind, codecs[kind], CLOCK_RATES[kind], self._record)
+                            for kind in codecs} if sink is not None else None
+        self.recovery = install_recovery(self._video.receiver, self.keyframes.request,
+                                         partial(starts_keyframe, video_codec))
+        install_relay(self._video.receiver, self.recovery, self._forward_video)
+        install_relay(transceivers["audio"].receiver, PassingRelay(), self._forward_audio)
         self._send_rtcp = hook_uplink_estimate(self._video.receiver, self.bandwidth)
         self._keyframe_timer: asyncio.TimerHandle | None = None
-        self._latest_video = GopBuffer()
         if sink is not None:
             self._schedule_recording_keyframe()
 
-    def subscribe(self, track: ForwardedTrack) -> None:
-        """Start feeding `track` (a slot on another participant's connection)."""
-        self._subscribers[track.kind].add(track)  # type: ignore[index]
+    def subscribe(self, stream: ForwardedStream) -> None:
+        """Start feeding `stream` (a slot on another participant's connection)."""
+        self._streams[stream.kind] = (*self._streams[stream.kind], stream)
 
-    def unsubscribe(self, track: ForwardedTrack) -> None:
-        """Stop feeding `track`."""
-        self._subscribers[track.kind].discard(track)  # type: ignore[index]
+    def unsubscribe(self, stream: ForwardedStream) -> None:
+        """Stop feeding `stream`."""
+        self._streams[stream.kind] = tuple(s for s in self._streams[stream.kind] if s is not stream)
 
-    def deliver(self, frame: MediaFrame) -> None:
-        """Every frame from the publisher: count it, record it, forward it."""
-        if frame.kind == "video" and self._awaiting_keyframe:
-            if not frame.keyframe:
-                self.keyframes.request()  # again, rate-limited: the first request may be lost
-                return  # it refers to a frame that was lost: nobody could decode it
-            self._awaiting_keyframe = False
-        self.meters[frame.kind].add(len(frame.data))
-        if frame.kind == "video":
-            self._latest_video.add(frame)
-        if self._sink is not None:
-            self._record(frame)
-        for track in self._subscribers[frame.kind]:
-            track.push(frame)
+    async def _forward_video(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
+        """Every video packet the relay lets through: count, keep for stills, record, forward."""
+        self.meters["video"].add(len(packet.payload), packet.marker)
+        self._latest_video.add(packet, keyframe_start)
+        if self._assemblers is not None:
+            self._assemblers["video"].add(packet)
+        for stream in self._streams["video"]:
+            await stream.send(packet, seq, keyframe_start)
+
+    async def _forward_audio(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
+        """Every audio packet: count, record, forward."""
+        self.meters["audio"].add(len(packet.payload), 1)
+        if self._assemblers is not None:
+            self._assemblers["audio"].add(packet)
+        for stream in self._streams["audio"]:
+            await stream.send(packet, seq, keyframe_start)
 
     async def still(self) -> bytes:
         """A PNG of the publisher's current picture (截图)."""
@@ -83,11 +94,6 @@ class Publication:
 
     def request_keyframe(self) -> None:
         """A subscriber needs a keyframe; rate-limited towards the publisher."""
-        self.keyframes.request()
-
-    def _video_damaged(self) -> None:
-        """A video frame was lost for good: wait for a keyframe, and ask for one now."""
-        self._awaiting_keyframe = True
         self.keyframes.request()
 
     def close(self) -> None:
@@ -107,13 +113,15 @@ class Publication:
             self._schedule_recording_keyframe()
 
     def _record(self, frame: MediaFrame) -> None:
-        assert self._sink is not None
+        if self._sink is None:
+            return
         try:
             self._sink.write(frame.kind, frame.codec, frame.packet())
         except Exception:
             # Forwarding goes on; the failure shows in stats and the log.
             logger.exception("%s %s: recording failed, stopped", self.call_id, self.participant_id)
             self._sink = None
+            self._assemblers = None
             self.sink_failed = True
 
     def _media_ssrc(self) -> int | None:

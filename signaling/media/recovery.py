@@ -1,16 +1,16 @@
-"""Loss recovery on the hub's video receivers: ask again for lost packets, give up in time.
+"""Loss recovery on the hub's video receivers: packets on in order, asked for again, given up in time.
 
 aiortc's receiver asks (NACK) for a missing packet when it notices the gap, and again only
-when another gap appears; its jitter buffer holds every later frame until the packet comes
-or 512 more packets have arrived, which on a 300 kbit/s village stream is a freeze of ten
-seconds. On a lossy link the retransmission is lost now and then too. So each hub video
-receiver gets a jitter buffer that asks again for what is still missing: after 1.5 times
-the time retransmissions take here (at least MIN_RENACK_INTERVAL), twice that before the
-next ask, and so on, since each ask costs the congested uplink a packet; when no frame has
-come out for GIVE_UP_AFTER since a packet went missing (longer where retransmissions are
-slow, never past GIVE_UP_AT_MOST; at once when aiortc stops asking) it skips to the next
-whole frame and says so: the publication then drops frames until a keyframe, which it
-asks for, since every frame after a lost one refers to it.
+when another gap appears; on a lossy link the retransmission is lost now and then too. So
+each hub video receiver gets a relay (relay.py) that lets packets through in sequence
+order, holding those behind a gap, and asks again for what is still missing: after 1.5
+times the time retransmissions take here (at least MIN_RENACK_INTERVAL), twice that before
+the next ask, and so on, since each ask costs the congested uplink a packet. When nothing
+has gone through for GIVE_UP_AFTER since a packet went missing (longer where
+retransmissions are slow, never past GIVE_UP_AT_MOST; at once when aiortc stops asking or
+the hold is full) it gives the gap up and goes on at the next packet that starts a keyframe
+(which it asks for, since every frame after a lost one refers to it), numbering on without
+a hole: subscribers then never wait for a packet the hub no longer expects.
 """
 
 from __future__ import annotations
@@ -21,65 +21,85 @@ from collections.abc import Callable
 from typing import Any
 
 from aiortc import RTCRtpReceiver
-from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add, uint16_gt
 
 from protocol.tasks import BackgroundTasks
 
+from .relay import Released
+
 logger = logging.getLogger(__name__)
 
 MIN_RENACK_INTERVAL = 0.1  # seconds: about one round trip on a village link
 RENACK_AFTER_ROUND_TRIPS = 1.5  # the retransmission had time to come and did not
-GIVE_UP_AFTER = 0.5  # seconds a frame is held behind a gap: past this a keyframe comes sooner
+GIVE_UP_AFTER = 0.5  # seconds a gap holds the stream: past this a keyframe comes sooner
 GIVE_UP_AFTER_RECOVERIES = 3  # on a slow link, time for a second ask to be answered,
 GIVE_UP_AT_MOST = 0.8  # but a viewer calls a picture still for a second frozen
-VIDEO_CAPACITY = 512  # packets, as aiortc's video receiver
+HOLD_CAPACITY = 512  # packets held behind a gap, as aiortc's video jitter buffer
 
-# aiortc keeps these under name-mangled private attributes; only this module reaches in.
-_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
+# aiortc keeps this under a name-mangled private attribute; only this module reaches in.
 _NACK_GENERATOR = "_RTCRtpReceiver__nack_generator"
 
 AskAgain = Callable[[int, list[int]], None]
+StartsKeyframe = Callable[[RtpPacket], bool]
 
 
-class RecoveringJitterBuffer(JitterBuffer):
-    """aiortc's video jitter buffer, asking again for missing packets and skipping hopeless ones."""
+class RecoveringRelay:
+    """Video packets on in sequence order; a gap is asked for again, and given up in time."""
 
-    def __init__(self, missing: set[int], ask_again: AskAgain, on_skip: Callable[[], None],
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(capacity=VIDEO_CAPACITY, is_video=True)
-        self._clock = clock
+    def __init__(self, missing: set[int], ask_again: AskAgain, want_keyframe: Callable[[], None],
+                 starts_keyframe: StartsKeyframe, clock: Callable[[], float] = time.monotonic) -> None:
         self.asked_again = 0  # NACKs repeated
-        self.skips = 0  # damaged frames given up
-        self._missing = missing  # aiortc's NackGenerator.missing, kept up to date by aiortc
-        self._asked: dict[int, tuple[float, float, int]] = {}  # seq: (first asked, last asked, times)
+        self.skips = 0  # gaps given up
         # Smoothed time from asking to the packet coming; until measured, ask at the shortest interval.
         self.recovery_time = MIN_RENACK_INTERVAL / RENACK_AFTER_ROUND_TRIPS
+        self._missing = missing  # aiortc's NackGenerator.missing, kept up to date by aiortc
         self._ask_again = ask_again
-        self._on_skip = on_skip
-        self._head: int | None = None
-        self._held_since: float | None = None  # no frame out since, though a packet is missing
-        self._resync_after: RtpPacket | None = None
+        self._want_keyframe = want_keyframe
+        self._starts_keyframe = starts_keyframe
+        self._clock = clock
+        self._asked: dict[int, tuple[float, float, int]] = {}  # seq: (first asked, last asked, times)
+        self._next: int | None = None  # the publisher's sequence number to let through next
+        self._held: dict[int, RtpPacket] = {}
+        self._held_since: float | None = None  # no frame through since, though a packet is missing
+        self._awaiting_keyframe = False
+        self._dropped = 0  # sequence numbers given up so far: later packets go out this much lower
+        self._released: list[Released] = []
 
-    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
-        """As aiortc's, plus asking again, and skipping past a packet waited for too long."""
-        now = self._clock()
-        self._time_recovery(packet.sequence_number, now)
-        self._repeat_nacks(packet.ssrc, now)
-        if self._resync_after is not None and not self._resynced(packet):
-            return False, None
-        if self._head is None or uint16_gt(packet.sequence_number, self._head):
-            self._head = packet.sequence_number
-        pli_flag, frame = super().add(packet)
-        if pli_flag:
-            self._on_skip()  # aiortc dropped packets itself (its buffer overflowed)
-        if frame is None and self._hopeless(now):
-            self._skip_damaged_frame(packet)
-            frame = self._remove_frame(packet.sequence_number) if self._origin is not None else None
-        if frame is not None:
-            self._held_since = None
-        return pli_flag, frame
+    def add(self, packet: RtpPacket) -> tuple[bool, None]:
+        """Called by aiortc for every video packet, after its NACK generator saw it."""
+        seq = packet.sequence_number
+        if self._next is None:
+            self._next = seq
+        if self._held or self._asked or self._missing:
+            now = self._clock()
+            self._time_recovery(seq, now)
+            self._repeat_nacks(packet.ssrc, now)
+        if self._awaiting_keyframe:
+            self._resume_at(packet)
+        elif seq == self._next and not self._held:
+            self._release(packet)  # the common case: in order, nothing waiting
+        elif seq == self._next or uint16_gt(seq, self._next):
+            self._held[seq] = packet
+            self._release_ready()
+            if self._held and self._hopeless():
+                self._skip()
+        return False, None  # aiortc's own PLI is for its decoder; ours go through KeyframeRequester
+
+    def take(self) -> list[Released]:
+        released, self._released = self._released, []
+        return released
+
+    def _release(self, packet: RtpPacket) -> None:
+        seq = packet.sequence_number
+        self._released.append((packet, uint16_add(seq, -self._dropped), self._starts_keyframe(packet)))
+        self._next = uint16_add(seq, 1)
+        if packet.marker:
+            self._held_since = None  # a frame went through: the picture moved
+
+    def _release_ready(self) -> None:
+        while self._next in self._held:
+            self._release(self._held.pop(self._next))
 
     def _time_recovery(self, seq: int, now: float) -> None:
         """A packet asked for came: how long since the first ask (more, if that ask was lost)."""
@@ -100,83 +120,63 @@ class RecoveringJitterBuffer(JitterBuffer):
             self.asked_again += len(due)
             self._ask_again(ssrc, due)
 
-    def _first_gap(self) -> int | None:
-        """Offset from the origin of the first packet missing before the newest one."""
-        if self._origin is None or self._head is None:
-            return None
-        for offset in range(min(uint16_add(self._head, -self._origin), self._capacity - 1)):
-            if self._packets[(self._origin + offset) % self._capacity] is None:
-                return offset
-        return None
+    def _hopeless(self) -> bool:
+        """A gap aiortc no longer asks about, a full hold, or no frame through for too long.
 
-    def _hopeless(self, now: float) -> bool:
-        """A gap aiortc no longer asks about, or no frame out for too long since one opened.
-
-        Timed from the last frame out, not per packet: a run of losses recovered one by one
-        holds the picture as long as they all take.
+        Timed from the last frame through, not per packet: a run of losses recovered one
+        by one holds the picture as long as they all take.
         """
-        gap = self._first_gap()
-        if gap is None:
-            return False
-        assert self._origin is not None
-        if uint16_add(self._origin, gap) not in self._missing:
+        if self._next not in self._missing or len(self._held) >= HOLD_CAPACITY:
             return True
+        now = self._clock()
         if self._held_since is None:
             self._held_since = now
         patience = min(GIVE_UP_AT_MOST, max(GIVE_UP_AFTER, GIVE_UP_AFTER_RECOVERIES * self.recovery_time))
         return now - self._held_since > patience
 
-    def _skip_damaged_frame(self, packet: RtpPacket) -> None:
-        """Drop up to the first frame that starts whole after the gap, or all of it and resync."""
-        assert self._origin is not None and self._head is not None
-        gap = self._first_gap() or 0
-        newest = min(uint16_add(self._head, -self._origin), self._capacity - 1)
+    def _skip(self) -> None:
+        """Give the gap up: go on at the first held keyframe start, or wait for one."""
+        origin = self._next
+        assert origin is not None
         self.skips += 1
-        self._on_skip()
-        boundary = next((offset for offset in range(gap + 2, newest + 1) if self._starts_frame(offset)), None)
-        if boundary is not None:
-            self._forget(boundary)
+        self._want_keyframe()
+        held = sorted(self._held, key=lambda seq: uint16_add(seq, -origin))
+        start = next((seq for seq in held if self._starts_keyframe(self._held[seq])), None)
+        self._held_since = None
+        if start is None:
+            self._held.clear()
+            self._missing.clear()  # nothing before the keyframe to come is wanted any more
+            self._awaiting_keyframe = True
             return
-        self._resync_after = self._packets[self._head % self._capacity] or packet
-        self._forget(newest + 1)
-        self._origin = self._head = None
+        self._held = {seq: packet for seq, packet in self._held.items() if not uint16_gt(start, seq)}
+        self._missing.difference_update([seq for seq in self._missing if uint16_gt(start, seq)])
+        self._jump_to(start)
+        self._release_ready()
 
-    def _starts_frame(self, offset: int) -> bool:
-        """Whether the packet at `offset` is a frame's first: its predecessor is here, of another frame."""
-        assert self._origin is not None
-        before = self._packets[(self._origin + offset - 1) % self._capacity]
-        packet = self._packets[(self._origin + offset) % self._capacity]
-        return before is not None and packet is not None and before.timestamp != packet.timestamp
+    def _resume_at(self, packet: RtpPacket) -> None:
+        """While waiting for a keyframe: drop everything else, go on from its first packet."""
+        if self._starts_keyframe(packet):
+            self._awaiting_keyframe = False
+            self._jump_to(packet.sequence_number)
+            self._release(packet)
+        else:
+            self._missing.clear()
+            self._want_keyframe()  # again, rate-limited by the requester: the first request may be lost
 
-    def _forget(self, count: int) -> None:
-        """Drop `count` slots from the origin, and stop asking for the packets missing among them."""
-        assert self._origin is not None
-        for offset in range(count):
-            self._missing.discard(uint16_add(self._origin, offset))
-        self.remove(count)
-
-    def _resynced(self, packet: RtpPacket) -> bool:
-        """After dropping everything: true once `packet` surely starts a frame (its predecessor came)."""
-        previous = self._resync_after
-        assert previous is not None
-        if packet.sequence_number == uint16_add(previous.sequence_number, 1) and \
-                packet.timestamp != previous.timestamp:
-            self._resync_after = None
-            return True
-        if uint16_gt(packet.sequence_number, previous.sequence_number):
-            self._resync_after = packet
-        return False
+    def _jump_to(self, seq: int) -> None:
+        """Continue at `seq`: the sequence numbers skipped count as given up."""
+        assert self._next is not None
+        self._dropped = uint16_add(self._dropped, uint16_add(seq, -self._next))
+        self._next = seq
 
 
-def install_recovery(receiver: RTCRtpReceiver, on_skip: Callable[[], None]) -> RecoveringJitterBuffer:
-    """Give a hub video receiver the recovering jitter buffer; must run before media flows."""
+def install_recovery(receiver: RTCRtpReceiver, want_keyframe: Callable[[], None],
+                     starts_keyframe: StartsKeyframe) -> RecoveringRelay:
+    """A recovering relay for a hub video receiver, asking again through its NACKs."""
     generator: Any = getattr(receiver, _NACK_GENERATOR)
     tasks = BackgroundTasks("repeated NACK", logger)
 
     def ask_again(ssrc: int, lost: list[int]) -> None:
         tasks.spawn(receiver._send_rtcp_nack(ssrc, lost))
 
-    buffer = RecoveringJitterBuffer(generator.missing, ask_again, on_skip)
-    setattr(receiver, _JITTER_BUFFER, buffer)
-    return buffer
-
+    return RecoveringRelay(generator.missing, ask_again, want_keyframe, starts_keyframe)

@@ -11,8 +11,8 @@ from aiortc import RTCPeerConnection, RTCRtpTransceiver
 
 from .config import MediaConfig
 from .feedback import hook_subscriber_feedback
-from .forwarding import ForwardedTrack
-from .passthrough import MediaKind
+from .forwarding import ForwardedStream
+from .framing import MediaKind
 from .publication import Publication
 
 KINDS: tuple[MediaKind, MediaKind] = ("audio", "video")
@@ -24,11 +24,12 @@ class Slot:
     def __init__(self, pc: RTCPeerConnection, config: MediaConfig, subscriber_id: str) -> None:
         self.subscriber_id = subscriber_id
         self.source: Publication | None = None
-        self.tracks = {kind: ForwardedTrack(kind) for kind in KINDS}
+        self.streams = {kind: ForwardedStream(kind) for kind in KINDS}
         self.transceivers: dict[MediaKind, RTCRtpTransceiver] = {}
-        for kind, track in self.tracks.items():
-            transceiver = pc.addTransceiver(track, direction="sendonly")
+        for kind, stream in self.streams.items():
+            transceiver = pc.addTransceiver(stream.track, direction="sendonly")
             transceiver.setCodecPreferences(config.codec_preferences(kind))
+            stream.bind(transceiver.sender)
             hook_subscriber_feedback(
                 transceiver.sender, self._on_keyframe_request, self._on_estimate
             )
@@ -37,9 +38,9 @@ class Slot:
     def assign(self, publication: Publication) -> None:
         """Carry `publication` from now on; takes effect with the next offer."""
         self.source = publication
-        for kind, track in self.tracks.items():
-            track.attach(publication)
-            publication.subscribe(track)
+        for kind, stream in self.streams.items():
+            stream.attach(publication)
+            publication.subscribe(stream)
             transceiver = self.transceivers[kind]
             transceiver.direction = "sendonly"
             # The stream id in the offer's msid names the publisher, so a browser finds
@@ -48,16 +49,16 @@ class Slot:
 
     def confirm(self) -> None:
         """The subscriber has the offer that announces the current source."""
-        for track in self.tracks.values():
-            track.confirm()
+        for stream in self.streams.values():
+            stream.confirm()
 
     def release(self) -> None:
         """Stop carrying the current publication; the slot turns inactive."""
         if self.source is None:
             return
-        for kind, track in self.tracks.items():
-            self.source.unsubscribe(track)
-            track.detach()
+        for kind, stream in self.streams.items():
+            self.source.unsubscribe(stream)
+            stream.detach()
             self.transceivers[kind].direction = "inactive"
         self.source.bandwidth.forget(self.subscriber_id)
         self.source = None

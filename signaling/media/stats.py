@@ -18,24 +18,24 @@ class RateMeter:
         self.frames = 0
         self.bytes = 0
         self._window = window
-        self._recent: deque[tuple[float, int]] = deque()
+        self._recent: deque[tuple[float, int, int]] = deque()
 
-    def add(self, size: int) -> None:
-        """Count one frame of `size` bytes."""
+    def add(self, size: int, frames: int) -> None:
+        """Count one packet of `size` payload bytes that ends `frames` frames (0 or 1)."""
         now = time.monotonic()
-        self.frames += 1
+        self.frames += frames
         self.bytes += size
-        self._recent.append((now, size))
+        self._recent.append((now, size, frames))
         self._forget(now)
 
     def snapshot(self) -> dict[str, float | int]:
         """Totals and the recent rate."""
         self._forget(time.monotonic())
-        recent_bytes = sum(size for _, size in self._recent)
+        recent_bytes = sum(size for _, size, _ in self._recent)
         return {
             "frames": self.frames,
             "bytes": self.bytes,
-            "fps": round(len(self._recent) / self._window, 1),
+            "fps": round(sum(frames for _, _, frames in self._recent) / self._window, 1),
             "bitrate_kbps": round(recent_bytes * 8 / self._window / 1000, 1),
         }
 

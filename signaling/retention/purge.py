@@ -5,9 +5,11 @@ it reads what is stored, lets `recordings.due_for_deletion` decide, then in one
 transaction forgets each due row, logs it (who: the system; what; its SHA-256) and deletes
 the stored files no remaining row names. A recording's row is deleted; a document's row
 stays as a tombstone (`deleted_at`), since it is the register that a printed certificate's
-QR code (核验) is checked against, while its content is what retention removes. Files are
-deleted before the transaction commits: should the commit fail, the rows are still due and
-the next purge finishes the job (deleting a missing file is harmless).
+QR code (核验) is checked against, while its content is what retention removes. Whatever
+was derived from a file goes with it: a scan's page thumbnails and previews (they decrypt
+to the page), a snapshot's clean still. Files are deleted before the transaction commits:
+should the commit fail, the rows are still due and the next purge finishes the job
+(deleting a missing file is harmless).
 """
 
 from __future__ import annotations
@@ -94,12 +96,14 @@ def purge_expired(
     """Delete what is past its retention period (held cases excepted); a dry run changes nothing."""
     candidates = {(e.stored.kind, e.stored.row_id): e for e in _expired_candidates(db, policy, act.at)}
     going, held = due_for_deletion([e.stored for e in candidates.values()], policy, act.at)
-    files = releasable_files(going, _still_named(db, going)) + _clean_stills(db, going)
+    released = releasable_files(going, _still_named(db, going))
+    files = released + _clean_stills(db, going) + _page_renditions(db, released)
     report = PurgeReport(dry_run, [candidates[s.kind, s.row_id] for s in going],
                          [candidates[s.kind, s.row_id] for s in held], files)
     if not dry_run:
         for expired in report.deleted:
             _forget(db, act, expired, policy, removed=expired.stored.digest in files)
+        db.execute("delete from scan_pages where digest in (select value from json_each(?))", [json.dumps(released)])
         for digest in files:
             archive.delete(digest)
     return report
@@ -155,6 +159,17 @@ def _clean_stills(db: sqlite_utils.Database, going: list[Stored]) -> list[str]:
     found = rows(db, "select source_digest from documents where source_digest is not null"
                      " and id in (select value from json_each(?)) order by source_digest", [leaving])
     return [row["source_digest"] for row in found]
+
+
+def _page_renditions(db: sqlite_utils.Database, released: list[str]) -> list[str]:
+    """The thumbnails and previews of the scans whose file goes, unless another scan's page has the same."""
+    going = json.dumps(released)
+    found = rows(
+        db, "select value as digest from scan_pages, json_each(json_array(thumbnail, preview))"
+        " where scan_pages.digest in (select value from json_each(?))"
+        " except select value from scan_pages, json_each(json_array(thumbnail, preview))"
+        " where scan_pages.digest not in (select value from json_each(?)) order by 1", [going, going])
+    return [row["digest"] for row in found]
 
 
 def _forget(db: sqlite_utils.Database, act: Act, expired: Expired, policy: RetentionPolicy, removed: bool) -> None:

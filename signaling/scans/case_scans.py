@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..access.roles import Account
 from ..audit.acts import Act
-from ..cases.events import case_audience
+from ..cases.events import Audience, case_audience
 from ..cases.handling import authorized_case, load_case
 from ..documents.listing import SCAN, document_json
 from ..exceptions import NotFound
@@ -48,7 +48,7 @@ class StoredScan:
 
 def add_scan_document(
     db: sqlite_utils.Database, act: Act, case_id: int, filename: str, material: str, scan: StoredScan
-) -> tuple[dict[str, Any], frozenset[str]]:
+) -> tuple[dict[str, Any], Audience]:
     """File a stored scan on the case (upload time kept for retention); the document and who sees it."""
     case, review_units = load_case(db, case_id)
     first_page = scan.pages[0]

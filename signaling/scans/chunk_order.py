@@ -6,17 +6,22 @@ it arrives (stored chunks are named by their SHA-256: order does not matter on d
 the upload's confirmed offset only moves forward chunk by chunk: a chunk waits for those
 before it. While one of them is still arriving it waits as long as that takes; once none
 is, it waits `grace` seconds for the client to send the missing one again (after a cut),
-then gives up with offset_mismatch, and the client asks where to go on from.
+then gives up with offset_mismatch, and the client asks where to go on from. At most
+MAX_ARRIVING chunks of one upload arrive at once (a chunk sent again while its first copy
+still arrives counts twice), so no client holds more than that on disk unconfirmed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from .uploads import offset_mismatch
+from ..exceptions import UploadOffsetMismatch
+from .uploads import CHUNKS_IN_FLIGHT, offset_mismatch
+
+MAX_ARRIVING = 2 * CHUNKS_IN_FLIGHT  # room for a few resends while cut connections are noticed
 
 
 class ChunkOrder:
@@ -24,17 +29,23 @@ class ChunkOrder:
 
     def __init__(self, grace: float = 15.0) -> None:
         self.grace = grace
-        self._arriving: dict[str, set[int]] = defaultdict(set)
+        self._arriving: dict[str, Counter[int]] = defaultdict(Counter)
         self._changed: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
 
     @asynccontextmanager
     async def arriving(self, upload_id: str, offset: int) -> AsyncIterator[None]:
         """The chunk at `offset` is on its way, from its first byte until it is confirmed or fails."""
-        self._arriving[upload_id].add(offset)
+        arriving = self._arriving[upload_id]
+        if arriving.total() >= MAX_ARRIVING:
+            raise UploadOffsetMismatch("同时发送的数据段太多,请从服务器已收到的位置继续。",
+                                       "Too many chunks of this upload at once: ask where to go on from.")
+        arriving[offset] += 1
         try:
             yield
         finally:
-            self._arriving[upload_id].discard(offset)
+            arriving[offset] -= 1
+            if arriving[offset] <= 0:
+                del arriving[offset]
             self.changed(upload_id)
             if not self._arriving[upload_id]:
                 del self._arriving[upload_id], self._changed[upload_id]

@@ -1,8 +1,16 @@
-"""JPEG, PNG and TIFF scans through Pillow: every page decoded in full, bombs and damage refused."""
+"""Pictures through Pillow: every picture the server decodes has its size read from the header and
+checked against an explicit pixel limit first (`picture_header`); scans then decode every page in
+full, refusing damage and truncation.
+
+Each entry point names its limit: a scan page (MAX_PAGE_PIXELS), a leaked picture to trace
+(api/oversight.py), a still (marks/pictures.py); the seal has its own in eseal/seal.py. Pillow's
+own MAX_IMAGE_PIXELS only warns below twice its value, so it is a backstop, not the limit.
+"""
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -15,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 # A colour A3 page at 600 dpi is 70 megapixels; above this a "scan" is refused before decoding.
 MAX_PAGE_PIXELS = 100_000_000
-# Pillow raises DecompressionBombError above twice this and warns above it; we refuse above it.
+# Pillow's backstop for pictures opened elsewhere: it raises DecompressionBombError above twice this.
 Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS
 # A cut-off file must fail, not decode into a grey bottom half.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -23,40 +31,81 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, IndexError, EOFError, UnidentifiedImageError)
 
 
-def too_many_pixels(width: int, height: int) -> ScanTooLarge:
+class TooManyPixels(Exception):
+    """The header announces more pixels than allowed (size None: Pillow refused it as a bomb first)."""
+
+    def __init__(self, size: tuple[int, int] | None, limit: int) -> None:
+        super().__init__(f"{size} over {limit} pixels")
+        self.size, self.limit = size, limit
+
+    def words(self) -> tuple[str, str]:
+        """What is wrong, in Chinese and English, for the entry point's own error."""
+        megapixels = f"{self.limit / 1_000_000:g}"
+        if self.size is None:
+            return (f"图像的像素远超 {megapixels} 百万像素的上限", f"the image has far more than {self.limit} pixels")
+        width, height = self.size
+        return (f"图像太大({width}×{height} 像素),超过 {megapixels} 百万像素的上限",
+                f"the image is {width}×{height} pixels, over the {self.limit} pixel limit")
+
+
+class NotAPicture(Exception):
+    """Pillow cannot read the file as a picture; the message says why in words."""
+
+
+def picture_header(source: BinaryIO, max_pixels: int, formats: list[str] | None = None) -> Image.Image:
+    """The picture with only its header read, once its size is within max_pixels; no pixel is decoded."""
+    source.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked explicitly below
+            image = Image.open(source, formats=formats)
+    except Image.DecompressionBombError:
+        raise TooManyPixels(None, max_pixels) from None
+    except UnidentifiedImageError:
+        raise NotAPicture("not a picture format that can be read") from None
+    except DECODE_ERRORS as error:
+        logger.info("unreadable picture: %s", error)
+        raise NotAPicture("the picture's header is damaged") from None
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise TooManyPixels((width, height), max_pixels)
+    return image
+
+
+def too_many_pixels(size: tuple[int, int] | None) -> ScanTooLarge:
+    zh, en = TooManyPixels(size, MAX_PAGE_PIXELS).words()
     return ScanTooLarge(
-        f"图像太大({width}×{height} 像素),超过每页 {MAX_PAGE_PIXELS // 1_000_000} 百万像素的上限,"
-        "可能是恶意文件。请用 600 dpi 或更低的分辨率重新扫描。",
-        f"The image is {width}×{height} pixels, over the {MAX_PAGE_PIXELS} pixel limit per page "
-        "(possibly a decompression bomb).",
+        f"{zh}(每页),可能是恶意文件。请用 600 dpi 或更低的分辨率重新扫描。",
+        f"The scan is too large: {en} per page (possibly a decompression bomb).",
     )
 
 
 def corrupt(detail: object) -> CorruptScan:
+    """Said in words: the decoder's own text (file objects, offsets) goes to the log only."""
+    logger.info("scan does not decode: %s", detail)
+    what = "is truncated (cut short)" if "truncated" in str(detail).lower() else "is damaged"
     return CorruptScan(
         "文件已损坏或不完整,无法读取。请重新扫描或重新保存后再上传。",
-        f"The file is damaged or cut short and cannot be decoded ({detail}).",
+        f"The file {what} and cannot be decoded: scan or save it again.",
     )
 
 
 def check_pixels(size: tuple[int, int]) -> None:
     width, height = size
     if width * height > MAX_PAGE_PIXELS:
-        raise too_many_pixels(width, height)
+        raise too_many_pixels(size)
 
 
 def open_image(source: BinaryIO, scan_format: ScanFormat) -> Image.Image:
     """The image with only its header read; its size checked before any pixel is decoded."""
     assert scan_format.pillow is not None
-    source.seek(0)
     try:
-        image = Image.open(source, formats=[scan_format.pillow])
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_many_pixels(0, 0) from None
-    except DECODE_ERRORS as error:
-        raise corrupt(error) from error
-    check_pixels(image.size)
-    return image
+        return picture_header(source, MAX_PAGE_PIXELS, [scan_format.pillow])
+    except TooManyPixels as large:
+        raise too_many_pixels(large.size) from None
+    except NotAPicture as unreadable:
+        raise corrupt(unreadable) from None
 
 
 def frame_count(image: Image.Image) -> int:
@@ -75,9 +124,9 @@ def decoded_frame(image: Image.Image, index: int) -> Image.Image:
         image.load()
         return displayable(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_many_pixels(*image.size) from None
+        raise too_many_pixels(image.size) from None
     except DECODE_ERRORS as error:
-        raise corrupt(error) from error
+        raise corrupt(error) from None
 
 
 def image_pages(source: BinaryIO, scan_format: ScanFormat, max_pages: int) -> Iterator[Image.Image]:

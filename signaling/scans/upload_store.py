@@ -10,7 +10,11 @@ check the client sends. On disk, below ``data/uploads/`` (mode 0700):
 
 A chunk is renamed into place only once complete and fsynced; the directory is removed
 when the upload completes, is refused, or expires. Chunks in flight together are
-confirmed in order (chunk_order.py).
+confirmed in order (chunk_order.py). A chunk refused after it was stored (its SHA-256 is not
+the announced one, or it was never confirmed) is deleted at once — unless another chunk of
+the upload has the same content: stored chunks are named by content, so the store counts
+the chunks holding each stored content until they are confirmed or refused, and decides
+under one lock per upload, so a chunk being confirmed is never deleted under it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import asyncio
 import logging
 import re
 import shutil
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from contextlib import asynccontextmanager
@@ -29,7 +34,7 @@ from aiohttp import StreamReader
 
 from recordings import Archive, StoredObject
 
-from ..exceptions import DigestMismatch, InvalidInput
+from ..exceptions import CunnengError, DigestMismatch, InvalidInput
 from .chunk_order import ChunkOrder
 from .sealed_stream import open_sealed
 
@@ -43,6 +48,25 @@ class ChunkCut(Exception):
     """The connection ended before the chunk's last byte: nothing of it is kept."""
 
 
+async def _kept(digest: str, confirmed: Callable[[], Awaitable[set[str]]]) -> bool:
+    """Whether a confirmed chunk has this content; when that cannot be told (the upload is gone), keep it:
+    completion or expiry removes the upload's directory anyway."""
+    try:
+        return digest in await confirmed()
+    except CunnengError:
+        return True
+
+
+def require_digest(stored: StoredObject, sha256: str) -> None:
+    """DigestMismatch unless the stored chunk has the SHA-256 its Content-Digest announced."""
+    if stored.digest != sha256:
+        raise DigestMismatch(
+            "这一段数据在传输中出错(校验值不符),请重新发送这一段。",
+            f"The chunk's SHA-256 is {stored.digest}, not {sha256}: send it again.",
+            code="chunk_digest_mismatch",
+        )
+
+
 class UploadStore:
     """The directory of unfinished uploads."""
 
@@ -52,6 +76,8 @@ class UploadStore:
         self._receiving: set[asyncio.Task[object]] = set()
         self._closing = False
         self.order = ChunkOrder()
+        self._held: dict[str, Counter[str]] = defaultdict(Counter)  # stored, not yet confirmed or refused
+        self._guards: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def _chunks(self, upload_id: str) -> Archive:
@@ -60,18 +86,37 @@ class UploadStore:
         return Archive.open(self.root / upload_id, self._key)
 
     async def receive(
-        self, upload_id: str, body: StreamReader, length: int, sha256: str, workers: Executor
+        self, upload_id: str, body: StreamReader, length: int, workers: Executor
     ) -> StoredObject:
-        """Stream one chunk from the request to disk, encrypting as it comes; check its SHA-256."""
+        """Stream one chunk from the request to disk, encrypting as it comes; it is held until
+        `settle` (confirmed) or `refuse` (deleted unless another chunk holds the same content)."""
         async with self._interruptible(upload_id):
-            stored = await self._receive(upload_id, body, length, workers)
-        if stored.digest != sha256:
-            raise DigestMismatch(
-                "这一段数据在传输中出错(校验值不符),请重新发送这一段。",
-                f"The chunk's SHA-256 is {stored.digest}, not {sha256}: send it again.",
-                code="chunk_digest_mismatch",
-            )
-        return stored
+            return await self._receive(upload_id, body, length, workers)
+
+    async def settle(self, upload_id: str, digest: str) -> None:
+        """The chunk is confirmed (or its request ended otherwise): it no longer holds its content."""
+        async with self._guards[upload_id]:
+            self._release(upload_id, digest)
+
+    async def refuse(self, upload_id: str, digest: str, confirmed: Callable[[], Awaitable[set[str]]],
+                     workers: Executor) -> None:
+        """The chunk is refused: delete its content unless a confirmed or pending chunk has it too."""
+        async with self._guards[upload_id]:
+            if self._release(upload_id, digest) or await _kept(digest, confirmed):
+                return
+            loop = asyncio.get_running_loop()
+            chunks = await loop.run_in_executor(workers, self._chunks, upload_id)
+            await loop.run_in_executor(workers, chunks.delete, digest)
+
+    def _release(self, upload_id: str, digest: str) -> int:
+        """Forget one holder of the content; how many chunks still hold it."""
+        held = self._held[upload_id]
+        held[digest] -= 1
+        if held[digest] <= 0:
+            del held[digest]
+        if not held:
+            del self._held[upload_id]  # its lock stays until discard(): a waiter may hold it already
+        return held[digest]
 
     async def wait_turn(self, upload_id: str, offset: int, confirmed: Callable[[], Awaitable[int]]) -> None:
         """Until the chunks before this one are confirmed (chunk_order.py)."""
@@ -109,7 +154,10 @@ class UploadStore:
                 left -= len(block)
             if writing is not None:
                 await writing
-            return await loop.run_in_executor(workers, writer.commit)
+            async with self._guards[upload_id]:  # installed and counted before any refusal can look
+                stored = await loop.run_in_executor(workers, writer.commit)
+                self._held[upload_id][stored.digest] += 1
+            return stored
         finally:
             if writing is not None:
                 await asyncio.gather(writing, return_exceptions=True)  # the writer is not shared by threads
@@ -140,6 +188,7 @@ class UploadStore:
         if not UPLOAD_ID.fullmatch(upload_id):
             raise InvalidInput("上传编号无效。", "Invalid upload id.")
         shutil.rmtree(self.root / upload_id, ignore_errors=True)
+        self._guards.pop(upload_id, None)
 
     def upload_ids(self) -> list[str]:
         """Every upload that has a directory here."""

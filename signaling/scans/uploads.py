@@ -2,7 +2,9 @@
 
 An upload belongs to one case; the case's village clerk starts it with the file's name, size,
 SHA-256 and the material it shows. Chunks arrive in order (offset = bytes confirmed so far),
-each checked by its own SHA-256. Nothing is visible on the case until completion stores the
+each checked by its own SHA-256. The client sizes its chunks to its link (up to the
+server's chunk size, at least MIN_CHUNK_SIZE but for the last), so that a cut on a slow
+link costs seconds of sending, not megabytes. Nothing is visible on the case until completion stores the
 verified scan as a document in one transaction.
 """
 
@@ -31,6 +33,7 @@ OTHER_MATERIAL = "other"
 RECEIVING, COMPLETE, REFUSED, EXPIRED = "receiving", "complete", "refused", "expired"
 # Chunks a client may send before the first of them is confirmed (chunk_order.py).
 CHUNKS_IN_FLIGHT = 4
+MIN_CHUNK_SIZE = 16 * 1024  # a chunk's request costs a few hundred bytes and a commit
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,19 @@ class Upload:
             "id": self.id, "case_id": self.case_id, "filename": self.filename, "size": self.size,
             "sha256": self.sha256, "material": self.material, "chunk_size": self.chunk_size,
             "received": self.received, "state": self.state, "document_id": self.document_id,
-            "chunks_in_flight": CHUNKS_IN_FLIGHT,
+            "chunks_in_flight": CHUNKS_IN_FLIGHT, "min_chunk_size": MIN_CHUNK_SIZE,
         }
 
-    def expected_length(self, offset: int) -> int:
-        """How many bytes the chunk at offset must have (the last one may be shorter)."""
-        return min(self.chunk_size, self.size - offset)
+    def chunk_length(self, offset: int, length: int | None) -> int:
+        """The chunk's length (Content-Length) if allowed: up to chunk_size, at least MIN_CHUNK_SIZE
+        unless it ends the file, never past the end."""
+        rest = self.size - offset
+        if length is None or not min(MIN_CHUNK_SIZE, rest) <= length <= min(self.chunk_size, rest):
+            raise InvalidInput(
+                f"这一段应有 {min(MIN_CHUNK_SIZE, rest)} 到 {min(self.chunk_size, rest)} 字节。",
+                f"The chunk at {offset} must have {min(MIN_CHUNK_SIZE, rest)} to {min(self.chunk_size, rest)}"
+                " bytes (Content-Length).", code="wrong_chunk_length")
+        return length
 
 
 def case_materials(db: sqlite_utils.Database, case: dict[str, Any]) -> list[str]:
@@ -84,8 +94,17 @@ def clean_filename(raw: str) -> str:
     return name[:200] or "scan"
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """The chunk size, the largest scan, and what one account's unfinished uploads may announce together."""
+
+    chunk_size: int
+    max_bytes: int
+    account_max_bytes: int
+
+
 def start_upload(
-    db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any], chunk_size: int, max_bytes: int
+    db: sqlite_utils.Database, act: Act, case_id: int, body: dict[str, Any], limits: UploadLimits
 ) -> dict[str, Any]:
     """Begin (or find again) the upload of a file to a case; a file the case has already is done at once."""
     case = authorized_case(db, act.actor, case_id, "document.upload")
@@ -94,9 +113,9 @@ def start_upload(
     material = body.get("material") or OTHER_MATERIAL
     if material not in case_materials(db, case):
         raise InvalidInput(f"「{material}」不是本办件的申请材料。", f"{material!r} is not a material of this case.")
-    if body["size"] > max_bytes:
-        raise ScanTooLarge(f"文件太大,上限为 {max_bytes // (1024 * 1024)} MB。",
-                           f"Files may have at most {max_bytes} bytes.")
+    if body["size"] > limits.max_bytes:
+        raise ScanTooLarge(f"文件太大,上限为 {limits.max_bytes // (1024 * 1024)} MB。",
+                           f"Files may have at most {limits.max_bytes} bytes.")
     stored = first(db, "select id from documents where case_id = ? and digest = ? and deleted_at is null",
                    [case_id, body["sha256"]])
     if stored is not None:
@@ -108,14 +127,27 @@ def start_upload(
                   [case_id, body["sha256"], RECEIVING])
     if found is not None:
         return Upload.from_row(found).public()
+    refuse_beyond_account_limit(db, act.actor, body["size"], limits.account_max_bytes)
     row = {
         "id": secrets.token_urlsafe(16), "case_id": case_id, "account_id": act.actor.id,
         "filename": clean_filename(body["filename"]), "size": body["size"], "sha256": body["sha256"],
-        "material": material, "chunk_size": chunk_size, "chunks": "[]", "received": 0,
+        "material": material, "chunk_size": limits.chunk_size, "chunks": "[]", "received": 0,
         "state": RECEIVING, "document_id": None, "created_at": act.when, "updated_at": act.when,
     }
     db.table("uploads").insert(row)
     return Upload.from_row(row).public()
+
+
+def refuse_beyond_account_limit(db: sqlite_utils.Database, account: Account, size: int, limit: int) -> None:
+    """An account's unfinished uploads may not hold more than `limit` bytes on disk between them."""
+    pending = first(db, "select coalesce(sum(size), 0) as bytes from uploads where account_id = ? and state = ?",
+                    [account.id, RECEIVING])
+    if pending is not None and pending["bytes"] + size > limit:
+        raise Conflict(
+            f"未完成的上传太多(上限共 {limit // (1024 * 1024)} MB),请先传完或等待它们过期后再上传。",
+            f"Your unfinished uploads would exceed {limit} bytes: finish them first.",
+            code="too_many_unfinished_uploads",
+        )
 
 
 def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> Upload:
@@ -128,12 +160,11 @@ def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> 
 
 
 def check_offset(upload: Upload, offset: int) -> None:
-    """A chunk may start where the confirmed bytes end, or at one of the next chunks in flight."""
+    """A chunk may start where the confirmed bytes end, or where one in flight before it ends."""
     if upload.state != RECEIVING:
         raise Conflict("该上传已经结束。", f"The upload is {upload.state}.", code=f"upload_{upload.state}")
     ahead = offset - upload.received
-    if ahead < 0 or ahead % upload.chunk_size or ahead >= CHUNKS_IN_FLIGHT * upload.chunk_size \
-            or offset >= upload.size:
+    if ahead < 0 or ahead >= CHUNKS_IN_FLIGHT * upload.chunk_size or offset >= upload.size:
         raise offset_mismatch(upload.received)
 
 

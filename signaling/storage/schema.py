@@ -50,17 +50,24 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "role": str,
             "unit_id": str,
             "password_hash": str,
-            "failed_logins": int,
-            "locked_until": str,
             "disabled": int,
             "created_at": str,
         },
         pk="id",
         foreign_keys=[("unit_id", "units", "id")],
         not_null={"username", "role", "unit_id", "password_hash"},
-        defaults={"failed_logins": 0, "disabled": 0},
+        defaults={"disabled": 0},
     )
     db.table("accounts").create_index(["username"], unique=True, if_not_exists=True)
+    # Failed logins per typed name and source address (access/login_throttle.py); unknown names too.
+    table(
+        db,
+        "login_failures",
+        {"username": str, "address": str, "failures": int, "locks": int, "locked_until": str,
+         "last_failed_at": str},
+        pk=("username", "address"),
+    )
+    db.table("login_failures").create_index(["last_failed_at"], if_not_exists=True)
     table(
         db,
         "sessions",
@@ -114,6 +121,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("village_id", "units", "id")],
     )
     db.table("villagers").create_index(["id_number"], unique=True, if_not_exists=True)
+    # What a villager's data was before a clerk changed it (cases/villagers.py): nothing is overwritten unseen.
+    table(
+        db,
+        "villager_history",
+        {"id": int, "villager_id": int, "field": str, "old_value": str, "new_value": str, "changed_by": int,
+         "changed_at": str},
+        pk="id",
+        foreign_keys=[("villager_id", "villagers", "id"), ("changed_by", "accounts", "id")],
+    )
     _create_case_tables(db)
     _create_document_table(db)
     _create_call_tables(db)
@@ -153,6 +169,7 @@ def _create_case_tables(db: sqlite_utils.Database) -> None:
             "villager_id": int,
             "item_codes": str,
             "bundle_code": str,
+            "collected": str,  # JSON: the materials the village window ticked as collected when opening
             "level": str,
             "handler_unit_id": str,
             "state": str,

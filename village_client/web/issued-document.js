@@ -1,63 +1,50 @@
-// The document the approver just issued (审批决定书, 资料补充回执清单 …), shown at once on the
-// case at the village window, printed with one big button and handed over, which closes the case.
+// The document the approver just issued (审批决定书, 资料补充回执清单 …), shown at once in the
+// case's column at the village window — beside the call, never pushing it away — and printed
+// with one big button; the case's own 已打印给群众 / 已交给群众 then close the case.
 
-import { get, post } from "/common/api.js";
+import { get } from "/common/api.js";
+import { activeCall } from "/common/call-session.js";
 import { documentUrl, printPages, renderPdf } from "/common/document-viewer.js";
 import { h, replace } from "/common/dom.js";
-import { bi, named } from "/common/i18n.js";
-import { HANDOVERS } from "/common/names.js";
-import { busy, errorBox, messageSlot } from "/common/notice.js";
+import { bi } from "/common/i18n.js";
+import { errorBox } from "/common/notice.js";
 
+const ISSUED_KINDS = ["approval", "refusal", "supplement_receipt", "pending_promise"]; // not scans, not stills
 const CLOSING_KINDS = ["approval", "refusal"]; // the case ends once these are in the villager's hands
 
-/** Show the document on top of the case screen; onClosed(case) once the handover closed the case. */
-export function showIssuedDocument(layout, kase, document, onClosed) {
-  layout.querySelector(".case-document")?.remove();
+/** Show the document in the case's document slot, drawn in the page, with 打印. */
+export function showIssuedDocument(slot, document) {
   const pages = h("div", { class: "document-pages" }, h("p", {}, bi("正在显示文件……", "Loading the document…")));
-  const slot = messageSlot();
   const actions = h("div", { class: "document-actions no-print" });
   const panel = h("section", { class: "case-document", "data-document": document.id, "data-kind": document.kind },
     h("h2", {}, document.kind_name, h("small", { class: "en" }, "Issued document")),
     h("p", { class: "note" }, bi("窗口已签发这份文件，请打印后交给群众。", "Print it and hand it to the villager.")),
-    actions, slot.element, pages);
-  layout.prepend(panel);
-  panel.scrollIntoView({ block: "start" });
+    actions, pages);
+  replace(slot, panel);
+  if (!activeCall()) panel.scrollIntoView({ block: "start" }); // mid-call the video stays where it is
   renderPdf(documentUrl(document.id), pages).then(
     (canvases) => {
       pages.firstChild.remove();
-      replace(actions, documentActions(kase, document, canvases, slot, (closed) => {
-        replace(actions, h("p", { class: "done" }, bi("已办结，文件已交给群众。", "Closed: handed over.")));
-        onClosed(closed);
-      }));
+      replace(actions, printButton(document, canvases));
     },
     (error) => replace(pages, errorBox({ message: "文件显示不出来，可以下载后打印。", messageEn: String(error) }),
       h("a", { class: "button main", href: documentUrl(document.id), download: "" }, bi("下载文件", "Download"))));
 }
 
-/** 打印, then 已打印 (or straight 已交给群众): the handover closes the case. */
-function documentActions(kase, document, canvases, slot, onClosed) {
-  const closes = CLOSING_KINDS.includes(document.kind);
-  const close = (handover) => {
-    const button = h("button", { type: "button", class: handover === "printed" ? "main" : "",
-      "data-handover": handover }, named(HANDOVERS, handover));
-    button.addEventListener("click", () => busy(button, slot, async () => {
-      onClosed(await post(`/api/cases/${kase.id}/actions/close`, { handover }));
-    }));
-    return button;
-  };
-  const afterPrint = h("div", { class: "after-print", hidden: true },
-    h("p", {}, bi("打印好了吗？打好了请点「已打印给群众」办结。", "Printed? Then close the case.")),
-    closes ? close("printed") : null);
+/** 打印: the document's pages alone; then where to say it was handed over. */
+function printButton(document, canvases) {
+  const afterPrint = h("p", { class: "after-print", hidden: true },
+    bi("打印好了吗？交给群众后，请点下面的「已打印给群众」办结。", "Printed? Hand it over, then close the case below."));
   const print = h("button", { type: "button", class: "main print-document" }, bi("打印", "Print"));
   print.addEventListener("click", () => {
     printPages(canvases);
-    afterPrint.hidden = !closes;
+    afterPrint.hidden = !CLOSING_KINDS.includes(document.kind);
   });
-  return [print, closes ? close("handed_over") : null, afterPrint];
+  return [print, afterPrint];
 }
 
 /** On a decided case not yet closed: the button that shows its latest issued document again. */
-export async function offerIssuedDocument(layout, kase, onClosed) {
+export async function offerIssuedDocument(slot, kase) {
   if (!kase.actions.includes("close")) return;
   let documents;
   try {
@@ -65,12 +52,10 @@ export async function offerIssuedDocument(layout, kase, onClosed) {
   } catch {
     return; // the case screen itself shows what the link allows; the button waits for the next visit
   }
-  const latest = documents.filter((document) => document.kind !== "scan").at(-1);
-  if (!latest || !layout.isConnected) return;
+  const latest = documents.filter((document) => ISSUED_KINDS.includes(document.kind)).at(-1);
+  if (!latest || !slot.isConnected || slot.firstChild) return; // nothing issued, gone, or already shown
   const button = h("button", { type: "button", class: "main show-document" },
     bi(`显示并打印${latest.kind_name}`, "Show and print the document"));
-  const offer = h("section", { class: "case-document offer no-print" }, button);
-  button.addEventListener("click", () => showIssuedDocument(layout, kase, latest, onClosed));
-  layout.querySelector(".case-document")?.remove();
-  layout.prepend(offer);
+  button.addEventListener("click", () => showIssuedDocument(slot, latest));
+  replace(slot, h("section", { class: "case-document offer no-print" }, button));
 }

@@ -41,7 +41,8 @@ export async function showOpenCase(screen) {
       slot.error({ message: "请先在第2步选择要办的事。", messageEn: "Choose what to do in step 2." });
       return;
     }
-    const body = { villager: villager.value() };
+    const collected = [...materials.querySelectorAll("input[name=collected]:checked")].map((box) => box.value);
+    const body = { villager: villager.value(), collected };
     if (chosen.item) body.item_code = chosen.item.code; else body.bundle_code = chosen.bundle.code;
     const kase = await busy(submit, slot, () => post("/api/cases", body));
     if (kase) go(`/case/${kase.id}`);

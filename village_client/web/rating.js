@@ -23,7 +23,7 @@ export function ratingPanel(kase, onRated) {
   const slot = messageSlot();
   const comment = h("textarea", { name: "comment", maxlength: 500 });
   const buttons = SCORES.map(([score, zh, en]) => {
-    const button = h("button", { type: "button", "data-score": score, "aria-label": `${score} 分 ${zh}` },
+    const button = h("button", { type: "button", "data-score": score },
       h("strong", {}, String(score)), h("span", { class: "score-name" }, zh), h("small", { class: "en", lang: "en" }, en));
     button.addEventListener("click", () => busy(button, slot, async () => {
       onRated(await post(`/api/cases/${kase.id}/rating`, { score, comment: comment.value.trim() }));

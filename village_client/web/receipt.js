@@ -34,12 +34,14 @@ function receipt(kase) {
     h("p", {}, `办件编号：${kase.number}`),
     h("p", {}, `申请人：${kase.villager.name}`),
     h("p", {}, `事项：${itemTitles(kase)}`),
-    h("p", {}, `经审查，您的申请还需要补充以下材料。请一次补齐后交到${kase.village_name}便民服务站（村窗口）。`),
+    h("p", { class: "salutation" }, `${kase.villager.name}：`),
+    h("p", { class: "notice-opening" }, kase.supplement_notice.opening), // the signed list's own words
     h("table", { class: "grid" },
       h("thead", {}, h("tr", {}, ["序号", "需要补充的材料", "原件/复印件 份数", "说明"].map((t) => cell("th", t)))),
       h("tbody", {}, kase.supplement.map((material, index) => h("tr", {},
         cell("td", String(index + 1)), cell("td", material.name), cell("td", materialForm(material)),
         cell("td", material.note || ""))))),
+    h("p", { class: "notice-closing" }, kase.supplement_notice.closing),
     h("p", {}, `审查窗口：${kase.handler_unit_name}`),
     h("p", {}, `告知日期：${formatDate(kase.decided_at)}`),
     h("p", { class: "signatures" }, h("span", {}, "群众签收：________________"), h("span", {}, "村窗口经办人：________________")));

@@ -6,6 +6,11 @@ import { sha256 as jsSha256 } from "./vendor/js-sha256/sha256.min.mjs";
 
 const HASH_SLICE = 4 * 1024 * 1024;
 const CHUNK_TIMEOUT_MS = 120000;
+const CHECK_POLL_MS = 600;
+// One chunk at a time, each about CHUNK_SECONDS of sending at the rate the link confirmed the
+// last ones at: a cut loses at most that chunk, seconds of sending on any link (never 2 MiB).
+const CHUNK_SECONDS = 1;
+const FIRST_CHUNK = 64 * 1024; // before the link's rate is known
 // The server answers these for a chunk that should simply be sent again.
 const RESEND = new Set(["offset_mismatch", "chunk_cut", "chunk_digest_mismatch", "offline", "timeout"]);
 
@@ -53,8 +58,8 @@ function putChunk(uploadId, offset, blob, chunkDigest, onSent) {
 }
 
 /**
- * Upload file to the case under material; report({phase, done, total, resumedAt}) tells the page
- * how far it got. Resolves to the stored document; rejects with an ApiError the server gave
+ * Upload file to the case under material; report({phase, done, total, resumedAt, check}) tells
+ * the page how far it got (check: the server's {step, step_number, steps, done, total} once sent). Resolves to the stored document; rejects with an ApiError the server gave
  * for a file it will not take. Cuts are retried for as long as the page stays open.
  */
 export async function sendScan(caseId, file, material, report) {
@@ -67,21 +72,55 @@ export async function sendScan(caseId, file, material, report) {
     return upload.document;
   }
   await sendChunks(upload, file, report);
-  report({ phase: "checking", done: file.size, total: file.size });
-  return (await persist(report, () => post(`/api/uploads/${upload.id}/complete`))).document;
+  report({ phase: "checking", check: null });
+  const watching = watchCheck(upload.id, report);
+  try {
+    return (await persist(report, () => post(`/api/uploads/${upload.id}/complete`))).document;
+  } finally {
+    watching.stop();
+  }
+}
+
+/** While the server checks the file: ask how far it got, every little while, and tell the page. */
+function watchCheck(uploadId, report) {
+  let timer = null;
+  let stopped = false;
+  const ask = async () => {
+    try {
+      const { check } = await get(`/api/uploads/${uploadId}`);
+      if (!stopped && check) report({ phase: "checking", check });
+    } catch {
+      // a missed look is made up by the next one; the completion itself is what counts
+    }
+    if (!stopped) timer = setTimeout(ask, CHECK_POLL_MS);
+  };
+  timer = setTimeout(ask, CHECK_POLL_MS / 2);
+  return { stop: () => { stopped = true; clearTimeout(timer); } };
+}
+
+/** Bytes for the next chunk: about CHUNK_SECONDS at `rate` (bytes/s), within what the server takes. */
+function chunkLength(upload, rate) {
+  const smallest = Math.min(upload.min_chunk_size ?? upload.chunk_size, upload.chunk_size);
+  const wanted = rate ? Math.round(rate * CHUNK_SECONDS) : FIRST_CHUNK;
+  return Math.max(smallest, Math.min(upload.chunk_size, wanted));
 }
 
 async function sendChunks(upload, file, report) {
   let offset = upload.received;
   if (offset) report({ phase: "sending", done: offset, total: file.size, resumedAt: offset });
   let failures = 0;
+  let rate = 0; // bytes per second the server confirmed; the time a cut costs counts, so it shrinks after one
+  let since = performance.now();
   while (offset < file.size) {
-    const blob = file.slice(offset, offset + upload.chunk_size);
+    const blob = file.slice(offset, offset + chunkLength(upload, rate));
     const start = offset;
     try {
       const chunkDigest = base64(await digest(blob));
       const sent = (bytes) => report({ phase: "sending", done: start + bytes, total: file.size });
       offset = (await putChunk(upload.id, start, blob, chunkDigest, sent)).received;
+      const sample = blob.size / Math.max(0.001, (performance.now() - since) / 1000);
+      rate = rate ? (rate + sample) / 2 : sample;
+      since = performance.now();
       failures = 0;
     } catch (error) {
       if (!isRetryable(error)) throw error;

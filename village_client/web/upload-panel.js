@@ -26,7 +26,7 @@ export function uploadPanel(kase) {
   });
   const zone = h("div", { class: "drop-zone" },
     h("p", {}, bi("把扫描件拖到这里，或者", "Drop scans here, or")),
-    h("label", { class: "button main" }, bi("选择文件", "Choose files"), input),
+    h("label", { class: "button" }, bi("选择文件", "Choose files"), input),
     h("p", { class: "hint" }, bi("JPEG、PNG、TIFF 或 PDF，每个文件不超过 256 MB", "JPEG, PNG, TIFF or PDF, up to 256 MB each")));
   acceptDrops(zone, (files) => queue.add(files, material.value));
   return h("section", { class: "panel scan-upload no-print" },
@@ -74,12 +74,12 @@ function uploadRow(file, material) {
     element.dataset.state = state;
     replace(status, ...content);
   };
-  const report = ({ phase, done = 0, total = file.size, resumedAt, error }) => {
-    const value = total ? Math.floor((done / total) * 100) : 0;
+  const report = ({ phase, done = 0, total = file.size, resumedAt, error, check }) => {
+    const value = phase === "checking" ? checkPercent(check) : Math.floor((total ? done / total : 0) * 100);
     bar.value = value;
     percent.textContent = `${value}%`;
     if (resumedAt !== undefined) element.dataset.resumedAt = String(resumedAt);
-    show(phase, phaseText(phase, value, error));
+    show(phase, phase === "checking" ? checkText(check, value) : phaseText(phase, value, error));
   };
   const run = async (caseId) => {
     try {
@@ -95,6 +95,25 @@ function uploadRow(file, material) {
   return { element, run };
 }
 
+const CHECK_STEPS = {
+  verifying: ["核对文件是否完整", "verifying the file"],
+  inspecting: ["检查每一页", "reading its pages"],
+  storing: ["加密存档", "archiving it"],
+};
+
+/** The server's check as one bar from 0 to 100: its steps one after the other. */
+function checkPercent(check) {
+  if (!check) return 0;
+  const within = check.total ? check.done / check.total : 0;
+  return Math.min(99, Math.floor(((check.step_number - 1 + within) / check.steps) * 100));
+}
+
+function checkText(check, value) {
+  const [zh, en] = CHECK_STEPS[check?.step] || ["开始核对", "starting"];
+  const step = check ? `第 ${check.step_number} 步（共 ${check.steps} 步）：` : "";
+  return bi(`已传完，服务器正在核对 ${value}% · ${step}${zh}`, `Sent; the server is checking it: ${en}`);
+}
+
 function materialLabel(material) {
   return material === OTHER ? "其他材料" : material;
 }
@@ -105,7 +124,6 @@ function phaseText(phase, value, error) {
     case "sending": return bi(`正在上传 ${value}%`, `Sending ${value}%`);
     case "retrying": return bi(`网络中断，正在重新连接，将从 ${value}% 处继续……`,
       `Connection lost (${error && error.messageEn ? error.messageEn : "offline"}); resuming at ${value}%…`);
-    case "checking": return bi("已传完，服务器正在核对……", "Sent; the server is checking it…");
     case "duplicate": return bi("这份文件已经上传过，无需重复上传", "Already sent: stored once");
     default: return "";
   }

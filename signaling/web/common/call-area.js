@@ -2,7 +2,7 @@
 // then the call beside the case (.case-call); after it, how it ended and the idle content again.
 // A call outlives the screen: coming back to its case shows the same call area.
 
-import { CallSession, OFFLINE, activeCall } from "./call-session.js";
+import { CallSession, OFFLINE, activeCall, callIsOver } from "./call-session.js";
 import { callView } from "./call-view.js";
 import { get } from "./api.js";
 import { h, replace } from "./dom.js";
@@ -11,7 +11,8 @@ import { openLocalMedia } from "./local-media.js";
 import { pageSignaling } from "./signaling.js";
 
 /**
- * The call area of a case, first in its layout. idle(area) draws what the page offers while no
+ * The call area of a case, first in its layout. idle(area) draws (from area.kase, the case as
+ * last shown) what the page offers while no
  * call runs; words.ringing is the caller's status text while it rings; tileAction(participantId,
  * session), if given, adds a control to each other participant's video (the console's 截图).
  */
@@ -19,6 +20,7 @@ export function showCallArea(layout, kase, account, { idle, words = {}, tileActi
   const current = activeCall();
   const area = current?.caseId === kase.id && current.area ? current.area
     : new CallArea(kase, account, idle, words, tileAction);
+  area.kase = kase;
   layout.prepend(area.element);
   if (!current || current.area !== area) area.showIdle();
   return area;
@@ -87,7 +89,7 @@ export class CallArea {
 export async function openCallOf(kase) {
   try {
     const calls = await get(`/api/cases/${kase.id}/calls`);
-    return calls.find((call) => ["ringing", "active"].includes(call.state)) || null;
+    return calls.find((call) => ["ringing", "active"].includes(call.state) && !callIsOver(call.id)) || null;
   } catch {
     return null;
   }

@@ -13,14 +13,21 @@ import { closeLocalMedia } from "./local-media.js";
 const DISCONNECTED_MS = 4000; // a "disconnected" peer connection that has not recovered by then is rejoined
 const REJOIN_SPACING_MS = 3000; // never rejoin in a tight loop
 const CLOSE_FORBIDDEN = 4403;
+const ENDED_WAIT_MS = 3000; // a rejoin refused because the call is gone: its call.ended (saying why) is on its way
 export const OFFLINE = { zh: "暂时连不上服务器，请检查网络，稍后再试。", en: "Not connected to the server." };
 
 let sequence = 0;
 let active = null;
+const over = new Set(); // calls this page has seen end: never offered again, whatever a slower reply says
 
 /** The call this page is in (ringing, live or reconnecting), or null. */
 export function activeCall() {
   return active;
+}
+
+/** Whether this page knows the call has ended (it hung up, or heard call.ended). */
+export function callIsOver(callId) {
+  return over.has(callId);
 }
 
 /**
@@ -145,7 +152,7 @@ export class CallSession extends Emitter {
 
   /** Leave the current peer connection and ask to enter the call again with a fresh one. */
   rejoin() {
-    if (this.state === "ended") return;
+    if (this.state === "ended" || this.callGone) return;
     clearTimeout(this.timer);
     const wait = this.lastRejoin + REJOIN_SPACING_MS - Date.now();
     if (wait > 0) {
@@ -196,9 +203,22 @@ export class CallSession extends Emitter {
     });
   }
 
+  /**
+   * The server says the call is gone (a rejoin refused: the media closed before the call.ended
+   * came): stop rejoining and wait a moment for the call.ended, which says why, to end with it.
+   */
+  gone() {
+    this.callGone = true;
+    clearTimeout(this.timer);
+    this.dropConnection();
+    this.timer = setTimeout(() => this.finish({ zh: "通话已结束。", en: "The call has ended.", state: "ended" }),
+      ENDED_WAIT_MS);
+  }
+
   /** The end of the call for this page: the connection and the devices are closed. */
   finish(end) {
     if (this.state === "ended") return;
+    if (this.callId) over.add(this.callId);
     clearTimeout(this.timer);
     for (const off of this.offs) off();
     this.dropConnection();
@@ -233,7 +253,9 @@ const MESSAGES = {
 function refused(session, error) {
   const failed = String(error.ref).split(":")[1];
   const words = { zh: error.message || "出错了。", en: error.message_en || "" };
-  if (["call.request", "call.accept", "call.join"].includes(failed)) {
+  if (failed === "call.join" && error.error === "call_not_found") {
+    session.gone(); // the call has just ended: say so as the end of a call, not as an error
+  } else if (["call.request", "call.accept", "call.join"].includes(failed)) {
     session.finish({ ...words, state: "refused", code: error.error });
   } else if (failed === "chat.send") {
     session.emit("notice", words);
@@ -251,7 +273,14 @@ function endedWords(message) {
   if (message.reason === "media-worker-lost") {
     return { zh: "服务器的视频处理出了故障，通话中断了，请重新发起。", en: "A media worker failed.", state: "ended" };
   }
-  const length = message.duration ? `，时长${duration(message.duration)}` : "";
+  if (message.reason === "server_restarted") {
+    return { zh: "服务器重新启动过，这次视频连线已结束，请重新发起。", en: "The server restarted: the call has ended.",
+      state: "ended" };
+  }
+  const length = message.duration ? `（时长${duration(message.duration)}）` : "";
+  if (["hung_up", "left"].includes(message.reason)) {
+    return { zh: `对方已挂断，通话结束${length}。`, en: "The other side hung up.", state: "ended" };
+  }
   return { zh: `通话已结束${length}。`, en: "The call has ended.", state: "ended" };
 }
 

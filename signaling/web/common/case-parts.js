@@ -28,7 +28,12 @@ export function caseCard(kase, href) {
         h("span", {}, kase.villager_name),
         h("span", {}, kase.village_name),
         h("span", {}, kase.number),
-        h("span", {}, `限 ${formatDateTime(kase.due_at)} 前办结`))));
+        h("span", {}, deadline(kase)))));
+}
+
+/** When the case must be done by, or — once closed — when it was done. */
+function deadline(kase) {
+  return kase.state === "closed" ? `${formatDateTime(kase.closed_at)} 办结` : `限 ${formatDateTime(kase.due_at)} 前办结`;
 }
 
 /** The facts of a case: number, villager, items, dates, handling window. */
@@ -42,7 +47,8 @@ export function caseFacts(kase) {
     row("村", "Village", kase.village_name),
     row("办理窗口", "Handled by", kase.handler_unit_name),
     row("受理时间", "Opened", formatDateTime(kase.opened_at)),
-    row("办结时限", "Due", formatDateTime(kase.due_at), " ", overdueFlag(kase)));
+    kase.state === "closed" ? row("办结时间", "Closed", formatDateTime(kase.closed_at))
+      : row("办结时限", "Due", formatDateTime(kase.due_at), " ", overdueFlag(kase)));
 }
 
 /** How a material is to be brought: 原件 1 份. */
@@ -51,13 +57,15 @@ export function materialForm(material) {
   return [form ? form[0] : "", material.count ? ` ${material.count} 份` : ""].join("");
 }
 
-/** The materials of a case, optionally as a checklist the clerk ticks while collecting them. */
+/** The materials of a case (已收 where the clerk had them), or as a checklist ticked while collecting them. */
 export function materialList(materials, { checklist = false } = {}) {
-  return h("ul", { class: "materials" }, materials.map((material) => h("li", {},
-    h("label", {},
+  return h("ul", { class: "materials" }, materials.map((material) => h("li",
+    { "data-collected": String(Boolean(material.collected)) },
+    h(checklist ? "label" : "span", {},
       checklist ? h("input", { type: "checkbox", name: "collected", value: material.name }) : null,
       material.name,
-      h("span", { class: "form" }, materialForm(material))))));
+      h("span", { class: "form" }, materialForm(material)),
+      material.collected ? h("span", { class: "collected" }, bi("✓ 已收", "collected")) : null))));
 }
 
 /** 资料补充回执清单: the one-time list of missing materials, in large print. */
@@ -81,9 +89,9 @@ export function decisionBox(kase) {
     return h("div", { class: "decision pending" },
       h("h2", {}, bi("承诺办结日期", "Promised date")), h("p", { class: "promised" }, formatDate(kase.pending_until)));
   }
-  if (kase.state === "approved" || kase.state === "closed") {
+  if (kase.state === "approved" || kase.state === "closed") { // the state badge above already names it
     return h("div", { class: `decision ${kase.state}` },
-      h("h2", {}, stateBadge(kase.state)),
+      h("h2", {}, bi("审批结果", "Decision")),
       kase.decided_at ? h("p", {}, `批准时间：${formatDateTime(kase.decided_at)}`) : null,
       kase.closed_at ? h("p", {}, `办结时间：${formatDateTime(kase.closed_at)}`) : null);
   }

@@ -8,7 +8,7 @@ import { bi } from "./i18n.js";
 
 /** The chat panel of a call session; me is the display name of this page's account. */
 export function chatPanel(session, me) {
-  const list = h("ol", { class: "chat-messages", "aria-live": "polite" });
+  const list = h("ol", { class: "chat-messages", "aria-live": "polite", tabindex: 0, "aria-label": "聊天记录 Chat" });
   list.style.backgroundImage = `url("/api/cases/${session.caseId}/chat-background.png")`;
   const shown = new Set();
   const add = (message) => {
@@ -17,9 +17,10 @@ export function chatPanel(session, me) {
     list.append(chatLine(message, message.author === me));
     list.scrollTop = list.scrollHeight;
   };
-  const input = h("input", { name: "chat", maxlength: 2000, autocomplete: "off", "aria-label": "要发送的消息" });
+  const input = h("input", { name: "chat", maxlength: 2000, autocomplete: "off", "aria-label": "要发送的消息",
+    placeholder: "在这里打字，按回车或点「发送」" });
   const form = h("form", { class: "chat-form", novalidate: true }, input,
-    h("button", { type: "submit", class: "main" }, bi("发送", "Send")));
+    h("button", { type: "submit" }, bi("发送", "Send"))); // 挂断 stays the call's one main button
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();

@@ -3,6 +3,8 @@
 const ZONE = "Asia/Shanghai";
 const DATE = new Intl.DateTimeFormat("zh-CN", { timeZone: ZONE, year: "numeric", month: "long", day: "numeric" });
 const TIME = new Intl.DateTimeFormat("zh-CN", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hour12: false });
+const SECONDS = new Intl.DateTimeFormat("zh-CN", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", second: "2-digit",
+  hour12: false });
 
 /** 2026年11月23日 */
 export function formatDate(value) {
@@ -15,6 +17,13 @@ export function formatDateTime(value) {
   if (!value) return "";
   const at = new Date(value);
   return `${DATE.format(at)} ${TIME.format(at)}`;
+}
+
+/** 2026年11月23日 10:03:12: when to the second (what an auditor compares with the timeline) */
+export function formatMoment(value) {
+  if (!value) return "";
+  const at = new Date(value);
+  return `${DATE.format(at)} ${SECONDS.format(at)}`;
 }
 
 /** 10:00 (China time) */

@@ -1,6 +1,8 @@
 // The camera and microphone for a call, with a plain fallback when the browser refuses them:
 // camera + microphone, else the microphone alone, else nothing (the clerk still sees, hears and types).
 
+import { INSECURE_PAGE } from "./secure-context.js";
+
 // 640×480 at 15 frames: enough to read a face and a held-up paper; the hub's REMB lowers it on a weak link.
 const CAMERA = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 15, max: 20 } };
 
@@ -24,8 +26,8 @@ export async function openLocalMedia() {
   if (!navigator.mediaDevices?.getUserMedia) {
     return {
       stream: new MediaStream(),
-      notice: "这个网页不是通过安全连接（HTTPS）打开的，浏览器不允许使用摄像头和麦克风。您仍可以看、听对方并打字交流。",
-      noticeEn: "Camera and microphone need a secure (HTTPS) page.",
+      notice: `${INSECURE_PAGE.zh}您仍可以看、听对方并打字交流。`,
+      noticeEn: INSECURE_PAGE.en,
     };
   }
   try {

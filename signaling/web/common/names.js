@@ -51,6 +51,7 @@ export const EVENTS = {
   recording_replayed: ["回放录像", "Recording replayed"],
   recording_purged: ["录像到期删除", "Recording deleted (retention)"],
   document_purged: ["文件到期删除", "Document deleted (retention)"],
+  stored_file_damaged: ["文件已损坏，无法读取", "Stored file damaged"],
   snapshot_taken: ["通话截图", "Snapshot taken"],
   snapshot_viewed: ["查看截图", "Snapshot viewed"],
   mark_traced: ["泄露溯源", "Leak traced"],
@@ -59,6 +60,17 @@ export const EVENTS = {
   case_held: ["保全（设为问题件）", "Legal hold"],
   case_released: ["解除保全", "Hold released"],
 };
+
+/** Events the system keeps for its own record (views, downloads, watermarks): shown small and plain. */
+export const QUIET_EVENTS = new Set(["case_viewed", "document_downloaded", "document_viewed", "document_watermarked",
+  "snapshot_viewed", "chat_watermarked", "mark_traced"]);
+
+/** What an event adds about a file: the material and the file's name (a scan, a snapshot, an issued document). */
+export function fileDetail(detail) {
+  const name = detail.filename ? `文件：${detail.filename}` : "";
+  return [detail.material ? `材料：${detail.material === "other" ? "其他材料" : detail.material}` : "", name]
+    .filter(Boolean);
+}
 
 export const REVIEW_STATES = {
   reviewing: ["审核中", "Reviewing"],

@@ -4,6 +4,7 @@ import { SIGNED_OUT, get, logOut, token } from "./api.js";
 import { h, replace } from "./dom.js";
 import { bi } from "./i18n.js";
 import { loginForm } from "./login.js";
+import { insecurePageBanner } from "./secure-context.js";
 
 /**
  * Start a page: show the top bar, sign in (or reuse this tab's session), then call
@@ -16,7 +17,7 @@ export function startSession({ title, titleEn, roles, onReady }) {
   const main = h("main", { id: "main" });
   const header = h("header", { class: "topbar" },
     h("a", { class: "brand", href: "/" }, bi(`村能办 · ${title}`, titleEn)), nav, who);
-  document.body.replaceChildren(header, main);
+  document.body.replaceChildren(...[header, insecurePageBanner(), main].filter(Boolean));
 
   const signIn = (notice = "") => {
     replace(nav);
