@@ -6,7 +6,7 @@ STAMP := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
 SERVE_INSTALLED := $(VENV)/.installed-serve-$(STAMP)
 TEST_INSTALLED := $(VENV)/.installed-test-$(STAMP)
 
-.PHONY: serve test fuzz lint bench bench-weaklink bench-soak bench-crash clean
+.PHONY: serve test fuzz lint mutation bench bench-weaklink bench-soak bench-crash clean
 
 $(SERVE_INSTALLED): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -51,6 +51,11 @@ lint: $(TEST_INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy signaling village_client approver_console eseal recordings watermark protocol
+
+# Mutation testing of the modules that decide (docs/mutation.md); MUTATION_TARGETS=authz chain … for some.
+mutation: $(TEST_INSTALLED)
+	scripts/install-system-deps --test
+	$(PY) scripts/mutation $(MUTATION_TARGETS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

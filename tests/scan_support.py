@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,18 @@ async def fetch(server: RunningServer, client: ApiClient, path: str) -> tuple[in
         return response.status, await response.read(), dict(response.headers)
 
 
-async def put_chunk(server: RunningServer, client: ApiClient, upload_id: str, offset: int, data: bytes,
-                    digest_of: bytes | None = None) -> Reply:
-    """One raw chunk PUT, with the Content-Digest of digest_of (default: of the data itself)."""
-    digest = base64.b64encode(hashlib.sha256(data if digest_of is None else digest_of).digest()).decode()
+async def put_chunk(server: RunningServer, client: ApiClient, upload_id: str, offset: int,
+                    data: bytes | AsyncIterable[bytes], digest_of: bytes | None = None) -> Reply:
+    """One raw chunk PUT, with the Content-Digest of digest_of (default: of the data itself).
+
+    Data sent piece by piece (an async iterable) needs digest_of: the whole chunk, for its digest and length.
+    """
+    whole = data if isinstance(data, bytes) else digest_of
+    assert whole is not None, "a chunk sent piece by piece needs digest_of"
+    digest = base64.b64encode(hashlib.sha256(whole if digest_of is None else digest_of).digest()).decode()
     headers = {"Authorization": f"Bearer {client.token}", "Content-Digest": f"sha-256=:{digest}:"}
+    if not isinstance(data, bytes):
+        headers["Content-Length"] = str(len(whole))
     url = f"{server.base}/api/uploads/{upload_id}/chunks/{offset}"
     async with server.session.put(url, data=data, headers=headers) as response:
         return Reply(response.status, await response.json(content_type=None), dict(response.headers))

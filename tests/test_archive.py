@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -15,6 +16,7 @@ from recordings.archive import Archive
 from recordings.exceptions import (
     InsecureKeyFile,
     InvalidDigest,
+    NotASealedFile,
     StoredFileNotFound,
     TamperedStoredFile,
     TruncatedStoredFile,
@@ -86,7 +88,9 @@ def test_a_changed_byte_is_reported_as_tampering(archive: Archive, where: str) -
               "tag": len(blob) - 1}[where]
     blob[offset] ^= 0x01
     path.write_bytes(bytes(blob))
-    with pytest.raises(TamperedStoredFile):
+    said = {"header": "header failed authentication", "first chunk": "chunk 0 of 2 failed authentication",
+            "last chunk": "chunk 1 of 2 failed authentication", "tag": "chunk 1 of 2 failed authentication"}[where]
+    with pytest.raises(TamperedStoredFile, match=f"^{re.escape(f'{path.name}: {said}')}$"):
         archive.read(stored.digest)
 
 
@@ -97,8 +101,35 @@ def test_a_cut_file_is_reported_as_truncated(archive: Archive, cut: str) -> None
     boundary = HEADER_SIZE + 2 * (CHUNK_SIZE + CHUNK_OVERHEAD)
     length = {"mid chunk": HEADER_SIZE + CHUNK_SIZE // 2, "chunk boundary": boundary,
               "last tag": path.stat().st_size - 1}[cut]
+    whole = path.stat().st_size
     os.truncate(path, length)
-    with pytest.raises(TruncatedStoredFile):
+    with pytest.raises(TruncatedStoredFile, match=f"^{path.name}: {length} bytes, header says {whole}$"):
+        archive.read(stored.digest)
+
+
+def test_bytes_appended_to_a_stored_file_are_reported_as_tampering(archive: Archive) -> None:
+    stored = archive.put([os.urandom(CHUNK_SIZE + 5000)])
+    path = _stored_path(archive, stored.digest)
+    with path.open("ab") as tail:
+        tail.write(b"7 bytes")
+    with pytest.raises(TamperedStoredFile, match=f"^{path.name}: 7 bytes appended$"):
+        archive.read(stored.digest)
+
+
+def test_a_file_cut_inside_its_header_is_reported_as_truncated(archive: Archive) -> None:
+    stored = archive.put([b"a short scan"])
+    path = _stored_path(archive, stored.digest)
+    os.truncate(path, HEADER_SIZE - 1)
+    with pytest.raises(TruncatedStoredFile, match=f"^{path.name}: header cut short$"):
+        archive.read(stored.digest)
+
+
+def test_a_file_that_is_not_sealed_is_named_by_its_first_bytes(archive: Archive) -> None:
+    stored = archive.put([b"a short scan"])
+    path = _stored_path(archive, stored.digest)
+    path.write_bytes(b"%PDF-1.7 put here by hand")
+    said = f"{path.name}: not a sealed file (magic {b'%PDF-1.7'!r})"
+    with pytest.raises(NotASealedFile, match=f"^{re.escape(said)}$"):
         archive.read(stored.digest)
 
 
@@ -161,6 +192,25 @@ def test_a_seek_past_the_end_reads_back_as_zeros(archive: Archive) -> None:
         writer.write(b"end")
         stored = writer.commit()
     assert archive.read(stored.digest) == b"head" + bytes(CHUNK_SIZE + 6) + b"end"
+
+
+def test_whole_chunks_a_seek_skipped_read_back_as_zeros(archive: Archive) -> None:
+    with archive.writer() as writer:
+        writer.seek(2 * CHUNK_SIZE + 10)  # chunks 0 and 1 are never written
+        writer.write(b"end")
+        stored = writer.commit()
+    assert archive.read(stored.digest) == bytes(2 * CHUNK_SIZE + 10) + b"end"
+
+
+def test_a_write_into_a_sealed_chunk_just_before_committing_is_kept(archive: Archive) -> None:
+    data = bytearray(os.urandom(2 * CHUNK_SIZE + 99))
+    with archive.writer() as writer:
+        writer.write(data)  # chunks 0 and 1 are sealed to disk already
+        writer.seek(5)
+        writer.write(b"late")
+        stored = writer.commit()
+    data[5:9] = b"late"
+    assert (stored.digest, archive.read(stored.digest)) == (hashlib.sha256(data).hexdigest(), bytes(data))
 
 
 def test_an_unfinished_write_leaves_no_stored_file(archive: Archive) -> None:

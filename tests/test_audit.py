@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from .support import RunningServer, open_demo_case
+from recordings.keys import load_or_create_key
+from signaling.audit.chain import AuditLog
+from signaling.config import Settings
+
+from .support import RunningServer, open_demo_case, start_server
 
 
 def verify(data_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -43,10 +47,10 @@ async def test_editing_an_event_is_named(server: RunningServer) -> None:
     await busy_server(server)
     with events(server.data_dir) as db:
         db.execute("update audit_events set actor = '某人' where action = 'case_start_review'")
-        seq = db.execute("select seq from audit_events where action = 'case_start_review'").fetchone()[0]
+        seq, at = db.execute("select seq, at from audit_events where action = 'case_start_review'").fetchone()
     result = verify(server.data_dir)
     assert result.returncode == 1
-    assert f"event #{seq} altered" in result.stdout
+    assert f"FAIL event #{seq} altered: case_start_review by 某人 at {at} does not match its hash" in result.stdout
 
 
 async def test_deleting_an_event_is_named(server: RunningServer) -> None:
@@ -56,7 +60,7 @@ async def test_deleting_an_event_is_named(server: RunningServer) -> None:
         db.execute("delete from audit_events where seq = ?", [seq])
     result = verify(server.data_dir)
     assert result.returncode == 1
-    assert f"event #{seq} missing" in result.stdout
+    assert f"event #{seq} missing: the event before #{seq + 1} (after #{seq - 1}) was removed" in result.stdout
 
 
 async def test_deleting_and_renumbering_is_still_found(server: RunningServer) -> None:
@@ -70,10 +74,12 @@ async def test_deleting_and_renumbering_is_still_found(server: RunningServer) ->
     assert f"event #{seq} missing" in result.stdout
 
 
-async def test_inserting_an_event_is_named(server: RunningServer) -> None:
+@pytest.mark.parametrize("before", ["case_viewed", "the last event"])
+async def test_inserting_an_event_is_named(server: RunningServer, before: str) -> None:
     await busy_server(server)
     with events(server.data_dir) as db:
-        seq = db.execute("select seq from audit_events where action = 'case_viewed'").fetchone()[0]
+        seq = db.execute("select seq from audit_events where action = 'case_viewed'").fetchone()[0] \
+            if before == "case_viewed" else db.execute("select max(seq) from audit_events").fetchone()[0]
         db.execute("update audit_events set seq = -seq - 1 where seq >= ?", [seq])
         db.execute("update audit_events set seq = -seq where seq < 0")
         row = db.execute("select * from audit_events where seq = ?", [seq - 1]).fetchone()
@@ -92,7 +98,7 @@ async def test_cutting_events_off_the_end_is_named(server: RunningServer) -> Non
         db.execute("delete from audit_events where seq >= ?", [last - 1])
     result = verify(server.data_dir)
     assert result.returncode == 1
-    assert f"event #{last - 1} missing" in result.stdout
+    assert f"event #{last - 1} missing: events #{last - 1}..#{last} were cut off the end" in result.stdout
 
 
 async def test_appending_a_forged_event_is_named(server: RunningServer) -> None:
@@ -103,7 +109,7 @@ async def test_appending_a_forged_event_is_named(server: RunningServer) -> None:
         db.execute(f"insert into audit_events values ({','.join('?' * len(row))})", row)
     result = verify(server.data_dir)
     assert result.returncode == 1
-    assert f"event #{row[0]} inserted" in result.stdout
+    assert f"event #{row[0]} inserted: {row[6]} by {row[3]} at {row[1]} was not written by the server" in result.stdout
 
 
 @pytest.mark.parametrize("column,value", [("detail", '{"from":"received"}'), ("at", "2020-01-01T00:00:00+00:00")])
@@ -146,3 +152,66 @@ async def test_a_case_redrawn_again_and_again_is_logged_viewed_once_per_ten_minu
     server.clock.advance(seconds=1)
     await approver.get(f"/api/cases/{case['id']}")
     assert len(views()) == 3 and views()[2] == views()[0]
+
+
+async def test_editing_the_last_event_is_named_altered_not_inserted(server: RunningServer) -> None:
+    await busy_server(server)
+    with events(server.data_dir) as db:
+        last = db.execute("select max(seq) from audit_events").fetchone()[0]
+        db.execute("update audit_events set detail = '{}' where seq = ?", [last])
+    result = verify(server.data_dir)
+    assert result.returncode == 1
+    assert f"FAIL event #{last} altered" in result.stdout
+
+
+async def test_events_cut_off_stay_missing_after_the_server_runs_again(tmp_path: Path) -> None:
+    """The head only moves forward: a restart on a cut database does not forget the events cut off."""
+    server = await start_server(tmp_path / "data")
+    await busy_server(server)
+    await server.close()
+    with events(server.data_dir) as db:
+        last = db.execute("select max(seq) from audit_events").fetchone()[0]
+        db.execute("delete from audit_events where seq >= ?", [last - 2])
+    again = await start_server(server.data_dir)
+    await again.login("auditor")  # one new event, #{last - 2}, chained onto the cut database
+    await again.close()
+    result = verify(server.data_dir)
+    assert result.returncode == 1
+    assert f"FAIL event #{last - 1} missing: events #{last - 1}..#{last} were cut off the end" in result.stdout
+
+
+async def test_a_last_event_rewritten_with_the_key_differs_from_the_head(server: RunningServer) -> None:
+    """Even someone holding the audit key cannot rewrite the last event unseen: the head file remembers its hash."""
+    await busy_server(server)
+    audit = AuditLog(load_or_create_key(Settings(data_dir=server.data_dir).keys_dir / "audit.key"), Path("unused"))
+    with events(server.data_dir) as db:
+        db.row_factory = sqlite3.Row
+        row = dict(db.execute("select * from audit_events order by seq desc limit 1").fetchone())
+        row["detail"] = '{"note":"改过"}'
+        db.execute("update audit_events set detail = ?, hash = ? where seq = ?",
+                   [row["detail"], audit.event_hash(row["prev_hash"], row), row["seq"]])
+    result = verify(server.data_dir)
+    assert result.returncode == 1
+    seq = row["seq"]
+    assert f"FAIL event #{seq} altered: event #{seq} is not the one the head file vouches for" in result.stdout
+
+
+async def test_an_edited_head_file_is_named(server: RunningServer) -> None:
+    await busy_server(server)
+    head = server.data_dir / "audit-head.json"
+    head.write_text(head.read_text().replace('"seq": ', '"seq": 1'))
+    result = verify(server.data_dir)
+    assert result.returncode == 1
+    assert result.stdout == f"FAIL audit head file {head} has a wrong MAC: it was edited\n", result.stderr
+
+
+async def test_cutting_the_very_first_event_is_named(tmp_path: Path) -> None:
+    """The head vouches for the chain from its first event on (here the catalog loaded on a first start)."""
+    server = await start_server(tmp_path / "data", load_demo=False)
+    await server.close()
+    with events(server.data_dir) as db:
+        assert [row[0] for row in db.execute("select action from audit_events")] == ["catalog_loaded"]
+        db.execute("delete from audit_events")
+    result = verify(server.data_dir)
+    assert result.returncode == 1
+    assert "FAIL event #1 missing: events #1..#1 were cut off the end" in result.stdout

@@ -9,8 +9,15 @@ from typing import Any, AsyncIterator
 import aiohttp
 import pytest
 import pytest_asyncio
+import sqlite_utils
 
 from protocol.idnumber import check_character
+from signaling.access.accounts import account_from_row
+from signaling.access.authz import authorize
+from signaling.appkeys import DATABASE
+from signaling.cases.handling import load_case
+from signaling.exceptions import Forbidden, NotFound
+from signaling.storage.database import first
 
 from .support import ApiClient, RunningServer, open_demo_case, start_server
 
@@ -62,6 +69,9 @@ SEES = {
 async def test_who_sees_a_case(world: World, user: str, case: str, path: str) -> None:
     reply = await world.users[user].get(f"/api/cases/{getattr(world, case)}{path}")
     assert reply.status == (200 if user in SEES[case] else 404), reply.body
+    if reply.status == 404:  # the same words whether the case exists or not
+        assert (reply.body["message"], reply.body["message_en"]) == (
+            "找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -86,6 +96,9 @@ async def test_only_the_handling_window_decides(world: World, user: str) -> None
         assert reply.status == 200, reply.body
         return
     assert reply.status == (403 if user in SEES["town_case"] else 404), reply.body
+    if reply.status == 403:
+        assert (reply.body["message"], reply.body["message_en"]) == (
+            "您的账号无权执行此操作。", "Your role may not do this (case.decide).")
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -207,6 +220,54 @@ async def test_search_finds_only_visible_cases(world: World, user: str) -> None:
     assert {case["id"] for case in found.body} == {case["id"] for case in listed.body}
 
 
+# The rows of the permission table that calls, scans, replays, snapshots and printing use, on the town case
+# (its handling window is 元坝镇, it was sent to 人社): who holds each; others who see the case get
+# Forbidden, the rest NotFound. Checked on authorize itself, with the server's own accounts and case.
+CASE_PERMISSIONS = {
+    "call.request": {"clerk-yb1"},
+    "call.answer": {"town-yb", "dept-hrss"},  # the units rung: the handling window and the reviewers
+    "call.join": {"clerk-yb1", "town-yb", "district", "dept-hrss"},
+    "case.replay": {"town-yb", "district", "auditor"},
+    "case.snapshot": {"town-yb", "district", "dept-hrss"},
+    "case.print": SEES["town_case"],
+    "document.upload": {"clerk-yb1"},
+    "document.view": SEES["town_case"],
+}
+# Rows that involve no case: who holds each, everybody else is Forbidden.
+ACCOUNT_PERMISSIONS = {
+    "audit.read": {"auditor"},
+    "mark.trace": {"auditor", "admin"},
+}
+
+
+async def authorization_of(world: World, user: str, permission: str, case_id: int | None) -> str:
+    """What authorize says to the user's account for the permission (on the case): allowed, Forbidden or NotFound."""
+    def outcome(db: sqlite_utils.Database) -> str:
+        row = first(db, "select * from accounts where username = ?", [user])
+        assert row is not None
+        case, units = load_case(db, case_id) if case_id is not None else (None, [])
+        try:
+            authorize(account_from_row(row), permission, case, units)
+        except (Forbidden, NotFound) as refused:
+            return type(refused).__name__
+        return "allowed"
+
+    return await world.server.app[DATABASE].run(outcome)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("permission", list(CASE_PERMISSIONS))
+async def test_who_may_call_scan_replay_snapshot_and_print_a_case(world: World, user: str, permission: str) -> None:
+    expected = "allowed" if user in CASE_PERMISSIONS[permission] else (
+        "Forbidden" if user in SEES["town_case"] else "NotFound")
+    assert await authorization_of(world, user, permission, world.town_case) == expected
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("permission", list(ACCOUNT_PERMISSIONS))
+async def test_only_auditors_read_the_audit_log_and_trace_marks(world: World, user: str, permission: str) -> None:
+    expected = "allowed" if user in ACCOUNT_PERMISSIONS[permission] else "Forbidden"
+    assert await authorization_of(world, user, permission, None) == expected
 # The signaling WebSocket's pushes follow the same rule (#17): the waiting-call queue holds
 # only calls the account may answer, and case events reach only accounts that see the case.
 ANSWERS = {"town_case": {"town-yb", "dept-hrss"}, "district_case": {"district"}}

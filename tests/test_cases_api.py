@@ -118,6 +118,7 @@ async def test_joint_review_needs_every_department(server: RunningServer) -> Non
         seen = (await viewer.get(path)).body["reviews"]
         assert seen[1]["state"] == "supplement_requested" and seen[1]["materials"][0]["name"] == "低保证"
     await approver.post(f"{path}/actions/request_supplement", {"materials": [{"name": "低保证"}]})
+    assert (await hrss.get(path)).body["actions"] == []  # nothing to review while the villager supplements
     await clerk.post(f"{path}/actions/submit_supplement", {})
     after = (await approver.get(path)).body
     assert after["state"] == "under_review"
@@ -126,6 +127,7 @@ async def test_joint_review_needs_every_department(server: RunningServer) -> Non
     assert "approve" in (await approver.get(path)).body["actions"]
     approved = await approver.post(f"{path}/actions/approve", {})
     assert approved.status == 200 and approved.body["state"] == "approved"
+    assert (await hrss.get(path)).body["actions"] == []  # nor once the case is decided
 
 
 async def test_a_refusing_department_is_seen_by_all_and_needs_a_reason(server: RunningServer) -> None:

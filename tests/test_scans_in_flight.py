@@ -62,6 +62,44 @@ async def test_a_chunk_whose_predecessor_never_comes_is_refused_and_nothing_move
     assert (await clerk.get(f"/api/uploads/{upload['id']}")).body["received"] == 0
 
 
+async def slowly(piece: bytes, pause: float = 1.2) -> AsyncIterator[bytes]:
+    """A chunk on a slow line: half of it, a pause four times the grace, the rest."""
+    yield piece[:len(piece) // 2]
+    await asyncio.sleep(pause)
+    yield piece[len(piece) // 2:]
+
+
+async def test_a_chunk_waits_past_the_grace_while_the_one_before_is_still_arriving(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    server.app[UPLOAD_STORE].order.grace = 0.3
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+    first = asyncio.ensure_future(put_chunk(server, clerk, str(upload["id"]), 0, slowly(data[:CHUNK]),
+                                            digest_of=data[:CHUNK]))
+    await asyncio.sleep(0.2)  # the first chunk's bytes are on their way
+    second = await put_chunk(server, clerk, str(upload["id"]), CHUNK, data[CHUNK:2 * CHUNK])
+    assert (second.status, second.body.get("received")) == (200, 2 * CHUNK), second.body
+    assert ((await first).status, (await first).body["received"]) == (200, CHUNK)
+
+
+async def test_a_refused_chunk_does_not_make_the_others_forget_the_one_still_arriving(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    server.app[UPLOAD_STORE].order.grace = 0.3
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+    upload_id = str(upload["id"])
+    first = asyncio.ensure_future(put_chunk(server, clerk, upload_id, 0, slowly(data[:CHUNK]), digest_of=data[:CHUNK]))
+    await asyncio.sleep(0.2)
+    second = asyncio.ensure_future(put_chunk(server, clerk, upload_id, CHUNK, data[CHUNK:2 * CHUNK]))
+    await asyncio.sleep(0.2)  # the second is stored and waits for the first
+    damaged = await put_chunk(server, clerk, upload_id, 2 * CHUNK, data[2 * CHUNK:3 * CHUNK], digest_of=b"other")
+    assert (damaged.status, damaged.body["error"]) == (422, "chunk_digest_mismatch")
+    assert ((await second).status, (await second).body.get("received")) == (200, 2 * CHUNK), (await second).body
+    assert (await first).status == 200
+
+
 async def test_the_uploader_keeps_chunks_in_flight_and_the_file_arrives_whole(
     server: RunningServer, tmp_path: Path
 ) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import sqlite3
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -105,3 +107,31 @@ async def test_an_issued_document_is_signed_for_the_village_and_marked_for_a_con
     assert b"/ByteRange" not in copy  # a copy to read, carrying no signature to mistake for the record
     page = pdfium.PdfDocument(copy)[0].render(scale=150 / 72).to_pil()
     assert registered(server, hidden_id(page), BY_DOCUMENT) == ("town-yb", "document_download", document["id"])
+
+
+async def test_an_auditor_traces_a_downloaded_scan_to_everything_the_register_holds(
+        server: RunningServer, tmp_path: Path) -> None:
+    clerk, town, auditor = [await server.login(name) for name in ("clerk-yb1", "town-yb", "auditor")]
+    case = await open_demo_case(clerk)
+    document = (await uploader(server, clerk).upload(case["id"], small_scan(tmp_path / "scan.jpg"))).document
+    _, copy, _ = await fetch(server, town, document["file_url"])
+    traced = await auditor.post("/api/trace", data=copy)
+    assert traced.status == 200, traced.body
+    mark_id = traced.body["mark_id"]
+    with sqlite3.connect(server.data_dir / "cunneng.db") as db:
+        db.row_factory = sqlite3.Row
+        viewer = db.execute("select display_name, unit_id from accounts where username = 'town-yb'").fetchone()
+        unit = db.execute("select name from units where id = ?", [viewer["unit_id"]]).fetchone()["name"]
+        event = dict(db.execute("select seq, at, action, actor, detail from audit_events"
+                                " where action = 'document_watermarked' order by seq desc limit 1").fetchone())
+    lines = traced.body["trace"].pop("lines")
+    assert traced.body["trace"] == {
+        "mark_id": mark_id, "what": "scan_download", "what_name": "扫描件下载 a scan downloaded",
+        "viewer": viewer["display_name"], "username": "town-yb", "unit_name": unit, "at": event["at"],
+        "case_id": case["id"], "case_number": case["number"], "document_id": document["id"], "page": None,
+        "call_id": None, "audit_event": event,
+    }
+    assert lines[:2] == [f"{viewer['display_name']} (town-yb)", f"{unit} · 办件 {case['number']}"]
+    assert json.loads(event["detail"]) == {"mark": mark_id, "what": "scan_download", "document_id": document["id"]}
+    timeline = (await auditor.get(f"/api/cases/{case['id']}/timeline")).body
+    assert [e["detail"] for e in timeline if e["action"] == "mark_traced"] == [{"mark": mark_id, "known": True}]

@@ -46,6 +46,13 @@ BODIES: dict[str, dict[str, Any]] = {
 
 VILLAGE_ACTIONS = {"submit_supplement", "close"}
 
+# The names a clerk reads on the page and in a refusal, also written out by hand.
+STATE_NAMES = {"received": "已受理", "under_review": "审查中", "approved": "已批准",
+               "supplement_requested": "待补充材料", "refused": "不予批准", "pending": "承诺办结", "closed": "已办结"}
+ACTION_NAMES = {"start_review": "开始审查", "approve": "批准", "request_supplement": "一次性告知补充材料",
+                "refuse": "不予批准", "set_pending": "承诺限时办结", "submit_supplement": "补充材料后重新提交",
+                "close": "办结(已打印或交付)"}
+
 
 async def do(clerk: ApiClient, approver: ApiClient, case_id: int, action: str) -> Any:
     actor = clerk if action in VILLAGE_ACTIONS else approver
@@ -65,12 +72,29 @@ async def test_each_action_from_each_state(server: RunningServer, state: str) ->
         if target is None:
             assert reply.status == 409, (state, action, reply.body)
             assert reply.body["error"] == "invalid_transition"
-            assert "不能执行" in reply.body["message"]
+            named = f"办件当前状态为「{STATE_NAMES[state]}」,不能执行「{ACTION_NAMES[action]}」。"
+            assert reply.body["message"] == named
+            assert reply.body["message_en"] == f"A case in state {state} does not allow {action}."
             after = await approver.get(f"/api/cases/{case['id']}")
             assert after.body["state"] == state
         else:
             assert reply.status == 200, (state, action, reply.body)
-            assert reply.body["state"] == target
+            assert (reply.body["state"], reply.body["state_name"]) == (target, STATE_NAMES[target])
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+async def test_each_state_offers_its_actions_to_the_window_that_takes_them(server: RunningServer, state: str) -> None:
+    clerk, approver = await server.login("clerk-yb1"), await server.login("town-yb")
+    case = await open_demo_case(clerk)
+    for step in PATHS[state]:
+        assert (await do(clerk, approver, case["id"], step)).status == 200, step
+    offered = {name: (await (await server.login(name)).get(f"/api/cases/{case['id']}")).body["actions"]
+               for name in ("clerk-yb1", "town-yb", "district", "auditor")}
+    assert offered == {
+        "clerk-yb1": [a for a in ALLOWED[state] if a in VILLAGE_ACTIONS],
+        "town-yb": [a for a in ALLOWED[state] if a not in VILLAGE_ACTIONS],  # the handling window of a town item
+        "district": [], "auditor": [],  # they see the case but do not handle it
+    }
 
 
 async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
@@ -91,6 +115,20 @@ async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
     timeline = (await approver.get(f"/api/cases/{case['id']}/timeline")).body
     notes = [e["detail"].get("note") for e in timeline if e["action"] == "case_submit_supplement"]
     assert notes == ["已补充户口簿复印件"]
+    # The audit log keeps what each step changed: the new state, who decided and what (no empty fields).
+    decider = (await approver.get("/api/me")).body["id"]
+    logged = {e["action"]: e["detail"] for e in timeline}
+    assert logged["case_request_supplement"] == {
+        "from": "under_review", "state": "supplement_requested", "decided_by": decider,
+        "decided_at": supplement.body["decided_at"], "materials": BODIES["request_supplement"]["materials"],
+    }
+    assert logged["case_set_pending"] == {"from": "under_review", "state": "pending", "decided_by": decider,
+                                          "decided_at": pending.body["decided_at"], "pending_until": "2026-12-04"}
+    assert logged["case_refuse"] == {"from": "pending", "state": "refused", "decided_by": decider,
+                                     "decided_at": refused.body["decided_at"],
+                                     "refusal_reason": BODIES["refuse"]["reason"]}
+    assert logged["case_close"] == {"from": "refused", "state": "closed", "closed_at": closed.body["closed_at"],
+                                    "closed_how": "printed"}
 
 
 async def test_an_approval_note_is_kept(server: RunningServer) -> None:
@@ -99,6 +137,9 @@ async def test_an_approval_note_is_kept(server: RunningServer) -> None:
     await do(clerk, approver, case["id"], "start_review")
     approved = await do(clerk, approver, case["id"], "approve")
     assert approved.body["decision_note"] == "材料齐全"
+    issued = approved.body["issued_document"]  # the approval certificate, returned with the decision
+    documents = (await approver.get(f"/api/cases/{case['id']}/documents")).body
+    assert [(d["id"], d["case_id"]) for d in documents if d["kind"] == issued["kind"]] == [(issued["id"], case["id"])]
     assert approved.body["town_id"] == "zh-yb" and approved.body["district_id"] == "zh"
 
 

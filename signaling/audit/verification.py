@@ -55,7 +55,11 @@ def verify_audit(settings: Settings, database: Database, audit: AuditLog, docume
             verdict.problems += [problem] if problem else []
     elif documents:
         verdict.problems.append(f"no local CA in {pki}: the documents cannot be checked")
-    broken = database.read_sync(audit.verify_chain, verdict.anchors)
+    try:
+        broken = database.read_sync(audit.verify_chain, verdict.anchors)
+    except ValueError as bad_head:  # the head file was edited or garbled: a finding, not a crash
+        verdict.problems.insert(0, str(bad_head))
+        return verdict
     if broken is not None:
         verdict.problems.insert(0, str(broken))
     return verdict
