@@ -71,7 +71,7 @@ async def test_who_sees_a_case(world: World, user: str, case: str, path: str) ->
     assert reply.status == (200 if user in SEES[case] else 404), reply.body
     if reply.status == 404:  # the same words whether the case exists or not
         assert (reply.body["message"], reply.body["message_en"]) == (
-            "找不到该办件,或您无权查看。", "No such case, or it is not visible to you.")
+            "找不到该办件，或您无权查看。", "No such case, or it is not visible to you.")
 
 
 @pytest.mark.parametrize("user", USERS)

@@ -129,7 +129,7 @@ async def test_an_auditor_traces_a_downloaded_scan_to_everything_the_register_ho
         "mark_id": mark_id, "what": "scan_download", "what_name": "扫描件下载 a scan downloaded",
         "viewer": viewer["display_name"], "username": "town-yb", "unit_name": unit, "at": event["at"],
         "case_id": case["id"], "case_number": case["number"], "document_id": document["id"], "page": None,
-        "call_id": None, "audit_event": event,
+        "call_id": None, "audit_event": event, "shows": None,  # a scan shows no moment of a call (#21)
     }
     assert lines[:2] == [f"{viewer['display_name']} (town-yb)", f"{unit} · 办件 {case['number']}"]
     assert json.loads(event["detail"]) == {"mark": mark_id, "what": "scan_download", "document_id": document["id"]}

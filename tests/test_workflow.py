@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,15 +10,16 @@ import pytest
 from .support import ApiClient, RunningServer, open_demo_case
 
 ACTIONS = ["start_review", "approve", "request_supplement", "refuse", "set_pending",
-           "submit_supplement", "close"]
+           "submit_supplement", "close", "withdraw"]
 
 # Written out by hand from the workflow, not imported from the code under test.
 ALLOWED = {
-    "received": {"start_review": "under_review"},
+    "received": {"start_review": "under_review", "withdraw": "closed"},
     "under_review": {"approve": "approved", "request_supplement": "supplement_requested",
-                     "refuse": "refused", "set_pending": "pending"},
-    "pending": {"approve": "approved", "request_supplement": "supplement_requested", "refuse": "refused"},
-    "supplement_requested": {"submit_supplement": "under_review"},
+                     "refuse": "refused", "set_pending": "pending", "withdraw": "closed"},
+    "pending": {"approve": "approved", "request_supplement": "supplement_requested", "refuse": "refused",
+                "withdraw": "closed"},
+    "supplement_requested": {"submit_supplement": "under_review", "withdraw": "closed"},
     "approved": {"close": "closed"},
     "refused": {"close": "closed"},
     "closed": {},
@@ -42,16 +44,17 @@ BODIES: dict[str, dict[str, Any]] = {
     "set_pending": {"until": "2026-12-04"},
     "submit_supplement": {"note": "已补充户口簿复印件"},
     "close": {"handover": "printed"},
+    "withdraw": {"reason": "群众决定暂不办理"},
 }
 
-VILLAGE_ACTIONS = {"submit_supplement", "close"}
+VILLAGE_ACTIONS = {"submit_supplement", "close", "withdraw"}  # the villager withdraws at the village window
 
 # The names a clerk reads on the page and in a refusal, also written out by hand.
 STATE_NAMES = {"received": "已受理", "under_review": "审查中", "approved": "已批准",
                "supplement_requested": "待补充材料", "refused": "不予批准", "pending": "承诺办结", "closed": "已办结"}
 ACTION_NAMES = {"start_review": "开始审查", "approve": "批准", "request_supplement": "一次性告知补充材料",
                 "refuse": "不予批准", "set_pending": "承诺限时办结", "submit_supplement": "补充材料后重新提交",
-                "close": "办结(已打印或交付)"}
+                "close": "办结（已打印或交付）", "withdraw": "群众撤回申请"}
 
 
 async def do(clerk: ApiClient, approver: ApiClient, case_id: int, action: str) -> Any:
@@ -72,7 +75,7 @@ async def test_each_action_from_each_state(server: RunningServer, state: str) ->
         if target is None:
             assert reply.status == 409, (state, action, reply.body)
             assert reply.body["error"] == "invalid_transition"
-            named = f"办件当前状态为「{STATE_NAMES[state]}」,不能执行「{ACTION_NAMES[action]}」。"
+            named = f"办件当前状态为「{STATE_NAMES[state]}」，不能执行「{ACTION_NAMES[action]}」。"
             assert reply.body["message"] == named
             assert reply.body["message_en"] == f"A case in state {state} does not allow {action}."
             after = await approver.get(f"/api/cases/{case['id']}")
@@ -121,14 +124,20 @@ async def test_decisions_keep_what_was_decided(server: RunningServer) -> None:
     assert logged["case_request_supplement"] == {
         "from": "under_review", "state": "supplement_requested", "decided_by": decider,
         "decided_at": supplement.body["decided_at"], "materials": BODIES["request_supplement"]["materials"],
+        "clock_stopped_at": supplement.body["decided_at"],  # the time limit waits for the villager (#19)
     }
     assert logged["case_set_pending"] == {"from": "under_review", "state": "pending", "decided_by": decider,
                                           "decided_at": pending.body["decided_at"], "pending_until": "2026-12-04"}
     assert logged["case_refuse"] == {"from": "pending", "state": "refused", "decided_by": decider,
                                      "decided_at": refused.body["decided_at"],
-                                     "refusal_reason": BODIES["refuse"]["reason"]}
+                                     "refusal_reason": BODIES["refuse"]["reason"],
+                                     "item_outcomes": json.dumps({"T-RS-001": {
+                                         "outcome": "refused", "reason": BODIES["refuse"]["reason"]}},
+                                         ensure_ascii=False)}  # each item's outcome (#19)
     assert logged["case_close"] == {"from": "refused", "state": "closed", "closed_at": closed.body["closed_at"],
-                                    "closed_how": "printed"}
+                                    "closed_how": "printed",  # and who received the result (#19)
+                                    "received_by": json.dumps({"name": "王大山", "relation": "self"},
+                                                              ensure_ascii=False)}
 
 
 async def test_an_approval_note_is_kept(server: RunningServer) -> None:
