@@ -1,8 +1,10 @@
-"""The administration page in Chromium (#20): the admin does each task from the page, and reads the statistics."""
+"""The administration page in Chromium (#20): the admin does each task from the page (the holiday calendar
+included), and reads the statistics."""
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -77,9 +79,26 @@ async def test_the_admin_manages_accounts_units_items_and_seals_from_the_page(us
     await save(page)
     await expect(row(page, "unit", "zh-yb")).to_contain_text("已上传")
 
+    await page.get_by_role("link", name="节假日").click()
+    await expect(row(page, "year", "2026")).to_contain_text("10-01 国庆节")
+    await expect(row(page, "year", "2027")).to_contain_text("暂定")
+    await page.get_by_role("button", name="载入节假日安排").click()
+    calendar = tmp_path / "2026.json"
+    calendar.write_text("{not json", "utf-8")
+    await page.locator("form.editor input[type=file]").set_input_files(str(calendar))
+    await page.locator("form.editor").get_by_role("button", name="保存").click()
+    await expect(page.locator("form.editor [role=alert]")).to_contain_text("JSON 格式有误")
+    calendar.write_text(json.dumps({"year": 2026, "source": "县里调整", "holidays": [
+        {"date": "2026-11-24", "name": "县庆"}], "workdays": []}, ensure_ascii=False), "utf-8")
+    await page.locator("form.editor input[type=file]").set_input_files(str(calendar))
+    await users.look(page, "calendar-editor")
+    await save(page)
+    await expect(row(page, "year", "2026")).to_contain_text("11-24 县庆")
+    await expect(row(page, "year", "2026")).not_to_contain_text("国庆节")
+
     actions = {action: [who for who, _ in logged(users.server, action)] for action in
                ("account_created", "account_changed", "password_reset", "unit_changed", "item_updated",
-                "item_retired", "unit_seal_uploaded")}
+                "item_retired", "unit_seal_uploaded", "calendar_loaded")}
     assert all(who[-1:] == ["admin"] for who in actions.values()), actions
 
     await page.get_by_role("link", name="工作量统计").click()

@@ -243,3 +243,41 @@ export async function showSeals(screen) {
         h("td", {}, u.seal_digest ? `已上传（${u.seal_digest.slice(0, 12)}…）` : "系统生成"),
         h("td", { class: "actions" }, h("button", { type: "button", onclick: () => upload(u) }, "上传图片"))))));
 }
+
+// ---- 节假日安排 ----
+
+/** Read a calendar file the admin chose: its JSON, or an Error saying in words why not. */
+async function calendarFile(file) {
+  if (!file.files.length) throw new Error("请先选择节假日安排文件（.json）。");
+  try {
+    return JSON.parse(await file.files[0].text());
+  } catch {
+    throw new Error("这个文件不是节假日安排文件（JSON 格式有误）。");
+  }
+}
+
+export async function showCalendar(screen) {
+  const years = Object.values(await get("/api/calendar")).sort((a, b) => a.year - b.year);
+  const place = h("div");
+  const load = () => {
+    const file = h("input", { type: "file", name: "calendar", accept: ".json,application/json" });
+    replace(place, editor("载入一年的节假日安排", [
+      h("p", {}, "文件格式与系统自带的 2026.json 相同：年份、来源、放假日期和调休上班日期。载入后替换该年原有的安排，"
+        + "办理时限和统计中的工作日随之重新计算。"),
+      h("label", { class: "field" }, bi("节假日安排文件", "Calendar file"), file),
+    ], async () => {
+      const calendar = await calendarFile(file);
+      await request("PUT", `/api/calendar/${encodeURIComponent(calendar.year)}`, calendar);
+    }, () => showCalendar(screen)));
+  };
+  const days = (list) => list.map((d) => `${d.date.slice(5)} ${d.name}`).join("、") || "无";
+  replace(screen,
+    h("h1", {}, bi("节假日安排", "Holiday calendar")),
+    h("p", {}, "按国务院办公厅每年的通知：放假日期不计入办理时限，调休上班的周末计入。"),
+    h("p", {}, h("button", { type: "button", class: "main", onclick: load }, "载入节假日安排")),
+    place,
+    listing("Holiday calendar", ["年份", "来源", "放假", "调休上班", "载入时间"], years.map((y) =>
+      h("tr", { "data-year": y.year },
+        h("th", { scope: "row" }, `${y.year} 年${y.provisional ? "（暂定）" : ""}`), h("td", {}, y.source),
+        h("td", {}, days(y.holidays)), h("td", {}, days(y.workdays)), h("td", {}, formatDateTime(y.loaded_at))))));
+}
