@@ -73,8 +73,8 @@ async def test_the_figures_move_with_a_call_an_upload_and_a_purge(tmp_path: Path
         down = total(during, "cunneng_call_sent_bytes_total", participant=village.account_id)
         assert up > 10_000 and down > 10_000, (up, down)
         assert total(during, "cunneng_call_packets_lost_total") >= 0
-        assert ("cunneng_call_nacks_repeated_total", (("call", village.call_id or ""),
-                                                      ("participant", village.account_id))) in during
+        for repair in ("cunneng_call_nacks_repeated_total", "cunneng_call_packets_recovered_total"):
+            assert (repair, (("call", village.call_id or ""), ("participant", village.account_id))) in during
         assert total(during, "cunneng_media_workers") == 1
         assert total(during, "cunneng_media_worker_cpu_seconds_total") > 0
         assert total(during, "cunneng_uploads_in_progress") == 1

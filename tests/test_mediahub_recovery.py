@@ -80,9 +80,10 @@ async def test_a_lost_packet_is_asked_for_again_less_often_each_time_until_it_co
     assert stream.nacks == [[7]]
     stream.arrive(*range(13, 24), every=0.03)  # 0.33 s more: once more, 0.2 s after the last
     assert stream.nacks == [[7], [7]]
+    assert stream.relay.recovered == 0
     stream.arrive(7, *range(24, 30))  # the retransmission
     assert stream.frames[:4] == [0, 1, 2, 3] and stream.skips == 0
-    assert stream.nacks == [[7], [7]]
+    assert stream.nacks == [[7], [7]] and stream.relay.recovered == 1
 
 
 async def test_a_packet_missing_past_the_deadline_is_given_up_for_the_next_keyframe() -> None:

@@ -143,6 +143,7 @@ class Participant:
             "target_bitrate_kbps": _kbps(bandwidth.last_sent),
             "keyframe_requests": self.publication.keyframes.requests_sent,
             "nacks_repeated": self.publication.recovery.asked_again,
+            "packets_recovered": self.publication.recovery.recovered,
             "frames_given_up": self.publication.recovery.skips,
             "recording_failed": self.publication.sink_failed,
         }

@@ -50,6 +50,7 @@ class RecoveringRelay:
     def __init__(self, missing: set[int], ask_again: AskAgain, want_keyframe: Callable[[], None],
                  starts_keyframe: StartsKeyframe, clock: Callable[[], float] = time.monotonic) -> None:
         self.asked_again = 0  # NACKs repeated
+        self.recovered = 0  # packets asked for that came (a retransmission, or late)
         self.skips = 0  # gaps given up
         # Smoothed time from asking to the packet coming; until measured, ask at the shortest interval.
         self.recovery_time = MIN_RENACK_INTERVAL / RENACK_AFTER_ROUND_TRIPS
@@ -105,6 +106,7 @@ class RecoveringRelay:
         """A packet asked for came: how long since the first ask (more, if that ask was lost)."""
         asked = self._asked.get(seq)
         if asked is not None:
+            self.recovered += 1
             self.recovery_time += (now - asked[0] - self.recovery_time) / 8
 
     def _repeat_nacks(self, ssrc: int, now: float) -> None:

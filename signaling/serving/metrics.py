@@ -105,6 +105,7 @@ def calls_figures(center: CallCenter) -> list[Metric]:
 
 
 PARTICIPANT_COUNTERS = (
+    ("cunneng_call_packets_recovered", "Lost video packets the hub asked for that then came", "packets_recovered"),
     ("cunneng_call_nacks_repeated", "Retransmissions the hub asked for again", "nacks_repeated"),
     ("cunneng_call_frames_given_up", "Video frames the hub gave up waiting for", "frames_given_up"),
     ("cunneng_call_keyframe_requests", "Keyframes the hub asked the participant for", "keyframe_requests"),
