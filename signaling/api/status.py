@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from aiohttp import web
@@ -32,36 +33,39 @@ async def status_page(request: web.Request) -> web.StreamResponse:
 @api.route("POST", "/status", "查询进度 Form: case number and the ID number's last 4 characters → state and"
            " next step (rate-limited)", tag="notices", public=True, produces=HTML)
 async def look_up(request: web.Request) -> web.StreamResponse:
-    try:
-        form = await form_of(request)
-    except InvalidInput as error:
-        return web.Response(text=status_form("", error.message), content_type=HTML, status=error.status)
-    number, id4 = form.get("case", "")[:40], form.get("id4", "")[:4]
-    try:
-        found = await _checked(request, number, id4, public_status)
-    except CunnengError as error:
-        return web.Response(text=status_form(number, error.message), content_type=HTML, status=error.status)
-    return web.Response(text=status_result(found, id4), content_type=HTML)
+    async def answer(form: dict[str, str], number: str, id4: str) -> str:
+        return status_result(await _checked(request, number, id4, public_status), id4)
+
+    return await _form_page(request, answer)
 
 
 @api.route("POST", "/status/rating", "群众评价 Form: the villager rates a closed case 1–5 on the status page, once",
            tag="notices", public=True, produces=HTML)
 async def rate(request: web.Request) -> web.StreamResponse:
-    try:
-        form = await form_of(request)
-    except InvalidInput as error:
-        return web.Response(text=status_form("", error.message), content_type=HTML, status=error.status)
-    number, id4 = form.get("case", "")[:40], form.get("id4", "")[:4]
-    score, comment = form.get("score", ""), form.get("comment", "").strip()
-    try:
+    async def answer(form: dict[str, str], number: str, id4: str) -> str:
+        score, comment = form.get("score", ""), form.get("comment", "").strip()
         if score not in {"1", "2", "3", "4", "5"} or len(comment) > 500:
             raise InvalidInput("请选 1 到 5 分，意见不超过 500 字。", "Score 1–5, comment up to 500 characters.")
         act = Act(SYSTEM, request.app[CLOCK](), request.app[AUDIT_LOG])
         rated = await _checked(request, number, id4, lambda db, n, d: rate_as_villager(db, act, n, d, int(score),
                                                                                       comment), write=True)
+        return status_result(rated, id4, "谢谢您的评价！")
+
+    return await _form_page(request, answer)
+
+
+FormAnswer = Callable[[dict[str, str], str, str], Awaitable[str]]
+
+
+async def _form_page(request: web.Request, answer: FormAnswer) -> web.StreamResponse:
+    """The page answering a form (case number, ID's last 4, …); a refusal is the form again, saying why."""
+    number = ""
+    try:
+        form = await form_of(request)
+        number = form.get("case", "")[:40]
+        return web.Response(text=await answer(form, number, form.get("id4", "")[:4]), content_type=HTML)
     except CunnengError as error:
         return web.Response(text=status_form(number, error.message), content_type=HTML, status=error.status)
-    return web.Response(text=status_result(rated, id4, "谢谢您的评价！"), content_type=HTML)
 
 
 async def form_of(request: web.Request) -> dict[str, str]:
