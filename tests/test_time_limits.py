@@ -87,7 +87,7 @@ async def test_cunneng_holidays_load_replaces_a_year(tmp_path: Path) -> None:
                                     "holidays": [{"date": "2027-01-01", "name": "元旦"}],
                                     "workdays": [{"date": "2027-01-02", "name": "调休上班"}]}), "utf-8")
     loaded = await run_cli("holidays", "load", str(calendar), "--data-dir", str(data))
-    assert loaded == (0, "ok: 2027 — 1 holidays 放假, 1 working weekend days 调休上班\n")
+    assert loaded == (0, "ok: 2027 — 1 holidays 放假， 1 working weekend days 调休上班\n")
     calendar.write_text('{"year": 2027, "holidays": [', "utf-8")
     code, _ = await run_cli("holidays", "load", str(calendar), "--data-dir", str(data))
     assert code == 2

@@ -57,8 +57,6 @@ def check_calendar(calendar: dict[str, Any]) -> list[tuple[str, str, str]]:
         jsonschema.validate(calendar, CALENDAR_SCHEMA)
     except jsonschema.ValidationError as wrong:
         raise InvalidInput(f"节假日文件格式不对：{wrong.message}", f"Calendar file: {wrong.message}") from None
-    if not calendar["holidays"]:  # every year has some: an empty list is a wrong file, not a year without rest
-        raise InvalidInput("节假日文件没有列出任何放假日期。", "The calendar file lists no holidays.")
     year, days = calendar["year"], []
     for kind in ("holidays", "workdays"):
         for entry in calendar[kind]:
@@ -67,6 +65,8 @@ def check_calendar(calendar: dict[str, Any]) -> list[tuple[str, str, str]]:
                 raise InvalidInput(f"{day} 不是周末，不需要列为调休上班日。",
                                    f"{day} is not a weekend day; only weekend days can be 调休 working days.")
             days.append((day.isoformat(), kind[:-1], entry["name"]))
+    if not calendar["holidays"]:  # every year has some: an empty list is a wrong file, not a year without rest
+        raise InvalidInput("节假日文件没有列出任何放假日期。", "The calendar file lists no holidays.")
     dates = [d for d, _, _ in days]
     repeated = sorted({d for d in dates if dates.count(d) > 1})
     if repeated:
