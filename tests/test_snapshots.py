@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import sqlite3
 import subprocess
 import sys
@@ -128,8 +129,13 @@ async def test_an_auditor_takes_a_marked_snapshot_of_a_recording(calls_server: R
     mark_id = hidden_id(png)
     assert mark_id is not None
     with database(calls_server) as db:
-        mark = db.execute("select username, what, recording_id from marks where id = ?", [mark_id]).fetchone()
-    assert tuple(mark) == ("auditor", "recording_still", recording["id"])
+        mark = db.execute("select username, what, recording_id, audit_seq from marks where id = ?",
+                          [mark_id]).fetchone()
+        event = db.execute("select detail from audit_events where seq = ?", [mark["audit_seq"]]).fetchone()
+    assert tuple(mark)[:3] == ("auditor", "recording_still", recording["id"])
+    assert json.loads(event["detail"]) == {  # the audit event names the recording, its call and the second
+        "mark": mark_id, "what": "recording_still", "document_id": taken.body["document"]["id"],
+        "recording_id": recording["id"], "call_id": recording["call_id"], "seconds": 2.0}
     late = await auditor.post(f"/api/recordings/{recording['id']}/snapshot", {"at": 3600})
     assert late.status == 400 and late.body["error"] == "no_picture"
     other_village = await calls_server.login("clerk-yb2")
