@@ -130,13 +130,19 @@ class VillageLink:
         _wait_for_own_namespace(self._holder.pid)
         run("ip", "link", "add", SERVER_END, "type", "veth", "peer", "name", VILLAGE_END,
             "netns", str(self._holder.pid))
+        # No IPv6 link-local address on the pair: one appearing a second after the link comes up
+        # is a network change, and Chromium drops the page it was loading (ERR_NETWORK_CHANGED).
+        run("ip", "link", "set", SERVER_END, "addrgenmode", "none")
         run("ip", "addr", "add", f"{SERVER_ADDRESS}/30", "dev", SERVER_END)
         run("ip", "link", "set", SERVER_END, "up")
         run(*self.shape.tbf(SERVER_END))
         for step in (["ip", "link", "set", "lo", "up"],
+                     ["ip", "link", "set", VILLAGE_END, "addrgenmode", "none"],
                      ["ip", "addr", "add", f"{VILLAGE_ADDRESS}/30", "dev", VILLAGE_END],
                      ["ip", "link", "set", VILLAGE_END, "up"], self.shape.tbf(VILLAGE_END)):
             run(*self.enter(*step))
+        _wait_until_up(["ip", "-o", "link", "show", SERVER_END])
+        _wait_until_up(self.enter("ip", "-o", "link", "show", VILLAGE_END))
         self._undo.enter_context(nft_table(LOSS_TABLE, self.shape.loss_rules(SERVER_END)))
         self._undo.enter_context(nft_table(LOSS_TABLE, self.shape.loss_rules(VILLAGE_END), self.enter()))
 
@@ -146,6 +152,15 @@ class VillageLink:
         self._holder.wait(timeout=10)
         # The pair goes with the village's namespace; this is for a pair left half made.
         subprocess.run(["ip", "link", "delete", SERVER_END], capture_output=True, timeout=30)
+
+
+def _wait_until_up(show: list[str], timeout: float = 10.0) -> None:
+    """Until the link reports its carrier (state UP): the pair is settled before anything uses it."""
+    deadline = time.monotonic() + timeout
+    while "state UP" not in subprocess.run(show, capture_output=True, text=True, timeout=30).stdout:
+        if time.monotonic() > deadline:
+            raise LinkNotBuilt(f"{' '.join(show)}: the link did not come up")
+        time.sleep(0.05)
 
 
 def _wait_for_own_namespace(pid: int, timeout: float = 10.0) -> None:
