@@ -35,7 +35,7 @@ api = Api()
 async def live_snapshot(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     call_id, participant_id = request.match_info["call_id"], body_of(request)["participant_id"]
-    case = await app[DATABASE].read(snapshot_case, act.actor, call_id, participant_id)
+    case, review_units = await app[DATABASE].read(snapshot_case, act.actor, call_id, participant_id)
     media = app[CALL_CENTER].media
     if media is None:
         raise Conflict("本服务器没有开启视频。", "This server runs without the media hub.", code="no_media")
@@ -46,7 +46,7 @@ async def live_snapshot(request: web.Request) -> web.StreamResponse:
                        code="no_picture") from None
     except StillTooLarge as large:  # the sender's frame size: refused before decoding
         raise ImageTooLarge(f"{large.message}。", f"{large.message_en}.") from None
-    return await kept_snapshot(request, act, case, live_still(call_id, participant_id), still)
+    return await kept_snapshot(request, act, (case, review_units), live_still(call_id, participant_id), still)
 
 
 @api.route("POST", "/api/recordings/{recording_id}/snapshot",
@@ -68,20 +68,21 @@ async def recording_snapshot(request: web.Request) -> web.StreamResponse:
         raise InvalidInput(nothing.message_zh, nothing.message_en, code="no_picture") from None
     finally:
         source.close()
-    return await kept_snapshot(request, act, case, recording_still(recording, seconds), still)
+    return await kept_snapshot(request, act, (case, review_units), recording_still(recording, seconds), still)
 
 
-async def kept_snapshot(request: web.Request, act: Act, case: dict[str, Any], shows: Marked,
+async def kept_snapshot(request: web.Request, act: Act, sent: tuple[dict[str, Any], list[str]], shows: Marked,
                         still: bytes) -> web.StreamResponse:
-    """Mark the still for the taker, keep it clean and marked, register the mark: 201 with the document."""
+    """Mark the still for the taker, keep it clean and marked, register the mark, tell the case's audience
+    (the case and the units it was sent to): 201 with the document."""
     app, loop = request.app, asyncio.get_running_loop()
+    case, review_units = sent
     mark = await app[DATABASE].run(new_mark, act, case)
     shown = await loop.run_in_executor(app[SCAN_WORKERS], marked_still, still, mark)
     archive = app[ARCHIVE]
     clean, stored = await asyncio.gather(loop.run_in_executor(app[SCAN_WORKERS], archive.put, [still]),
                                          loop.run_in_executor(app[SCAN_WORKERS], archive.put, [shown]))
     document = await app[DATABASE].run(record_snapshot, act, case, shows, mark, clean, stored)
-    _, review_units = await app[DATABASE].read(load_case, case["id"])
     app[EVENTS].publish(case["id"], {"type": CaseEvent.SNAPSHOT_TAKEN, "document": document},
                         case_audience(case, review_units))  # the others' case views show it at once
     return json_response({"document": document, "image_url": f"/api/documents/{document['id']}/file"}, status=201)

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from recordings import StoredObject
 
+from ..access.authz import authorize
 from ..access.roles import Account
 from ..audit.acts import Act
-from ..cases.handling import authorized_case
+from ..cases.handling import load_case
 from ..documents.issuing import public_document
 from ..exceptions import Conflict, NotFound
 from ..marks.register import SNAPSHOT, Marked, ViewerMark, document_copy_mark, register_mark
@@ -29,10 +30,13 @@ if TYPE_CHECKING:
 SNAPSHOT_KIND = "snapshot"
 
 
-def snapshot_case(db: sqlite_utils.Database, account: Account, call_id: str, participant_id: str) -> dict[str, Any]:
-    """The case of a live call whose participant may be photographed by this account; else why not."""
+def snapshot_case(db: sqlite_utils.Database, account: Account, call_id: str,
+                  participant_id: str) -> tuple[dict[str, Any], list[str]]:
+    """The case of a live call whose participant may be photographed by this account, with the units it
+    was sent to; else why not."""
     call = get_call(db, call_id)
-    case = authorized_case(db, account, call["case_id"], "case.snapshot")
+    case, units = load_case(db, call["case_id"])
+    authorize(account, "case.snapshot", case, units)
     if call["state"] != "active":
         raise Conflict("通话不在进行中，不能截图。", "The call is not live: no snapshot can be taken.",
                        code="call_not_live")
@@ -40,7 +44,7 @@ def snapshot_case(db: sqlite_utils.Database, account: Account, call_id: str, par
                     [call_id, int(participant_id) if participant_id.isdigit() else -1])
     if in_call is None:
         raise NotFound("此人不在通话中。", "That participant is not in the call.")
-    return case
+    return case, units
 
 
 def live_still(call_id: str, participant_id: str) -> Marked:
