@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from .scan_commands import add_upload_command, add_watch_command
-from .server_options import UntrustedRoot, add_server_options, server_trust
+from .server_options import add_server_options
 
 
 def register(commands: Any) -> None:
@@ -54,13 +54,8 @@ def call_command(args: argparse.Namespace) -> int:
     if args.video and not os.path.exists(args.video):
         print(f"找不到视频文件 no such file: {args.video}", file=sys.stderr)
         return 2
-    try:
-        trust = server_trust(args.ca)
-    except UntrustedRoot as error:
-        print(error, file=sys.stderr)
-        return 2
     options = CallOptions(args.server, args.user, args.password or getpass.getpass("密码 Password: "),
-                          args.case, args.video, args.duration, trust)
+                          args.case, args.video, args.duration, args.trust)
     return asyncio.run(village_call(options, lambda line: print(line, flush=True)))
 
 
@@ -86,11 +81,6 @@ def selftest_command(args: argparse.Namespace) -> int:
     from .selftest import Selftest, run_selftest  # aiortc, PyAV and pyHanko: for this command only (#9)
 
     logging.basicConfig(level=logging.ERROR)
-    try:
-        trust = server_trust(args.ca)
-    except UntrustedRoot as error:
-        print(error, file=sys.stderr)
-        return 2
     test = Selftest(args.server, args.village_user, args.approver_user, args.password, args.item,
-                    out=lambda line: print(line, flush=True), trust=trust)
+                    out=lambda line: print(line, flush=True), trust=args.trust)
     return 0 if asyncio.run(run_selftest(test)) else 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from .exceptions import VillageClientError
 from .progress import ProgressBar
-from .server_options import UntrustedRoot, add_server_options, server_trust, trusting_session
+from .server_options import add_server_options, trusting_session
 from .uploader import ScanUploader, login
 from .watch import watch_folder
 
@@ -84,13 +84,8 @@ Job = Callable[[argparse.Namespace, ScanUploader], Awaitable[int]]
 
 async def _with_uploader(args: argparse.Namespace, job: Job) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        trust = server_trust(args.ca)
-    except UntrustedRoot as error:
-        print(f"错误 error: {error}", file=sys.stderr)
-        return EXIT_USAGE
     password = args.password or getpass.getpass("密码 Password: ")
-    async with trusting_session(trust) as session:
+    async with trusting_session(args.trust) as session:
         try:
             token = await login(session, args.server, args.user, password)
             uploader = ScanUploader(session, args.server, token, patience=args.patience,

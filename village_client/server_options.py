@@ -11,27 +11,23 @@ import aiohttp
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 
 
-class UntrustedRoot(Exception):
-    """The --ca file cannot be read as a certificate."""
-
-
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server", default=os.environ.get("CUNNENG_SERVER", DEFAULT_SERVER),
                         help=f"server URL (env CUNNENG_SERVER; default {DEFAULT_SERVER})")
-    parser.add_argument("--ca", metavar="FILE", default=os.environ.get("CUNNENG_CA"),
+    parser.add_argument("--ca", metavar="FILE", dest="trust", type=trusted_root, default=os.environ.get("CUNNENG_CA"),
                         help="the county's root certificate (root-ca.pem, as the pages' /install-root gives it) to "
                              "trust for an https:// server whose certificate the local CA issued (env CUNNENG_CA; "
                              "default: the system's roots)")
 
 
-def server_trust(ca_file: str | None) -> ssl.SSLContext | None:
-    """A TLS context trusting exactly the given root, or None for the system's roots."""
-    if ca_file is None:
-        return None
+def trusted_root(ca_file: str) -> ssl.SSLContext:
+    """--ca as argparse reads it: a TLS context trusting exactly that root (args.trust; None: the system's
+    roots); an unreadable file ends the command with exit 2 and this message."""
     try:
         return ssl.create_default_context(cafile=ca_file)
     except (OSError, ssl.SSLError) as error:
-        raise UntrustedRoot(f"根证书无法读取 cannot read the root certificate {ca_file}: {error}") from None
+        raise argparse.ArgumentTypeError(
+            f"根证书无法读取 cannot read the root certificate {ca_file}: {error}") from None
 
 
 def trusting_session(trust: ssl.SSLContext | None,
