@@ -39,6 +39,7 @@ REQUESTS = [
     ("auditor", "/api/statistics?period=month&from=2025-01-01&to=2026-12-31&unit=zh-t03&item=T-RS-001"),
     ("town-yb", "/api/statistics?period=week&from=2026-01-01&to=2026-12-31"),
     ("auditor", "/api/statistics.csv?period=month&from=2025-01-01&to=2026-12-31&by=village&table=groups"),
+    ("auditor", "/api/statistics.pdf?period=quarter&from=2026-10-01&by=town"),
 ]
 
 
