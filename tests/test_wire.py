@@ -33,7 +33,7 @@ from signaling.storage.schema import create_tables
 ROOT = Path(__file__).parent.parent
 PAGE_DIRS = ["signaling/web/common", "village_client/web", "approver_console/web", "approver_console/audit_web"]
 # The Python modules that speak the wire: the signaling socket, the call center, the hub, the clients.
-WIRE_MODULES = ["signaling/api/ws.py", "signaling/api/cases.py", "signaling/calls/callcenter.py",
+WIRE_MODULES = ["signaling/api", "signaling/calls/callcenter.py",
                 "signaling/calls/clients.py", "signaling/scans/intake.py", "signaling/media", "village_client", "bench"]
 SPELT_SETS = (ClientMessage, ServerMessage, HubMessage, CaseEvent, CallEndReason, MediaEndReason)
 JS_STRING = re.compile(r"""(["'`])([A-Za-z0-9_.\-]+)\1""")

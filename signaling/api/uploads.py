@@ -10,6 +10,9 @@ import re
 
 from aiohttp import web
 
+from protocol.messages import ScanAdded
+from protocol.words import CaseEvent
+
 from ..access.roles import Account
 from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
 from ..exceptions import CunnengError, InvalidInput
@@ -66,8 +69,8 @@ async def reuse(request: web.Request) -> web.StreamResponse:
     body, case_id = body_of(request), path_int(request, "case_id")
     document, audience = await request.app[DATABASE].run(
         attach_earlier_scan, act_of(request), case_id, body["document_id"], body.get("material") or None)
-    request.app[EVENTS].publish(case_id, {"type": "scan_added", "at": document["created_at"], "document": document},
-                                audience)
+    added: ScanAdded = {"type": CaseEvent.SCAN_ADDED, "at": document["created_at"], "document": document}
+    request.app[EVENTS].publish(case_id, added, audience)
     return json_response(document, status=201)
 
 

@@ -10,7 +10,8 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from protocol.words import CallEndReason, CallState
+from protocol.messages import ChatLine, ChatMessage
+from protocol.words import CallEndReason, CallState, ServerMessage
 
 from ..access.authz import authorize, may
 from ..access.jurisdictions import get_unit
@@ -177,14 +178,14 @@ def _close(db: sqlite_utils.Database, act: Act, call: dict[str, Any], reason: Ca
     return get_call(db, call_id)
 
 
-def post_message(db: sqlite_utils.Database, act: Act, call_id: str, text: str) -> dict[str, Any]:
+def post_message(db: sqlite_utils.Database, act: Act, call_id: str, text: str) -> ChatMessage:
     """A chat message during the call, stored on the case and shown to every participant."""
     call = get_call(db, call_id)
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.join", case, review_units)
-    message = {"case_id": case["id"], "call_id": call_id, "account_id": act.actor.id,
-               "author": act.actor.display_name, "role": str(act.actor.role), "text": text, "at": act.when}
-    message["id"] = insert(db, "messages", message)
+    line: ChatLine = {"case_id": case["id"], "call_id": call_id, "account_id": act.actor.id,
+                      "author": act.actor.display_name, "role": str(act.actor.role), "text": text, "at": act.when}
+    message: ChatMessage = {"type": ServerMessage.CHAT_MESSAGE, "id": insert(db, "messages", dict(line)), **line}
     act.log(db, "chat_message", case["id"], {"call_id": call_id, "message_id": message["id"], "text": text})
     return message
 

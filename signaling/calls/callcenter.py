@@ -295,8 +295,7 @@ class CallCenter:
     async def chat(self, client: Client, call_id: str, text: str) -> None:
         """A chat message, stored on the case and shown to every participant."""
         live = self.member_client(client, call_id)
-        message = await self.database.run(post_message, self.act(client.account), call_id, text)
-        self._tell(live, {"type": ServerMessage.CHAT_MESSAGE, **message})
+        self._tell(live, await self.database.run(post_message, self.act(client.account), call_id, text))
 
     # --- helpers -----------------------------------------------------------------------
 
