@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from protocol.messages import ChatLine, ChatMessage
-from protocol.words import CallEndReason, CallState, ServerMessage
+from protocol.words import CallEndReason, CallState, ErrorCode, ServerMessage
 
 from ..access.authz import authorize, may
 from ..access.jurisdictions import get_unit
@@ -76,7 +76,8 @@ def answer_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, 
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.answer", case, review_units)
     if call["state"] != CallState.RINGING:
-        raise Conflict("这个视频连线已被接听或已结束。", "The call was answered or has ended.", code="call_taken")
+        raise Conflict("这个视频连线已被接听或已结束。", "The call was answered or has ended.",
+                       code=ErrorCode.CALL_TAKEN)
     db.table("calls").update(call_id, {"state": CallState.ACTIVE, "accepted_by": act.actor.id, "accepted_at": act.when})
     act.log(db, "call_accepted", case["id"], {"call_id": call_id})
     return get_call(db, call_id)
@@ -88,7 +89,7 @@ def join_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, An
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.join", case, review_units)
     if call["state"] != CallState.ACTIVE:
-        raise Conflict("这个视频连线还未接通或已经结束。", "The call is not active.", code="call_not_active")
+        raise Conflict("这个视频连线还未接通或已经结束。", "The call is not active.", code=ErrorCode.CALL_NOT_ACTIVE)
     present = first(db, "select id from call_participants where call_id = ? and account_id = ? and left_at is null",
                     [call_id, act.actor.id])
     if present is None:
@@ -103,7 +104,7 @@ def ended_call(db: sqlite_utils.Database, account: Account, call_id: str) -> dic
     case, review_units = load_case(db, call["case_id"])
     authorize(account, "call.join", case, review_units)
     if call["state"] in OPEN_STATES:
-        raise NotFound("通话不存在或已结束。", "No such live call.", code="call_not_found")
+        raise NotFound("通话不存在或已结束。", "No such live call.", code=ErrorCode.CALL_NOT_FOUND)
     return call
 
 
