@@ -20,6 +20,7 @@ no, and the packet takes aiortc's way.
 from __future__ import annotations
 
 import logging
+from asyncio.selector_events import _SelectorDatagramTransport  # type: ignore[attr-defined]
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
@@ -41,6 +42,8 @@ _RX_BYTES = "_RTCDtlsTransport__rx_bytes"
 _RX_PACKETS = "_RTCDtlsTransport__rx_packets"
 _TX_BYTES = "_RTCDtlsTransport__tx_bytes"
 _TX_PACKETS = "_RTCDtlsTransport__tx_packets"
+
+READ_AT_MOST = 16  # datagrams read from one socket at one wakeup, so other sockets get their turn
 
 # libsrtp's functions, looked up once rather than on every packet.
 _PROTECT = lib.srtp_protect
@@ -72,21 +75,38 @@ def handle_srtp_on_arrival(dtls: RTCDtlsTransport, tasks: BackgroundTasks) -> No
 
 def _shortcut_pair(connection: Any, dtls: RTCDtlsTransport, srtp_arrived: Callable[[bytes], None],
                    shortcut: set[int]) -> None:
-    """Let the UDP pair's socket hand SRTP/SRTCP to `srtp_arrived` before aioice tries it as STUN."""
+    """Let the UDP pair's socket hand SRTP/SRTCP to `srtp_arrived` before aioice tries it as STUN,
+    and read what has queued up on it at each wakeup."""
     pair: Any = connection._nominated.get(1)
     protocol = pair.protocol if pair is not None else None
     if type(protocol) is not StunProtocol or id(protocol) in shortcut:
         return  # over TURN, or done
     shortcut.add(id(protocol))
     stun_received = protocol.datagram_received
+    received = [False]
 
     def datagram_received(data: bytes, addr: tuple[Any, ...]) -> None:
+        received[0] = True
         if 127 < data[0] < 192 and dtls._state is State.CONNECTED:
             srtp_arrived(data)
         else:
             stun_received(data, addr)
 
     setattr(protocol, "datagram_received", datagram_received)
+    transport = protocol.transport
+    if isinstance(transport, _SelectorDatagramTransport) and transport.is_reading():
+        read_one = transport._read_ready
+
+        def read_ready() -> None:
+            # asyncio's own read, again while it finds a datagram (a video frame comes as a burst)
+            for _ in range(READ_AT_MOST):
+                received[0] = False
+                read_one()
+                if not received[0]:
+                    return
+
+        setattr(transport, "_read_ready", read_ready)  # and so again if reading is resumed
+        transport._add_reader(transport._sock_fd, read_ready)  # type: ignore[attr-defined]
 
 
 def send_srtp_now(dtls: RTCDtlsTransport, protect: Protect, packet: bytes) -> bool:
