@@ -13,12 +13,13 @@ from typing import Any
 import pylibsrtp
 import pytest
 from aioice.ice import StunProtocol
+from aiortc import clock
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpReceiveParameters
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket
 
 from signaling.media import MediaHub
 from signaling.media.rtpreader import RtpReader
-from signaling.media.srtp_path import SrtpSession
+from signaling.media.srtp_path import SrtpSession, arrival_ms
 
 from .mediahub_peers import board_fixture, eventually, hub_fixture, join  # noqa: F401
 
@@ -220,3 +221,9 @@ class LoopTurns:
 
     def stop(self) -> None:
         self._handle.cancel()
+
+
+def test_the_arrival_clock_is_aiortcs() -> None:
+    before = clock.current_ms()
+    ours = arrival_ms()
+    assert before <= ours <= clock.current_ms() + 1  # aiortc's float arithmetic may fall 1 ms short

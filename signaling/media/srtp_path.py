@@ -20,13 +20,13 @@ no, and the packet takes aiortc's way.
 from __future__ import annotations
 
 import logging
+import time
 from asyncio.selector_events import _SelectorDatagramTransport  # type: ignore[attr-defined]
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 import pylibsrtp
 from aioice.ice import StunProtocol
-from aiortc import clock
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
 from aiortc.rtp import is_rtcp
 from pylibsrtp._binding import ffi, lib
@@ -44,6 +44,8 @@ _TX_BYTES = "_RTCDtlsTransport__tx_bytes"
 _TX_PACKETS = "_RTCDtlsTransport__tx_packets"
 
 READ_AT_MOST = 16  # datagrams read from one socket at one wakeup, so other sockets get their turn
+
+_NTP_EPOCH_MS = 2208988800 * 1000  # from 1900, where aiortc's clock counts from, to 1970
 
 # libsrtp's functions, looked up once rather than on every packet.
 _PROTECT = lib.srtp_protect
@@ -184,7 +186,7 @@ def outgoing_srtp(dtls: RTCDtlsTransport) -> Protect:
 
 async def _srtp_arrived(dtls: RTCDtlsTransport, data: bytes, session: SrtpSession, reader: RtpReader) -> None:
     """What the DTLS transport's receive loop does with an SRTP or SRTCP datagram."""
-    arrival_time_ms = clock.current_ms()
+    arrival_time_ms = arrival_ms()
     rtcp = is_rtcp(data)
     try:
         plain = dtls._rx_srtp.unprotect_rtcp(data) if rtcp else session.unprotect(data)
@@ -203,6 +205,11 @@ async def _srtp_arrived(dtls: RTCDtlsTransport, data: bytes, session: SrtpSessio
     receiver = dtls._rtp_router.route_rtp(packet)
     if receiver is not None:
         await receiver._handle_rtp_packet(packet, arrival_time_ms=arrival_time_ms)
+
+
+def arrival_ms() -> int:
+    """aiortc's `clock.current_ms()` (milliseconds since 1900) from the same clock, without datetimes."""
+    return time.time_ns() // 1_000_000 + _NTP_EPOCH_MS
 
 
 def run_eagerly(coroutine: Coroutine[Any, Any, None], tasks: BackgroundTasks) -> None:
