@@ -6,6 +6,11 @@ decrypts it. On a hub connection, SRTP and SRTCP datagrams (first byte 128–191
 skip the queue once the DTLS handshake has given the keys: they are decrypted and handled
 at once, through the DTLS transport's own handlers, so the relays, feedback and stats see
 exactly what aiortc would have given them. DTLS and anything else still takes the queue.
+Once the UDP pair is known, its socket hands such datagrams over before aioice tries each
+as a STUN message, and reads on while datagrams are queued (a video frame arrives as a
+burst of packets), so a burst costs one turn of the event loop, not one per packet. RTP
+is parsed by `RtpReader` and SRTP goes through `SrtpSession`: each gives what aiortc's
+parser and pylibsrtp's wrapper give, with less Python per packet.
 
 The handlers are coroutines, but on this path they do not wait (sending a datagram does
 not), so `run_eagerly` runs them to the end on the spot; should one wait after all, a task
