@@ -13,7 +13,7 @@ import sqlite_utils
 
 from protocol.idnumber import check_character
 from signaling.access.accounts import account_from_row
-from signaling.access.authz import authorize
+from signaling.access.authz import authorize, figures_root
 from signaling.appkeys import DATABASE
 from signaling.cases.handling import load_case
 from signaling.exceptions import Forbidden, NotFound
@@ -232,11 +232,18 @@ CASE_PERMISSIONS = {
     "case.print": SEES["town_case"],
     "document.upload": {"clerk-yb1"},
     "document.view": SEES["town_case"],
+    "case.agency": {"clerk-yb1", "town-yb", "district"},  # 代办 and 去向: the windows, not the reviewers
+    "case.export": {"auditor"},
+    "recording.snapshot": {"town-yb", "district", "auditor"},
+    "notice.call": {"clerk-yb1"},
 }
 # Rows that involve no case: who holds each, everybody else is Forbidden.
 ACCOUNT_PERMISSIONS = {
     "audit.read": {"auditor"},
     "mark.trace": {"auditor", "admin"},
+    "notice.list": {"clerk-yb1", "clerk-yb2", "clerk-wj1"},
+    "statistics.read": set(USERS),
+    "calendar.manage": {"admin"},
 }
 
 
@@ -268,6 +275,20 @@ async def test_who_may_call_scan_replay_snapshot_and_print_a_case(world: World, 
 async def test_only_auditors_read_the_audit_log_and_trace_marks(world: World, user: str, permission: str) -> None:
     expected = "allowed" if user in ACCOUNT_PERMISSIONS[permission] else "Forbidden"
     assert await authorization_of(world, user, permission, None) == expected
+
+
+@pytest.mark.parametrize("user,root", [("auditor", None), ("admin", "zh"), ("district", "zh"), ("town-yb", "zh-yb"),
+                                       ("clerk-yb1", "zh-yb-01"), ("dept-hrss", "zh-hrss")])
+async def test_statistics_cover_the_accounts_own_units_and_the_auditor_all(world: World, user: str,
+                                                                           root: str | None) -> None:
+    def root_of(db: sqlite_utils.Database) -> str | None:
+        row = first(db, "select * from accounts where username = ?", [user])
+        assert row is not None
+        return figures_root(account_from_row(row))
+
+    assert await world.server.app[DATABASE].run(root_of) == root
+
+
 # The signaling WebSocket's pushes follow the same rule (#17): the waiting-call queue holds
 # only calls the account may answer, and case events reach only accounts that see the case.
 ANSWERS = {"town_case": {"town-yb", "dept-hrss"}, "district_case": {"district"}}
