@@ -15,7 +15,14 @@ from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SCAN_WORKERS, SETTIN
 from ..exceptions import CunnengError, InvalidInput
 from ..scans.reuse import attach_earlier_scan, earlier_scans
 from ..scans.upload_store import ChunkCut, require_digest
-from ..scans.uploads import UploadLimits, check_offset, load_upload, record_chunk, start_upload
+from ..scans.uploads import (
+    UploadLimits,
+    check_offset,
+    confirmed_offset,
+    load_upload,
+    record_chunk,
+    start_upload,
+)
 from . import schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int
 
@@ -99,7 +106,7 @@ async def chunk(request: web.Request) -> web.StreamResponse:
                                code="chunk_cut") from None
         try:
             require_digest(stored, sha256)
-            await store.wait_turn(upload_id, offset, lambda: confirmed_bytes(app, account, upload_id))
+            await store.wait_turn(upload_id, offset, lambda: app[DATABASE].read(confirmed_offset, upload_id))
             confirmed = await app[DATABASE].run(
                 record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
             )
@@ -111,10 +118,6 @@ async def chunk(request: web.Request) -> web.StreamResponse:
             raise
         await store.settle(upload_id, stored.digest)
     return json_response(confirmed.public())
-
-
-async def confirmed_bytes(app: web.Application, account: Account, upload_id: str) -> int:
-    return (await app[DATABASE].read(load_upload, account, upload_id)).received
 
 
 async def confirmed_chunks(app: web.Application, account: Account, upload_id: str) -> set[str]:
