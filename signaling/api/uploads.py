@@ -11,7 +11,7 @@ import re
 from aiohttp import web
 
 from ..access.roles import Account
-from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
+from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SETTINGS, UPLOAD_STORE
 from ..exceptions import CunnengError, InvalidInput
 from ..scans.reuse import attach_earlier_scan, earlier_scans
 from ..scans.upload_store import ChunkCut, require_digest
@@ -96,10 +96,10 @@ async def chunk(request: web.Request) -> web.StreamResponse:
     check_offset(upload, offset)
     expected = upload.chunk_length(offset, request.content_length)
     sha256 = chunk_sha256(request)
-    store, workers = app[UPLOAD_STORE], app[SCAN_WORKERS]
+    store = app[UPLOAD_STORE]
     async with store.order.arriving(upload_id, offset):
         try:
-            stored = await store.receive(upload_id, request.content, expected, workers)
+            stored = await store.receive(upload_id, request.content, expected)
         except ChunkCut as cut:
             logger.info("case %s: %s", upload.case_id, cut)
             raise InvalidInput("这一段数据没有传完，请重发。", "The chunk was cut short: send it again.",
@@ -111,7 +111,7 @@ async def chunk(request: web.Request) -> web.StreamResponse:
                 record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
             )
         except CunnengError:  # refused: what it left on disk goes now, not at expiry
-            await store.refuse(upload_id, stored.digest, lambda: confirmed_chunks(app, account, upload_id), workers)
+            await store.refuse(upload_id, stored.digest, lambda: confirmed_chunks(app, account, upload_id))
             raise
         except BaseException:
             await asyncio.shield(store.settle(upload_id, stored.digest))
