@@ -43,26 +43,6 @@ def read_chunk(path: Path, offset: int, length: int) -> Chunk:
     return Chunk(offset, data, base64.b64encode(hashlib.sha256(data).digest()).decode())
 
 
-@dataclass(frozen=True)
-class WireTurn:
-    """When a chunk's body may go on the wire: once the body of the chunk taken before it is sent.
-
-    Chunks in flight are confirmed in order. Sent side by side, their bodies share the link and
-    all arrive, are sealed and confirmed together, and the next ones start together: the server
-    waits on its fsyncs while the link is idle, then the link is busy while it waits for bytes.
-    Sent one after another, each chunk is sealed and confirmed while the next one arrives.
-    """
-
-    before: asyncio.Event
-    sent: asyncio.Event  # set once this body is sent, or its chunk is done with (never left unset)
-
-
-def _sent_already() -> asyncio.Event:
-    sent = asyncio.Event()
-    sent.set()
-    return sent
-
-
 @dataclass
 class Tally:
     """Bytes sent so far for the progress bar, and one pace for all chunks in flight (max_rate)."""
@@ -73,12 +53,6 @@ class Tally:
     max_rate: float | None = None  # bytes per second, to leave room for the call's video on a weak link
     started: float = field(default_factory=time.monotonic)
     paced: int = 0  # bytes put on the wire since `started`, resent ones included
-    _last_turn: asyncio.Event = field(default_factory=_sent_already)
-
-    def wire_turn(self) -> WireTurn:
-        """The turn of the chunk taken now: after the body of the one taken before it."""
-        before, self._last_turn = self._last_turn, asyncio.Event()
-        return WireTurn(before, self._last_turn)
 
     def report(self, done: int) -> None:
         if self.progress is not None:
@@ -99,21 +73,18 @@ class Tally:
 
 
 class Pieces:
-    """A chunk's request body, PIECE bytes at a time (views, not copies), each counted on the tally
-    as it goes, once its turn on the wire has come."""
+    """A chunk's request body, PIECE bytes at a time (views, not copies), each counted on the tally as it goes."""
 
-    def __init__(self, data: bytes, tally: Tally, turn: WireTurn) -> None:
-        self.data, self.tally, self.turn, self.sent = data, tally, turn, 0
+    def __init__(self, data: bytes, tally: Tally) -> None:
+        self.data, self.tally, self.sent = data, tally, 0
 
     async def __aiter__(self) -> AsyncIterator[memoryview]:
-        await self.turn.before.wait()
         view = memoryview(self.data)
         for start in range(0, len(view), PIECE):
             piece = view[start:start + PIECE]
             yield piece
             self.sent += len(piece)
             await self.tally.add(len(piece))
-        self.turn.sent.set()
 
 
 class ChunkPlan:

@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from .chunks import Chunk, ChunkPlan, Pieces, Progress, Tally, WireTurn, read_chunk
+from .chunks import Chunk, ChunkPlan, Pieces, Progress, Tally, read_chunk
 from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
 from .server_options import untrusted_server_words
 
@@ -151,12 +151,8 @@ class ScanUploader:
         async def lane() -> None:
             while (taken := await plan.take()) is not None:  # the next bytes no lane has taken
                 offset, length = taken
-                turn = sending.tally.wire_turn()  # in the order taken
-                try:
-                    chunk = await asyncio.to_thread(read_chunk, sending.path, offset, length)
-                    await self._send_chunk(sending.upload["id"], chunk, sending.tally, turn)
-                finally:
-                    turn.sent.set()  # the next body never waits for one that will not be sent
+                chunk = await asyncio.to_thread(read_chunk, sending.path, offset, length)
+                await self._send_chunk(sending.upload["id"], chunk, sending.tally)
                 sending.patience.reset()
                 await plan.done(offset)
 
@@ -168,10 +164,10 @@ class ScanUploader:
             errors = failed.exceptions
             raise next((error for error in errors if not isinstance(error, Retry)), errors[0]) from None
 
-    async def _send_chunk(self, upload_id: str, chunk: Chunk, tally: Tally, turn: WireTurn) -> dict[str, Any]:
+    async def _send_chunk(self, upload_id: str, chunk: Chunk, tally: Tally) -> dict[str, Any]:
         headers = {"Content-Length": str(len(chunk.data)), "Content-Digest": f"sha-256=:{chunk.sha256}:",
                    "Content-Type": "application/octet-stream"}
-        body = Pieces(chunk.data, tally, turn)
+        body = Pieces(chunk.data, tally)
         try:
             return await self._call("PUT", f"/api/uploads/{upload_id}/chunks/{chunk.offset}", data=body,
                                     headers=headers)
