@@ -30,10 +30,10 @@ test: $(TEST_INSTALLED)
 	scripts/install-system-deps --test
 	scripts/netns-run $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# A longer Schemathesis pass than `make test`'s, with a fresh seed (tests/test_api_fuzz.py).
+# Longer Schemathesis and WebSocket passes than `make test`'s, with a fresh seed (tests/test_*_fuzz.py).
 fuzz: $(TEST_INSTALLED)
 	CUNNENG_FUZZ_EXAMPLES=$${CUNNENG_FUZZ_EXAMPLES:-50} CUNNENG_FUZZ_SEED=$${CUNNENG_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d " ")} \
-		scripts/netns-run $(VENV)/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py
+		scripts/netns-run $(VENV)/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py tests/test_ws_fuzz.py
 
 bench: $(TEST_INSTALLED)
 	scripts/netns-run $(PY) -m bench

@@ -112,7 +112,9 @@ async def serve(video: EncodedClip, audio: EncodedClip) -> None:
                 await ended.close()
         elif request["message"]["type"] == HubMessage.MEDIA_OFFER:
             participant_id = request["participant_id"]
-            peers.setdefault(participant_id, LoadPeer(participant_id, video, audio)).offer(request["message"])
+            if participant_id not in peers:  # a peer per participant, made once: later offers renegotiate it
+                peers[participant_id] = LoadPeer(participant_id, video, audio)
+            peers[participant_id].offer(request["message"])
     await asyncio.gather(*(peer.close() for peer in peers.values()))
 
 

@@ -11,6 +11,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 from .words import (
     CallEndReason,
     CallState,
+    CaseEvent,
     ClientMessage,
     HubMessage,
     MediaEndReason,
@@ -155,6 +156,60 @@ class ErrorMessage(ErrorBody):
 
 class Pong(TypedDict):
     type: Literal[ServerMessage.PONG]
+
+
+# --- a call's chat, and what happened to a case (signaling/cases/events.py) ---------------------
+
+
+class ChatLine(TypedDict):
+    """A chat message as stored on the case (a row of messages, less its id)."""
+
+    case_id: int
+    call_id: str
+    account_id: int
+    author: str
+    role: str
+    text: str
+    at: str
+
+
+class ChatMessage(ChatLine):
+    """The stored message, to every participant of the call (watermarked on their screens)."""
+
+    type: Literal[ServerMessage.CHAT_MESSAGE]
+    id: int
+
+
+class CaseUpdated(TypedDict):
+    type: Literal[CaseEvent.CASE_UPDATED]
+    what: str  # the audit action that changed it: case_accept, case_approve, …
+    state: str
+
+
+class DocumentIssued(TypedDict):
+    type: Literal[CaseEvent.DOCUMENT_ISSUED]
+    document: dict[str, Any]
+
+
+class ScanAdded(TypedDict):
+    type: Literal[CaseEvent.SCAN_ADDED]
+    at: str
+    document: dict[str, Any]
+
+
+class SnapshotTaken(TypedDict):
+    type: Literal[CaseEvent.SNAPSHOT_TAKEN]
+    document: dict[str, Any]
+
+
+class CallHappened(TypedDict):
+    type: CaseEvent  # call_accepted, call_ended, call_unanswered or call_cancelled
+    call_id: str
+
+
+CaseEventBody = CaseUpdated | DocumentIssued | ScanAdded | SnapshotTaken | CallHappened
+"""What a publisher hands the bus; each subscriber gets it with the case_id added, and a page
+gets it as `case.event` with the event's type under "event" (signaling/api/ws.py)."""
 
 
 # --- the media hub to one participant (through the server, which adds the call_id) -------------

@@ -133,6 +133,76 @@ class ParticipantState(StrEnum):
     RECONNECTING = "reconnecting"
 
 
+class ErrorCode(StrEnum):
+    """The `error` of a refusal, in an HTTP answer's JSON, a WebSocket `error` or a media worker's
+    reply: what a client may act on (the uploader sends a chunk again on offset_mismatch); the
+    people read `message` and `message_en` beside it. aiohttp's own refusals are http_<status>."""
+
+    ACCOUNT_LOCKED = "account_locked"
+    ALREADY_HELD = "already_held"
+    BAD_REQUEST = "bad_request"
+    CALL_ALREADY_OPEN = "call_already_open"
+    CALL_NOT_ACTIVE = "call_not_active"
+    CALL_NOT_FOUND = "call_not_found"
+    CALL_NOT_LIVE = "call_not_live"
+    CALL_TAKEN = "call_taken"
+    CHUNK_CUT = "chunk_cut"
+    CHUNK_DIGEST_MISMATCH = "chunk_digest_mismatch"
+    CODEC_NOT_SUPPORTED = "codec_not_supported"
+    CONFLICT = "conflict"
+    CONTROL_CHARACTER = "control_character"
+    CORRUPT_SCAN = "corrupt_scan"
+    DIGEST_MISMATCH = "digest_mismatch"
+    DIGEST_REQUIRED = "digest_required"
+    FILE_DAMAGED = "file_damaged"
+    FORBIDDEN = "forbidden"
+    HTTP_404 = "http_404"
+    HTTP_405 = "http_405"
+    HTTP_413 = "http_413"
+    IMAGE_TOO_LARGE = "image_too_large"
+    INTERNAL = "internal"
+    INVALID_FIELD = "invalid_field"
+    INVALID_ICE_CANDIDATE = "invalid_ice_candidate"
+    INVALID_ID_NUMBER = "invalid_id_number"
+    INVALID_INPUT = "invalid_input"
+    INVALID_MEDIA_CONFIG = "invalid_media_config"
+    INVALID_RECORDING_SPEC = "invalid_recording_spec"
+    INVALID_SDP = "invalid_sdp"
+    INVALID_SEAL = "invalid_seal"
+    INVALID_TRANSITION = "invalid_transition"
+    ITEM_RETIRED = "item_retired"
+    MALFORMED_JSON = "malformed_json"
+    MEDIA_ERROR = "media_error"
+    MEDIA_WORKER_LOST = "media_worker_lost"
+    MEDIA_WORKER_TIMEOUT = "media_worker_timeout"
+    NOT_AUTHENTICATED = "not_authenticated"
+    NOT_A_FORM = "not_a_form"
+    NOT_FOUND = "not_found"
+    NOT_HELD = "not_held"
+    NOT_IN_CALL = "not_in_call"
+    NO_MEDIA = "no_media"
+    NO_PICTURE = "no_picture"
+    OFFSET_MISMATCH = "offset_mismatch"
+    PARTICIPANT_ALREADY_JOINED = "participant_already_joined"
+    PARTICIPANT_NOT_FOUND = "participant_not_found"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    SCAN_TOO_LARGE = "scan_too_large"
+    STILL_TOO_LARGE = "still_too_large"
+    TOO_MANY_TRIES = "too_many_tries"
+    TOO_MANY_UNFINISHED_UPLOADS = "too_many_unfinished_uploads"
+    UNEXPECTED_ANSWER = "unexpected_answer"
+    UNKNOWN_MESSAGE = "unknown_message"
+    UNKNOWN_OPERATION = "unknown_operation"
+    UNREADABLE_IMAGE = "unreadable_image"
+    UNREADABLE_PDF = "unreadable_pdf"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    UPLOAD_COMPLETE = "upload_complete"
+    UPLOAD_EXPIRED = "upload_expired"
+    UPLOAD_INCOMPLETE = "upload_incomplete"
+    UPLOAD_REFUSED = "upload_refused"
+    WRONG_CHUNK_LENGTH = "wrong_chunk_length"
+
+
 class CloseCode(IntEnum):
     """Why the server closed a signaling WebSocket."""
 
@@ -143,6 +213,6 @@ class CloseCode(IntEnum):
 
 WORD_SETS: tuple[type[StrEnum], ...] = (
     ClientMessage, ServerMessage, HubMessage, HubOperation, WorkerControl, CaseEvent, CallState,
-    CallEndReason, MediaEndReason, MediaState, ParticipantState,
+    CallEndReason, MediaEndReason, MediaState, ParticipantState, ErrorCode,
 )
 NUMBER_SETS: tuple[type[IntEnum], ...] = (CloseCode,)

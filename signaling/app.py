@@ -67,6 +67,7 @@ from .cases.holidays import seed_calendars
 from .catalog.items import packaged_catalog, seed_catalog
 from .config import Clock, Settings, system_clock
 from .demo import DEMO_PASSWORD, demo_table, enabled_demo_accounts, seed_demo
+from .evidence.building import drop_unfinished_packages
 from .media import MediaConfig, MediaWorkerPool
 from .notices.courier import NoticeCourier, SmsGateway
 from .notices.status import StatusThrottle
@@ -142,10 +143,12 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def archive_ctx(app: web.Application) -> AsyncIterator[None]:
-    """The encrypted archive; files a crash left half-written are dropped at start."""
+    """The encrypted archive; files a crash left half-written are dropped at start, case packages too."""
     settings = app[SETTINGS]
     archive = Archive.open(settings.archive_dir, load_or_create_key(settings.keys_dir / "archive.key"))
-    await asyncio.get_running_loop().run_in_executor(None, archive.discard_incomplete)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, archive.discard_incomplete)
+    await loop.run_in_executor(None, drop_unfinished_packages, settings.exports_dir)
     app[ARCHIVE] = archive
     yield
 

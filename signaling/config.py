@@ -80,6 +80,11 @@ class Settings:
         return self.data_dir / "recording-work"
 
     @property
+    def exports_dir(self) -> Path:
+        """Case packages while a request builds them (each unlinked once opened for the download)."""
+        return self.data_dir / "exports"
+
+    @property
     def checkpoints_dir(self) -> Path:
         """Where signed audit checkpoints are added: best a disk or share the administrator does not control."""
         return self.audit_checkpoint_dir or self.data_dir / "audit-checkpoints"

@@ -7,15 +7,16 @@ The API middleware turns any `CunnengError` into the one JSON error shape
 from __future__ import annotations
 
 from protocol.messages import ErrorBody
+from protocol.words import ErrorCode
 
 
 class CunnengError(Exception):
     """Base of every error the server reports to a user."""
 
     status = 400
-    code = "bad_request"
+    code = ErrorCode.BAD_REQUEST
 
-    def __init__(self, message: str, message_en: str = "", *, code: str | None = None) -> None:
+    def __init__(self, message: str, message_en: str = "", *, code: ErrorCode | None = None) -> None:
         super().__init__(message_en or message)
         self.message = message
         self.message_en = message_en
@@ -31,62 +32,62 @@ class InvalidInput(CunnengError):
     """The request body or a parameter is malformed or out of range."""
 
     status = 400
-    code = "invalid_input"
+    code = ErrorCode.INVALID_INPUT
 
 
 class NotAuthenticated(CunnengError):
     """No valid session token: log in first."""
 
     status = 401
-    code = "not_authenticated"
+    code = ErrorCode.NOT_AUTHENTICATED
 
 
 class AccountLocked(CunnengError):
     """Too many failed logins: the account waits before the next try."""
 
     status = 423
-    code = "account_locked"
+    code = ErrorCode.ACCOUNT_LOCKED
 
 
 class TooManyTries(CunnengError):
     """Too many look-ups from one address, or wrong ones for one case number: wait and try again."""
 
     status = 429
-    code = "too_many_tries"
+    code = ErrorCode.TOO_MANY_TRIES
 
 
 class Forbidden(CunnengError):
     """The account's role or unit does not allow this."""
 
     status = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 class NotFound(CunnengError):
     """The case, item, unit or account does not exist (or is not visible to the caller)."""
 
     status = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(CunnengError):
     """The request clashes with the current state (a duplicate, or a case in another state)."""
 
     status = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class InvalidTransition(Conflict):
     """The case workflow does not allow this action from the case's current state."""
 
-    code = "invalid_transition"
+    code = ErrorCode.INVALID_TRANSITION
 
 
 class PayloadTooLarge(CunnengError):
     """The request body exceeds the configured limit."""
 
     status = 413
-    code = "payload_too_large"
+    code = ErrorCode.PAYLOAD_TOO_LARGE
 
 
 class InvalidPageSet(ValueError):
@@ -97,44 +98,44 @@ class UnsupportedScanType(CunnengError):
     """The file's content is not JPEG, PNG, TIFF or PDF, whatever its name says."""
 
     status = 415
-    code = "unsupported_type"
+    code = ErrorCode.UNSUPPORTED_TYPE
 
 
 class ScanTooLarge(CunnengError):
     """The file has more bytes, pixels or pages than a scan may (a decompression bomb among them)."""
 
     status = 413
-    code = "scan_too_large"
+    code = ErrorCode.SCAN_TOO_LARGE
 
 
 class ImageTooLarge(CunnengError):
     """A picture (not a scan) has more pixels than its entry point takes; refused before decoding."""
 
     status = 413
-    code = "image_too_large"
+    code = ErrorCode.IMAGE_TOO_LARGE
 
 
 class CorruptScan(CunnengError):
     """The file cannot be decoded completely: damaged or cut short."""
 
     status = 422
-    code = "corrupt_scan"
+    code = ErrorCode.CORRUPT_SCAN
 
 
 class DigestMismatch(CunnengError):
     """The bytes received do not have the SHA-256 the client announced."""
 
     status = 422
-    code = "digest_mismatch"
+    code = ErrorCode.DIGEST_MISMATCH
 
 
 class UploadOffsetMismatch(Conflict):
     """A chunk was sent for another offset than the next one the server expects."""
 
-    code = "offset_mismatch"
+    code = ErrorCode.OFFSET_MISMATCH
 
 
 class UploadIncomplete(Conflict):
     """Completion was asked for before every byte arrived."""
 
-    code = "upload_incomplete"
+    code = ErrorCode.UPLOAD_INCOMPLETE

@@ -300,3 +300,15 @@ async def test_a_package_without_the_certified_recording_names_it(exported: Expo
     listed = {m["path"]: m["sha256"] for m in exported.manifest()["members"]}
     dropped = first_recording(dict.fromkeys(listed, b""))
     assert f"names recording {listed[dropped]}" in result.stdout
+
+
+async def test_a_package_a_crash_left_half_built_is_dropped_at_start(tmp_path: Path) -> None:
+    """A package exists on disk only while its request builds it: a kill -9 mid-build leaves one."""
+    exports = tmp_path / "data" / "exports"
+    exports.mkdir(parents=True)
+    (exports / "7-0123456789abcdef.zip").write_bytes(b"PK\x03\x04 half a package")
+    server = await start_server(tmp_path / "data")
+    try:
+        assert list(exports.iterdir()) == []
+    finally:
+        await server.close()

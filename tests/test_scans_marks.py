@@ -50,6 +50,11 @@ async def test_each_viewer_sees_a_scan_marked_with_their_own_id(server: RunningS
         found[name] = mark.mark_id
         assert registered(server, mark.mark_id, BY_DOCUMENT) == (name, "scan_page", document["id"])
     assert found["town-yb"] != found["district"]
+    with sqlite3.connect(server.data_dir / "cunneng.db") as db:  # the audit trail names the page each mark was for
+        details = [json.loads(d) for (d,) in db.execute("select detail from audit_events"
+                                                        " where action = 'document_watermarked' order by seq")]
+    assert details == [{"mark": found[name], "what": "scan_page", "document_id": document["id"], "page": 1}
+                       for name in ("town-yb", "district")]
 
 
 async def test_a_viewers_thumbnail_is_revalidated_not_fetched_again(server: RunningServer, tmp_path: Path) -> None:

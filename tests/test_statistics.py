@@ -150,6 +150,32 @@ async def test_bad_filters_are_refused_with_a_reason(server: RunningServer) -> N
     assert (await auditor.get("/api/statistics.pdf?period=year")).status == 400
 
 
+async def test_sums_made_by_an_older_version_are_made_again_at_start(tmp_path: Path) -> None:
+    """A database whose sums an older version made (here: an approval too many everywhere, as
+    withdrawn cases were counted before 群众撤回 had its counter) is summed afresh on upgrade."""
+    server = await start_server(tmp_path / "data")
+    try:
+        await build(server)
+    finally:
+        await server.close()
+    with sqlite3.connect(tmp_path / "data" / "cunneng.db") as db:
+        made_with = db.execute("select value from stat_meta where key = 'made_with'").fetchone()[0]
+        db.execute("update stat_rollup set approved = approved + 1")
+        db.execute("delete from stat_meta where key = 'made_with'")
+        db.execute("insert into stat_meta (key, value) values ('calendar', ?)",
+                   [json.dumps(json.loads(made_with)["calendar"])])
+    db.close()
+    again = await start_server(tmp_path / "data", server.clock)
+    try:
+        total = (await (await again.login("auditor")).get(f"/api/statistics?{NOVEMBER}")).body["total"]
+    finally:
+        await again.close()
+    assert total["outcomes"]["approved"] == 1 and total["opened"] == 4
+    with sqlite3.connect(tmp_path / "data" / "cunneng.db") as db:
+        assert [key for (key,) in db.execute("select key from stat_meta")] == ["made_with"]
+    db.close()
+
+
 async def test_a_new_calendar_recounts_the_handling_days_at_once_and_after_a_load_offline(tmp_path: Path) -> None:
     """B was decided on Thursday after a Monday opening: 3 working days, 2 once Tuesday is a holiday."""
     server = await start_server(tmp_path / "data")

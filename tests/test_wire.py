@@ -17,6 +17,7 @@ from protocol.words import (
     CallEndReason,
     CaseEvent,
     ClientMessage,
+    ErrorCode,
     HubMessage,
     HubOperation,
     MediaEndReason,
@@ -33,9 +34,9 @@ from signaling.storage.schema import create_tables
 ROOT = Path(__file__).parent.parent
 PAGE_DIRS = ["signaling/web/common", "village_client/web", "approver_console/web", "approver_console/audit_web"]
 # The Python modules that speak the wire: the signaling socket, the call center, the hub, the clients.
-WIRE_MODULES = ["signaling/api/ws.py", "signaling/api/cases.py", "signaling/calls/callcenter.py",
+WIRE_MODULES = ["signaling/api", "signaling/calls/callcenter.py",
                 "signaling/calls/clients.py", "signaling/scans/intake.py", "signaling/media", "village_client", "bench"]
-SPELT_SETS = (ClientMessage, ServerMessage, HubMessage, CaseEvent, CallEndReason, MediaEndReason)
+SPELT_SETS = (ClientMessage, ServerMessage, HubMessage, CaseEvent, CallEndReason, MediaEndReason, ErrorCode)
 JS_STRING = re.compile(r"""(["'`])([A-Za-z0-9_.\-]+)\1""")
 JS_COMMENT = re.compile(r"/\*.*?\*/|(?:^|\s)//.*?$", re.DOTALL | re.MULTILINE)
 
@@ -133,3 +134,18 @@ async def test_a_call_a_lost_worker_ended_before_24_ends_with_todays_word(tmp_pa
     await database.close()
     assert call is not None
     assert ended_message(call)["reason"] == CallEndReason.MEDIA_WORKER_LOST == call["end_reason"]
+
+
+def test_every_refusal_names_its_code_from_the_list() -> None:
+    """An error's `code` (a class's, or given where it is raised) is an ErrorCode, never a string
+    spelt on the spot: the pages and the uploader act on these words."""
+    spelt = []
+    for path in python_files(["signaling"]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = ([target.id for target in node.targets if isinstance(target, ast.Name)]
+                     if isinstance(node, ast.Assign) else [node.arg] if isinstance(node, ast.keyword) else [])
+            value = getattr(node, "value", None)
+            text = isinstance(value, ast.JoinedStr) or isinstance(value, ast.Constant) and isinstance(value.value, str)
+            if "code" in named and text:
+                spelt.append(f"{path.relative_to(ROOT)}:{value.lineno}")
+    assert spelt == []

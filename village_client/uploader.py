@@ -21,6 +21,8 @@ from typing import Any
 
 import aiohttp
 
+from protocol.words import ErrorCode
+
 from .chunks import Chunk, ChunkPlan, Pieces, Progress, ReadAhead, Tally
 from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
 from .server_options import untrusted_server_words
@@ -28,7 +30,7 @@ from .server_options import untrusted_server_words
 logger = logging.getLogger(__name__)
 
 # The server sends these for a chunk that should simply be sent again.
-RESEND_CODES = {"offset_mismatch", "chunk_cut", "chunk_digest_mismatch"}
+RESEND_CODES = {ErrorCode.OFFSET_MISMATCH, ErrorCode.CHUNK_CUT, ErrorCode.CHUNK_DIGEST_MISMATCH}
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
 
 

@@ -7,6 +7,7 @@ import asyncio
 from aiohttp import web
 
 from eseal import InvalidSealImage
+from protocol.words import ErrorCode
 
 from ..access.accounts import change_account, create_account, hash_password, list_accounts, set_password
 from ..access.authz import authorize
@@ -95,7 +96,7 @@ async def reset_password(request: web.Request) -> web.StreamResponse:
 
 def invalid_seal(why: str) -> InvalidInput:
     return InvalidInput("公章图片应为不超过 2 MB、边长不超过 4096 像素、背景透明的 PNG 图片。", why,
-                        code="invalid_seal")
+                        code=ErrorCode.INVALID_SEAL)
 
 
 @api.route("PUT", "/api/units/{unit_id}/seal", "上传公章 Upload a unit's seal image, a PNG with transparency (admin)",

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.messages import DocumentIssued
 from protocol.words import CaseEvent
 from recordings import StoredObject
 
@@ -94,7 +95,7 @@ def announce(app: web.Application, case: dict[str, Any], what: str) -> None:
     audience = case_audience(case, [review["unit_id"] for review in case["reviews"]])
     app[EVENTS].publish(case["id"], {"type": CaseEvent.CASE_UPDATED, "what": what, "state": case["state"]}, audience)
     if case.get("issued_document"):
-        issued = {"type": CaseEvent.DOCUMENT_ISSUED, "document": case["issued_document"]}
+        issued: DocumentIssued = {"type": CaseEvent.DOCUMENT_ISSUED, "document": case["issued_document"]}
         app[EVENTS].publish(case["id"], issued, audience)
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from protocol.words import ErrorCode
+
 from ..appkeys import DATABASE
 from ..audit.acts import Act
 from ..exceptions import CunnengError
@@ -33,7 +35,7 @@ class DamagedFile(CunnengError):
     """The stored file failed its integrity check; the audit log names the damage."""
 
     status = 500
-    code = "file_damaged"
+    code = ErrorCode.FILE_DAMAGED
 
     def __init__(self) -> None:
         super().__init__("文件已损坏，无法读取。请联系管理员从备份恢复。",

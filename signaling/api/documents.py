@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from eseal import CertificateAuthority, UnreadablePdf
+from protocol.words import ErrorCode
 from recordings import serve_stored_file
 
 from ..access.roles import Role
@@ -155,7 +156,7 @@ async def verify(request: web.Request) -> web.StreamResponse:
     try:
         report = await asyncio.to_thread(verify_with, request.app[AUTHORITY], data)
     except UnreadablePdf:
-        raise InvalidInput("这不是可读的 PDF 文件。", "This is not a readable PDF file.", code="unreadable_pdf")
+        raise InvalidInput("这不是可读的 PDF 文件。", "This is not a readable PDF file.", code=ErrorCode.UNREADABLE_PDF)
     registered = await request.app[DATABASE].read(
         registered_document, request.query.get("code", ""), hashlib.sha256(data).hexdigest()
     )

@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
 
+from protocol.words import ErrorCode
 from recordings import DamagedStoredFile
 
 from ..exceptions import CunnengError
@@ -15,10 +16,10 @@ from .routing import Handler, json_response
 
 logger = logging.getLogger(__name__)
 
-HTTP_MESSAGES = {
-    404: ("找不到该地址。", "Not found."),
-    405: ("该地址不支持这种请求方法。", "Method not allowed."),
-    413: ("请求内容太大。", "Request body too large."),
+HTTP_ERRORS = {
+    404: (ErrorCode.HTTP_404, "找不到该地址。", "Not found."),
+    405: (ErrorCode.HTTP_405, "该地址不支持这种请求方法。", "Method not allowed."),
+    413: (ErrorCode.HTTP_413, "请求内容太大。", "Request body too large."),
 }
 
 
@@ -36,12 +37,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as error:
         if not request.path.startswith("/api/") or error.status < 400:
             raise
-        zh, en = HTTP_MESSAGES.get(error.status, ("请求有误。", error.reason))
-        return json_response({"error": f"http_{error.status}", "message": zh, "message_en": en}, error.status)
+        code, zh, en = HTTP_ERRORS.get(error.status, (f"http_{error.status}", "请求有误。", error.reason))
+        return json_response({"error": code, "message": zh, "message_en": en}, error.status)
     except Exception:
         logger.exception("%s %s failed", request.method, request.path)
         return json_response(
-            {"error": "internal", "message": "服务器内部错误，请稍后重试或联系管理员。",
+            {"error": ErrorCode.INTERNAL, "message": "服务器内部错误，请稍后重试或联系管理员。",
              "message_en": "Internal server error."},
             status=500,
         )

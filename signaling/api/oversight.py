@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
+from protocol.words import ErrorCode
+
 from ..access.authz import authorize
 from ..appkeys import CLOCK, DATABASE, SCAN_WORKERS
 from ..cases.search import CaseQuery, search_cases
@@ -128,5 +130,5 @@ def hidden_id(data: bytes) -> int | None:
                             f"Too large to trace: {en}. Halve it first (the mark survives).") from None
     except (NotAPicture, *DECODE_ERRORS):
         raise InvalidInput("这不是可读的图片（请上传 JPEG 或 PNG）。", "This is not a readable picture (JPEG or PNG).",
-                           code="unreadable_image") from None
+                           code=ErrorCode.UNREADABLE_IMAGE) from None
     return found.mark_id if found else None

@@ -23,7 +23,7 @@ PIECE = 1 << 20
 async def case_package(request: web.Request) -> web.StreamResponse:
     app, act = request.app, act_of(request)
     contents = await app[DATABASE].run(gather_case, act, path_int(request, "case_id"))
-    folder = app[SETTINGS].data_dir / "exports"
+    folder = app[SETTINGS].exports_dir
     folder.mkdir(mode=0o700, exist_ok=True)
     path = folder / f"{contents.case['id']}-{secrets.token_hex(8)}.zip"
     loop = asyncio.get_running_loop()

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from protocol.words import CaseEvent
+from protocol.words import CaseEvent, ErrorCode
 from recordings import NoPictureThere
 
 from ..access.authz import authorize
@@ -38,12 +38,12 @@ async def live_snapshot(request: web.Request) -> web.StreamResponse:
     case, review_units = await app[DATABASE].read(snapshot_case, act.actor, call_id, participant_id)
     media = app[CALL_CENTER].media
     if media is None:
-        raise Conflict("本服务器没有开启视频。", "This server runs without the media hub.", code="no_media")
+        raise Conflict("本服务器没有开启视频。", "This server runs without the media hub.", code=ErrorCode.NO_MEDIA)
     try:
         still = await media.still(call_id, participant_id)
     except TimeoutError:
         raise Conflict("对方画面还没有到达，请稍后再截图。", "No picture from that participant yet: try again.",
-                       code="no_picture") from None
+                       code=ErrorCode.NO_PICTURE) from None
     except StillTooLarge as large:  # the sender's frame size: refused before decoding
         raise ImageTooLarge(f"{large.message}。", f"{large.message_en}.") from None
     return await kept_snapshot(request, act, (case, review_units), live_still(call_id, participant_id), still)
@@ -65,7 +65,7 @@ async def recording_snapshot(request: web.Request) -> web.StreamResponse:
     try:
         still = await asyncio.get_running_loop().run_in_executor(app[SCAN_WORKERS], still_at, source, seconds)
     except NoPictureThere as nothing:
-        raise InvalidInput(nothing.message_zh, nothing.message_en, code="no_picture") from None
+        raise InvalidInput(nothing.message_zh, nothing.message_en, code=ErrorCode.NO_PICTURE) from None
     finally:
         source.close()
     return await kept_snapshot(request, act, (case, review_units), recording_still(recording, seconds), still)

@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from protocol.words import ErrorCode
+
 from ..access.roles import SYSTEM
 from ..appkeys import AUDIT_LOG, CLOCK, DATABASE, NOTICE_COURIER, SETTINGS, STATUS_THROTTLE
 from ..audit.acts import Act
@@ -71,11 +73,12 @@ async def _form_page(request: web.Request, answer: FormAnswer) -> web.StreamResp
 async def form_of(request: web.Request) -> dict[str, str]:
     """The page's form fields as text; anything else a villager's browser would not send is refused in words."""
     if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise InvalidInput("请在查询页上填写后提交。", "Send the page's form.", code="not_a_form")
+        raise InvalidInput("请在查询页上填写后提交。", "Send the page's form.", code=ErrorCode.NOT_A_FORM)
     try:
         form = await request.post()
     except (ValueError, UnicodeDecodeError, web.HTTPException):
-        raise InvalidInput("提交的表单无法读取，请重新填写。", "The form cannot be read.", code="not_a_form") from None
+        raise InvalidInput("提交的表单无法读取，请重新填写。", "The form cannot be read.",
+                           code=ErrorCode.NOT_A_FORM) from None
     fields = {name: value for name, value in form.items() if isinstance(value, str)}
     check_values(fields)
     return fields

@@ -10,6 +10,9 @@ import re
 
 from aiohttp import web
 
+from protocol.messages import ScanAdded
+from protocol.words import CaseEvent, ErrorCode
+
 from ..access.roles import Account
 from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SETTINGS, UPLOAD_STORE
 from ..exceptions import CunnengError, InvalidInput
@@ -42,7 +45,8 @@ def chunk_sha256(request: web.Request) -> str:
         digest = b""
     if len(digest) != 32:
         raise InvalidInput("缺少这一段数据的校验值(Content-Digest: sha-256=:…:)。",
-                           "Each chunk needs a Content-Digest: sha-256=:<base64>: header.", code="digest_required")
+                           "Each chunk needs a Content-Digest: sha-256=:<base64>: header.",
+                           code=ErrorCode.DIGEST_REQUIRED)
     return digest.hex()
 
 
@@ -73,8 +77,8 @@ async def reuse(request: web.Request) -> web.StreamResponse:
     body, case_id = body_of(request), path_int(request, "case_id")
     document, audience = await request.app[DATABASE].run(
         attach_earlier_scan, act_of(request), case_id, body["document_id"], body.get("material") or None)
-    request.app[EVENTS].publish(case_id, {"type": "scan_added", "at": document["created_at"], "document": document},
-                                audience)
+    added: ScanAdded = {"type": CaseEvent.SCAN_ADDED, "at": document["created_at"], "document": document}
+    request.app[EVENTS].publish(case_id, added, audience)
     return json_response(document, status=201)
 
 
@@ -103,7 +107,7 @@ async def chunk(request: web.Request) -> web.StreamResponse:
         except ChunkCut as cut:
             logger.info("case %s: %s", upload.case_id, cut)
             raise InvalidInput("这一段数据没有传完，请重发。", "The chunk was cut short: send it again.",
-                               code="chunk_cut") from None
+                               code=ErrorCode.CHUNK_CUT) from None
         try:
             require_digest(stored, sha256)
             await store.wait_turn(upload_id, offset, lambda: app[DATABASE].read(confirmed_offset, upload_id))

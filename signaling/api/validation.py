@@ -18,6 +18,8 @@ from typing import Any
 
 import jsonschema
 
+from protocol.words import ErrorCode
+
 from ..exceptions import InvalidInput
 
 TYPE_NAMES = {
@@ -37,7 +39,7 @@ ONE_LINE = r"^[^\t\n\r]*$(?!\n)"
 
 
 def malformed(zh: str, en: str) -> InvalidInput:
-    return InvalidInput(zh, en, code="malformed_json")
+    return InvalidInput(zh, en, code=ErrorCode.MALFORMED_JSON)
 
 
 def parse_json(raw: str | bytes) -> Any:
@@ -94,10 +96,10 @@ def check_values(value: Any) -> None:
 def _check_text(text: str) -> None:
     found = FORBIDDEN_CHARACTERS.search(text)
     if found:
-        code = f"U+{ord(found.group()):04X}"
-        raise InvalidInput(f"文字中含有不允许的控制字符({code}),请删除后重试。",
-                           f"The text holds a control character ({code}) that is not allowed.",
-                           code="control_character")
+        point = f"U+{ord(found.group()):04X}"
+        raise InvalidInput(f"文字中含有不允许的控制字符({point}),请删除后重试。",
+                           f"The text holds a control character ({point}) that is not allowed.",
+                           code=ErrorCode.CONTROL_CHARACTER)
 
 
 def validate_body(body: Any, schema: dict[str, Any]) -> None:
@@ -105,7 +107,7 @@ def validate_body(body: Any, schema: dict[str, Any]) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(body))
     if error is not None:
-        raise InvalidInput(*describe(error), code="invalid_field")
+        raise InvalidInput(*describe(error), code=ErrorCode.INVALID_FIELD)
 
 
 def field_label(error: jsonschema.ValidationError) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable
 from aiohttp import WSMsgType, web
 
 from protocol.messages import ErrorMessage, MediaStats, Pong, Welcome
-from protocol.words import ClientMessage, CloseCode, ServerMessage
+from protocol.words import ClientMessage, CloseCode, ErrorCode, ServerMessage
 
 from ..access.accounts import session_account
 from ..access.roles import Account
@@ -166,7 +166,7 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
         try:
             await HANDLERS[message["type"]](center, client, message)
         except (Forbidden, NotFound) as refused:
-            if message["type"] in ENTERING and refused.code != "call_not_found":
+            if message["type"] in ENTERING and refused.code != ErrorCode.CALL_NOT_FOUND:
                 await client.socket.close(code=CloseCode.FORBIDDEN, message=refused.message_en.encode()[:120])
                 return
             raise
@@ -175,11 +175,12 @@ async def _handle(center: CallCenter, client: Client, raw: str) -> None:
         client.send(answer)
     except Exception:
         logger.exception("account %s: message failed", client.account.id)
-        client.send(_error("internal", "服务器内部错误，请重试。", "Internal server error.", ref))
+        client.send(_error(ErrorCode.INTERNAL, "服务器内部错误，请重试。", "Internal server error.", ref))
 
 
 def _unknown(kind: object) -> CunnengError:
-    return InvalidInput(f"不认识的消息类型「{kind}」。", f"Unknown message type {kind!r}.", code="unknown_message")
+    return InvalidInput(f"不认识的消息类型「{kind}」。", f"Unknown message type {kind!r}.",
+                        code=ErrorCode.UNKNOWN_MESSAGE)
 
 
 def _error(code: str, message: str, message_en: str, ref: Any) -> ErrorMessage:

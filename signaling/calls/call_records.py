@@ -10,7 +10,8 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from protocol.words import CallEndReason, CallState
+from protocol.messages import ChatLine, ChatMessage
+from protocol.words import CallEndReason, CallState, ErrorCode, ServerMessage
 
 from ..access.authz import authorize, may
 from ..access.jurisdictions import get_unit
@@ -75,7 +76,8 @@ def answer_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, 
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.answer", case, review_units)
     if call["state"] != CallState.RINGING:
-        raise Conflict("这个视频连线已被接听或已结束。", "The call was answered or has ended.", code="call_taken")
+        raise Conflict("这个视频连线已被接听或已结束。", "The call was answered or has ended.",
+                       code=ErrorCode.CALL_TAKEN)
     db.table("calls").update(call_id, {"state": CallState.ACTIVE, "accepted_by": act.actor.id, "accepted_at": act.when})
     act.log(db, "call_accepted", case["id"], {"call_id": call_id})
     return get_call(db, call_id)
@@ -87,7 +89,7 @@ def join_call(db: sqlite_utils.Database, act: Act, call_id: str) -> dict[str, An
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.join", case, review_units)
     if call["state"] != CallState.ACTIVE:
-        raise Conflict("这个视频连线还未接通或已经结束。", "The call is not active.", code="call_not_active")
+        raise Conflict("这个视频连线还未接通或已经结束。", "The call is not active.", code=ErrorCode.CALL_NOT_ACTIVE)
     present = first(db, "select id from call_participants where call_id = ? and account_id = ? and left_at is null",
                     [call_id, act.actor.id])
     if present is None:
@@ -102,7 +104,7 @@ def ended_call(db: sqlite_utils.Database, account: Account, call_id: str) -> dic
     case, review_units = load_case(db, call["case_id"])
     authorize(account, "call.join", case, review_units)
     if call["state"] in OPEN_STATES:
-        raise NotFound("通话不存在或已结束。", "No such live call.", code="call_not_found")
+        raise NotFound("通话不存在或已结束。", "No such live call.", code=ErrorCode.CALL_NOT_FOUND)
     return call
 
 
@@ -177,14 +179,14 @@ def _close(db: sqlite_utils.Database, act: Act, call: dict[str, Any], reason: Ca
     return get_call(db, call_id)
 
 
-def post_message(db: sqlite_utils.Database, act: Act, call_id: str, text: str) -> dict[str, Any]:
+def post_message(db: sqlite_utils.Database, act: Act, call_id: str, text: str) -> ChatMessage:
     """A chat message during the call, stored on the case and shown to every participant."""
     call = get_call(db, call_id)
     case, review_units = load_case(db, call["case_id"])
     authorize(act.actor, "call.join", case, review_units)
-    message = {"case_id": case["id"], "call_id": call_id, "account_id": act.actor.id,
-               "author": act.actor.display_name, "role": str(act.actor.role), "text": text, "at": act.when}
-    message["id"] = insert(db, "messages", message)
+    line: ChatLine = {"case_id": case["id"], "call_id": call_id, "account_id": act.actor.id,
+                      "author": act.actor.display_name, "role": str(act.actor.role), "text": text, "at": act.when}
+    message: ChatMessage = {"type": ServerMessage.CHAT_MESSAGE, "id": insert(db, "messages", dict(line)), **line}
     act.log(db, "chat_message", case["id"], {"call_id": call_id, "message_id": message["id"], "text": text})
     return message
 

@@ -28,6 +28,7 @@ from protocol.words import (
     CallEndReason,
     CallState,
     CaseEvent,
+    ErrorCode,
     HubMessage,
     MediaEndReason,
     ParticipantState,
@@ -289,21 +290,20 @@ class CallCenter:
         live = self._live(call_id)
         member = live.members.get(client.account.id)
         if member is None or member.client is not client:
-            raise Conflict("您不在这个通话中。", "You are not in this call.", code="not_in_call")
+            raise Conflict("您不在这个通话中。", "You are not in this call.", code=ErrorCode.NOT_IN_CALL)
         return live
 
     async def chat(self, client: Client, call_id: str, text: str) -> None:
         """A chat message, stored on the case and shown to every participant."""
         live = self.member_client(client, call_id)
-        message = await self.database.run(post_message, self.act(client.account), call_id, text)
-        self._tell(live, {"type": ServerMessage.CHAT_MESSAGE, **message})
+        self._tell(live, await self.database.run(post_message, self.act(client.account), call_id, text))
 
     # --- helpers -----------------------------------------------------------------------
 
     def _live(self, call_id: str) -> LiveCall:
         live = self.calls.get(call_id)
         if live is None:
-            raise NotFound("通话不存在或已结束。", "No such live call.", code="call_not_found")
+            raise NotFound("通话不存在或已结束。", "No such live call.", code=ErrorCode.CALL_NOT_FOUND)
         return live
 
     def _tell(self, live: LiveCall, message: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import ErrorCode
 from recordings import StoredObject
 
 from ..access.authz import authorize
@@ -39,7 +40,7 @@ def snapshot_case(db: sqlite_utils.Database, account: Account, call_id: str,
     authorize(account, "case.snapshot", case, units)
     if call["state"] != "active":
         raise Conflict("通话不在进行中，不能截图。", "The call is not live: no snapshot can be taken.",
-                       code="call_not_live")
+                       code=ErrorCode.CALL_NOT_LIVE)
     in_call = first(db, "select id from call_participants where call_id = ? and account_id = ? and left_at is null",
                     [call_id, int(participant_id) if participant_id.isdigit() else -1])
     if in_call is None:

@@ -24,12 +24,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from protocol.messages import CaseEventBody
+
 from ..access.authz import sees_case
 from ..access.roles import Account
 
 logger = logging.getLogger(__name__)
 
-Event = dict[str, Any]
+Event = dict[str, Any]  # a CaseEventBody with the case_id added, as a subscriber receives it
 CASE_UNITS = ("village_id", "town_id", "district_id", "handler_unit_id")
 
 
@@ -108,7 +110,7 @@ class CaseEvents:
         self._subscriptions: set[Subscription] = set()
         self._queue_size = queue_size
 
-    def publish(self, case_id: int, event: Event, audience: Audience | None = None) -> int:
+    def publish(self, case_id: int, event: CaseEventBody, audience: Audience | None = None) -> int:
         """Hand the event to every subscriber following the case or one of its units; how many got it.
 
         Without an audience only the case's followers that are not an account's hear it.

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import ErrorCode
 from recordings import StoredObject
 
 from ..access.authz import authorize, case_filter
@@ -111,7 +112,7 @@ def _requested_items(db: sqlite_utils.Database, body: dict[str, Any]) -> tuple[l
     retired = [item["name"] for item in items if item["retired_at"]]
     if retired:
         raise InvalidInput(f"事项「{'、'.join(retired)}」已停办，不能再受理。", "The item is no longer offered.",
-                           code="item_retired")
+                           code=ErrorCode.ITEM_RETIRED)
     return items, code
 
 

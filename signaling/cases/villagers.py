@@ -15,6 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from protocol.idnumber import CitizenId, InvalidIdNumber, parse_citizen_id
+from protocol.words import ErrorCode
 
 from ..audit.acts import Act
 from ..exceptions import Conflict, InvalidInput, NotFound
@@ -35,7 +36,7 @@ def citizen_id(raw: str, today: date | None = None) -> CitizenId:
     try:
         return parse_citizen_id(raw, today)
     except InvalidIdNumber as wrong:
-        raise InvalidInput(wrong.message, wrong.message_en, code="invalid_id_number") from None
+        raise InvalidInput(wrong.message, wrong.message_en, code=ErrorCode.INVALID_ID_NUMBER) from None
 
 
 def not_yet_known() -> NotFound:

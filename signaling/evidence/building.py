@@ -89,6 +89,14 @@ def build_package(contents: CaseContents, out: Path, archive: Archive, tiles: Ti
         raise
 
 
+def drop_unfinished_packages(folder: Path) -> int:
+    """A package lives in folder only while its request builds it: at start, what is there a crash left."""
+    left = list(folder.glob("*.zip")) if folder.is_dir() else []
+    for path in left:
+        path.unlink(missing_ok=True)
+    return len(left)
+
+
 def _about(contents: CaseContents) -> dict[str, Any]:
     case = contents.case
     return {"case": {"id": case["id"], "number": case["number"], "titles": contents.titles, "state": case["state"]},

@@ -7,13 +7,13 @@ exception class whether the call runs in-process or in a worker.
 from __future__ import annotations
 
 from protocol.messages import ErrorBody
-from protocol.words import MediaEndReason
+from protocol.words import ErrorCode
 
 
 class MediaError(Exception):
     """Base class: `code` is the stable error code sent to clients."""
 
-    code = "media_error"
+    code = ErrorCode.MEDIA_ERROR
     message_zh = "媒体服务出错"
 
     def __init__(self, message_en: str, message_zh: str | None = None) -> None:
@@ -27,72 +27,72 @@ class MediaError(Exception):
 
 
 class CallNotFound(MediaError):
-    code = "call_not_found"
+    code = ErrorCode.CALL_NOT_FOUND
     message_zh = "通话不存在或已结束"
 
 
 class CallAlreadyOpen(MediaError):
-    code = "call_already_open"
+    code = ErrorCode.CALL_ALREADY_OPEN
     message_zh = "通话已经开始"
 
 
 class ParticipantNotFound(MediaError):
-    code = "participant_not_found"
+    code = ErrorCode.PARTICIPANT_NOT_FOUND
     message_zh = "该参与方不在通话中"
 
 
 class ParticipantAlreadyJoined(MediaError):
-    code = "participant_already_joined"
+    code = ErrorCode.PARTICIPANT_ALREADY_JOINED
     message_zh = "该参与方已在通话中"
 
 
 class UnexpectedAnswer(MediaError):
-    code = "unexpected_answer"
+    code = ErrorCode.UNEXPECTED_ANSWER
     message_zh = "收到了未请求的媒体应答"
 
 
 class InvalidSessionDescription(MediaError):
-    code = "invalid_sdp"
+    code = ErrorCode.INVALID_SDP
     message_zh = "媒体协商信息无效"
 
 
 class CodecNotSupported(MediaError):
-    code = "codec_not_supported"
+    code = ErrorCode.CODEC_NOT_SUPPORTED
     message_zh = "终端不支持本次通话的音视频编码"
 
 
 class InvalidIceCandidate(MediaError):
-    code = "invalid_ice_candidate"
+    code = ErrorCode.INVALID_ICE_CANDIDATE
     message_zh = "网络候选地址无效"
 
 
 class InvalidRecordingSpec(MediaError):
-    code = "invalid_recording_spec"
+    code = ErrorCode.INVALID_RECORDING_SPEC
     message_zh = "录像配置无效"
 
 
 class InvalidMediaConfig(MediaError):
-    code = "invalid_media_config"
+    code = ErrorCode.INVALID_MEDIA_CONFIG
     message_zh = "媒体服务配置无效"
 
 
 class MediaWorkerLost(MediaError):
-    code: str = MediaEndReason.MEDIA_WORKER_LOST  # the reason its calls end with
+    code = ErrorCode.MEDIA_WORKER_LOST  # the same word as the reason its calls end with
     message_zh = "媒体服务进程异常退出，通话已结束"
 
 
 class MediaWorkerTimeout(MediaError):
-    code = "media_worker_timeout"
+    code = ErrorCode.MEDIA_WORKER_TIMEOUT
     message_zh = "媒体服务响应超时"
 
 
 class StillTooLarge(MediaError):
-    code = "still-too-large"
+    code = ErrorCode.STILL_TOO_LARGE
     message_zh = "画面太大，无法截图"
 
 
 class UnknownOperation(MediaError):
-    code = "unknown_operation"
+    code = ErrorCode.UNKNOWN_OPERATION
     message_zh = "未知的媒体服务请求"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import ErrorCode
+
 from ..audit.acts import Act
 from ..cases.handling import authorized_case, hold_of
 from ..exceptions import Conflict
@@ -21,7 +23,7 @@ def hold_case(db: sqlite_utils.Database, act: Act, case_id: int, reason: str) ->
     """Put the case on legal hold and mark it a problem case."""
     case = authorized_case(db, act.actor, case_id, "case.hold")
     if case["held_at"]:
-        raise Conflict("该办件已在保全中。", "The case is on legal hold already.", code="already_held")
+        raise Conflict("该办件已在保全中。", "The case is on legal hold already.", code=ErrorCode.ALREADY_HELD)
     changes = {"problem": 1, "held_at": act.when, "held_by": act.actor.id, "hold_reason": reason.strip()}
     db.table("cases").update(case_id, changes)
     act.log(db, "case_held", case_id, {"reason": reason.strip()})
@@ -32,7 +34,7 @@ def release_case(db: sqlite_utils.Database, act: Act, case_id: int, reason: str)
     """End the legal hold; the case stays a problem case, and retention applies again."""
     case = authorized_case(db, act.actor, case_id, "case.hold")
     if not case["held_at"]:
-        raise Conflict("该办件没有被保全。", "The case is not on legal hold.", code="not_held")
+        raise Conflict("该办件没有被保全。", "The case is not on legal hold.", code=ErrorCode.NOT_HELD)
     changes = {"held_at": None, "held_by": None, "hold_reason": None}
     db.table("cases").update(case_id, changes)
     act.log(db, "case_released", case_id, {

@@ -20,7 +20,7 @@ from recordings import Archive
 
 from ..audit.acts import Act
 from ..cases.events import Audience, CaseEvents
-from ..exceptions import Conflict, CunnengError, DigestMismatch, UploadIncomplete
+from ..exceptions import CunnengError, DigestMismatch, UploadIncomplete
 from ..storage.database import Database
 from .case_scans import StoredPage, StoredScan, add_scan_document, scan_json
 from .checking import CheckProgress
@@ -37,6 +37,7 @@ from .uploads import (
     live_upload_ids,
     load_upload,
     refuse_upload,
+    upload_ended,
 )
 
 if TYPE_CHECKING:
@@ -75,8 +76,7 @@ class ScanIntake:
         if upload.state == COMPLETE and upload.document_id is not None:
             return await self._database.read(scan_json, upload.document_id)
         if upload.state != RECEIVING:
-            raise Conflict("该上传已经结束，请重新上传。", f"The upload is {upload.state}.",
-                           code=f"upload_{upload.state}")
+            raise upload_ended(upload, "该上传已经结束，请重新上传。")
         if upload.received < upload.size:
             raise UploadIncomplete(
                 f"文件还没有传完（已收到 {upload.received} / {upload.size} 字节）。",

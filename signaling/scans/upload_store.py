@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 from aiohttp import StreamReader
 
+from protocol.words import ErrorCode
 from recordings import Archive, StoredObject
 from recordings.archive import ArchiveWriter
 
@@ -89,7 +90,7 @@ def require_digest(stored: StoredObject, sha256: str) -> None:
         raise DigestMismatch(
             "这一段数据在传输中出错（校验值不符），请重新发送这一段。",
             f"The chunk's SHA-256 is {stored.digest}, not {sha256}: send it again.",
-            code="chunk_digest_mismatch",
+            code=ErrorCode.CHUNK_DIGEST_MISMATCH,
         )
 
 

@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from protocol.words import ErrorCode
+
 from ..access.roles import Account
 from ..audit.acts import Act
 from ..cases.agency import AUTHORIZATION
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 OTHER_MATERIAL = "other"
 RECEIVING, COMPLETE, REFUSED, EXPIRED = "receiving", "complete", "refused", "expired"
+ENDED = {COMPLETE: ErrorCode.UPLOAD_COMPLETE, REFUSED: ErrorCode.UPLOAD_REFUSED, EXPIRED: ErrorCode.UPLOAD_EXPIRED}
 # Chunks a client may send before the first of them is confirmed (chunk_order.py).
 CHUNKS_IN_FLIGHT = 4
 MIN_CHUNK_SIZE = 16 * 1024  # a chunk's request costs a few hundred bytes and a commit
@@ -76,7 +79,7 @@ class Upload:
             raise InvalidInput(
                 f"这一段应有 {min(MIN_CHUNK_SIZE, rest)} 到 {min(self.chunk_size, rest)} 字节。",
                 f"The chunk at {offset} must have {min(MIN_CHUNK_SIZE, rest)} to {min(self.chunk_size, rest)}"
-                " bytes (Content-Length).", code="wrong_chunk_length")
+                " bytes (Content-Length).", code=ErrorCode.WRONG_CHUNK_LENGTH)
         return length
 
 
@@ -154,23 +157,32 @@ def refuse_beyond_account_limit(db: sqlite_utils.Database, account: Account, siz
         raise Conflict(
             f"未完成的上传太多(上限共 {limit // (1024 * 1024)} MB),请先传完或等待它们过期后再上传。",
             f"Your unfinished uploads would exceed {limit} bytes: finish them first.",
-            code="too_many_unfinished_uploads",
+            code=ErrorCode.TOO_MANY_UNFINISHED_UPLOADS,
         )
+
+
+def no_such_upload() -> NotFound:
+    return NotFound("找不到该上传任务（可能已过期）。", "No such upload (it may have expired).")
 
 
 def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> Upload:
     """An upload of a case the account may upload to, or NotFound."""
     row = first(db, "select * from uploads where id = ?", [upload_id])
     if row is None:
-        raise NotFound("找不到该上传任务（可能已过期）。", "No such upload (it may have expired).")
+        raise no_such_upload()
     authorized_case(db, account, row["case_id"], "document.upload")
     return Upload.from_row(row)
+
+
+def upload_ended(upload: Upload, message: str) -> Conflict:
+    """The refusal of anything sent to an upload no longer receiving: upload_complete, _refused or _expired."""
+    return Conflict(message, f"The upload is {upload.state}.", code=ENDED[upload.state])
 
 
 def check_offset(upload: Upload, offset: int) -> None:
     """A chunk may start where the confirmed bytes end, or where one in flight before it ends."""
     if upload.state != RECEIVING:
-        raise Conflict("该上传已经结束。", f"The upload is {upload.state}.", code=f"upload_{upload.state}")
+        raise upload_ended(upload, "该上传已经结束。")
     ahead = offset - upload.received
     if ahead < 0 or ahead >= CHUNKS_IN_FLIGHT * upload.chunk_size or offset >= upload.size:
         raise offset_mismatch(upload.received)
@@ -204,7 +216,7 @@ def confirmed_offset(db: sqlite_utils.Database, upload_id: str) -> int:
     """The bytes of the upload confirmed so far (for a chunk whose request was authorized already)."""
     row = first(db, "select received from uploads where id = ?", [upload_id])
     if row is None:
-        raise NotFound("找不到该上传任务（可能已过期）。", "No such upload (it may have expired).")
+        raise no_such_upload()
     return int(row["received"])
 
 

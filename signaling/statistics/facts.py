@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 Facts = dict[str, Any]
 BATCH = 500  # case ids per query
+FACTS_VERSION = 2  # raise when facts_of counts a case otherwise: the sums are made again at start (rollup.catch_up)
 BAD_RATING = 2  # 差评: 1 非常不满意 or 2 不满意
 FINAL = {"approved": "approved", "refused": "refused"}
 OUTCOME_OF_STATE = {"supplement_requested": "awaiting_supplement", "received": "in_progress",

@@ -21,7 +21,7 @@ from ..cases.deadlines import WorkCalendar
 from ..cases.holidays import load_calendar, work_calendar
 from ..storage.database import rows
 from ..storage.schema import STAT_COUNTERS, STAT_HISTOGRAMS
-from .facts import BAD_RATING, Facts, facts_of
+from .facts import BAD_RATING, FACTS_VERSION, Facts, facts_of
 from .periods import STORED_KINDS, stored_key
 
 if TYPE_CHECKING:
@@ -129,7 +129,10 @@ def keeper(db: sqlite_utils.Database) -> None:
 
 
 def recount_all(db: sqlite_utils.Database) -> None:
-    """Every case's handling days change with the calendar: the hook sums them all again."""
+    """The hook sums every case afresh, from nothing: what the old sums hold may not follow from
+    the stored facts by today's rules (another calendar, another version's counters)."""
+    db.execute("delete from stat_cases")
+    db.execute("delete from stat_rollup")
     db.execute("insert or ignore into stat_dirty (case_id) select id from cases")
 
 
@@ -193,14 +196,17 @@ def rebuild(db: sqlite_utils.Database, calendar: WorkCalendar) -> None:
 
 def catch_up(db: sqlite_utils.Database) -> int:
     """Mark the cases the hook must sum at start: those without statistics yet (a database from
-    before them), or all of them when the calendar changed while the server was stopped
-    (`cunneng holidays load`)."""
-    loaded = work_calendar(db)
-    calendar = json.dumps([sorted(loaded.holidays), sorted(loaded.workdays)])
-    known = db.execute("select value from stat_meta where key = 'calendar'").fetchone()
-    if known is not None and known[0] != calendar:
+    before them), or all of them when the sums were made otherwise — with another calendar
+    (`cunneng holidays load` while the server was stopped) or by a version that counted other
+    things (the 群众撤回 counter, added after databases existed)."""
+    calendar = work_calendar(db)
+    made_with = json.dumps({"calendar": [sorted(calendar.holidays), sorted(calendar.workdays)],
+                            "counters": STAT_COUNTERS, "histograms": STAT_HISTOGRAMS, "facts": FACTS_VERSION})
+    known = db.execute("select value from stat_meta where key = 'made_with'").fetchone()
+    if known is None or known[0] != made_with:
         recount_all(db)
-    db.execute("insert or replace into stat_meta (key, value) values ('calendar', ?)", [calendar])
+    db.execute("delete from stat_meta where key = 'calendar'")  # what versions before 'made_with' kept
+    db.execute("insert or replace into stat_meta (key, value) values ('made_with', ?)", [made_with])
     db.execute("insert or ignore into stat_dirty (case_id) select id from cases"
                " where id not in (select case_id from stat_cases)")
     return int(db.execute("select count(*) from stat_dirty").fetchone()[0])

@@ -2,6 +2,7 @@
 // The protocol is the README's (Scans): announce → chunks with their SHA-256 → complete.
 
 import { ApiError, get, post, token } from "/common/api.js";
+import { ErrorCode } from "/common/wire.js";
 import { sha256 as jsSha256 } from "./vendor/js-sha256/sha256.min.mjs";
 
 const HASH_SLICE = 4 * 1024 * 1024;
@@ -12,7 +13,8 @@ const CHECK_POLL_MS = 600;
 const CHUNK_SECONDS = 1;
 const FIRST_CHUNK = 64 * 1024; // before the link's rate is known
 // The server answers these for a chunk that should simply be sent again.
-const RESEND = new Set(["offset_mismatch", "chunk_cut", "chunk_digest_mismatch", "offline", "timeout"]);
+// offline and timeout are the page's own (api.js), when no answer came
+const RESEND = new Set([ErrorCode.OFFSET_MISMATCH, ErrorCode.CHUNK_CUT, ErrorCode.CHUNK_DIGEST_MISMATCH, "offline", "timeout"]);
 
 /** SHA-256 of a Blob as bytes: Web Crypto where the page has it, the vendored js-sha256 elsewhere. */
 async function digest(blob) {

@@ -6,6 +6,7 @@ import { ApiError, get } from "/common/api.js";
 import { h, replace } from "/common/dom.js";
 import { bi } from "/common/i18n.js";
 import { errorBox } from "/common/notice.js";
+import { ErrorCode } from "/common/wire.js";
 
 const ID_LENGTH = 18;
 const HUKOU_TYPES = ["农业家庭户口", "非农业家庭户口", "居民家庭户口", "集体户口"];
@@ -43,7 +44,7 @@ export function villagerForm() {
         fill("", "", false);
         for (const input of Object.values(basic)) input.value = "";
       }
-      replace(status, error instanceof ApiError && error.code === "not_found"
+      replace(status, error instanceof ApiError && error.code === ErrorCode.NOT_FOUND
         ? h("p", { class: "note" }, bi("第一次来办事，请填写姓名和联系电话。", "New villager: enter name and phone."))
         : errorBox(error));
     }

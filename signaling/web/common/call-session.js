@@ -9,7 +9,7 @@
 import { HubConnection, iceUfrag } from "./call.js";
 import { Emitter } from "./emitter.js";
 import { closeLocalMedia } from "./local-media.js";
-import { CallEndReason, CallState, ClientMessage, CloseCode, ServerMessage } from "./wire.js";
+import { CallEndReason, CallState, ClientMessage, CloseCode, ErrorCode, ServerMessage } from "./wire.js";
 
 const DISCONNECTED_MS = 4000; // a "disconnected" peer connection that has not recovered by then is rejoined
 const REJOIN_SPACING_MS = 3000; // never rejoin in a tight loop
@@ -253,7 +253,7 @@ const MESSAGES = {
 function refused(session, error) {
   const failed = String(error.ref).split(":")[1];
   const words = { zh: error.message || "出错了。", en: error.message_en || "" };
-  if (failed === ClientMessage.CALL_JOIN && error.error === "call_not_found") {
+  if (failed === ClientMessage.CALL_JOIN && error.error === ErrorCode.CALL_NOT_FOUND) {
     session.gone(); // the call has just ended: say so as the end of a call, not as an error
   } else if ([ClientMessage.CALL_REQUEST, ClientMessage.CALL_ACCEPT, ClientMessage.CALL_JOIN].includes(failed)) {
     session.finish({ ...words, state: "refused", code: error.error });
