@@ -165,10 +165,8 @@ class SealedWriter(_Cursor):
         want = self._length - index * self._chunk_size if last else self._chunk_size
         plain.extend(bytes(want - len(plain)))
         nonce = secrets.token_bytes(NONCE_SIZE)
-        # No copies on the way (the plaintext as it is, nonce and ciphertext written side by side):
-        # each would be a fresh 1 MiB, copied under the GIL, which every other thread then waits for.
-        sealed = self._aead.encrypt(nonce, plain, _chunk_aad(self._file_id, index, last))
-        os.pwritev(self._fd, [nonce, sealed], _chunk_position(self._chunk_size, index))
+        sealed = self._aead.encrypt(nonce, bytes(plain), _chunk_aad(self._file_id, index, last))
+        os.pwrite(self._fd, nonce + sealed, _chunk_position(self._chunk_size, index))
         self._sealed.add(index)
 
     def _read_chunk(self, index: int, last: bool = False) -> bytes:
