@@ -25,9 +25,11 @@ from aiortc.rtcrtpparameters import RTCRtpSendParameters
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_add
 
+from protocol.tasks import BackgroundTasks
+
 from .framing import MediaKind
 from .rtpwriter import History, RtpWriter
-from .srtp_path import send_srtp_now
+from .srtp_path import Protect, outgoing_srtp, send_srtp_now
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ class ForwardedStream:
         self.frames_forwarded = 0
         self._sender: RTCRtpSender | None = None
         self._writer: RtpWriter | None = None
+        self._protect: Protect | None = None
+        self._relayed = BackgroundTasks("forwarding over TURN", logger)
         self._history = History()
         self._clock_rate = 0
         self._source: PacketSource | None = None
@@ -117,7 +121,7 @@ class ForwardedStream:
         """Carry nothing until the next attach."""
         self._source = None
 
-    async def send(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
+    def send(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
         """Called by the source for every packet it lets through (on the event loop)."""
         writer = self._writer
         if writer is None or not self._confirmed:
@@ -138,11 +142,12 @@ class ForwardedStream:
         else:
             self.frames_forwarded += 1
         self._last = (out_seq, timestamp)
-        await self._transmit(data, timestamp, len(packet.payload))
+        self._transmit(data, timestamp, len(packet.payload))
 
     def _start(self, parameters: RTCRtpSendParameters, sender: RTCRtpSender) -> None:
         """The subscriber's connection is up: ask for a keyframe now rather than wait to be asked."""
         self._writer = RtpWriter(parameters, sender._ssrc, sender._rtx_ssrc)
+        self._protect = outgoing_srtp(sender.transport)
         self._clock_rate = parameters.codecs[0].clockRate
         self._want_keyframe()
 
@@ -158,14 +163,13 @@ class ForwardedStream:
             step = self._clock_rate // STEPS_PER_SECOND[self.kind]
             self._ts_offset = (last_ts + step - timestamp) & 0xFFFFFFFF
 
-    async def _transmit(self, data: bytes, timestamp: int, payload_size: int) -> None:
+    def _transmit(self, data: bytes, timestamp: int, payload_size: int) -> None:
         sender = self._sender
-        assert sender is not None
-        try:
-            if not send_srtp_now(sender.transport, data):
-                await sender.transport._send_rtp(data)
-        except ConnectionError:
-            return  # the subscriber's connection is closing
+        assert sender is not None and self._protect is not None
+        if not send_srtp_now(sender.transport, self._protect, data):
+            if sender.transport.state != "connected":
+                return  # the subscriber's connection is closing
+            self._relayed.spawn(self._send_over_turn(sender, data))
         self._packets += 1
         self._octets += payload_size
         # What the sender's next report (RTCP SR) says: the pair lets the subscriber line
@@ -174,6 +178,14 @@ class ForwardedStream:
         setattr(sender, _RTP_TIMESTAMP, timestamp)
         setattr(sender, _PACKET_COUNT, self._packets)
         setattr(sender, _OCTET_COUNT, self._octets)
+
+    @staticmethod
+    async def _send_over_turn(sender: RTCRtpSender, data: bytes) -> None:
+        """aiortc's way, through its coroutines, where the pair is not a plain UDP socket."""
+        try:
+            await sender.transport._send_rtp(data)
+        except ConnectionError:
+            pass  # the subscriber's connection is closing
 
     async def _retransmit(self, seq: int) -> None:
         """The subscriber lost packet `seq` (NACK): send it again on the RTX stream."""

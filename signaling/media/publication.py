@@ -71,22 +71,22 @@ class Publication:
         """Stop feeding `stream`."""
         self._streams[stream.kind] = tuple(s for s in self._streams[stream.kind] if s is not stream)
 
-    async def _forward_video(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
+    def _forward_video(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
         """Every video packet the relay lets through: count, keep for stills, record, forward."""
         self.meters["video"].add(len(packet.payload), packet.marker)
         self._latest_video.add(packet, keyframe_start)
         if self._assemblers is not None:
             self._assemblers["video"].add(packet)
         for stream in self._streams["video"]:
-            await stream.send(packet, seq, keyframe_start)
+            stream.send(packet, seq, keyframe_start)
 
-    async def _forward_audio(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
+    def _forward_audio(self, packet: RtpPacket, seq: int, keyframe_start: bool) -> None:
         """Every audio packet: count, record, forward."""
         self.meters["audio"].add(len(packet.payload), 1)
         if self._assemblers is not None:
             self._assemblers["audio"].add(packet)
         for stream in self._streams["audio"]:
-            await stream.send(packet, seq, keyframe_start)
+            stream.send(packet, seq, keyframe_start)
 
     async def still(self) -> bytes:
         """A PNG of the publisher's current picture (截图)."""

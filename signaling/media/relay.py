@@ -17,7 +17,7 @@ subscriber never sees a hole it would wait for in vain.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from aiortc import RTCRtpReceiver
@@ -33,7 +33,7 @@ _DECODER_THREAD = "_RTCRtpReceiver__decoder_thread"
 
 # (packet, the relay's sequence number for it, whether it is the first of a keyframe)
 Released = tuple[RtpPacket, int, bool]
-Forward = Callable[[RtpPacket, int, bool], Awaitable[None]]
+Forward = Callable[[RtpPacket, int, bool], None]
 
 
 class Relay(Protocol):
@@ -86,7 +86,7 @@ def install_relay(receiver: RTCRtpReceiver, relay: Relay, forward: Forward) -> N
         await handle(packet, arrival_time_ms)
         for released in relay.take():
             try:
-                await forward(*released)
+                forward(*released)
             except Exception:
                 # Raised into aiortc's transport loop, it would stop this peer's media silently.
                 logger.exception("forwarding a packet failed")
