@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from signaling.appkeys import UPLOAD_STORE
+from signaling.appkeys import SCAN_WORKERS, UPLOAD_STORE
 from signaling.scans.uploads import CHUNKS_IN_FLIGHT
 from village_client.uploader import ScanUploader
 
@@ -46,6 +47,24 @@ async def test_a_chunk_that_overtakes_the_one_before_is_confirmed_after_it(
     first = await put_chunk(server, clerk, str(upload["id"]), 0, data[:CHUNK])
     assert (first.status, first.body["received"]) == (200, CHUNK)
     assert ((await second).status, (await second).body["received"]) == (200, 2 * CHUNK)
+
+
+async def test_a_chunk_is_sealed_and_confirmed_while_both_scan_workers_are_busy(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    """Chunks have their own sealing threads: pages being rendered (or a long check) for other
+    clerks do not hold up an upload (#25)."""
+    data = small_scan(tmp_path / "scan.jpg").read_bytes()
+    clerk, upload = await started(server, tmp_path / "scan.jpg")
+    loop, rendering = asyncio.get_running_loop(), threading.Event()
+    busy = [loop.run_in_executor(server.app[SCAN_WORKERS], rendering.wait, 30) for _ in range(2)]
+    try:
+        sent = await asyncio.wait_for(put_chunk(server, clerk, str(upload["id"]), 0, data[:CHUNK]), 10)
+        assert (sent.status, sent.body["received"]) == (200, CHUNK)
+        assert not any(work.done() for work in busy)
+    finally:
+        rendering.set()
+        await asyncio.gather(*busy)
 
 
 async def test_a_chunk_whose_predecessor_never_comes_is_refused_and_nothing_moves(

@@ -23,7 +23,7 @@ import aiohttp
 
 from protocol.words import ErrorCode
 
-from .chunks import Chunk, ChunkPlan, Pieces, Progress, Tally, read_chunk
+from .chunks import Chunk, ChunkPlan, Pieces, Progress, ReadAhead, Tally
 from .exceptions import LoginFailed, ServerUnreachable, UploadRefused
 from .server_options import untrusted_server_words
 
@@ -150,13 +150,14 @@ class ScanUploader:
 
     async def _send_all(self, sending: Sending, plan: ChunkPlan) -> None:
         """Chunks, several at once, until the plan has none left; Retry at the first failure (the rest dropped)."""
+        reading = ReadAhead(sending.path, plan)
+
         async def lane() -> None:
             while (taken := await plan.take()) is not None:  # the next bytes no lane has taken
-                offset, length = taken
-                chunk = await asyncio.to_thread(read_chunk, sending.path, offset, length)
+                chunk = await reading.chunk(*taken)
                 await self._send_chunk(sending.upload["id"], chunk, sending.tally)
                 sending.patience.reset()
-                await plan.done(offset)
+                await plan.done(chunk.offset)
 
         try:
             async with asyncio.TaskGroup() as lanes:

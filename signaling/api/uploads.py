@@ -14,11 +14,18 @@ from protocol.messages import ScanAdded
 from protocol.words import CaseEvent, ErrorCode
 
 from ..access.roles import Account
-from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SCAN_WORKERS, SETTINGS, UPLOAD_STORE
+from ..appkeys import CLOCK, DATABASE, EVENTS, SCAN_INTAKE, SETTINGS, UPLOAD_STORE
 from ..exceptions import CunnengError, InvalidInput
 from ..scans.reuse import attach_earlier_scan, earlier_scans
 from ..scans.upload_store import ChunkCut, require_digest
-from ..scans.uploads import UploadLimits, check_offset, load_upload, record_chunk, start_upload
+from ..scans.uploads import (
+    UploadLimits,
+    check_offset,
+    confirmed_offset,
+    load_upload,
+    record_chunk,
+    start_upload,
+)
 from . import schemas
 from .routing import Api, account_of, act_of, body_of, json_response, path_int
 
@@ -93,32 +100,28 @@ async def chunk(request: web.Request) -> web.StreamResponse:
     check_offset(upload, offset)
     expected = upload.chunk_length(offset, request.content_length)
     sha256 = chunk_sha256(request)
-    store, workers = app[UPLOAD_STORE], app[SCAN_WORKERS]
+    store = app[UPLOAD_STORE]
     async with store.order.arriving(upload_id, offset):
         try:
-            stored = await store.receive(upload_id, request.content, expected, workers)
+            stored = await store.receive(upload_id, request.content, expected)
         except ChunkCut as cut:
             logger.info("case %s: %s", upload.case_id, cut)
             raise InvalidInput("这一段数据没有传完，请重发。", "The chunk was cut short: send it again.",
                                code=ErrorCode.CHUNK_CUT) from None
         try:
             require_digest(stored, sha256)
-            await store.wait_turn(upload_id, offset, lambda: confirmed_bytes(app, account, upload_id))
+            await store.wait_turn(upload_id, offset, lambda: app[DATABASE].read(confirmed_offset, upload_id))
             confirmed = await app[DATABASE].run(
                 record_chunk, account, upload_id, offset, stored.digest, expected, app[CLOCK]()
             )
         except CunnengError:  # refused: what it left on disk goes now, not at expiry
-            await store.refuse(upload_id, stored.digest, lambda: confirmed_chunks(app, account, upload_id), workers)
+            await store.refuse(upload_id, stored.digest, lambda: confirmed_chunks(app, account, upload_id))
             raise
         except BaseException:
             await asyncio.shield(store.settle(upload_id, stored.digest))
             raise
         await store.settle(upload_id, stored.digest)
     return json_response(confirmed.public())
-
-
-async def confirmed_bytes(app: web.Application, account: Account, upload_id: str) -> int:
-    return (await app[DATABASE].read(load_upload, account, upload_id)).received
 
 
 async def confirmed_chunks(app: web.Application, account: Account, upload_id: str) -> set[str]:

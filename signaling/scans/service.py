@@ -45,6 +45,7 @@ async def scans_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     expiry.cancel()
     workers.shutdown(wait=True, cancel_futures=True)
+    store.close()
 
 
 async def interrupt_uploads(app: web.Application) -> None:

@@ -25,7 +25,7 @@ import re
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import Executor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -34,15 +34,17 @@ from aiohttp import StreamReader
 
 from protocol.words import ErrorCode
 from recordings import Archive, StoredObject
+from recordings.archive import ArchiveWriter
 
 from ..exceptions import CunnengError, DigestMismatch, InvalidInput
 from .chunk_order import ChunkOrder
 from .sealed_stream import open_sealed
+from .uploads import CHUNKS_IN_FLIGHT
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{22}")
-READ_BLOCK = 1 << 20  # bytes read from the socket before each encrypted write
+READ_BLOCK = 1 << 20  # bytes received before each hand-off to a sealing thread
 
 
 class ChunkCut(Exception):
@@ -56,6 +58,30 @@ async def _kept(digest: str, confirmed: Callable[[], Awaitable[set[str]]]) -> bo
         return digest in await confirmed()
     except CunnengError:
         return True
+
+
+async def _blocks(body: StreamReader, length: int, upload_id: str) -> AsyncIterator[list[bytes]]:
+    """The chunk's `length` bytes (its Content-Length) in blocks of READ_BLOCK or more, the last one
+    shorter: the pieces as they came off the socket, never joined into a copy. ChunkCut if the body ends early."""
+    block: list[bytes] = []
+    at_start = left = length  # the bytes still to come when this block began
+    while left:
+        try:
+            piece, _ = await body.readchunk()
+        except ConnectionError:
+            piece = b""
+        if not piece:
+            raise ChunkCut(f"{upload_id}: the chunk ended {left} bytes early")
+        block.append(piece)
+        left -= len(piece)
+        if not left or at_start - left >= READ_BLOCK:
+            yield block
+            block, at_start = [], left
+
+
+def _write_all(writer: ArchiveWriter, pieces: list[bytes]) -> None:
+    for piece in pieces:
+        writer.write(piece)
 
 
 def require_digest(stored: StoredObject, sha256: str) -> None:
@@ -79,6 +105,9 @@ class UploadStore:
         self.order = ChunkOrder()
         self._held: dict[str, Counter[str]] = defaultdict(Counter)  # stored, not yet confirmed or refused
         self._guards: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Its own threads, one per chunk in flight: one chunk's fsync does not hold up the next one's
+        # encryption, nor does a page being rendered on the scan workers.
+        self._sealing = ThreadPoolExecutor(max_workers=CHUNKS_IN_FLIGHT, thread_name_prefix="chunk")
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def _chunks(self, upload_id: str) -> Archive:
@@ -86,28 +115,25 @@ class UploadStore:
             raise ValueError(f"not an upload id: {upload_id[:40]!r}")
         return Archive.open(self.root / upload_id, self._key)
 
-    async def receive(
-        self, upload_id: str, body: StreamReader, length: int, workers: Executor
-    ) -> StoredObject:
+    async def receive(self, upload_id: str, body: StreamReader, length: int) -> StoredObject:
         """Stream one chunk from the request to disk, encrypting as it comes; it is held until
         `settle` (confirmed) or `refuse` (deleted unless another chunk holds the same content)."""
         async with self._interruptible(upload_id):
-            return await self._receive(upload_id, body, length, workers)
+            return await self._receive(upload_id, body, length)
 
     async def settle(self, upload_id: str, digest: str) -> None:
         """The chunk is confirmed (or its request ended otherwise): it no longer holds its content."""
         async with self._guards[upload_id]:
             self._release(upload_id, digest)
 
-    async def refuse(self, upload_id: str, digest: str, confirmed: Callable[[], Awaitable[set[str]]],
-                     workers: Executor) -> None:
+    async def refuse(self, upload_id: str, digest: str, confirmed: Callable[[], Awaitable[set[str]]]) -> None:
         """The chunk is refused: delete its content unless a confirmed or pending chunk has it too."""
         async with self._guards[upload_id]:
             if self._release(upload_id, digest) or await _kept(digest, confirmed):
                 return
             loop = asyncio.get_running_loop()
-            chunks = await loop.run_in_executor(workers, self._chunks, upload_id)
-            await loop.run_in_executor(workers, chunks.delete, digest)
+            chunks = await loop.run_in_executor(self._sealing, self._chunks, upload_id)
+            await loop.run_in_executor(self._sealing, chunks.delete, digest)
 
     def _release(self, upload_id: str, digest: str) -> int:
         """Forget one holder of the content; how many chunks still hold it."""
@@ -137,32 +163,33 @@ class UploadStore:
         finally:
             self._receiving.discard(task)
 
-    async def _receive(self, upload_id: str, body: StreamReader, length: int, workers: Executor) -> StoredObject:
+    async def _receive(self, upload_id: str, body: StreamReader, length: int) -> StoredObject:
         loop = asyncio.get_running_loop()
-        chunks = await loop.run_in_executor(workers, self._chunks, upload_id)
-        writer = chunks.writer()
-        writing: asyncio.Future[int] | None = None  # one block encrypting while the next arrives
+        writer = await loop.run_in_executor(self._sealing, self._writer, upload_id)
+        writing: asyncio.Future[None] | None = None  # one block sealing while the next arrives
         try:
-            left = length
-            while left:
-                try:
-                    block = await body.readexactly(min(READ_BLOCK, left))
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    raise ChunkCut(f"{upload_id}: the chunk ended {left} bytes early") from None
+            async for block in _blocks(body, length, upload_id):
                 if writing is not None:
                     await writing
-                writing = loop.run_in_executor(workers, writer.write, block)
-                left -= len(block)
+                writing = loop.run_in_executor(self._sealing, _write_all, writer, block)
             if writing is not None:
                 await writing
             async with self._guards[upload_id]:  # installed and counted before any refusal can look
-                stored = await loop.run_in_executor(workers, writer.commit)
+                stored = await loop.run_in_executor(self._sealing, writer.commit)
                 self._held[upload_id][stored.digest] += 1
             return stored
-        finally:
+        except BaseException:
             if writing is not None:
                 await asyncio.gather(writing, return_exceptions=True)  # the writer is not shared by threads
-            await loop.run_in_executor(workers, writer.abort)
+            await loop.run_in_executor(self._sealing, writer.abort)
+            raise
+
+    def _writer(self, upload_id: str) -> ArchiveWriter:
+        return self._chunks(upload_id).writer()
+
+    def close(self) -> None:
+        """Stop the sealing threads (after the server stopped receiving)."""
+        self._sealing.shutdown(wait=True, cancel_futures=True)
 
     def interrupt(self) -> int:
         """Stop receiving chunks (the server is shutting down): their senders resume after the restart."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -161,11 +161,15 @@ def refuse_beyond_account_limit(db: sqlite_utils.Database, account: Account, siz
         )
 
 
+def no_such_upload() -> NotFound:
+    return NotFound("找不到该上传任务（可能已过期）。", "No such upload (it may have expired).")
+
+
 def load_upload(db: sqlite_utils.Database, account: Account, upload_id: str) -> Upload:
     """An upload of a case the account may upload to, or NotFound."""
     row = first(db, "select * from uploads where id = ?", [upload_id])
     if row is None:
-        raise NotFound("找不到该上传任务（可能已过期）。", "No such upload (it may have expired).")
+        raise no_such_upload()
     authorized_case(db, account, row["case_id"], "document.upload")
     return Upload.from_row(row)
 
@@ -201,11 +205,19 @@ def record_chunk(
     check_offset(upload, offset)
     if offset != upload.received:
         raise offset_mismatch(upload.received)
-    chunks = [*upload.chunks, digest]
-    db.table("uploads").update(upload_id, {
-        "chunks": json.dumps(chunks), "received": offset + length, "updated_at": at.isoformat(),
-    })
-    return load_upload(db, account, upload_id)
+    confirmed = replace(upload, chunks=(*upload.chunks, digest), received=offset + length)
+    # One statement, not sqlite_utils' update: this runs for every chunk, on the one writer thread.
+    db.execute("update uploads set chunks = ?, received = ?, updated_at = ? where id = ?",
+               [json.dumps(confirmed.chunks), confirmed.received, at.isoformat(), upload_id])
+    return confirmed
+
+
+def confirmed_offset(db: sqlite_utils.Database, upload_id: str) -> int:
+    """The bytes of the upload confirmed so far (for a chunk whose request was authorized already)."""
+    row = first(db, "select received from uploads where id = ?", [upload_id])
+    if row is None:
+        raise no_such_upload()
+    return int(row["received"])
 
 
 def refuse_upload(db: sqlite_utils.Database, act: Act, upload: Upload, error: CunnengError) -> None:
