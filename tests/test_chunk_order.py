@@ -63,3 +63,17 @@ async def test_a_missing_predecessor_is_waited_for_the_whole_grace() -> None:
     with pytest.raises(UploadOffsetMismatch, match="0 bytes"):
         await order.wait_turn("scan", 2 * MIB, nothing_confirmed)
     assert loop.time() - started >= 0.5
+
+
+async def test_a_resent_chunk_stays_counted_until_its_last_copy_is_done() -> None:
+    order = ChunkOrder()
+    first, second = order.arriving("scan", 0), order.arriving("scan", 0)
+    await first.__aenter__()
+    await second.__aenter__()
+    await second.__aexit__(None, None, None)  # one copy is done: the other still counts
+    async with AsyncExitStack() as arriving:
+        for n in range(1, MAX_ARRIVING):
+            await arriving.enter_async_context(order.arriving("scan", n * MIB))
+        with pytest.raises(UploadOffsetMismatch, match="Too many chunks"):
+            await arriving.enter_async_context(order.arriving("scan", MAX_ARRIVING * MIB))
+    await first.__aexit__(None, None, None)
