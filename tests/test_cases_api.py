@@ -119,6 +119,8 @@ async def test_joint_review_needs_every_department(server: RunningServer) -> Non
         assert seen[1]["state"] == "supplement_requested" and seen[1]["materials"][0]["name"] == "低保证"
     await approver.post(f"{path}/actions/request_supplement", {"materials": [{"name": "低保证"}]})
     assert (await hrss.get(path)).body["actions"] == []  # nothing to review while the villager supplements
+    waiting = (await clerk.get(path)).body["reviews"]  # 民政 waits for the materials until they come
+    assert [r["state"] for r in waiting] == ["approved", "supplement_requested"]
     await clerk.post(f"{path}/actions/submit_supplement", {})
     after = (await approver.get(path)).body
     assert after["state"] == "under_review"
@@ -136,6 +138,7 @@ async def test_a_refusing_department_is_seen_by_all_and_needs_a_reason(server: R
     path = f"/api/cases/{case['id']}"
     await approver.post(f"{path}/actions/start_review", {})
     await approver.post(f"{path}/reviews", {"departments": ["zh-civil"]})
+    assert (await civil.get(path)).body["actions"] == ["review"]  # the one department it was sent to
     assert (await civil.post(f"{path}/review", {"decision": "refuse"})).status == 400
     await civil.post(f"{path}/review", {"decision": "refuse", "reason": "家庭收入超过低保标准"})
     seen = (await clerk.get(path)).body["reviews"][0]
