@@ -29,7 +29,7 @@ from protocol.tasks import BackgroundTasks
 
 from .framing import MediaKind
 from .rtpwriter import History, RtpWriter
-from .srtp_path import Protect, outgoing_srtp, send_srtp_now
+from .srtp_path import CurrentSession, outgoing_srtp, send_srtp_now
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class ForwardedStream:
         self.frames_forwarded = 0
         self._sender: RTCRtpSender | None = None
         self._writer: RtpWriter | None = None
-        self._protect: Protect | None = None
+        self._protect: CurrentSession | None = None
         self._relayed = BackgroundTasks("forwarding over TURN", logger)
         self._history = History()
         self._clock_rate = 0

@@ -61,7 +61,7 @@ def handle_srtp_on_arrival(dtls: RTCDtlsTransport, tasks: BackgroundTasks) -> No
     """Make `dtls`'s ICE connection hand SRTP/SRTCP straight to it; DTLS keeps the queue."""
     connection: Any = dtls.transport._connection
     queue = connection.data_received
-    unprotect = _SessionOf(dtls, "_rx_srtp")
+    unprotect = CurrentSession(dtls, "_rx_srtp")
     reader = RtpReader(dtls._rtp_header_extensions_map)
     shortcut: set[int] = set()  # the protocols whose datagrams come straight here
 
@@ -116,7 +116,7 @@ def _shortcut_pair(connection: Any, dtls: RTCDtlsTransport, srtp_arrived: Callab
         transport._add_reader(transport._sock_fd, read_ready)  # type: ignore[attr-defined]
 
 
-def send_srtp_now(dtls: RTCDtlsTransport, protect: Protect, packet: bytes) -> bool:
+def send_srtp_now(dtls: RTCDtlsTransport, protect: CurrentSession, packet: bytes) -> bool:
     """Encrypt an RTP packet and send it over the connection's UDP pair; False where that cannot be."""
     pair: Any = dtls.transport._connection._nominated.get(1)
     if dtls._state is not State.CONNECTED or pair is None or type(pair.protocol) is not StunProtocol:
@@ -166,7 +166,7 @@ class SrtpSession:
         return plain
 
 
-class _SessionOf:
+class CurrentSession:
     """The lean form of one of a DTLS transport's SRTP sessions, made again if DTLS makes a new one."""
 
     def __init__(self, dtls: RTCDtlsTransport, attribute: str) -> None:
@@ -181,12 +181,9 @@ class _SessionOf:
         return self._lean
 
 
-Protect = _SessionOf
-
-
-def outgoing_srtp(dtls: RTCDtlsTransport) -> Protect:
+def outgoing_srtp(dtls: RTCDtlsTransport) -> CurrentSession:
     """The lean form of `dtls`'s sending SRTP session, for `send_srtp_now`."""
-    return _SessionOf(dtls, "_tx_srtp")
+    return CurrentSession(dtls, "_tx_srtp")
 
 
 async def _srtp_arrived(dtls: RTCDtlsTransport, data: bytes, session: SrtpSession, reader: RtpReader) -> None:
