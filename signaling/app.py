@@ -148,7 +148,9 @@ async def archive_ctx(app: web.Application) -> AsyncIterator[None]:
     archive = Archive.open(settings.archive_dir, load_or_create_key(settings.keys_dir / "archive.key"))
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, archive.discard_incomplete)
-    await loop.run_in_executor(None, drop_unfinished_packages, settings.exports_dir)
+    dropped = await loop.run_in_executor(None, drop_unfinished_packages, settings.exports_dir)
+    if dropped:
+        logger.warning("deleted %d case packages the previous run left half-built", dropped)
     app[ARCHIVE] = archive
     yield
 
